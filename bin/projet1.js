@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// Entry point. The only place that sets the process exit code.
+// The AWS SDK warns on every run that future releases will need Node 22; that is
+// noise for a CLI user on a supported Node 20 (README says how to upgrade).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+import('../dist/src/cli/main.js').then(
+  async ({ main }) => {
+    process.exitCode = await main(process.argv);
+  },
+  (err) => {
+    if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist')) {
+      process.stderr.write('projet1 is not built yet: run `npm install` (or `npm run build`) in the project folder.\n');
+    } else {
+      process.stderr.write(`projet1 failed to start: ${err && err.stack ? err.stack : err}\n`);
+    }
+    process.exitCode = 1;
+  },
+);

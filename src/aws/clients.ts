@@ -1,0 +1,153 @@
+// The one place that constructs AWS SDK clients. Business code asks for a client by
+// its class (`aws.client(DynamoDBClient)`); the SDK module itself is only loaded by
+// the provisioner that imports it, so `--help` never pays for it.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { AwsAccessError } from '../errors.js';
+import { RateLimiter } from './rate-limit.js';
+
+export interface AwsTarget {
+  region: string;
+  endpointUrl: string | null;
+  profile: string | null;
+}
+
+export interface AwsCall {
+  service: string;
+  operation: string;
+  mutating: boolean;
+}
+
+export interface ClientConfig {
+  region: string;
+  endpoint?: string;
+  credentials: () => Promise<AwsCredentialIdentity>;
+  maxAttempts: number;
+  retryMode: 'standard';
+  requestHandler: { connectionTimeout: number; requestTimeout: number };
+  /** S3 on an emulator only answers path-style requests. */
+  forcePathStyle?: boolean;
+}
+
+type MiddlewareFn = (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) => (args: unknown) => Promise<unknown>;
+interface SdkClient {
+  // Any SDK client: each has a middleware stack typed for its own commands, which a
+  // structural type cannot name; `instrument` narrows it to the one use we make of it.
+  middlewareStack: { add: (...args: never[]) => void };
+  destroy(): void;
+}
+type InitializeStack = { add(fn: MiddlewareFn, opts: { step: 'initialize'; name: string }): void };
+export type ClientClass<C extends SdkClient> = new (config: ClientConfig) => C;
+
+/** Operations that never change anything (AWS naming conventions). */
+const READ_ONLY = /^(Get|Describe|List|Head|Query|Scan|BatchGet|Lookup|Search|Select|Test)/;
+
+// Real AWS publishes hard per-account rates for some control-plane calls; going over
+// them means 429s that the SDK would retry anyway, so pace them up front.
+const RATE_LIMITS: Record<string, number> = {
+  'APIGateway.CreateDeployment': 5000,
+  'APIGateway.CreateResource': 200,
+  'APIGateway.PutMethod': 200,
+  'APIGateway.PutIntegration': 200,
+  'APIGateway.DeleteRestApi': 30000,
+  'APIGateway.CreateRestApi': 3000,
+};
+
+export class AwsClients {
+  readonly target: AwsTarget;
+  readonly calls: AwsCall[] = [];
+  private readonly cache = new Map<unknown, SdkClient>();
+  private readonly limiter = new RateLimiter(RATE_LIMITS);
+  private credentials: Promise<AwsCredentialIdentity> | undefined;
+
+  constructor(
+    target: AwsTarget,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.target = target;
+  }
+
+  /** A cached, instrumented client of the given SDK class. */
+  client<C extends SdkClient>(ctor: ClientClass<C>, opts: { maxAttempts?: number } = {}): C {
+    const key = opts.maxAttempts === undefined ? ctor : `${ctor.name}:${opts.maxAttempts}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit as C;
+    const client = new ctor(this.clientConfig(opts.maxAttempts ?? 6));
+    (client.middlewareStack as unknown as InitializeStack).add(this.instrument(), { step: 'initialize', name: 'projet1Instrument' });
+    this.cache.set(key, client);
+    return client;
+  }
+
+  clientConfig(maxAttempts: number): ClientConfig {
+    const config: ClientConfig = {
+      region: this.target.region,
+      credentials: () => this.resolveCredentials(),
+      maxAttempts,
+      retryMode: 'standard',
+      requestHandler: { connectionTimeout: 5000, requestTimeout: 120000 },
+    };
+    if (this.target.endpointUrl) {
+      config.endpoint = this.target.endpointUrl;
+      config.forcePathStyle = true;
+    }
+    return config;
+  }
+
+  mutatingCalls(): AwsCall[] {
+    return this.calls.filter((c) => c.mutating);
+  }
+
+  destroy(): void {
+    for (const client of this.cache.values()) client.destroy();
+    this.cache.clear();
+  }
+
+  private instrument(): MiddlewareFn {
+    return (next, context) => async (args) => {
+      const service = (context.clientName ?? 'Unknown').replace(/Client$/, '');
+      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      this.calls.push({ service, operation, mutating: !READ_ONLY.test(operation) });
+      await this.limiter.wait(`${service}.${operation}`);
+      return next(args);
+    };
+  }
+
+  private resolveCredentials(): Promise<AwsCredentialIdentity> {
+    this.credentials ??= this.loadCredentials();
+    return this.credentials;
+  }
+
+  private async loadCredentials(): Promise<AwsCredentialIdentity> {
+    const { fromNodeProviderChain, fromEnv, fromIni } = await import('@aws-sdk/credential-providers');
+    const profile = this.target.profile ?? undefined;
+    if (this.target.endpointUrl) {
+      // Emulators accept any key. Use the user's own if configured, else the
+      // emulator convention; skip the full chain, whose instance-metadata probe costs a second.
+      if (this.env.AWS_ACCESS_KEY_ID && this.env.AWS_SECRET_ACCESS_KEY) return fromEnv()();
+      if (profile || hasSharedConfig(this.env)) {
+        try {
+          return await fromIni({ profile })();
+        } catch {
+          /* fall through to the emulator convention */
+        }
+      }
+      return { accessKeyId: 'test', secretAccessKey: 'test' };
+    }
+    try {
+      return await fromNodeProviderChain({ profile })();
+    } catch (err) {
+      throw new AwsAccessError(
+        `No AWS credentials found${profile ? ` for profile "${profile}"` : ''}.`,
+        'Configure credentials (aws configure, AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), or pass --endpoint-url to use a local emulator.',
+        err,
+      );
+    }
+  }
+}
+
+function hasSharedConfig(env: NodeJS.ProcessEnv): boolean {
+  const files = [env.AWS_SHARED_CREDENTIALS_FILE, env.AWS_CONFIG_FILE, join(homedir(), '.aws', 'credentials'), join(homedir(), '.aws', 'config')];
+  return files.some((f) => f !== undefined && existsSync(f));
+}

@@ -1,0 +1,81 @@
+// Turns SDK failures into one-line user errors, and tells "absent" from "broken".
+import { AwsAccessError } from '../errors.js';
+import type { AwsTarget } from './clients.js';
+
+interface SdkErrorShape {
+  name?: string;
+  code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+  cause?: unknown;
+}
+
+function shape(err: unknown): SdkErrorShape {
+  return typeof err === 'object' && err !== null ? (err as SdkErrorShape) : {};
+}
+
+/** True when `err` is one of the named service errors (the service's NotFound, usually). */
+export function isAwsError(err: unknown, ...names: string[]): boolean {
+  const e = shape(err);
+  return names.includes(e.name ?? '') || names.includes(e.code ?? '');
+}
+
+const NETWORK_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'TimeoutError'];
+const CREDENTIAL_ERRORS = ['UnrecognizedClientException', 'InvalidClientTokenId', 'ExpiredToken', 'ExpiredTokenException', 'SignatureDoesNotMatch', 'InvalidSignatureException', 'IncompleteSignature'];
+const ACCESS_ERRORS = ['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedException'];
+
+function networkCode(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = shape(e).cause, depth++) {
+    const s = shape(e);
+    const hit = NETWORK_CODES.find((c) => c === s.code || c === s.name || (s.message ?? '').includes(c));
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/**
+ * Classifies an error from any AWS call: unreachable endpoint, bad credentials,
+ * access denied and unknown region become AwsAccessError; anything else is returned as is.
+ */
+export function classifyAwsError(err: unknown, target: AwsTarget): unknown {
+  if (err instanceof AwsAccessError) return err;
+  const e = shape(err);
+  const net = networkCode(err);
+  if (net) {
+    if (target.endpointUrl) {
+      return new AwsAccessError(
+        `Cannot reach the AWS endpoint ${target.endpointUrl} (${net}).`,
+        'Is the emulator running? Start it with `npm run emulator:start`, or check --endpoint-url / AWS_ENDPOINT_URL.',
+        err,
+      );
+    }
+    return new AwsAccessError(
+      `Cannot reach AWS in region ${target.region} (${net}).`,
+      net === 'ENOTFOUND' ? `Check that "${target.region}" is a real, enabled region and that this machine has network access.` : 'Check your network connection and proxy settings.',
+      err,
+    );
+  }
+  if (isAwsError(err, ...CREDENTIAL_ERRORS)) {
+    return new AwsAccessError(`AWS rejected the credentials: ${e.message ?? e.name}.`, 'Refresh or fix your credentials (aws sso login, aws configure, AWS_PROFILE).', err);
+  }
+  if (isAwsError(err, ...ACCESS_ERRORS) || e.$metadata?.httpStatusCode === 403) {
+    return new AwsAccessError(`Access denied: ${e.message ?? e.name}.`, 'The credentials in use lack a permission projet1 needs; see README.md "Permissions".', err);
+  }
+  if (isAwsError(err, 'UnknownEndpoint', 'InvalidRegion') || /Region .* (is )?(not|in)valid|not a valid region/i.test(e.message ?? '')) {
+    return new AwsAccessError(`Region "${target.region}" is not available: ${e.message ?? e.name}.`, 'Pass a valid, enabled region with --region.', err);
+  }
+  return err;
+}
+
+/**
+ * Resolves to undefined when the call fails with one of `names` (the service's
+ * NotFound, or AlreadyExists when retrying a create); any other error is rethrown.
+ */
+export async function unless<T>(call: Promise<T>, ...names: string[]): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (err) {
+    if (isAwsError(err, ...names)) return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,27 @@
+// Global options as commander parses them, and their mapping to config overrides.
+import type { ConfigFlags } from '../config/load.js';
+
+export interface GlobalOptions {
+  config?: string;
+  environment?: string;
+  env?: string;
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+  json?: boolean;
+  yes?: boolean;
+  verbose?: boolean;
+  destroy?: boolean;
+  exitCode?: boolean;
+}
+
+export function configFlags(opts: GlobalOptions): ConfigFlags {
+  const flags: ConfigFlags = {};
+  if (opts.config !== undefined) flags.config = opts.config;
+  const environment = opts.environment ?? opts.env;
+  if (environment !== undefined) flags.environment = environment;
+  if (opts.region !== undefined) flags.region = opts.region;
+  if (opts.profile !== undefined) flags.profile = opts.profile;
+  if (opts.endpointUrl !== undefined) flags.endpointUrl = opts.endpointUrl;
+  return flags;
+}

@@ -1,0 +1,125 @@
+// Loads the configuration in stages: read the file, parse JSON (with line/column),
+// layer environment and flags on top, validate the whole (every problem at once),
+// then cross-field checks. Precedence: flags > environment > file > defaults.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError, type ConfigIssue } from '../errors.js';
+import { configSchema, type Config } from './schema.js';
+import { validate } from './schema-kit.js';
+import { resourceNames } from './names.js';
+
+export const DEFAULT_CONFIG_FILE = 'projet1.config.json';
+
+/** Global CLI options that override configuration keys. */
+export interface ConfigFlags {
+  config?: string;
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+  environment?: string;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** Absolute path of the file read, or undefined when running on defaults. */
+  file: string | undefined;
+  /** Where each overridden key came from, e.g. { region: 'flag --region' }. */
+  sources: Record<string, string>;
+}
+
+// Environment variables, most specific first: the seed's TF_VAR_* before the AWS conventions.
+const ENV_OVERRIDES: { key: keyof Config; vars: string[] }[] = [
+  { key: 'project', vars: ['TF_VAR_project_name'] },
+  { key: 'environment', vars: ['TF_VAR_environment'] },
+  { key: 'region', vars: ['TF_VAR_aws_region', 'AWS_REGION', 'AWS_DEFAULT_REGION'] },
+  { key: 'profile', vars: ['AWS_PROFILE'] },
+  { key: 'endpointUrl', vars: ['AWS_ENDPOINT_URL'] },
+];
+
+const FLAG_OVERRIDES: { key: keyof Config; flag: keyof ConfigFlags; name: string }[] = [
+  { key: 'environment', flag: 'environment', name: '--environment' },
+  { key: 'region', flag: 'region', name: '--region' },
+  { key: 'profile', flag: 'profile', name: '--profile' },
+  { key: 'endpointUrl', flag: 'endpointUrl', name: '--endpoint-url' },
+];
+
+export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): LoadedConfig {
+  const explicit = flags.config !== undefined;
+  const file = resolve(cwd, flags.config ?? DEFAULT_CONFIG_FILE);
+  const label = explicit ? file : DEFAULT_CONFIG_FILE;
+
+  // Stage 1: read. A missing default file means "run on defaults"; a missing --config is an error.
+  let text: string | undefined;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (explicit || code !== 'ENOENT') {
+      const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(err)})`;
+      throw new ConfigError(label, [{ path: '(file)', message: `${file}: ${why}` }]);
+    }
+  }
+
+  // Stage 2: parse.
+  const raw = text === undefined ? {} : parseJson(text, label);
+
+  // Stage 3: overrides, remembering their source so messages point at the right place.
+  const sources: Record<string, string> = {};
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
+    const target = raw as Record<string, unknown>;
+    for (const { key, vars } of ENV_OVERRIDES) {
+      const hit = vars.find((v) => env[v] !== undefined && env[v] !== '');
+      if (hit) {
+        target[key] = env[hit];
+        sources[key] = `environment variable ${hit}`;
+      }
+    }
+    for (const { key, flag, name } of FLAG_OVERRIDES) {
+      const value = flags[flag];
+      if (value !== undefined) {
+        target[key] = value;
+        sources[key] = `flag ${name}`;
+      }
+    }
+  }
+
+  // Stage 4: shape, types and ranges, all problems at once.
+  const issues: ConfigIssue[] = [];
+  const config = validate(configSchema, raw, '', issues) as Config;
+  for (const issue of issues) {
+    const top = issue.path.split(/[.[]/)[0] ?? '';
+    if (sources[top]) issue.source = sources[top];
+  }
+  // Stage 5: cross-field rules, only meaningful on a well-typed config.
+  if (issues.length === 0) issues.push(...crossFieldIssues(config));
+  if (issues.length > 0) throw new ConfigError(label, issues);
+  return { config, file: text === undefined ? undefined : file, sources };
+}
+
+function crossFieldIssues(config: Config): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const names = resourceNames(config);
+  if (names.table.length > 255) issues.push({ path: 'table.name', message: `expands to ${names.table.length} characters, the limit is 255` });
+  if (config.table.ttlAttribute !== null && ['product_id', 'category'].includes(config.table.ttlAttribute)) {
+    issues.push({ path: 'table.ttlAttribute', message: `"${config.table.ttlAttribute}" is a key attribute and cannot hold an expiry time` });
+  }
+  return issues;
+}
+
+/** JSON.parse with a message that names line and column instead of a character offset. */
+export function parseJson(text: string, label: string): unknown {
+  try {
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const pos = /position (\d+)/.exec(message);
+    let where = '';
+    if (pos?.[1] !== undefined) {
+      const offset = Number(pos[1]);
+      const before = text.slice(0, offset).split('\n');
+      where = ` at line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
+    }
+    const reason = message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '');
+    throw new ConfigError(label, [{ path: '(file)', message: `malformed JSON${where}: ${reason}` }]);
+  }
+}

@@ -1,0 +1,41 @@
+// Every resource name derives from project + environment (the seed's names by default),
+// so resources are found again by name: no state file.
+import type { Config } from './schema.js';
+import { FUNCTIONS } from './functions.js';
+
+export interface FunctionNames {
+  function: string;
+  role: string;
+  logGroup: string;
+}
+
+export interface ResourceNames {
+  prefix: string;
+  table: string;
+  categoryIndex: string;
+  functions: Record<string, FunctionNames>;
+  apiAccessLogGroup: string;
+}
+
+export function resourceNames(config: Pick<Config, 'project' | 'environment' | 'table'>): ResourceNames {
+  const prefix = `${config.project}-${config.environment}`;
+  const functions: Record<string, FunctionNames> = {};
+  for (const fn of FUNCTIONS) {
+    const name = `${prefix}-${fn.id}`;
+    functions[fn.id] = { function: name, role: `${name}-exec`, logGroup: `/aws/lambda/${name}` };
+  }
+  return {
+    prefix,
+    table: config.table.name.replaceAll('{project}', config.project).replaceAll('{environment}', config.environment),
+    categoryIndex: config.table.categoryIndex,
+    functions,
+    apiAccessLogGroup: `/aws/apigateway/${prefix}-access`,
+  };
+}
+
+export const MANAGED_BY = 'projet1';
+
+/** Tags put on every resource that supports them; also how ownership is checked. */
+export function stackTags(config: Pick<Config, 'project' | 'environment'>): Record<string, string> {
+  return { project: config.project, environment: config.environment, 'managed-by': MANAGED_BY };
+}

@@ -1,0 +1,50 @@
+// A session: validated config, AWS clients and the stack's resources, ready for a command.
+import { AwsClients } from '../aws/clients.js';
+import { loadConfig, type ConfigFlags, type LoadedConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import type { Reporter } from '../engine/events.js';
+import type { Stack } from '../engine/plan.js';
+import type { ProvisionContext } from '../engine/types.js';
+import { buildStack } from '../stack/stack.js';
+import { resolveStackEnv, type StackEnv } from '../stack/stack-env.js';
+
+export interface Session {
+  loaded: LoadedConfig;
+  config: Config;
+  aws: AwsClients;
+  env: StackEnv;
+  stack: Stack;
+  /** A provision context for resource `id`, reporting notes through `reporter`. */
+  context(reporter: Reporter): (id: string) => ProvisionContext;
+}
+
+export interface SessionOptions {
+  flags: ConfigFlags;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+export function openConfig(options: SessionOptions): LoadedConfig {
+  return loadConfig(options.flags, options.env ?? process.env, options.cwd ?? process.cwd());
+}
+
+export async function openSession(options: SessionOptions): Promise<Session> {
+  const loaded = openConfig(options);
+  const { config } = loaded;
+  const aws = new AwsClients({ region: config.region, endpointUrl: config.endpointUrl, profile: config.profile }, options.env ?? process.env);
+  const env = await resolveStackEnv(aws);
+  const stack = buildStack(config, env);
+  const byId = new Map(stack.resources.map((r) => [r.id, r]));
+  return {
+    loaded,
+    config,
+    aws,
+    env,
+    stack,
+    context: (reporter) => (id) => ({
+      aws,
+      note: (message) => reporter.event({ type: 'note', id, name: byId.get(id)?.name ?? id, message }),
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    }),
+  };
+}

@@ -1,0 +1,86 @@
+// apply = run a plan's changes through the dependency graph (reversed for destroy).
+import { classifyAwsError } from '../aws/errors.js';
+import { ConflictError, UserError, errorMessage } from '../errors.js';
+import type { Reporter } from './events.js';
+import { reverseGraph, runGraph, type GraphNode } from './graph.js';
+import { SERVICE_LIMITS, type PlanState, type Stack } from './plan.js';
+import type { ChangeAction, ProvisionContext } from './types.js';
+
+export interface ApplyResult {
+  counts: Record<'created' | 'updated' | 'deleted' | 'unchanged', number>;
+  ms: number;
+}
+
+export class ApplyFailedError extends UserError {
+  constructor(
+    readonly failures: { id: string; name: string; error: unknown }[],
+    readonly skipped: string[],
+  ) {
+    const lines = failures.map((f) => `  - ${f.name}: ${errorMessage(f.error)}`);
+    super(`${failures.length} resource(s) failed${skipped.length ? `, ${skipped.length} skipped` : ''}:\n${lines.join('\n')}`, {
+      hint: 'Nothing is left half-tracked: fix the cause and run the same command again; it resumes where it stopped.',
+    });
+    this.name = 'ApplyFailedError';
+  }
+}
+
+export async function applyPlan(stack: Stack, state: PlanState, ctx: (id: string) => ProvisionContext, reporter: Reporter): Promise<ApplyResult> {
+  const started = Date.now();
+  const { plan, observed } = state;
+  const conflicts = plan.changes.filter((c) => c.action === 'conflict');
+  if (conflicts.length > 0) {
+    throw new ConflictError(
+      `Refusing to ${plan.mode === 'apply' ? 'apply' : 'destroy'}: ${conflicts.map((c) => `${c.type} ${c.name} ${c.reason ?? ''}`).join('; ')}.`,
+      'Choose other names (project, environment, table.name) or remove the foreign resource; nothing was changed.',
+    );
+  }
+  const actionOf = new Map(plan.changes.map((c) => [c.id, c.action]));
+  const counts: ApplyResult['counts'] = { created: 0, updated: 0, deleted: 0, unchanged: 0 };
+  const nodes: GraphNode[] = stack.resources.map((r) => {
+    const action: ChangeAction = actionOf.get(r.id) ?? 'no-op';
+    return {
+      id: r.id,
+      dependsOn: r.dependsOn,
+      group: r.provisioner.service,
+      run: async () => {
+        if (action === 'no-op') {
+          if (plan.mode === 'apply') counts.unchanged++;
+          return;
+        }
+        const t0 = Date.now();
+        reporter.event({ type: 'start', id: r.id, name: r.name, action });
+        const c = ctx(r.id);
+        const found = observed.get(r.id);
+        if (action === 'create') await r.provisioner.create(c, r.desired);
+        else if (action === 'update') await r.provisioner.update(c, r.desired, found, plan.changes.find((x) => x.id === r.id)?.fields ?? []);
+        else if (action === 'delete') await r.provisioner.delete(c, r.desired, found);
+        counts[action === 'create' ? 'created' : action === 'update' ? 'updated' : 'deleted']++;
+        reporter.event({ type: 'done', id: r.id, name: r.name, action, ms: Date.now() - t0 });
+      },
+    };
+  });
+  const graph = plan.mode === 'destroy' ? reverseGraph(nodes) : nodes;
+  const outcomes = await runGraph(graph, { concurrency: 8, groupLimits: SERVICE_LIMITS });
+
+  const failures: ApplyFailedError['failures'] = [];
+  const skipped: string[] = [];
+  for (const r of stack.resources) {
+    const outcome = outcomes.get(r.id);
+    const action = actionOf.get(r.id) ?? 'no-op';
+    if (outcome?.status === 'failed') {
+      const error = classifyAwsError(outcome.error, ctx(r.id).aws.target);
+      failures.push({ id: r.id, name: r.name, error });
+      reporter.event({ type: 'failed', id: r.id, name: r.name, action, message: errorMessage(error) });
+    } else if (outcome?.status === 'skipped' && action !== 'no-op') {
+      skipped.push(r.id);
+      reporter.event({ type: 'skipped', id: r.id, name: r.name, action, reason: outcome.reason });
+    }
+  }
+  if (failures.length > 0) {
+    // One unreachable endpoint or missing credential explains everything: say just that.
+    const access = failures.find((f) => f.error instanceof UserError && f.error.name === 'AwsAccessError');
+    if (access) throw access.error;
+    throw new ApplyFailedError(failures, skipped);
+  }
+  return { counts, ms: Date.now() - started };
+}

@@ -1,0 +1,72 @@
+// plan = observe every resource and compare with the desired state. Pure data out;
+// rendering lives in the CLI. Nothing here writes to AWS.
+import { classifyAwsError } from '../aws/errors.js';
+import { MANAGED_BY } from '../config/names.js';
+import type { Reporter } from './events.js';
+import { runGraph } from './graph.js';
+import type { Change, FieldChange, Plan, ProvisionContext, Resource } from './types.js';
+
+export interface Stack {
+  resources: Resource[];
+  /** Tags every resource of this stack carries; a mismatch means "not ours". */
+  tags: Record<string, string>;
+}
+
+/** A plan plus what was observed, which `apply` needs to update or delete. */
+export interface PlanState {
+  plan: Plan;
+  observed: Map<string, unknown>;
+}
+
+export const SERVICE_LIMITS: Record<string, number> = { iam: 4, dynamodb: 4, logs: 4, lambda: 4, apigateway: 1, s3: 4, ssm: 2 };
+
+export async function computePlan(stack: Stack, mode: Plan['mode'], ctx: (id: string) => ProvisionContext, reporter: Reporter): Promise<PlanState> {
+  reporter.event({ type: 'phase', phase: 'observe', total: stack.resources.length });
+  const observed = new Map<string, unknown>();
+  const nodes = stack.resources.map((r) => ({
+    id: r.id,
+    dependsOn: [],
+    group: r.provisioner.service,
+    run: async () => {
+      const found = await r.provisioner.observe(ctx(r.id), r.desired);
+      if (found !== undefined) observed.set(r.id, found);
+      reporter.event({ type: 'observed', id: r.id, name: r.name });
+    },
+  }));
+  const outcomes = await runGraph(nodes, { concurrency: 8, groupLimits: SERVICE_LIMITS });
+  for (const [, outcome] of outcomes) {
+    if (outcome.status === 'failed') throw classifyAwsError(outcome.error, ctx('plan').aws.target);
+  }
+  const changes = stack.resources.map((r) => changeFor(r, observed.get(r.id), mode, stack.tags));
+  return { plan: { mode, changes }, observed };
+}
+
+function changeFor(r: Resource, observed: unknown, mode: Plan['mode'], expectedTags: Record<string, string>): Change {
+  const base = { id: r.id, type: r.provisioner.type, name: r.name };
+  if (observed === undefined) return { ...base, action: mode === 'apply' ? 'create' : 'no-op', fields: [] };
+  const conflict = ownershipProblem(r.provisioner.tags(observed), expectedTags);
+  if (conflict) return { ...base, action: 'conflict', fields: [], reason: conflict };
+  if (mode === 'destroy') return { ...base, action: 'delete', fields: [] };
+  const fields = r.provisioner.diff(r.desired, observed);
+  return { ...base, action: fields.length > 0 ? 'update' : 'no-op', fields };
+}
+
+/**
+ * A resource with our name but without our tags belongs to someone else (another
+ * environment, or created by hand or by Terraform): never modify or delete it.
+ */
+function ownershipProblem(found: Record<string, string> | undefined, expected: Record<string, string>): string | undefined {
+  if (found === undefined) return undefined;
+  if (found['managed-by'] !== MANAGED_BY) return `exists but is not managed by projet1 (no "managed-by: ${MANAGED_BY}" tag)`;
+  for (const key of ['project', 'environment']) {
+    if (found[key] !== expected[key]) return `belongs to ${key} "${found[key] ?? '(none)'}", not "${expected[key] ?? ''}"`;
+  }
+  return undefined;
+}
+
+/** The tag changes a resource needs; provisioners include this in their diff. */
+export function tagChanges(desired: Record<string, string>, found: Record<string, string>): FieldChange[] {
+  const missing = Object.entries(desired).filter(([k, v]) => found[k] !== v);
+  if (missing.length === 0) return [];
+  return [{ field: 'tags', from: Object.fromEntries(missing.map(([k]) => [k, found[k] ?? null])), to: Object.fromEntries(missing) }];
+}

@@ -1,0 +1,71 @@
+// The provisioner contract (Pulumi-like) and the data the engine passes around.
+import type { AwsClients } from '../aws/clients.js';
+
+/** What a provisioner needs at run time: clients and a way to report progress. */
+export interface ProvisionContext {
+  aws: AwsClients;
+  /** Progress note for a long step (a waiter, a retry); shown by the reporter. */
+  note(message: string): void;
+  /** Sleep that tests can shorten; used between retries and polls. */
+  sleep(ms: number): Promise<void>;
+}
+
+/** One changed setting: what the resource has now and what the config wants. */
+export interface FieldChange {
+  field: string;
+  from: unknown;
+  to: unknown;
+}
+
+/**
+ * A resource type. `observe` returns undefined only when the service says the resource
+ * does not exist; any other error is thrown. `create` must be safe to retry after an
+ * interruption (it may find the resource half-made).
+ */
+export interface Provisioner<D, O> {
+  /** Type name for display, e.g. "dynamodb-table". */
+  readonly type: string;
+  /** AWS service, used for per-service concurrency limits. */
+  readonly service: string;
+  observe(ctx: ProvisionContext, desired: D): Promise<O | undefined>;
+  /** Tags found on the resource, for the ownership check; undefined when the type has none. */
+  tags(observed: O): Record<string, string> | undefined;
+  diff(desired: D, observed: O): FieldChange[];
+  create(ctx: ProvisionContext, desired: D): Promise<void>;
+  update(ctx: ProvisionContext, desired: D, observed: O, changes: FieldChange[]): Promise<void>;
+  delete(ctx: ProvisionContext, desired: D, observed: O): Promise<void>;
+  /** Names, ARNs and URLs worth printing after `up`; keys are prefixed with the resource id. */
+  outputs?(desired: D): Record<string, string>;
+}
+
+/** A resource of the stack: a provisioner plus the desired state computed from config. */
+export interface Resource<D = unknown, O = unknown> {
+  /** Stable id within the stack, e.g. "table" or "role:get-products". */
+  id: string;
+  /** The AWS name shown to the user. */
+  name: string;
+  provisioner: Provisioner<D, O>;
+  desired: D;
+  dependsOn: string[];
+}
+
+export type ChangeAction = 'create' | 'update' | 'delete' | 'no-op' | 'conflict';
+
+export interface Change {
+  id: string;
+  type: string;
+  name: string;
+  action: ChangeAction;
+  /** For update: the fields that differ. For conflict: why we refuse to touch it. */
+  fields: FieldChange[];
+  reason?: string;
+}
+
+export interface Plan {
+  mode: 'apply' | 'destroy';
+  changes: Change[];
+}
+
+export function planHasChanges(plan: Plan): boolean {
+  return plan.changes.some((c) => c.action !== 'no-op');
+}

@@ -1,0 +1,189 @@
+// DynamoDB products table: key schema, category GSI, encryption, PITR, TTL, capacity.
+// Capacity, billing mode, PITR, TTL, encryption and tags change in place.
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeContinuousBackupsCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  ListTagsOfResourceCommand,
+  TagResourceCommand,
+  UpdateContinuousBackupsCommand,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+  waitUntilTableNotExists,
+  type GlobalSecondaryIndexUpdate,
+} from '@aws-sdk/client-dynamodb';
+import { unless } from '../aws/errors.js';
+import { UserError } from '../errors.js';
+import { tagChanges } from '../engine/plan.js';
+import type { FieldChange, ProvisionContext, Provisioner } from '../engine/types.js';
+
+export interface TableDesired {
+  name: string;
+  arn: string;
+  partitionKey: string;
+  categoryIndex: string;
+  billingMode: 'PROVISIONED' | 'PAY_PER_REQUEST';
+  readCapacity: number;
+  writeCapacity: number;
+  pointInTimeRecovery: boolean;
+  ttlAttribute: string | null;
+  tags: Record<string, string>;
+}
+
+export interface TableObserved {
+  partitionKey: string | undefined;
+  hasIndex: boolean;
+  billingMode: string;
+  capacity: string;
+  encrypted: boolean;
+  pointInTimeRecovery: boolean;
+  ttlAttribute: string | null;
+  tags: Record<string, string>;
+}
+
+const NOT_FOUND = 'ResourceNotFoundException';
+const WAIT = { minDelay: 1, maxDelay: 5, maxWaitTime: 600 };
+
+const capacityOf = (mode: string, read?: number, write?: number): string => (mode === 'PAY_PER_REQUEST' ? 'on-demand' : `${read ?? 0} RCU / ${write ?? 0} WCU`);
+const throughput = (d: TableDesired) => (d.billingMode === 'PROVISIONED' ? { ReadCapacityUnits: d.readCapacity, WriteCapacityUnits: d.writeCapacity } : undefined);
+
+async function waitActive(ctx: ProvisionContext, name: string): Promise<void> {
+  ctx.note('waiting for the table to be ACTIVE');
+  await waitUntilTableExists({ client: ctx.aws.client(DynamoDBClient), ...WAIT }, { TableName: name });
+}
+
+export const dynamodbTable: Provisioner<TableDesired, TableObserved> = {
+  type: 'dynamodb-table',
+  service: 'dynamodb',
+
+  async observe(ctx, d) {
+    const ddb = ctx.aws.client(DynamoDBClient);
+    let table = (await unless(ddb.send(new DescribeTableCommand({ TableName: d.name })), NOT_FOUND))?.Table;
+    if (table?.TableStatus === 'DELETING') {
+      // A table being deleted is as good as absent, but it cannot be re-created until it is gone.
+      ctx.note('table is being deleted; waiting until it is gone');
+      await waitUntilTableNotExists({ client: ddb, ...WAIT }, { TableName: d.name });
+      table = undefined;
+    }
+    if (!table) return undefined;
+    const [pitr, ttl, tags] = await Promise.all([
+      unless(ddb.send(new DescribeContinuousBackupsCommand({ TableName: d.name })), NOT_FOUND),
+      unless(ddb.send(new DescribeTimeToLiveCommand({ TableName: d.name })), NOT_FOUND),
+      unless(ddb.send(new ListTagsOfResourceCommand({ ResourceArn: table.TableArn ?? d.arn })), NOT_FOUND),
+    ]);
+    const mode = table.BillingModeSummary?.BillingMode ?? 'PROVISIONED';
+    const ttlDesc = ttl?.TimeToLiveDescription;
+    return {
+      partitionKey: table.KeySchema?.find((k) => k.KeyType === 'HASH')?.AttributeName,
+      hasIndex: (table.GlobalSecondaryIndexes ?? []).some((i) => i.IndexName === d.categoryIndex),
+      billingMode: mode,
+      capacity: capacityOf(mode, table.ProvisionedThroughput?.ReadCapacityUnits, table.ProvisionedThroughput?.WriteCapacityUnits),
+      encrypted: table.SSEDescription?.Status === 'ENABLED' || table.SSEDescription?.Status === 'ENABLING',
+      pointInTimeRecovery: pitr?.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus === 'ENABLED',
+      ttlAttribute: ttlDesc?.TimeToLiveStatus === 'ENABLED' || ttlDesc?.TimeToLiveStatus === 'ENABLING' ? (ttlDesc.AttributeName ?? null) : null,
+      tags: Object.fromEntries((tags?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+    };
+  },
+
+  tags: (o) => o.tags,
+
+  diff(d, o) {
+    const changes: FieldChange[] = [];
+    const add = (field: string, from: unknown, to: unknown): void => {
+      if (from !== to) changes.push({ field, from, to });
+    };
+    add('partitionKey', o.partitionKey, d.partitionKey);
+    add('categoryIndex', o.hasIndex ? d.categoryIndex : null, d.categoryIndex);
+    add('billingMode', o.billingMode, d.billingMode);
+    add('capacity', o.capacity, capacityOf(d.billingMode, d.readCapacity, d.writeCapacity));
+    add('encryption', o.encrypted, true);
+    add('pointInTimeRecovery', o.pointInTimeRecovery, d.pointInTimeRecovery);
+    add('ttlAttribute', o.ttlAttribute, d.ttlAttribute);
+    return [...changes.filter((c) => !(c.field === 'capacity' && changes.some((x) => x.field === 'billingMode'))), ...tagChanges(d.tags, o.tags)];
+  },
+
+  async create(ctx, d) {
+    const ddb = ctx.aws.client(DynamoDBClient);
+    // Retry-safe: ResourceInUse means an earlier, interrupted run created it; finish its settings.
+    await unless(
+      ddb.send(
+        new CreateTableCommand({
+          TableName: d.name,
+          BillingMode: d.billingMode,
+          ProvisionedThroughput: throughput(d),
+          AttributeDefinitions: [
+            { AttributeName: d.partitionKey, AttributeType: 'S' },
+            { AttributeName: 'category', AttributeType: 'S' },
+          ],
+          KeySchema: [{ AttributeName: d.partitionKey, KeyType: 'HASH' }],
+          GlobalSecondaryIndexes: [
+            { IndexName: d.categoryIndex, KeySchema: [{ AttributeName: 'category', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' }, ProvisionedThroughput: throughput(d) },
+          ],
+          SSESpecification: { Enabled: true },
+          Tags: Object.entries(d.tags).map(([Key, Value]) => ({ Key, Value })),
+        }),
+      ),
+      'ResourceInUseException',
+    );
+    await waitActive(ctx, d.name);
+    const observed = await this.observe(ctx, d);
+    if (!observed) throw new Error(`table ${d.name} disappeared right after creation`);
+    await this.update(ctx, d, observed, this.diff(d, observed));
+  },
+
+  async update(ctx, d, _o, changes) {
+    const ddb = ctx.aws.client(DynamoDBClient);
+    const fields = new Set(changes.map((c) => c.field));
+    if (fields.has('partitionKey')) {
+      throw new UserError(`Table ${d.name} has another partition key; a key change needs a new table.`, {
+        hint: 'Export the data (projet1 products export), run `projet1 down`, then `projet1 up` and import it.',
+      });
+    }
+    if (fields.has('categoryIndex')) {
+      await ddb.send(
+        new UpdateTableCommand({
+          TableName: d.name,
+          AttributeDefinitions: [{ AttributeName: 'category', AttributeType: 'S' }],
+          GlobalSecondaryIndexUpdates: [{ Create: { IndexName: d.categoryIndex, KeySchema: [{ AttributeName: 'category', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' }, ProvisionedThroughput: throughput(d) } }],
+        }),
+      );
+      await waitActive(ctx, d.name);
+    }
+    if (fields.has('billingMode') || fields.has('capacity')) {
+      // The index follows the table's capacity; with a new index just created it already has it.
+      const gsi: GlobalSecondaryIndexUpdate[] = d.billingMode === 'PROVISIONED' && !fields.has('categoryIndex') ? [{ Update: { IndexName: d.categoryIndex, ProvisionedThroughput: throughput(d) } }] : [];
+      await ddb.send(new UpdateTableCommand({ TableName: d.name, BillingMode: d.billingMode, ProvisionedThroughput: throughput(d), GlobalSecondaryIndexUpdates: gsi.length ? gsi : undefined }));
+      await waitActive(ctx, d.name);
+    }
+    if (fields.has('encryption')) {
+      await ddb.send(new UpdateTableCommand({ TableName: d.name, SSESpecification: { Enabled: true } }));
+      await waitActive(ctx, d.name);
+    }
+    if (fields.has('pointInTimeRecovery')) {
+      await ddb.send(new UpdateContinuousBackupsCommand({ TableName: d.name, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: d.pointInTimeRecovery } }));
+    }
+    const ttl = changes.find((c) => c.field === 'ttlAttribute');
+    if (ttl) {
+      // TTL allows one attribute: switching attributes means disabling the old one first.
+      if (typeof ttl.from === 'string') await ddb.send(new UpdateTimeToLiveCommand({ TableName: d.name, TimeToLiveSpecification: { Enabled: false, AttributeName: ttl.from } }));
+      if (d.ttlAttribute !== null) await ddb.send(new UpdateTimeToLiveCommand({ TableName: d.name, TimeToLiveSpecification: { Enabled: true, AttributeName: d.ttlAttribute } }));
+    }
+    if (fields.has('tags')) {
+      await ddb.send(new TagResourceCommand({ ResourceArn: d.arn, Tags: Object.entries(d.tags).map(([Key, Value]) => ({ Key, Value })) }));
+    }
+  },
+
+  async delete(ctx, d) {
+    const ddb = ctx.aws.client(DynamoDBClient);
+    const gone = await unless(ddb.send(new DeleteTableCommand({ TableName: d.name })), NOT_FOUND);
+    if (gone === undefined) return;
+    ctx.note('waiting for the table to be deleted');
+    await waitUntilTableNotExists({ client: ddb, ...WAIT }, { TableName: d.name });
+  },
+
+  outputs: (d) => ({ name: d.name, arn: d.arn, index: d.categoryIndex }),
+};

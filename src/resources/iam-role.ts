@@ -1,0 +1,115 @@
+// IAM role with one inline policy. One role per Lambda function keeps each function
+// to the least privilege it needs.
+import {
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  PutRolePolicyCommand,
+  TagRoleCommand,
+  UpdateAssumeRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import { unless } from '../aws/errors.js';
+import { canonicalJson, parsePolicyDocument } from '../engine/canonical.js';
+import { tagChanges } from '../engine/plan.js';
+import type { FieldChange, Provisioner } from '../engine/types.js';
+
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: { Sid?: string; Effect: 'Allow' | 'Deny'; Action: string[] | string; Resource?: string[] | string; Principal?: Record<string, string> }[];
+}
+
+export interface RoleDesired {
+  name: string;
+  arn: string;
+  description: string;
+  trust: PolicyDocument;
+  policyName: string;
+  policy: PolicyDocument;
+  tags: Record<string, string>;
+}
+
+export interface RoleObserved {
+  arn: string;
+  trust: unknown;
+  policy: unknown;
+  tags: Record<string, string>;
+}
+
+export function serviceTrust(service: string): PolicyDocument {
+  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] };
+}
+
+const toTagList = (tags: Record<string, string>): { Key: string; Value: string }[] => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+
+export const iamRole: Provisioner<RoleDesired, RoleObserved> = {
+  type: 'iam-role',
+  service: 'iam',
+
+  async observe(ctx, d) {
+    const iam = ctx.aws.client(IAMClient);
+    const role = await unless(iam.send(new GetRoleCommand({ RoleName: d.name })), 'NoSuchEntityException', 'NoSuchEntity');
+    if (!role?.Role) return undefined;
+    const inline = await unless(iam.send(new GetRolePolicyCommand({ RoleName: d.name, PolicyName: d.policyName })), 'NoSuchEntityException', 'NoSuchEntity');
+    return {
+      arn: role.Role.Arn ?? d.arn,
+      trust: parsePolicyDocument(role.Role.AssumeRolePolicyDocument),
+      policy: parsePolicyDocument(inline?.PolicyDocument),
+      tags: Object.fromEntries((role.Role.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+    };
+  },
+
+  tags: (o) => o.tags,
+
+  diff(d, o) {
+    const changes: FieldChange[] = [];
+    if (canonicalJson(d.trust) !== canonicalJson(o.trust)) changes.push({ field: 'trustPolicy', from: o.trust, to: d.trust });
+    if (canonicalJson(d.policy) !== canonicalJson(o.policy)) changes.push({ field: 'policy', from: o.policy ?? null, to: d.policy });
+    return [...changes, ...tagChanges(d.tags, o.tags)];
+  },
+
+  async create(ctx, d) {
+    const iam = ctx.aws.client(IAMClient);
+    // Retry-safe: a role left by an interrupted run is reused, then brought to the desired state.
+    const created = await unless(
+      iam.send(new CreateRoleCommand({ RoleName: d.name, Description: d.description, AssumeRolePolicyDocument: JSON.stringify(d.trust), Tags: toTagList(d.tags) })),
+      'EntityAlreadyExistsException',
+      'EntityAlreadyExists',
+    );
+    if (!created) {
+      await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: d.name, PolicyDocument: JSON.stringify(d.trust) }));
+      await iam.send(new TagRoleCommand({ RoleName: d.name, Tags: toTagList(d.tags) }));
+    }
+    await iam.send(new PutRolePolicyCommand({ RoleName: d.name, PolicyName: d.policyName, PolicyDocument: JSON.stringify(d.policy) }));
+  },
+
+  async update(ctx, d, _o, changes) {
+    const iam = ctx.aws.client(IAMClient);
+    for (const change of changes) {
+      if (change.field === 'trustPolicy') await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: d.name, PolicyDocument: JSON.stringify(d.trust) }));
+      if (change.field === 'policy') await iam.send(new PutRolePolicyCommand({ RoleName: d.name, PolicyName: d.policyName, PolicyDocument: JSON.stringify(d.policy) }));
+      if (change.field === 'tags') await iam.send(new TagRoleCommand({ RoleName: d.name, Tags: toTagList(d.tags) }));
+    }
+  },
+
+  async delete(ctx, d) {
+    const iam = ctx.aws.client(IAMClient);
+    // A role cannot be deleted while it has policies: remove inline and attached ones first.
+    const inline = await unless(iam.send(new ListRolePoliciesCommand({ RoleName: d.name })), 'NoSuchEntityException', 'NoSuchEntity');
+    for (const name of inline?.PolicyNames ?? []) {
+      await unless(iam.send(new DeleteRolePolicyCommand({ RoleName: d.name, PolicyName: name })), 'NoSuchEntityException', 'NoSuchEntity');
+    }
+    const attached = await unless(iam.send(new ListAttachedRolePoliciesCommand({ RoleName: d.name })), 'NoSuchEntityException', 'NoSuchEntity');
+    for (const p of attached?.AttachedPolicies ?? []) {
+      await unless(iam.send(new DetachRolePolicyCommand({ RoleName: d.name, PolicyArn: p.PolicyArn })), 'NoSuchEntityException', 'NoSuchEntity');
+    }
+    await unless(iam.send(new DeleteRoleCommand({ RoleName: d.name })), 'NoSuchEntityException', 'NoSuchEntity');
+  },
+
+  outputs: (d) => ({ name: d.name, arn: d.arn }),
+};
