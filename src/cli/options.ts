@@ -13,6 +13,7 @@ export interface GlobalOptions {
   verbose?: boolean;
   destroy?: boolean;
   exitCode?: boolean;
+  port?: string;
 }
 
 export function configFlags(opts: GlobalOptions): ConfigFlags {

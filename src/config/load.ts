@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { configSchema, type Config } from './schema.js';
 import { validate } from './schema-kit.js';
+import { lineAndColumn, locateJsonFault } from './json-locate.js';
 import { resourceNames } from './names.js';
 
 export const DEFAULT_CONFIG_FILE = 'projet1.config.json';
@@ -108,18 +109,13 @@ function crossFieldIssues(config: Config): ConfigIssue[] {
 
 /** JSON.parse with a message that names line and column instead of a character offset. */
 export function parseJson(text: string, label: string): unknown {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    return JSON.parse(body);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const pos = /position (\d+)/.exec(message);
-    let where = '';
-    if (pos?.[1] !== undefined) {
-      const offset = Number(pos[1]);
-      const before = text.slice(0, offset).split('\n');
-      where = ` at line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
-    }
-    const reason = message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '');
-    throw new ConfigError(label, [{ path: '(file)', message: `malformed JSON${where}: ${reason}` }]);
+    const fault = locateJsonFault(body);
+    const where = fault ? lineAndColumn(body, fault.offset) : undefined;
+    const message = where && fault ? `malformed JSON at line ${where.line}, column ${where.column}: ${fault.reason}` : `malformed JSON: ${err instanceof Error ? err.message : String(err)}`;
+    throw new ConfigError(label, [{ path: '(file)', message }]);
   }
 }

@@ -1,0 +1,63 @@
+// Measures the CLI on the local emulator: `--help` start-up, cold `up`, no-op `up`
+// and `down` (median of several runs, wall time including CLI start) and AWS calls.
+// Run: npm run bench   (figures go in the closing note, never in test assertions)
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { install, start } from '../src/emulator/ministack.js';
+import { BIN } from '../test/helpers/cli.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const env = { ...process.env, CI: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+
+function timed(args: string[], cwd: string): { ms: number; doc: { awsCalls?: { total: number; mutating: number } } | undefined } {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`projet1 ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  let doc;
+  try {
+    doc = JSON.parse(r.stdout) as { awsCalls?: { total: number; mutating: number } };
+  } catch {
+    doc = undefined;
+  }
+  return { ms, doc };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+async function main(): Promise<void> {
+  install();
+  const em = await start();
+  const cwd = mkdtempSync(join(tmpdir(), 'projet1-bench-'));
+  writeFileSync(join(cwd, 'projet1.config.json'), '{}');
+  const rows: Record<string, { medianMs: number; runs: number[]; awsCalls?: unknown }> = {};
+  const record = (name: string, ms: number, calls?: unknown): void => {
+    const row = (rows[name] ??= { medianMs: 0, runs: [] });
+    row.runs.push(Math.round(ms));
+    row.medianMs = median(row.runs);
+    if (calls) {
+      const c = calls as { total: number; mutating: number };
+      row.awsCalls = { total: c.total, mutating: c.mutating };
+    }
+  };
+  try {
+    for (let i = 0; i < RUNS; i++) record('help', timed(['--help'], cwd).ms);
+    const e = ['--endpoint-url', em.endpoint, '--json', '--yes'];
+    for (let i = 0; i < RUNS; i++) {
+      await em.reset();
+      const cold = timed(['up', ...e], cwd);
+      record('cold up', cold.ms, cold.doc?.awsCalls);
+      const noop = timed(['up', ...e], cwd);
+      record('no-op up', noop.ms, noop.doc?.awsCalls);
+      const down = timed(['down', ...e], cwd);
+      record('down', down.ms, down.doc?.awsCalls);
+    }
+  } finally {
+    await em.stop();
+  }
+  process.stdout.write(`${JSON.stringify({ runs: RUNS, node: process.version, results: rows }, null, 2)}\n`);
+}
+
+await main();

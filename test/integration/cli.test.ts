@@ -1,0 +1,137 @@
+// The CLI as a user meets it: help, usage errors, bad configuration, unreachable
+// endpoints, and resuming a run that was interrupted half way.
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { CreateTableCommand, DescribeContinuousBackupsCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { CreateRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
+import { AwsClients } from '../../src/aws/clients.js';
+import { PROJECT_ROOT, freePort } from '../../src/emulator/ministack.js';
+import type { Change } from '../../src/engine/types.js';
+import { projectDir, runCli } from '../helpers/cli.js';
+import { useEmulator } from '../helpers/emulator.js';
+
+const emulator = useEmulator();
+const TRACE = resolve(PROJECT_ROOT, 'test', 'fixtures', 'trace-imports.mjs');
+
+describe('help and usage', () => {
+  for (const args of [['--help'], ['up', '--help'], ['plan', '--help'], ['down', '--help'], ['status', '--help'], ['outputs', '--help'], ['emulator', '--help']]) {
+    it(`${args.join(' ')} prints usage and loads no AWS SDK code`, async () => {
+      const run = await runCli(args, { nodeArgs: ['--import', TRACE] });
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /Usage: projet1/);
+      const imports = run.stderr.split('\n').filter((l) => l.startsWith('[import]'));
+      assert.ok(imports.some((l) => l.includes('commander')), 'the trace hook saw the imports');
+      assert.deepEqual(imports.filter((l) => /@aws-sdk|@smithy|\/ora\//.test(l)), []);
+    });
+  }
+
+  it('an unknown command or option is a usage error (exit 2)', async () => {
+    const a = await runCli(['deploy-everything']);
+    assert.equal(a.code, 2);
+    assert.match(a.stderr, /unknown command 'deploy-everything'/);
+    const b = await runCli(['up', '--colour']);
+    assert.equal(b.code, 2);
+    assert.match(b.stderr, /unknown option '--colour'/);
+  });
+});
+
+describe('configuration errors', () => {
+  it('a bad config file exits 2 listing every problem, without a stack trace', async () => {
+    const dir = projectDir({ project: 'X', table: { readCapacity: -1, pointInTimeRecovery: 'on' }, lambdaa: {} });
+    const run = await runCli(['plan', '--endpoint-url', 'http://127.0.0.1:9'], { cwd: dir });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /Invalid configuration \(projet1\.config\.json\): 4 problems/);
+    assert.match(run.stderr, /- project: expected 3-24 lowercase letters/);
+    assert.match(run.stderr, /- table\.readCapacity: expected an integer from 1 to 40000, found -1/);
+    assert.match(run.stderr, /- table\.pointInTimeRecovery: expected true or false, found "on"/);
+    assert.match(run.stderr, /- lambdaa: unknown key/);
+    assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+  });
+
+  it('malformed JSON names line and column; --json gives the issues as data', async () => {
+    const dir = projectDir('{\n  "project": "shop",\n  "region": "eu-west-3",,\n}');
+    const run = await runCli(['status', '--json'], { cwd: dir });
+    assert.equal(run.code, 2);
+    const doc = run.json<{ ok: boolean; error: { issues: { path: string; message: string }[] } }>();
+    assert.equal(doc.ok, false);
+    assert.equal(doc.error.issues[0]?.path, '(file)');
+    assert.match(doc.error.issues[0]?.message ?? '', /line 3, column 25: expected a quoted property name, found ","/);
+  });
+
+  it('a bad flag value names the flag', async () => {
+    const run = await runCli(['plan', '--region', 'moon-base-1x', '--endpoint-url', 'ftp://x']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /region: expected an AWS region such as eu-west-3, found "moon-base-1x" \(from flag --region\)/);
+    assert.match(run.stderr, /endpointUrl: expected an http\(s\) URL .* \(from flag --endpoint-url\)/);
+  });
+
+  it('config prints the resolved settings and their sources without calling AWS', async () => {
+    const run = await runCli(['config', '--json', '--region', 'us-east-1'], { env: { PATH: process.env.PATH, TF_VAR_environment: 'qa' } });
+    assert.equal(run.code, 0, run.stderr);
+    const doc = run.json<{ config: { region: string; environment: string }; sources: Record<string, string>; names: { table: string } }>();
+    assert.equal(doc.config.region, 'us-east-1');
+    assert.equal(doc.config.environment, 'qa');
+    assert.deepEqual(doc.sources, { environment: 'environment variable TF_VAR_environment', region: 'flag --region' });
+  });
+});
+
+describe('AWS access errors', () => {
+  it('an unreachable endpoint gives one clear error and exit 1', async () => {
+    const port = await freePort();
+    const run = await runCli(['up', '--endpoint-url', `http://127.0.0.1:${port}`]);
+    assert.equal(run.code, 1);
+    assert.equal(run.stderr.split('\n').filter((l) => l.startsWith('Error:')).length, 1);
+    assert.match(run.stderr, new RegExp(`Error: Cannot reach the AWS endpoint http://127.0.0.1:${port} \\(ECONNREFUSED\\)`));
+    assert.match(run.stderr, /Hint: Is the emulator running\?/);
+    assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+  });
+});
+
+describe('interrupted runs', () => {
+  it('a re-run adopts what an interrupted run created and finishes the job without duplicates', async () => {
+    const endpoint = emulator.get().endpoint;
+    const aws = new AwsClients({ region: 'eu-west-3', endpointUrl: endpoint, profile: null }, {});
+    const tags = [
+      { Key: 'project', Value: 'resume' },
+      { Key: 'environment', Value: 'dev' },
+      { Key: 'managed-by', Value: 'projet1' },
+    ];
+    // What a run killed right after CreateTable / CreateRole leaves behind.
+    await aws.client(DynamoDBClient).send(
+      new CreateTableCommand({
+        TableName: 'resume-table',
+        BillingMode: 'PROVISIONED',
+        ProvisionedThroughput: { ReadCapacityUnits: 100, WriteCapacityUnits: 100 },
+        AttributeDefinitions: [
+          { AttributeName: 'product_id', AttributeType: 'S' },
+          { AttributeName: 'category', AttributeType: 'S' },
+        ],
+        KeySchema: [{ AttributeName: 'product_id', KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [{ IndexName: 'category-index', KeySchema: [{ AttributeName: 'category', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' }, ProvisionedThroughput: { ReadCapacityUnits: 100, WriteCapacityUnits: 100 } }],
+        SSESpecification: { Enabled: true },
+        Tags: tags,
+      }),
+    );
+    await aws.client(IAMClient).send(new CreateRoleCommand({ RoleName: 'resume-dev-create-product-exec', AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}', Tags: tags }));
+
+    const dir = projectDir({ project: 'resume', environment: 'dev', table: { name: 'resume-table' } });
+    const plan = (await runCli(['plan', '--json', '--endpoint-url', endpoint], { cwd: dir })).json<{ changes: Change[] }>();
+    const byId = Object.fromEntries(plan.changes.map((c) => [c.id, c]));
+    assert.deepEqual(byId.table?.fields.map((f) => f.field), ['pointInTimeRecovery', 'ttlAttribute']);
+    assert.deepEqual(byId['role:create-product']?.fields.map((f) => f.field), ['trustPolicy', 'policy']);
+
+    const up = await runCli(['up', '--endpoint-url', endpoint], { cwd: dir });
+    assert.equal(up.code, 0, up.stderr);
+    assert.match(up.stderr, /Up complete: 10 created, 2 updated/);
+    const tables = (await aws.client(DynamoDBClient).send(new ListTablesCommand({}))).TableNames ?? [];
+    assert.equal(tables.filter((t) => t.startsWith('resume')).length, 1);
+    const pitr = await aws.client(DynamoDBClient).send(new DescribeContinuousBackupsCommand({ TableName: 'resume-table' }));
+    assert.equal(pitr.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus, 'ENABLED');
+    const policy = await aws.client(IAMClient).send(new GetRolePolicyCommand({ RoleName: 'resume-dev-create-product-exec', PolicyName: 'least-privilege' }));
+    assert.ok(policy.PolicyDocument);
+    assert.equal((await runCli(['plan', '--exit-code', '--endpoint-url', endpoint], { cwd: dir })).code, 0);
+    assert.equal((await runCli(['down', '--yes', '--endpoint-url', endpoint], { cwd: dir })).code, 0);
+    aws.destroy();
+  });
+});

@@ -1,0 +1,170 @@
+// End to end on the emulator: up from nothing, idempotent re-run, drift repair,
+// ownership conflicts, teardown and its idempotency. State is checked with the SDK.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CloudWatchLogsClient, DeleteLogGroupCommand, DescribeLogGroupsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  DescribeContinuousBackupsCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ListTagsOfResourceCommand,
+  UpdateContinuousBackupsCommand,
+} from '@aws-sdk/client-dynamodb';
+import { GetRoleCommand, GetRolePolicyCommand, IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
+import { AwsClients } from '../../src/aws/clients.js';
+import { FUNCTIONS } from '../../src/config/functions.js';
+import { parsePolicyDocument } from '../../src/engine/canonical.js';
+import type { Change } from '../../src/engine/types.js';
+import { projectDir, runCli } from '../helpers/cli.js';
+import { useEmulator } from '../helpers/emulator.js';
+
+const emulator = useEmulator();
+const PREFIX = 'projet1-serverless-development';
+const TAGS = { project: 'projet1-serverless', environment: 'development', 'managed-by': 'projet1' };
+const dir = projectDir({ project: 'projet1-serverless', environment: 'development', region: 'eu-west-3' });
+
+const aws = () => new AwsClients({ region: 'eu-west-3', endpointUrl: emulator.get().endpoint, profile: null }, {});
+const cli = (...args: string[]) => runCli([...args, '--endpoint-url', emulator.get().endpoint], { cwd: dir });
+const changed = (changes: Change[]) => changes.filter((c) => c.action !== 'no-op').map((c) => `${c.action} ${c.id}${c.fields.length ? ` [${c.fields.map((f) => f.field).join(',')}]` : ''}`);
+
+interface UpDoc {
+  ok: boolean;
+  changes: Change[];
+  summary: { counts: Record<string, number> } | null;
+  awsCalls: { mutating: number; mutatingOperations: string[] };
+}
+
+async function logGroups(prefix: string) {
+  const res = await aws().client(CloudWatchLogsClient).send(new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix }));
+  return res.logGroups ?? [];
+}
+
+describe('stack lifecycle on the emulator', () => {
+  it('up from nothing creates every resource as configured', async () => {
+    const run = await cli('up', '--json');
+    assert.equal(run.code, 0, run.stderr);
+    const doc = run.json<UpDoc>();
+    assert.deepEqual(doc.summary?.counts, { created: 12, updated: 0, deleted: 0, unchanged: 0 });
+
+    const ddb = aws().client(DynamoDBClient);
+    const table = (await ddb.send(new DescribeTableCommand({ TableName: 'products-catalog' }))).Table;
+    assert.equal(table?.TableStatus, 'ACTIVE');
+    assert.deepEqual(table?.KeySchema, [{ AttributeName: 'product_id', KeyType: 'HASH' }]);
+    assert.equal(table?.BillingModeSummary?.BillingMode ?? 'PROVISIONED', 'PROVISIONED');
+    assert.equal(table?.ProvisionedThroughput?.ReadCapacityUnits, 100);
+    assert.equal(table?.ProvisionedThroughput?.WriteCapacityUnits, 100);
+    const gsi = table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === 'category-index');
+    assert.deepEqual(gsi?.KeySchema, [{ AttributeName: 'category', KeyType: 'HASH' }]);
+    assert.equal(gsi?.Projection?.ProjectionType, 'ALL');
+    assert.equal(table?.SSEDescription?.Status, 'ENABLED');
+    const pitr = await ddb.send(new DescribeContinuousBackupsCommand({ TableName: 'products-catalog' }));
+    assert.equal(pitr.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus, 'ENABLED');
+    const ttl = await ddb.send(new DescribeTimeToLiveCommand({ TableName: 'products-catalog' }));
+    assert.deepEqual(ttl.TimeToLiveDescription, { TimeToLiveStatus: 'ENABLED', AttributeName: 'expires_at' });
+    const tableTags = await ddb.send(new ListTagsOfResourceCommand({ ResourceArn: table?.TableArn }));
+    assert.deepEqual(Object.fromEntries((tableTags.Tags ?? []).map((t) => [t.Key, t.Value])), TAGS);
+
+    const iam = aws().client(IAMClient);
+    for (const fn of FUNCTIONS) {
+      const role = (await iam.send(new GetRoleCommand({ RoleName: `${PREFIX}-${fn.id}-exec` }))).Role;
+      assert.deepEqual(parsePolicyDocument(role?.AssumeRolePolicyDocument), {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      });
+      const policy = parsePolicyDocument((await iam.send(new GetRolePolicyCommand({ RoleName: role?.RoleName, PolicyName: 'least-privilege' }))).PolicyDocument) as {
+        Statement: { Action: string[]; Resource: string[] }[];
+      };
+      const resources = policy.Statement.flatMap((s) => s.Resource);
+      assert.ok(!resources.includes('*'), 'no wildcard resource');
+      assert.deepEqual(policy.Statement[0]?.Action, fn.dynamodb.actions, `${fn.id} gets only its own DynamoDB actions`);
+      assert.ok(resources.includes('arn:aws:dynamodb:eu-west-3:000000000000:table/products-catalog'));
+      assert.ok(resources.every((r) => r.includes(':table/products-catalog') || r.includes(`log-group:/aws/lambda/${PREFIX}-${fn.id}`)), JSON.stringify(resources));
+    }
+
+    const groups = [...(await logGroups(`/aws/lambda/${PREFIX}-`)), ...(await logGroups(`/aws/apigateway/${PREFIX}-`))];
+    assert.equal(groups.length, 6);
+    for (const g of groups) assert.equal(g.retentionInDays, 14, g.logGroupName);
+    const groupTags = await aws().client(CloudWatchLogsClient).send(new ListTagsForResourceCommand({ resourceArn: `arn:aws:logs:eu-west-3:000000000000:log-group:/aws/apigateway/${PREFIX}-access` }));
+    assert.deepEqual(groupTags.tags, TAGS);
+  });
+
+  it('a second up makes zero mutating AWS calls', async () => {
+    const doc = (await cli('up', '--json')).json<UpDoc>();
+    assert.equal(doc.awsCalls.mutating, 0, doc.awsCalls.mutatingOperations.join(', '));
+    assert.deepEqual(doc.summary?.counts, { created: 0, updated: 0, deleted: 0, unchanged: 12 });
+  });
+
+  it('plan lists out-of-band drift exactly, and up repairs it', async () => {
+    await aws().client(DynamoDBClient).send(new UpdateContinuousBackupsCommand({ TableName: 'products-catalog', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false } }));
+    await aws().client(CloudWatchLogsClient).send(new DeleteLogGroupCommand({ logGroupName: `/aws/apigateway/${PREFIX}-access` }));
+
+    const plan = await cli('plan', '--json');
+    assert.equal(plan.code, 0);
+    assert.deepEqual(changed(plan.json<{ changes: Change[] }>().changes), ['update table [pointInTimeRecovery]', 'create log-group:api-access']);
+    const text = await cli('plan', '--exit-code');
+    assert.equal(text.code, 2, 'plan --exit-code signals changes');
+    assert.match(text.stdout, /update\s+dynamodb-table\s+products-catalog\s+pointInTimeRecovery: false → true/);
+
+    const up = (await cli('up', '--json')).json<UpDoc>();
+    assert.deepEqual(up.summary?.counts, { created: 1, updated: 1, deleted: 0, unchanged: 10 });
+    assert.equal((await cli('plan', '--exit-code')).code, 0, 'no changes after the repair');
+  });
+
+  it('applies capacity and retention changes in place', async () => {
+    const edited = projectDir({ table: { readCapacity: 5, writeCapacity: 7 }, logs: { retentionDays: 30 } });
+    const run = await runCli(['up', '--json', '--endpoint-url', emulator.get().endpoint], { cwd: edited });
+    const doc = run.json<UpDoc>();
+    assert.deepEqual(doc.summary?.counts, { created: 0, updated: 7, deleted: 0, unchanged: 5 });
+    const table = (await aws().client(DynamoDBClient).send(new DescribeTableCommand({ TableName: 'products-catalog' }))).Table;
+    assert.equal(table?.ProvisionedThroughput?.ReadCapacityUnits, 5);
+    assert.equal(table?.GlobalSecondaryIndexes?.[0]?.ProvisionedThroughput?.WriteCapacityUnits, 7);
+    for (const g of await logGroups(`/aws/lambda/${PREFIX}-`)) assert.equal(g.retentionInDays, 30);
+    // And back to the committed defaults.
+    assert.equal((await cli('up', '--json')).json<UpDoc>().summary?.counts.updated, 7);
+  });
+
+  it('refuses to touch a resource that belongs to another environment', async () => {
+    // Environment "qa" with the default table name collides with development's table.
+    const run = await cli('up', '--environment', 'qa');
+    assert.equal(run.code, 4, run.stderr);
+    assert.match(run.stderr, /dynamodb-table products-catalog belongs to environment "development", not "qa"/);
+    const roles = (await aws().client(IAMClient).send(new ListRolesCommand({}))).Roles ?? [];
+    assert.ok(!roles.some((r) => r.RoleName?.startsWith('projet1-serverless-qa-')), 'nothing of qa was created');
+    const plan = (await cli('plan', '--environment', 'qa', '--json')).json<{ changes: Change[] }>();
+    assert.equal(plan.changes.find((c) => c.id === 'table')?.action, 'conflict');
+  });
+
+  it('down refuses without --yes when there is no terminal', async () => {
+    const run = await cli('down');
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /Pass --yes/);
+    const tables = (await aws().client(DynamoDBClient).send(new ListTablesCommand({}))).TableNames ?? [];
+    assert.ok(tables.includes('products-catalog'));
+  });
+
+  it('down deletes everything, in reverse order', async () => {
+    const doc = (await cli('down', '--yes', '--json')).json<UpDoc>();
+    assert.equal(doc.summary?.counts.deleted, 12);
+    const tables = (await aws().client(DynamoDBClient).send(new ListTablesCommand({}))).TableNames ?? [];
+    assert.ok(!tables.includes('products-catalog'), 'table gone');
+    const roles = (await aws().client(IAMClient).send(new ListRolesCommand({}))).Roles ?? [];
+    assert.deepEqual(roles.filter((r) => r.RoleName?.startsWith(PREFIX)), [], 'roles gone');
+    assert.deepEqual([...(await logGroups(`/aws/lambda/${PREFIX}-`)), ...(await logGroups(`/aws/apigateway/${PREFIX}-`))], [], 'log groups gone');
+  });
+
+  it('a second down is a no-op that exits 0', async () => {
+    const run = await cli('down', '--yes', '--json');
+    assert.equal(run.code, 0);
+    const doc = run.json<UpDoc>();
+    assert.equal(doc.summary, null);
+    assert.equal(doc.awsCalls.mutating, 0);
+  });
+
+  it('outputs on an empty stack says nothing is deployed', async () => {
+    const run = await cli('outputs');
+    assert.equal(run.code, 3);
+    assert.match(run.stderr, /Nothing is deployed for projet1-serverless\/development/);
+  });
+});

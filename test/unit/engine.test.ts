@@ -1,0 +1,112 @@
+// The plan/apply engine over an in-memory provisioner (no AWS): changes, conflicts,
+// failure handling and teardown order.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AwsClients } from '../../src/aws/clients.js';
+import { ConflictError } from '../../src/errors.js';
+import { ApplyFailedError, applyPlan } from '../../src/engine/apply.js';
+import { silentReporter } from '../../src/engine/events.js';
+import { computePlan, tagChanges, type Stack } from '../../src/engine/plan.js';
+import type { ProvisionContext, Provisioner, Resource } from '../../src/engine/types.js';
+
+interface Item {
+  size: number;
+  tags: Record<string, string>;
+}
+
+function memoryProvisioner(world: Map<string, Item>, log: string[], failOn?: string): Provisioner<{ key: string; size: number; tags: Record<string, string> }, Item> {
+  return {
+    type: 'memory',
+    service: 'mem',
+    observe: async (_c, d) => world.get(d.key),
+    tags: (o) => o.tags,
+    diff: (d, o) => [...(d.size !== o.size ? [{ field: 'size', from: o.size, to: d.size }] : []), ...tagChanges(d.tags, o.tags)],
+    create: async (_c, d) => {
+      if (d.key === failOn) throw new Error(`cannot create ${d.key}`);
+      log.push(`create ${d.key}`);
+      world.set(d.key, { size: d.size, tags: d.tags });
+    },
+    update: async (_c, d) => {
+      log.push(`update ${d.key}`);
+      world.set(d.key, { size: d.size, tags: d.tags });
+    },
+    delete: async (_c, d) => {
+      log.push(`delete ${d.key}`);
+      world.delete(d.key);
+    },
+  };
+}
+
+const TAGS = { project: 'p', environment: 'dev', 'managed-by': 'projet1' };
+const ctx = (): ProvisionContext => ({ aws: { target: { region: 'eu-west-3', endpointUrl: null, profile: null } } as AwsClients, note: () => undefined, sleep: async () => undefined });
+
+function stackOf(world: Map<string, Item>, log: string[], failOn?: string): Stack {
+  const p = memoryProvisioner(world, log, failOn);
+  const r = (key: string, size: number, dependsOn: string[] = []): Resource => ({ id: key, name: key, provisioner: p as Provisioner<unknown, unknown>, desired: { key, size, tags: TAGS }, dependsOn });
+  return { resources: [r('table', 1), r('role', 2, ['table']), r('fn', 3, ['role'])], tags: TAGS };
+}
+
+describe('plan and apply', () => {
+  it('creates everything from nothing in dependency order, then plans no changes', async () => {
+    const world = new Map<string, Item>();
+    const log: string[] = [];
+    const stack = stackOf(world, log);
+    const state = await computePlan(stack, 'apply', ctx, silentReporter);
+    assert.deepEqual(state.plan.changes.map((c) => c.action), ['create', 'create', 'create']);
+    const res = await applyPlan(stack, state, ctx, silentReporter);
+    assert.deepEqual(log, ['create table', 'create role', 'create fn']);
+    assert.deepEqual(res.counts, { created: 3, updated: 0, deleted: 0, unchanged: 0 });
+    const again = await computePlan(stack, 'apply', ctx, silentReporter);
+    assert.deepEqual(again.plan.changes.map((c) => c.action), ['no-op', 'no-op', 'no-op']);
+  });
+
+  it('lists exactly the drifted fields as an update', async () => {
+    const world = new Map<string, Item>([['table', { size: 1, tags: TAGS }], ['role', { size: 9, tags: TAGS }], ['fn', { size: 3, tags: { ...TAGS, project: 'p' } }]]);
+    const state = await computePlan(stackOf(world, []), 'apply', ctx, silentReporter);
+    const role = state.plan.changes.find((c) => c.id === 'role');
+    assert.equal(role?.action, 'update');
+    assert.deepEqual(role?.fields, [{ field: 'size', from: 9, to: 2 }]);
+  });
+
+  it('marks a resource without our tags as a conflict and refuses to apply anything', async () => {
+    const world = new Map<string, Item>([['table', { size: 1, tags: {} }]]);
+    const log: string[] = [];
+    const stack = stackOf(world, log);
+    const state = await computePlan(stack, 'apply', ctx, silentReporter);
+    assert.equal(state.plan.changes[0]?.action, 'conflict');
+    assert.match(state.plan.changes[0]?.reason ?? '', /not managed by projet1/);
+    await assert.rejects(applyPlan(stack, state, ctx, silentReporter), ConflictError);
+    assert.deepEqual(log, []);
+  });
+
+  it('treats another environment as a conflict', async () => {
+    const world = new Map<string, Item>([['table', { size: 1, tags: { ...TAGS, environment: 'prod' } }]]);
+    const state = await computePlan(stackOf(world, []), 'apply', ctx, silentReporter);
+    assert.match(state.plan.changes[0]?.reason ?? '', /belongs to environment "prod"/);
+  });
+
+  it('stops at the first failure and reports what was skipped', async () => {
+    const world = new Map<string, Item>();
+    const log: string[] = [];
+    const stack = stackOf(world, log, 'role');
+    const state = await computePlan(stack, 'apply', ctx, silentReporter);
+    await assert.rejects(applyPlan(stack, state, ctx, silentReporter), (err: unknown) => {
+      assert.ok(err instanceof ApplyFailedError);
+      assert.deepEqual(err.failures.map((f) => f.id), ['role']);
+      assert.deepEqual(err.skipped, ['fn']);
+      return true;
+    });
+    assert.deepEqual(log, ['create table']);
+  });
+
+  it('destroys in reverse dependency order and only what exists', async () => {
+    const world = new Map<string, Item>([['table', { size: 1, tags: TAGS }], ['fn', { size: 3, tags: TAGS }]]);
+    const log: string[] = [];
+    const stack = stackOf(world, log);
+    const state = await computePlan(stack, 'destroy', ctx, silentReporter);
+    assert.deepEqual(state.plan.changes.map((c) => c.action), ['delete', 'no-op', 'delete']);
+    await applyPlan(stack, state, ctx, silentReporter);
+    assert.deepEqual(log, ['delete fn', 'delete table']);
+    assert.equal(world.size, 0);
+  });
+});
