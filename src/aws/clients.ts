@@ -1,11 +1,7 @@
 // The one place that constructs AWS SDK clients. Business code asks for a client by
 // its class (`aws.client(DynamoDBClient)`); the SDK module itself is only loaded by
 // the provisioner that imports it, so `--help` never pays for it.
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { AwsAccessError } from '../errors.js';
 import { RateLimiter } from './rate-limit.js';
 
 export interface AwsTarget {
@@ -20,10 +16,12 @@ export interface AwsCall {
   mutating: boolean;
 }
 
+export type CredentialSource = () => Promise<AwsCredentialIdentity>;
+
 export interface ClientConfig {
   region: string;
   endpoint?: string;
-  credentials: () => Promise<AwsCredentialIdentity>;
+  credentials?: CredentialSource;
   maxAttempts: number;
   retryMode: 'standard';
   requestHandler: { connectionTimeout: number; requestTimeout: number };
@@ -60,13 +58,15 @@ export class AwsClients {
   readonly calls: AwsCall[] = [];
   private readonly cache = new Map<unknown, SdkClient>();
   private readonly limiter = new RateLimiter(RATE_LIMITS);
-  private credentials: Promise<AwsCredentialIdentity> | undefined;
+  private readonly credentials: CredentialSource | undefined;
 
-  constructor(
-    target: AwsTarget,
-    private readonly env: NodeJS.ProcessEnv = process.env,
-  ) {
+  /**
+   * `credentials`: how to get credentials (the CLI passes `cliCredentials`); omitted, the
+   * SDK's own default chain applies, which is right inside Lambda.
+   */
+  constructor(target: AwsTarget, opts: { credentials?: CredentialSource } = {}) {
     this.target = target;
+    this.credentials = opts.credentials;
   }
 
   /** A cached, instrumented client of the given SDK class. */
@@ -83,11 +83,11 @@ export class AwsClients {
   clientConfig(maxAttempts: number): ClientConfig {
     const config: ClientConfig = {
       region: this.target.region,
-      credentials: () => this.resolveCredentials(),
       maxAttempts,
       retryMode: 'standard',
       requestHandler: { connectionTimeout: 5000, requestTimeout: 120000 },
     };
+    if (this.credentials) config.credentials = this.credentials;
     if (this.target.endpointUrl) {
       config.endpoint = this.target.endpointUrl;
       config.forcePathStyle = true;
@@ -113,41 +113,4 @@ export class AwsClients {
       return next(args);
     };
   }
-
-  private resolveCredentials(): Promise<AwsCredentialIdentity> {
-    this.credentials ??= this.loadCredentials();
-    return this.credentials;
-  }
-
-  private async loadCredentials(): Promise<AwsCredentialIdentity> {
-    const { fromNodeProviderChain, fromEnv, fromIni } = await import('@aws-sdk/credential-providers');
-    const profile = this.target.profile ?? undefined;
-    if (this.target.endpointUrl) {
-      // Emulators accept any key. Use the user's own if configured, else the
-      // emulator convention; skip the full chain, whose instance-metadata probe costs a second.
-      if (this.env.AWS_ACCESS_KEY_ID && this.env.AWS_SECRET_ACCESS_KEY) return fromEnv()();
-      if (profile || hasSharedConfig(this.env)) {
-        try {
-          return await fromIni({ profile })();
-        } catch {
-          /* fall through to the emulator convention */
-        }
-      }
-      return { accessKeyId: 'test', secretAccessKey: 'test' };
-    }
-    try {
-      return await fromNodeProviderChain({ profile })();
-    } catch (err) {
-      throw new AwsAccessError(
-        `No AWS credentials found${profile ? ` for profile "${profile}"` : ''}.`,
-        'Configure credentials (aws configure, AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), or pass --endpoint-url to use a local emulator.',
-        err,
-      );
-    }
-  }
-}
-
-function hasSharedConfig(env: NodeJS.ProcessEnv): boolean {
-  const files = [env.AWS_SHARED_CREDENTIALS_FILE, env.AWS_CONFIG_FILE, join(homedir(), '.aws', 'credentials'), join(homedir(), '.aws', 'config')];
-  return files.some((f) => f !== undefined && existsSync(f));
 }

@@ -1,5 +1,6 @@
 // A session: validated config, AWS clients and the stack's resources, ready for a command.
 import { AwsClients } from '../aws/clients.js';
+import { cliCredentials } from '../aws/credentials.js';
 import { loadConfig, type ConfigFlags, type LoadedConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { Reporter } from '../engine/events.js';
@@ -31,7 +32,8 @@ export function openConfig(options: SessionOptions): LoadedConfig {
 export async function openSession(options: SessionOptions): Promise<Session> {
   const loaded = openConfig(options);
   const { config } = loaded;
-  const aws = new AwsClients({ region: config.region, endpointUrl: config.endpointUrl, profile: config.profile }, options.env ?? process.env);
+  const target = { region: config.region, endpointUrl: config.endpointUrl, profile: config.profile };
+  const aws = new AwsClients(target, { credentials: cliCredentials(target, options.env ?? process.env) });
   const env = await resolveStackEnv(aws);
   const stack = buildStack(config, env);
   const byId = new Map(stack.resources.map((r) => [r.id, r]));

@@ -1,6 +1,7 @@
 // Each integration test file starts its own MiniStack on a free loopback port and
 // stops it afterwards, even when a test fails (and on process exit as a last resort).
 import { after, before } from 'node:test';
+import { AwsClients } from '../../src/aws/clients.js';
 import { install, start, type EmulatorHandle } from '../../src/emulator/ministack.js';
 
 export function useEmulator(): { get: () => EmulatorHandle } {
@@ -18,4 +19,9 @@ export function useEmulator(): { get: () => EmulatorHandle } {
       return handle;
     },
   };
+}
+
+/** SDK clients aimed at the emulator, with its conventional credentials. */
+export function emulatorClients(endpoint: string, region = 'eu-west-3'): AwsClients {
+  return new AwsClients({ region, endpointUrl: endpoint, profile: null }, { credentials: async () => ({ accessKeyId: 'test', secretAccessKey: 'test' }) });
 }

@@ -5,11 +5,10 @@ import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { CreateTableCommand, DescribeContinuousBackupsCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { CreateRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
-import { AwsClients } from '../../src/aws/clients.js';
 import { PROJECT_ROOT, freePort } from '../../src/emulator/ministack.js';
 import type { Change } from '../../src/engine/types.js';
 import { projectDir, runCli } from '../helpers/cli.js';
-import { useEmulator } from '../helpers/emulator.js';
+import { emulatorClients, useEmulator } from '../helpers/emulator.js';
 
 const emulator = useEmulator();
 const TRACE = resolve(PROJECT_ROOT, 'test', 'fixtures', 'trace-imports.mjs');
@@ -91,7 +90,7 @@ describe('AWS access errors', () => {
 describe('interrupted runs', () => {
   it('a re-run adopts what an interrupted run created and finishes the job without duplicates', async () => {
     const endpoint = emulator.get().endpoint;
-    const aws = new AwsClients({ region: 'eu-west-3', endpointUrl: endpoint, profile: null }, {});
+    const aws = emulatorClients(endpoint);
     const tags = [
       { Key: 'project', Value: 'resume' },
       { Key: 'environment', Value: 'dev' },

@@ -13,19 +13,18 @@ import {
   UpdateContinuousBackupsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
-import { AwsClients } from '../../src/aws/clients.js';
 import { FUNCTIONS } from '../../src/config/functions.js';
 import { parsePolicyDocument } from '../../src/engine/canonical.js';
 import type { Change } from '../../src/engine/types.js';
 import { projectDir, runCli } from '../helpers/cli.js';
-import { useEmulator } from '../helpers/emulator.js';
+import { emulatorClients, useEmulator } from '../helpers/emulator.js';
 
 const emulator = useEmulator();
 const PREFIX = 'projet1-serverless-development';
 const TAGS = { project: 'projet1-serverless', environment: 'development', 'managed-by': 'projet1' };
 const dir = projectDir({ project: 'projet1-serverless', environment: 'development', region: 'eu-west-3' });
 
-const aws = () => new AwsClients({ region: 'eu-west-3', endpointUrl: emulator.get().endpoint, profile: null }, {});
+const aws = () => emulatorClients(emulator.get().endpoint);
 const cli = (...args: string[]) => runCli([...args, '--endpoint-url', emulator.get().endpoint], { cwd: dir });
 const changed = (changes: Change[]) => changes.filter((c) => c.action !== 'no-op').map((c) => `${c.action} ${c.id}${c.fields.length ? ` [${c.fields.map((f) => f.field).join(',')}]` : ''}`);
 

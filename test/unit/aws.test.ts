@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AwsClients } from '../../src/aws/clients.js';
+import { cliCredentials } from '../../src/aws/credentials.js';
 import { classifyAwsError, unless } from '../../src/aws/errors.js';
 import { RateLimiter } from '../../src/aws/rate-limit.js';
 import { AwsAccessError } from '../../src/errors.js';
@@ -12,34 +13,23 @@ const emulator = { region: 'eu-west-3', endpointUrl: 'http://127.0.0.1:9', profi
 
 describe('AwsClients', () => {
   it('caches one client per class and counts mutating calls', async () => {
-    const aws = new AwsClients(emulator, {});
+    const aws = new AwsClients(emulator);
     assert.equal(aws.client(DynamoDBClient), aws.client(DynamoDBClient));
     aws.destroy();
   });
 
   it('falls back to the emulator convention test/test when an endpoint is set and no credentials are configured', async () => {
-    const aws = new AwsClients(emulator, { HOME: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/c', AWS_CONFIG_FILE: '/nonexistent/f' });
-    const creds = await aws.clientConfig(1).credentials();
+    const creds = await cliCredentials(emulator, { HOME: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/c', AWS_CONFIG_FILE: '/nonexistent/f' })();
     assert.deepEqual({ id: creds.accessKeyId, secret: creds.secretAccessKey }, { id: 'test', secret: 'test' });
   });
 
   it('uses the environment credentials when present, even with an endpoint', async () => {
-    const aws = new AwsClients(emulator, { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' });
-    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
-    process.env.AWS_ACCESS_KEY_ID = 'AKIAEXAMPLE';
-    process.env.AWS_SECRET_ACCESS_KEY = 'secret';
-    try {
-      assert.equal((await aws.clientConfig(1).credentials()).accessKeyId, 'AKIAEXAMPLE');
-    } finally {
-      if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
-      else process.env.AWS_ACCESS_KEY_ID = saved.id;
-      if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
-      else process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
-    }
+    const creds = await cliCredentials(emulator, { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' })();
+    assert.equal(creds.accessKeyId, 'AKIAEXAMPLE');
   });
 
   it('retries throttling with backoff, then succeeds (fault injected below the SDK)', async () => {
-    const aws = new AwsClients(emulator, {});
+    const aws = new AwsClients(emulator, { credentials: cliCredentials(emulator, {}) });
     const client = aws.client(DynamoDBClient);
     let attempts = 0;
     const { Readable } = await import('node:stream');

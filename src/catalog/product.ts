@@ -1,0 +1,138 @@
+// The product model and its validation, shared by the Lambda handlers and the CLI's
+// catalog commands so both accept and reject exactly the same input.
+import { randomUUID } from 'node:crypto';
+
+export interface Product {
+  product_id: string;
+  name: string;
+  category: string;
+  /** Money: at most 2 decimals, so the JSON number round-trips exactly through DynamoDB. */
+  price: number;
+  stock: number;
+  description?: string;
+  /** Epoch seconds; the table's TTL attribute. */
+  expires_at?: number;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export type ProductInput = Pick<Product, 'name' | 'category' | 'price' | 'stock'> & Partial<Pick<Product, 'description' | 'expires_at'>>;
+/** null on an optional field removes it. */
+export type ProductPatch = Partial<Pick<Product, 'name' | 'category' | 'price' | 'stock'>> & { description?: string | null; expires_at?: number | null };
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; problems: FieldProblem[] };
+
+export const LIMITS = {
+  name: 200,
+  category: 100,
+  description: 2000,
+  maxPrice: 1_000_000_000,
+  maxStock: 1_000_000_000,
+  /** 2100-01-01T00:00:00Z; beyond that an expiry is certainly a unit mistake (milliseconds). */
+  maxExpiresAt: 4_102_444_800,
+} as const;
+
+const SERVER_FIELDS = ['product_id', 'created_at', 'updated_at'];
+const WRITABLE = ['name', 'category', 'price', 'stock', 'description', 'expires_at'];
+/** Ids we generate are UUIDs; accept any id of this shape so imported data keeps its ids. */
+export const PRODUCT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function checkText(v: unknown, field: string, max: number, problems: FieldProblem[]): void {
+  if (typeof v !== 'string') problems.push({ field, message: 'must be a string' });
+  else if (v.trim().length === 0) problems.push({ field, message: 'must not be empty' });
+  else if ([...v].length > max) problems.push({ field, message: `must be at most ${max} characters` });
+  // eslint-disable-next-line no-control-regex
+  else if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(v)) problems.push({ field, message: 'must not contain control characters' });
+}
+
+function checkField(field: string, v: unknown, problems: FieldProblem[]): void {
+  switch (field) {
+    case 'name':
+      return checkText(v, field, LIMITS.name, problems);
+    case 'category':
+      return checkText(v, field, LIMITS.category, problems);
+    case 'description':
+      return checkText(v, field, LIMITS.description, problems);
+    case 'price':
+      if (typeof v !== 'number' || !Number.isFinite(v)) problems.push({ field, message: 'must be a number' });
+      else if (v < 0) problems.push({ field, message: 'must be 0 or more' });
+      else if (v > LIMITS.maxPrice) problems.push({ field, message: `must be at most ${LIMITS.maxPrice}` });
+      else if (Math.round(v * 100) / 100 !== v) problems.push({ field, message: 'must have at most 2 decimal places' });
+      return;
+    case 'stock':
+      if (typeof v !== 'number' || !Number.isInteger(v)) problems.push({ field, message: 'must be an integer' });
+      else if (v < 0) problems.push({ field, message: 'must be 0 or more' });
+      else if (v > LIMITS.maxStock) problems.push({ field, message: `must be at most ${LIMITS.maxStock}` });
+      return;
+    case 'expires_at':
+      if (typeof v !== 'number' || !Number.isInteger(v)) problems.push({ field, message: 'must be an integer (epoch seconds)' });
+      else if (v <= 0 || v > LIMITS.maxExpiresAt) problems.push({ field, message: `must be epoch seconds between 1 and ${LIMITS.maxExpiresAt}` });
+      return;
+  }
+}
+
+function unknownFields(body: Record<string, unknown>, allowed: string[], problems: FieldProblem[]): void {
+  for (const key of Object.keys(body)) {
+    if (SERVER_FIELDS.includes(key)) problems.push({ field: key, message: 'is set by the server and cannot be written' });
+    else if (!allowed.includes(key)) problems.push({ field: key, message: `is not a product field (allowed: ${allowed.join(', ')})` });
+  }
+}
+
+export function validateCreate(body: unknown): Validated<ProductInput> {
+  if (!isPlainObject(body)) return { ok: false, problems: [{ field: '(body)', message: 'must be a JSON object' }] };
+  const problems: FieldProblem[] = [];
+  unknownFields(body, WRITABLE, problems);
+  for (const field of ['name', 'category', 'price', 'stock']) {
+    if (body[field] === undefined || body[field] === null) problems.push({ field, message: 'is required' });
+    else checkField(field, body[field], problems);
+  }
+  for (const field of ['description', 'expires_at']) if (body[field] !== undefined && body[field] !== null) checkField(field, body[field], problems);
+  if (problems.length > 0) return { ok: false, problems };
+  const value: ProductInput = { name: body.name as string, category: body.category as string, price: body.price as number, stock: body.stock as number };
+  if (typeof body.description === 'string') value.description = body.description;
+  if (typeof body.expires_at === 'number') value.expires_at = body.expires_at;
+  return { ok: true, value };
+}
+
+/** A partial update; `version` (the version the caller read) may come in the body. */
+export function validatePatch(body: unknown): Validated<{ patch: ProductPatch; version: number | undefined }> {
+  if (!isPlainObject(body)) return { ok: false, problems: [{ field: '(body)', message: 'must be a JSON object' }] };
+  const problems: FieldProblem[] = [];
+  unknownFields(body, [...WRITABLE, 'version'], problems);
+  const patch: Record<string, unknown> = {};
+  for (const field of WRITABLE) {
+    const v = body[field];
+    if (v === undefined) continue;
+    if (v === null && (field === 'description' || field === 'expires_at')) patch[field] = null;
+    else if (v === null) problems.push({ field, message: 'cannot be null (it is required)' });
+    else {
+      checkField(field, v, problems);
+      patch[field] = v;
+    }
+  }
+  let version: number | undefined;
+  if (body.version !== undefined) {
+    if (typeof body.version !== 'number' || !Number.isInteger(body.version) || body.version < 1) problems.push({ field: 'version', message: 'must be a positive integer' });
+    else version = body.version;
+  }
+  if (problems.length === 0 && Object.keys(patch).length === 0) problems.push({ field: '(body)', message: `must change at least one of: ${WRITABLE.join(', ')}` });
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, value: { patch: patch as ProductPatch, version } };
+}
+
+export function validateProductId(id: unknown): FieldProblem[] {
+  return typeof id === 'string' && PRODUCT_ID.test(id) ? [] : [{ field: 'product_id', message: 'must be 1-64 letters, digits, "-" or "_"' }];
+}
+
+export function newProduct(input: ProductInput, now: Date = new Date(), id: string = randomUUID()): Product {
+  const at = now.toISOString();
+  return { product_id: id, ...input, created_at: at, updated_at: at, version: 1 };
+}
