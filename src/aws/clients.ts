@@ -57,7 +57,7 @@ export class AwsClients {
   readonly target: AwsTarget;
   readonly calls: AwsCall[] = [];
   private readonly cache = new Map<unknown, SdkClient>();
-  private readonly limiter = new RateLimiter(RATE_LIMITS);
+  private readonly limiter: RateLimiter;
   private readonly credentials: CredentialSource | undefined;
 
   /**
@@ -67,6 +67,8 @@ export class AwsClients {
   constructor(target: AwsTarget, opts: { credentials?: CredentialSource } = {}) {
     this.target = target;
     this.credentials = opts.credentials;
+    // Emulators have no control-plane quotas; pacing there would only slow the loop.
+    this.limiter = new RateLimiter(target.endpointUrl ? {} : RATE_LIMITS);
   }
 
   /** A cached, instrumented client of the given SDK class. */

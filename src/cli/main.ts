@@ -44,6 +44,7 @@ export function buildProgram(run: (load: Loader, cmd: Command, args: string[]) =
   command('status', 'show each resource and whether it exists and matches the configuration', () => import('./commands/status.js'));
   command('outputs', 'print names, ARNs and URLs of the deployed stack', () => import('./commands/outputs.js'));
   command('down', 'delete every resource of the stack, in reverse dependency order', () => import('./commands/down.js'));
+  command('admin-token <action>', 'show or rotate the API admin credential (Authorization: Bearer <token>)', () => import('./commands/admin-token.js'));
   command('emulator <action>', 'manage the local MiniStack emulator: install, start, stop, status', () => import('./commands/emulator.js'))
     .option('--port <port>', 'port for `start` (default: a free one)');
   command('config', 'print the resolved configuration and where each override came from', () => import('./commands/config.js'));

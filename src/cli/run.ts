@@ -5,11 +5,11 @@ import { configFlags, type GlobalOptions } from './options.js';
 import { renderCalls } from './render.js';
 import { chooseReporter, type CliReporter } from './reporters.js';
 
-export async function withSession<T>(opts: GlobalOptions, fn: (session: Session, reporter: CliReporter) => Promise<T>): Promise<T> {
+export async function withSession<T>(opts: GlobalOptions, fn: (session: Session, reporter: CliReporter) => Promise<T>, needs: { code: boolean } = { code: true }): Promise<T> {
   const reporter = chooseReporter(opts);
   let session: Session | undefined;
   try {
-    session = await openSession({ flags: configFlags(opts) });
+    session = await openSession({ flags: configFlags(opts), withCode: needs.code });
     return await fn(session, reporter);
   } finally {
     reporter.close();

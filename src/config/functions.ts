@@ -3,24 +3,35 @@
 
 export type TableAccess = 'table' | 'index';
 
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** API path, relative to the stage. */
+  path: '/products' | '/products/{product_id}';
+  /** Writes require the admin credential (checked by the authorizer function). */
+  protected: boolean;
+}
+
 export interface FunctionSpec {
   /** Kebab-case id, used in resource names and as the handler file name under handlers/. */
   id: string;
   /** The design document's name for the function. */
   seedName: string;
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** API path, relative to the stage. */
-  path: '/products' | '/products/{product_id}';
+  /** The API route it serves; null for the authorizer. */
+  route: Route | null;
   /** DynamoDB actions this function may call, and on what. Nothing else is granted. */
   dynamodb: { actions: string[]; on: TableAccess[] };
-  /** Writes require the admin credential. */
-  protected: boolean;
+  /** May read (decrypt) the admin token parameter: the authorizer only. */
+  readsAdminToken: boolean;
 }
 
+const api = (method: Route['method'], path: Route['path'], isProtected: boolean): Route => ({ method, path, protected: isProtected });
+const none = { actions: [], on: [] };
+
 export const FUNCTIONS: readonly FunctionSpec[] = [
-  { id: 'get-products', seedName: 'GetProducts', method: 'GET', path: '/products', dynamodb: { actions: ['dynamodb:Query', 'dynamodb:Scan'], on: ['table', 'index'] }, protected: false },
-  { id: 'get-product-by-id', seedName: 'GetProductById', method: 'GET', path: '/products/{product_id}', dynamodb: { actions: ['dynamodb:GetItem'], on: ['table'] }, protected: false },
-  { id: 'create-product', seedName: 'CreateProduct', method: 'POST', path: '/products', dynamodb: { actions: ['dynamodb:PutItem'], on: ['table'] }, protected: true },
-  { id: 'update-product', seedName: 'UpdateProduct', method: 'PUT', path: '/products/{product_id}', dynamodb: { actions: ['dynamodb:UpdateItem'], on: ['table'] }, protected: true },
-  { id: 'delete-product', seedName: 'DeleteProduct', method: 'DELETE', path: '/products/{product_id}', dynamodb: { actions: ['dynamodb:DeleteItem'], on: ['table'] }, protected: true },
+  { id: 'get-products', seedName: 'GetProducts', route: api('GET', '/products', false), dynamodb: { actions: ['dynamodb:Query', 'dynamodb:Scan'], on: ['table', 'index'] }, readsAdminToken: false },
+  { id: 'get-product-by-id', seedName: 'GetProductById', route: api('GET', '/products/{product_id}', false), dynamodb: { actions: ['dynamodb:GetItem'], on: ['table'] }, readsAdminToken: false },
+  { id: 'create-product', seedName: 'CreateProduct', route: api('POST', '/products', true), dynamodb: { actions: ['dynamodb:PutItem'], on: ['table'] }, readsAdminToken: false },
+  { id: 'update-product', seedName: 'UpdateProduct', route: api('PUT', '/products/{product_id}', true), dynamodb: { actions: ['dynamodb:UpdateItem'], on: ['table'] }, readsAdminToken: false },
+  { id: 'delete-product', seedName: 'DeleteProduct', route: api('DELETE', '/products/{product_id}', true), dynamodb: { actions: ['dynamodb:DeleteItem'], on: ['table'] }, readsAdminToken: false },
+  { id: 'authorizer', seedName: 'AdminAuthorizer', route: null, dynamodb: none, readsAdminToken: true },
 ];

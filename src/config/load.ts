@@ -104,6 +104,9 @@ function crossFieldIssues(config: Config): ConfigIssue[] {
   if (config.table.ttlAttribute !== null && ['product_id', 'category'].includes(config.table.ttlAttribute)) {
     issues.push({ path: 'table.ttlAttribute', message: `"${config.table.ttlAttribute}" is a key attribute and cannot hold an expiry time` });
   }
+  if (config.api.corsOrigins.length > 1) {
+    issues.push({ path: 'api.corsOrigins', message: 'give "*" or exactly one origin (the CORS preflight answers with a single static origin)' });
+  }
   return issues;
 }
 

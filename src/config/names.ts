@@ -15,6 +15,9 @@ export interface ResourceNames {
   categoryIndex: string;
   functions: Record<string, FunctionNames>;
   apiAccessLogGroup: string;
+  api: string;
+  stage: string;
+  adminTokenParameter: string;
 }
 
 export function resourceNames(config: Pick<Config, 'project' | 'environment' | 'table'>): ResourceNames {
@@ -30,6 +33,9 @@ export function resourceNames(config: Pick<Config, 'project' | 'environment' | '
     categoryIndex: config.table.categoryIndex,
     functions,
     apiAccessLogGroup: `/aws/apigateway/${prefix}-access`,
+    api: `${prefix}-api`,
+    stage: config.environment,
+    adminTokenParameter: `/${config.project}/${config.environment}/admin-token`,
   };
 }
 

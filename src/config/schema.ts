@@ -96,6 +96,23 @@ export const configSchema = {
         memoryMb: { kind: 'integer', default: 256, min: 128, max: 10240, doc: 'Function memory in MB.' },
       },
     },
+    api: {
+      kind: 'object',
+      doc: 'API Gateway REST API',
+      fields: {
+        corsOrigins: {
+          kind: 'string-list',
+          default: ['*'],
+          minItems: 1,
+          pattern: /^(\*|https?:\/\/[^\s/,]+)$/,
+          expect: '"*" or an origin such as https://shop.example.com',
+          doc: 'Origins allowed by CORS: ["*"] or exactly one origin (the OPTIONS preflight is a static mock).',
+        },
+        throttleRateLimit: { kind: 'integer', default: 100, min: 1, max: 10000, doc: 'Stage default steady-state requests per second.' },
+        throttleBurstLimit: { kind: 'integer', default: 200, min: 1, max: 5000, doc: 'Stage default burst.' },
+        tokenCacheSeconds: { kind: 'integer', default: 30, min: 0, max: 3600, doc: 'How long the authorizer caches the admin token; a rotation takes effect within this delay.' },
+      },
+    },
     logs: {
       kind: 'object',
       doc: 'CloudWatch Logs',

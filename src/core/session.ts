@@ -6,6 +6,9 @@ import type { Config } from '../config/schema.js';
 import type { Reporter } from '../engine/events.js';
 import type { Stack } from '../engine/plan.js';
 import type { ProvisionContext } from '../engine/types.js';
+import { bundleHandlers } from '../build/bundle.js';
+import { FUNCTIONS } from '../config/functions.js';
+import { PROJECT_ROOT } from '../paths.js';
 import { buildStack } from '../stack/stack.js';
 import { resolveStackEnv, type StackEnv } from '../stack/stack-env.js';
 
@@ -21,6 +24,8 @@ export interface Session {
 
 export interface SessionOptions {
   flags: ConfigFlags;
+  /** Bundle the handlers (plan, up, status); teardown and outputs do not need code. */
+  withCode?: boolean;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
 }
@@ -34,8 +39,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const { config } = loaded;
   const target = { region: config.region, endpointUrl: config.endpointUrl, profile: config.profile };
   const aws = new AwsClients(target, { credentials: cliCredentials(target, options.env ?? process.env) });
-  const env = await resolveStackEnv(aws);
-  const stack = buildStack(config, env);
+  const [env, packages] = await Promise.all([resolveStackEnv(aws), options.withCode === false ? undefined : bundleHandlers(PROJECT_ROOT, FUNCTIONS.map((f) => f.id))]);
+  const stack = buildStack(config, env, packages);
   const byId = new Map(stack.resources.map((r) => [r.id, r]));
   return {
     loaded,

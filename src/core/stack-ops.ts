@@ -33,7 +33,7 @@ export async function up(session: Session, reporter: Reporter): Promise<UpResult
   const state = await computePlan(session.stack, 'apply', ctx, reporter);
   reporter.event({ type: 'phase', phase: 'apply', total: state.plan.changes.filter((c) => c.action !== 'no-op').length });
   const result = await applyPlan(session.stack, state, ctx, reporter);
-  return { plan: state.plan, result, outputs: stackOutputs(session) };
+  return { plan: state.plan, result, outputs: await stackOutputs(session, reporter) };
 }
 
 export async function down(session: Session, reporter: Reporter, confirm: (plan: Plan) => Promise<boolean>): Promise<{ plan: Plan; result: ApplyResult | undefined }> {
@@ -63,8 +63,8 @@ export async function status(session: Session, reporter: Reporter): Promise<Stat
   return p.changes.map((c) => ({ id: c.id, type: c.type, name: c.name, state: stateOf[c.action], drift: c.fields, ...(c.reason ? { reason: c.reason } : {}) }));
 }
 
-/** Names, ARNs and URLs of the stack, from the desired state (names are deterministic). */
-export function stackOutputs(session: Session): Record<string, string> {
+/** Names, ARNs and URLs of the stack: from the desired state, plus lookups for AWS-assigned ids. */
+export async function stackOutputs(session: Session, reporter: Reporter): Promise<Record<string, string>> {
   const out: Record<string, string> = {
     project: session.config.project,
     environment: session.config.environment,
@@ -74,6 +74,12 @@ export function stackOutputs(session: Session): Record<string, string> {
   for (const r of session.stack.resources) {
     for (const [key, value] of Object.entries(r.provisioner.outputs?.(r.desired) ?? {})) out[`${r.id.replace(':', '.')}.${key}`] = value;
   }
+  const ctx = session.context(reporter);
+  for (const r of session.stack.resources) {
+    const live = r.provisioner.liveOutputs ? await r.provisioner.liveOutputs(ctx(r.id), r.desired) : {};
+    for (const [key, value] of Object.entries(live)) out[`${r.id.replace(':', '.')}.${key}`] = value;
+  }
+  if (out['stage.url']) out.apiUrl = out['stage.url'];
   return out;
 }
 
@@ -86,5 +92,5 @@ export async function deployedOutputs(session: Session, reporter: Reporter): Pro
       hint: 'Run `projet1 up` first.',
     });
   }
-  return stackOutputs(session);
+  return stackOutputs(session, reporter);
 }

@@ -4,15 +4,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import { PROJECT_ROOT } from '../paths.js';
 
 export const MINISTACK_VERSION = '1.5.33';
 export const SERVICES = 'iam,sts,dynamodb,lambda,apigateway,s3,cloudfront,cloudwatch,logs,ssm,secretsmanager';
 
-/** The package root (where .venv and .projet1 live), found from this compiled file. */
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export { PROJECT_ROOT };
 const VENV = join(PROJECT_ROOT, '.venv');
 const STATE_DIR = join(PROJECT_ROOT, '.projet1');
 const STATE_FILE = join(STATE_DIR, 'emulator.json');

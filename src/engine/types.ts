@@ -36,6 +36,8 @@ export interface Provisioner<D, O> {
   delete(ctx: ProvisionContext, desired: D, observed: O): Promise<void>;
   /** Names, ARNs and URLs worth printing after `up`; keys are prefixed with the resource id. */
   outputs?(desired: D): Record<string, string>;
+  /** Outputs that need a lookup (ids AWS assigns, such as the API id). */
+  liveOutputs?(ctx: ProvisionContext, desired: D): Promise<Record<string, string>>;
 }
 
 /** A resource of the stack: a provisioner plus the desired state computed from config. */

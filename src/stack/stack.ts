@@ -2,9 +2,12 @@
 import type { Config } from '../config/schema.js';
 import { stackTags } from '../config/names.js';
 import type { Stack } from '../engine/plan.js';
+import type { HandlerPackage } from '../build/bundle.js';
+import { apiTier } from './api-tier.js';
 import { dataTier } from './data-tier.js';
 import type { StackEnv } from './stack-env.js';
 
-export function buildStack(config: Config, env: StackEnv): Stack {
-  return { resources: [...dataTier(config, env)], tags: stackTags(config) };
+/** `packages`: the bundled handlers; teardown passes none (it needs no code). */
+export function buildStack(config: Config, env: StackEnv, packages?: Map<string, HandlerPackage>): Stack {
+  return { resources: [...dataTier(config, env), ...apiTier(config, env, packages)], tags: stackTags(config) };
 }

@@ -39,5 +39,5 @@ export default async function downCommand(opts: GlobalOptions): Promise<number> 
       if (foreign.length) info(`Left alone (not ours): ${foreign.map((c) => c.name).join(', ')}`);
     }
     return 0;
-  });
+  }, { code: false });
 }

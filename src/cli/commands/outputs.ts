@@ -10,5 +10,5 @@ export default async function outputsCommand(opts: GlobalOptions): Promise<numbe
     if (opts.json) json(outputs);
     else result(renderOutputs(outputs));
     return 0;
-  });
+  }, { code: false });
 }

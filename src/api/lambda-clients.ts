@@ -1,0 +1,10 @@
+// SDK clients inside Lambda: region from the runtime, endpoint from AWS_ENDPOINT_URL
+// (emulators inject it), the SDK's default credentials. One per warm container.
+import { AwsClients } from '../aws/clients.js';
+
+let clients: AwsClients | undefined;
+
+export function lambdaClients(env: NodeJS.ProcessEnv = process.env): AwsClients {
+  clients ??= new AwsClients({ region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1', endpointUrl: env.AWS_ENDPOINT_URL ?? null, profile: null });
+  return clients;
+}

@@ -1,0 +1,82 @@
+// The REST API's definition as plain data: what `rest-api` reconciles and what the
+// stage's deployment fingerprint is computed from.
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../engine/canonical.js';
+
+export interface MethodDef {
+  authorization: 'NONE' | 'CUSTOM';
+  integration: 'AWS_PROXY' | 'MOCK';
+  /** Lambda invocation URI for AWS_PROXY. */
+  uri?: string;
+  /** For the CORS preflight mock: response header -> static value. */
+  headers?: Record<string, string>;
+}
+
+export interface AuthorizerDef {
+  name: string;
+  uri: string;
+  identitySource: string;
+  ttlSeconds: number;
+}
+
+export interface GatewayResponseDef {
+  status: string;
+  template: string;
+}
+
+export interface ApiDefinition {
+  /** Key: "METHOD /path", e.g. "GET /products/{product_id}". */
+  methods: Record<string, MethodDef>;
+  authorizer: AuthorizerDef;
+  gatewayResponses: Record<string, GatewayResponseDef>;
+  /** Origin sent on gateway-generated responses (401/403/404...). */
+  corsOrigin: string;
+}
+
+export const CORS_ALLOW_HEADERS = 'Content-Type,Authorization,If-Match';
+export const CORS_ALLOW_METHODS = 'GET,POST,PUT,DELETE,OPTIONS';
+
+export function lambdaInvokeUri(partition: string, region: string, functionArn: string): string {
+  return `arn:${partition}:apigateway:${region}:lambda:path/2015-03-31/functions/${functionArn}/invocations`;
+}
+
+const errorTemplate = (code: string, message: string): string => JSON.stringify({ error: code, message });
+
+/**
+ * Errors API Gateway answers itself get the same JSON shape as the handlers'. An unknown
+ * route is MISSING_AUTHENTICATION_TOKEN to API Gateway (a 403); users expect a 404.
+ */
+export function gatewayResponses(): Record<string, GatewayResponseDef> {
+  return {
+    UNAUTHORIZED: { status: '401', template: errorTemplate('unauthorized', 'Send the admin credential as "Authorization: Bearer <token>" (projet1 admin-token show).') },
+    ACCESS_DENIED: { status: '403', template: errorTemplate('forbidden', 'The credential is not valid for this API.') },
+    MISSING_AUTHENTICATION_TOKEN: { status: '404', template: errorTemplate('not_found', 'No such route. Routes: GET/POST /products, GET/PUT/DELETE /products/{product_id}.') },
+    REQUEST_TOO_LARGE: { status: '413', template: errorTemplate('payload_too_large', 'The request body is too large.') },
+    THROTTLED: { status: '429', template: errorTemplate('throttled', 'Too many requests; retry with backoff.') },
+    DEFAULT_4XX: { status: '400', template: errorTemplate('bad_request', 'The request could not be processed.') },
+    DEFAULT_5XX: { status: '502', template: errorTemplate('internal_error', 'Something went wrong on our side. Try again later.') },
+  };
+}
+
+export function corsPreflight(origin: string): MethodDef {
+  return {
+    authorization: 'NONE',
+    integration: 'MOCK',
+    headers: {
+      'Access-Control-Allow-Origin': origin,
+      'Access-Control-Allow-Methods': CORS_ALLOW_METHODS,
+      'Access-Control-Allow-Headers': CORS_ALLOW_HEADERS,
+      'Access-Control-Max-Age': '600',
+    },
+  };
+}
+
+/** Fingerprint of a definition; the stage's deployment carries it in its description. */
+export function definitionHash(def: ApiDefinition): string {
+  return createHash('sha256').update(canonicalJson(def)).digest('hex').slice(0, 16);
+}
+
+export function splitKey(key: string): { method: string; path: string } {
+  const [method = '', path = ''] = key.split(' ');
+  return { method, path };
+}

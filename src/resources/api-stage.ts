@@ -1,0 +1,151 @@
+// The API stage: a deployment made only when the API definition changed (its
+// fingerprint rides in the deployment description), access logs and default throttling.
+import {
+  APIGatewayClient,
+  CreateDeploymentCommand,
+  CreateStageCommand,
+  DeleteStageCommand,
+  GetDeploymentCommand,
+  GetStageCommand,
+  TagResourceCommand,
+  UpdateStageCommand,
+  type PatchOperation,
+} from '@aws-sdk/client-api-gateway';
+import { unless } from '../aws/errors.js';
+import { tagChanges } from '../engine/plan.js';
+import type { FieldChange, ProvisionContext, Provisioner } from '../engine/types.js';
+import { findApi } from './rest-api.js';
+
+export interface StageDesired {
+  apiName: string;
+  stageName: string;
+  /** Fingerprint of the API definition this stage must serve. */
+  definitionHash: string;
+  accessLogArn: string;
+  accessLogFormat: string;
+  rateLimit: number;
+  burstLimit: number;
+  region: string;
+  partition: string;
+  /** Where API calls go: null for real AWS, else the emulator endpoint (for the URL). */
+  endpointUrl: string | null;
+  tags: Record<string, string>;
+}
+
+export interface StageObserved {
+  apiId: string;
+  deployed: string | null;
+  accessLogArn: string | null;
+  accessLogFormat: string | null;
+  rateLimit: number | null;
+  burstLimit: number | null;
+  tags: Record<string, string>;
+}
+
+export const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  time: '$context.requestTime',
+  method: '$context.httpMethod',
+  path: '$context.resourcePath',
+  status: '$context.status',
+  latencyMs: '$context.responseLatency',
+  integrationLatencyMs: '$context.integrationLatency',
+});
+
+const fingerprint = (d: StageDesired): string => `projet1 ${d.definitionHash}`;
+
+/** The invoke URL in the form the target serves. */
+export function apiUrl(d: Pick<StageDesired, 'endpointUrl' | 'region' | 'stageName' | 'partition'>, apiId: string): string {
+  if (d.endpointUrl) return `${d.endpointUrl.replace(/\/$/, '')}/restapis/${apiId}/${d.stageName}/_user_request_`;
+  const suffix = d.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `https://${apiId}.execute-api.${d.region}.${suffix}/${d.stageName}`;
+}
+
+async function deploy(ctx: ProvisionContext, d: StageDesired, apiId: string): Promise<string | undefined> {
+  ctx.note('deploying the API');
+  const dep = await ctx.aws.client(APIGatewayClient).send(new CreateDeploymentCommand({ restApiId: apiId, description: fingerprint(d) }));
+  return dep.id;
+}
+
+async function settings(ctx: ProvisionContext, d: StageDesired, apiId: string, ops: PatchOperation[]): Promise<void> {
+  if (ops.length > 0) await ctx.aws.client(APIGatewayClient).send(new UpdateStageCommand({ restApiId: apiId, stageName: d.stageName, patchOperations: ops }));
+}
+
+function settingOps(d: StageDesired, fields: Set<string>): PatchOperation[] {
+  const ops: PatchOperation[] = [];
+  if (fields.has('accessLog')) {
+    ops.push({ op: 'replace', path: '/accessLogSettings/destinationArn', value: d.accessLogArn }, { op: 'replace', path: '/accessLogSettings/format', value: d.accessLogFormat });
+  }
+  if (fields.has('throttling')) {
+    ops.push({ op: 'replace', path: '/*/*/throttling/rateLimit', value: String(d.rateLimit) }, { op: 'replace', path: '/*/*/throttling/burstLimit', value: String(d.burstLimit) });
+  }
+  return ops;
+}
+
+export const apiStage: Provisioner<StageDesired, StageObserved> = {
+  type: 'api-stage',
+  service: 'apigateway',
+
+  async observe(ctx, d) {
+    const api = await findApi(ctx, d.apiName, d.tags);
+    if (!api?.id) return undefined;
+    const client = ctx.aws.client(APIGatewayClient);
+    const stage = await unless(client.send(new GetStageCommand({ restApiId: api.id, stageName: d.stageName })), 'NotFoundException');
+    if (!stage) return undefined;
+    const dep = stage.deploymentId ? await unless(client.send(new GetDeploymentCommand({ restApiId: api.id, deploymentId: stage.deploymentId })), 'NotFoundException') : undefined;
+    const all = stage.methodSettings?.['*/*'];
+    return {
+      apiId: api.id,
+      deployed: dep?.description ?? null,
+      accessLogArn: stage.accessLogSettings?.destinationArn ?? null,
+      accessLogFormat: stage.accessLogSettings?.format ?? null,
+      rateLimit: all?.throttlingRateLimit ?? null,
+      burstLimit: all?.throttlingBurstLimit ?? null,
+      tags: stage.tags ?? {},
+    };
+  },
+
+  tags: (o) => o.tags,
+
+  diff(d, o) {
+    const changes: FieldChange[] = [];
+    if (o.deployed !== fingerprint(d)) changes.push({ field: 'deployment', from: o.deployed, to: fingerprint(d) });
+    if (o.accessLogArn !== d.accessLogArn || o.accessLogFormat !== d.accessLogFormat) changes.push({ field: 'accessLog', from: o.accessLogArn, to: d.accessLogArn });
+    if (o.rateLimit !== d.rateLimit || o.burstLimit !== d.burstLimit) changes.push({ field: 'throttling', from: `${o.rateLimit ?? '-'}/${o.burstLimit ?? '-'}`, to: `${d.rateLimit}/${d.burstLimit}` });
+    return [...changes, ...tagChanges(d.tags, o.tags)];
+  },
+
+  async create(ctx, d) {
+    const api = await findApi(ctx, d.apiName, d.tags);
+    if (!api?.id) throw new Error(`API ${d.apiName} does not exist; it is created before its stage`);
+    const deploymentId = await deploy(ctx, d, api.id);
+    const created = await unless(
+      ctx.aws.client(APIGatewayClient).send(new CreateStageCommand({ restApiId: api.id, stageName: d.stageName, deploymentId, tags: d.tags })),
+      'ConflictException',
+    );
+    if (!created) await settings(ctx, d, api.id, [{ op: 'replace', path: '/deploymentId', value: deploymentId }]);
+    await settings(ctx, d, api.id, settingOps(d, new Set(['accessLog', 'throttling'])));
+  },
+
+  async update(ctx, d, o, changes) {
+    const fields = new Set(changes.map((c) => c.field));
+    const ops = settingOps(d, fields);
+    if (fields.has('deployment')) ops.unshift({ op: 'replace', path: '/deploymentId', value: await deploy(ctx, d, o.apiId) });
+    await settings(ctx, d, o.apiId, ops);
+    if (fields.has('tags')) {
+      await ctx.aws.client(APIGatewayClient).send(new TagResourceCommand({ resourceArn: `arn:${d.partition}:apigateway:${d.region}::/restapis/${o.apiId}/stages/${d.stageName}`, tags: d.tags }));
+    }
+  },
+
+  async delete(ctx, _d, o) {
+    await unless(ctx.aws.client(APIGatewayClient).send(new DeleteStageCommand({ restApiId: o.apiId, stageName: _d.stageName })), 'NotFoundException');
+  },
+
+  async liveOutputs(ctx, d) {
+    const api = await findApi(ctx, d.apiName, d.tags);
+    const out: Record<string, string> = {};
+    if (api?.id) Object.assign(out, { url: apiUrl(d, api.id), id: api.id });
+    return out;
+  },
+};

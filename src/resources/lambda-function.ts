@@ -1,0 +1,160 @@
+// Lambda function from a deterministic zip. Code is replaced only when its SHA-256
+// differs; configuration only when a setting differs. Waits for Active / Successful
+// between calls, and retries while a new role is not yet assumable (IAM propagation).
+import {
+  CreateFunctionCommand,
+  DeleteFunctionCommand,
+  GetFunctionCommand,
+  LambdaClient,
+  TagResourceCommand,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+  waitUntilFunctionActiveV2,
+  waitUntilFunctionUpdatedV2,
+  type Runtime,
+} from '@aws-sdk/client-lambda';
+import { isAwsError, unless } from '../aws/errors.js';
+import { canonicalJson } from '../engine/canonical.js';
+import { tagChanges } from '../engine/plan.js';
+import type { FieldChange, ProvisionContext, Provisioner } from '../engine/types.js';
+
+export interface FunctionDesired {
+  name: string;
+  arn: string;
+  roleArn: string;
+  runtime: string;
+  handler: string;
+  timeout: number;
+  memory: number;
+  environment: Record<string, string>;
+  zip: Buffer;
+  codeSha256: string;
+  description: string;
+  tags: Record<string, string>;
+}
+
+export interface FunctionObserved {
+  codeSha256: string;
+  settings: Record<string, unknown>;
+  tags: Record<string, string>;
+}
+
+const WAIT = { minDelay: 1, maxDelay: 5, maxWaitTime: 300 };
+const settingsOf = (d: FunctionDesired): Record<string, unknown> => ({
+  runtime: d.runtime,
+  handler: d.handler,
+  role: d.roleArn,
+  timeout: d.timeout,
+  memory: d.memory,
+  environment: d.environment,
+});
+
+/** Retries `call` while AWS says the role cannot be assumed yet or another update is running. */
+async function withRetries<T>(ctx: ProvisionContext, what: string, call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      const roleNotReady = isAwsError(err, 'InvalidParameterValueException') && /role|assume/i.test((err as Error).message);
+      const busy = isAwsError(err, 'ResourceConflictException', 'TooManyRequestsException') && !/already exist/i.test((err as Error).message);
+      if (!(roleNotReady || busy) || attempt >= 12) throw err;
+      ctx.note(roleNotReady ? `role not assumable yet (IAM propagation), retrying ${what}` : `function busy, retrying ${what}`);
+      await ctx.sleep(Math.min(1000 * 2 ** (attempt - 1), 10000));
+    }
+  }
+}
+
+export const lambdaFunction: Provisioner<FunctionDesired, FunctionObserved> = {
+  type: 'lambda-function',
+  service: 'lambda',
+
+  async observe(ctx, d) {
+    const res = await unless(ctx.aws.client(LambdaClient).send(new GetFunctionCommand({ FunctionName: d.name })), 'ResourceNotFoundException');
+    const c = res?.Configuration;
+    if (!c) return undefined;
+    return {
+      codeSha256: c.CodeSha256 ?? '',
+      settings: { runtime: c.Runtime, handler: c.Handler, role: c.Role, timeout: c.Timeout, memory: c.MemorySize, environment: c.Environment?.Variables ?? {} },
+      tags: res.Tags ?? {},
+    };
+  },
+
+  tags: (o) => o.tags,
+
+  diff(d, o) {
+    const changes: FieldChange[] = [];
+    if (o.codeSha256 !== d.codeSha256) changes.push({ field: 'code', from: o.codeSha256, to: d.codeSha256 });
+    const want = settingsOf(d);
+    for (const [key, value] of Object.entries(want)) {
+      if (canonicalJson(o.settings[key]) !== canonicalJson(value)) changes.push({ field: key, from: o.settings[key] ?? null, to: value });
+    }
+    return [...changes, ...tagChanges(d.tags, o.tags)];
+  },
+
+  async create(ctx, d) {
+    const lambda = ctx.aws.client(LambdaClient);
+    const created = await withRetries(ctx, 'CreateFunction', () =>
+      unless(
+        lambda.send(
+          new CreateFunctionCommand({
+            FunctionName: d.name,
+            Runtime: d.runtime as Runtime,
+            Handler: d.handler,
+            Role: d.roleArn,
+            Timeout: d.timeout,
+            MemorySize: d.memory,
+            Description: d.description,
+            Environment: { Variables: d.environment },
+            Code: { ZipFile: d.zip },
+            Tags: d.tags,
+            Publish: false,
+          }),
+        ),
+        'ResourceConflictException',
+      ),
+    );
+    ctx.note('waiting for the function to be Active');
+    await waitUntilFunctionActiveV2({ client: lambda, ...WAIT }, { FunctionName: d.name });
+    if (!created) {
+      // Left by an interrupted run: bring it to the desired state.
+      const observed = await this.observe(ctx, d);
+      if (observed) await this.update(ctx, d, observed, this.diff(d, observed));
+    }
+  },
+
+  async update(ctx, d, _o, changes) {
+    const lambda = ctx.aws.client(LambdaClient);
+    const fields = new Set(changes.map((c) => c.field));
+    const settle = async (): Promise<void> => {
+      ctx.note('waiting for the update to finish');
+      await waitUntilFunctionUpdatedV2({ client: lambda, ...WAIT }, { FunctionName: d.name });
+    };
+    if (fields.has('code')) {
+      await withRetries(ctx, 'UpdateFunctionCode', () => lambda.send(new UpdateFunctionCodeCommand({ FunctionName: d.name, ZipFile: d.zip })));
+      await settle();
+    }
+    if (Object.keys(settingsOf(d)).some((k) => fields.has(k))) {
+      await withRetries(ctx, 'UpdateFunctionConfiguration', () =>
+        lambda.send(
+          new UpdateFunctionConfigurationCommand({
+            FunctionName: d.name,
+            Runtime: d.runtime as Runtime,
+            Handler: d.handler,
+            Role: d.roleArn,
+            Timeout: d.timeout,
+            MemorySize: d.memory,
+            Environment: { Variables: d.environment },
+          }),
+        ),
+      );
+      await settle();
+    }
+    if (fields.has('tags')) await lambda.send(new TagResourceCommand({ Resource: d.arn, Tags: d.tags }));
+  },
+
+  async delete(ctx, d) {
+    await unless(ctx.aws.client(LambdaClient).send(new DeleteFunctionCommand({ FunctionName: d.name })), 'ResourceNotFoundException');
+  },
+
+  outputs: (d) => ({ name: d.name, arn: d.arn }),
+};
