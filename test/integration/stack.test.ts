@@ -13,6 +13,9 @@ import {
   UpdateContinuousBackupsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
+import { APIGatewayClient, GetAccountCommand, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
+import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { FUNCTIONS } from '../../src/config/functions.js';
 import { parsePolicyDocument } from '../../src/engine/canonical.js';
 import type { Change } from '../../src/engine/types.js';
@@ -40,12 +43,18 @@ async function logGroups(prefix: string) {
   return res.logGroups ?? [];
 }
 
+let TOTAL = 0;
+
 describe('stack lifecycle on the emulator', () => {
   it('up from nothing creates every resource as configured', async () => {
+    const plan = (await cli('plan', '--json')).json<{ changes: Change[] }>();
+    TOTAL = plan.changes.length;
+    assert.ok(plan.changes.every((c) => c.action === 'create'));
+    assert.ok(TOTAL >= 25, `the stack has ${TOTAL} resources`);
     const run = await cli('up', '--json');
     assert.equal(run.code, 0, run.stderr);
     const doc = run.json<UpDoc>();
-    assert.deepEqual(doc.summary?.counts, { created: 12, updated: 0, deleted: 0, unchanged: 0 });
+    assert.deepEqual(doc.summary?.counts, { created: TOTAL, updated: 0, deleted: 0, unchanged: 0 });
 
     const ddb = aws().client(DynamoDBClient);
     const table = (await ddb.send(new DescribeTableCommand({ TableName: 'products-catalog' }))).Table;
@@ -73,17 +82,22 @@ describe('stack lifecycle on the emulator', () => {
         Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
       });
       const policy = parsePolicyDocument((await iam.send(new GetRolePolicyCommand({ RoleName: role?.RoleName, PolicyName: 'least-privilege' }))).PolicyDocument) as {
-        Statement: { Action: string[]; Resource: string[] }[];
+        Statement: { Sid: string; Action: string[]; Resource: string[] }[];
       };
-      const resources = policy.Statement.flatMap((s) => s.Resource);
+      const bySid = Object.fromEntries(policy.Statement.map((st) => [st.Sid, st]));
+      const resources = policy.Statement.flatMap((st) => st.Resource);
       assert.ok(!resources.includes('*'), 'no wildcard resource');
-      assert.deepEqual(policy.Statement[0]?.Action, fn.dynamodb.actions, `${fn.id} gets only its own DynamoDB actions`);
-      assert.ok(resources.includes('arn:aws:dynamodb:eu-west-3:000000000000:table/products-catalog'));
-      assert.ok(resources.every((r) => r.includes(':table/products-catalog') || r.includes(`log-group:/aws/lambda/${PREFIX}-${fn.id}`)), JSON.stringify(resources));
+      if (fn.dynamodb.actions.length > 0) {
+        assert.deepEqual(bySid.ProductsTable?.Action, fn.dynamodb.actions, `${fn.id} gets only its own DynamoDB actions`);
+        assert.ok(bySid.ProductsTable?.Resource.includes('arn:aws:dynamodb:eu-west-3:000000000000:table/products-catalog'));
+      } else assert.equal(bySid.ProductsTable, undefined, `${fn.id} has no table access`);
+      if (fn.readsAdminToken) assert.deepEqual(bySid.AdminToken?.Resource, ['arn:aws:ssm:eu-west-3:000000000000:parameter/projet1-serverless/development/admin-token']);
+      else assert.equal(bySid.AdminToken, undefined, `${fn.id} cannot read the admin token`);
+      assert.deepEqual(bySid.OwnLogGroup?.Resource, [`arn:aws:logs:eu-west-3:000000000000:log-group:/aws/lambda/${PREFIX}-${fn.id}`, `arn:aws:logs:eu-west-3:000000000000:log-group:/aws/lambda/${PREFIX}-${fn.id}:*`]);
     }
 
     const groups = [...(await logGroups(`/aws/lambda/${PREFIX}-`)), ...(await logGroups(`/aws/apigateway/${PREFIX}-`))];
-    assert.equal(groups.length, 6);
+    assert.equal(groups.length, FUNCTIONS.length + 1);
     for (const g of groups) assert.equal(g.retentionInDays, 14, g.logGroupName);
     const groupTags = await aws().client(CloudWatchLogsClient).send(new ListTagsForResourceCommand({ resourceArn: `arn:aws:logs:eu-west-3:000000000000:log-group:/aws/apigateway/${PREFIX}-access` }));
     assert.deepEqual(groupTags.tags, TAGS);
@@ -92,7 +106,7 @@ describe('stack lifecycle on the emulator', () => {
   it('a second up makes zero mutating AWS calls', async () => {
     const doc = (await cli('up', '--json')).json<UpDoc>();
     assert.equal(doc.awsCalls.mutating, 0, doc.awsCalls.mutatingOperations.join(', '));
-    assert.deepEqual(doc.summary?.counts, { created: 0, updated: 0, deleted: 0, unchanged: 12 });
+    assert.deepEqual(doc.summary?.counts, { created: 0, updated: 0, deleted: 0, unchanged: TOTAL });
   });
 
   it('plan lists out-of-band drift exactly, and up repairs it', async () => {
@@ -107,7 +121,7 @@ describe('stack lifecycle on the emulator', () => {
     assert.match(text.stdout, /update\s+dynamodb-table\s+products-catalog\s+pointInTimeRecovery: false → true/);
 
     const up = (await cli('up', '--json')).json<UpDoc>();
-    assert.deepEqual(up.summary?.counts, { created: 1, updated: 1, deleted: 0, unchanged: 10 });
+    assert.deepEqual(up.summary?.counts, { created: 1, updated: 1, deleted: 0, unchanged: TOTAL - 2 });
     assert.equal((await cli('plan', '--exit-code')).code, 0, 'no changes after the repair');
   });
 
@@ -115,13 +129,15 @@ describe('stack lifecycle on the emulator', () => {
     const edited = projectDir({ table: { readCapacity: 5, writeCapacity: 7 }, logs: { retentionDays: 30 } });
     const run = await runCli(['up', '--json', '--endpoint-url', emulator.get().endpoint], { cwd: edited });
     const doc = run.json<UpDoc>();
-    assert.deepEqual(doc.summary?.counts, { created: 0, updated: 7, deleted: 0, unchanged: 5 });
+    // The table and every log group (one per function, plus the API access log).
+    const updated = 1 + FUNCTIONS.length + 1;
+    assert.deepEqual(doc.summary?.counts, { created: 0, updated, deleted: 0, unchanged: TOTAL - updated });
     const table = (await aws().client(DynamoDBClient).send(new DescribeTableCommand({ TableName: 'products-catalog' }))).Table;
     assert.equal(table?.ProvisionedThroughput?.ReadCapacityUnits, 5);
     assert.equal(table?.GlobalSecondaryIndexes?.[0]?.ProvisionedThroughput?.WriteCapacityUnits, 7);
     for (const g of await logGroups(`/aws/lambda/${PREFIX}-`)) assert.equal(g.retentionInDays, 30);
     // And back to the committed defaults.
-    assert.equal((await cli('up', '--json')).json<UpDoc>().summary?.counts.updated, 7);
+    assert.equal((await cli('up', '--json')).json<UpDoc>().summary?.counts.updated, updated);
   });
 
   it('refuses to touch a resource that belongs to another environment', async () => {
@@ -145,12 +161,20 @@ describe('stack lifecycle on the emulator', () => {
 
   it('down deletes everything, in reverse order', async () => {
     const doc = (await cli('down', '--yes', '--json')).json<UpDoc>();
-    assert.equal(doc.summary?.counts.deleted, 12);
+    assert.equal(doc.summary?.counts.deleted, TOTAL);
     const tables = (await aws().client(DynamoDBClient).send(new ListTablesCommand({}))).TableNames ?? [];
     assert.ok(!tables.includes('products-catalog'), 'table gone');
     const roles = (await aws().client(IAMClient).send(new ListRolesCommand({}))).Roles ?? [];
     assert.deepEqual(roles.filter((r) => r.RoleName?.startsWith(PREFIX)), [], 'roles gone');
     assert.deepEqual([...(await logGroups(`/aws/lambda/${PREFIX}-`)), ...(await logGroups(`/aws/apigateway/${PREFIX}-`))], [], 'log groups gone');
+    const fns = (await aws().client(LambdaClient).send(new ListFunctionsCommand({}))).Functions ?? [];
+    assert.deepEqual(fns.filter((f) => f.FunctionName?.startsWith(PREFIX)), [], 'functions gone');
+    const apis = (await aws().client(APIGatewayClient).send(new GetRestApisCommand({}))).items ?? [];
+    assert.deepEqual(apis.filter((a) => a.name?.startsWith(PREFIX)), [], 'API gone');
+    const params = (await aws().client(SSMClient).send(new GetParametersByPathCommand({ Path: '/projet1-serverless/', Recursive: true }))).Parameters ?? [];
+    assert.deepEqual(params, [], 'admin token gone');
+    const account = await aws().client(APIGatewayClient).send(new GetAccountCommand({}));
+    assert.ok(!account.cloudwatchRoleArn, 'account logging role setting released');
   });
 
   it('a second down is a no-op that exits 0', async () => {
