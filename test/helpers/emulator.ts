@@ -4,11 +4,13 @@ import { after, before } from 'node:test';
 import { AwsClients } from '../../src/aws/clients.js';
 import { install, start, type EmulatorHandle } from '../../src/emulator/ministack.js';
 
-export function useEmulator(): { get: () => EmulatorHandle } {
+/** `setup` runs once the emulator answers (e.g. deploying the stack the tests use). */
+export function useEmulator(setup?: (handle: EmulatorHandle) => Promise<void>): { get: () => EmulatorHandle } {
   let handle: EmulatorHandle | undefined;
   before(async () => {
     install();
     handle = await start();
+    if (setup) await setup(handle);
   });
   after(async () => {
     await handle?.stop();
