@@ -156,7 +156,7 @@ describe('protected writes', () => {
 
 describe('bad input gets a 4xx JSON error and changes nothing', () => {
   const huge = 'x'.repeat(1024 * 1024);
-  const cases: { name: string; method: 'POST' | 'PUT' | 'GET'; path?: string; raw?: string; body?: unknown; headers?: Record<string, string>; status: number; error: string; fields?: string[] }[] = [
+  const cases: { name: string; method: 'POST' | 'PUT' | 'GET' | 'DELETE'; path?: string; raw?: string; body?: unknown; headers?: Record<string, string>; status: number; error: string; fields?: string[] }[] = [
     { name: 'malformed JSON', method: 'POST', raw: '{"name": "x",', headers: { 'Content-Type': 'application/json' }, status: 400, error: 'malformed_json' },
     { name: 'NaN literal', method: 'POST', raw: '{"name":"x","category":"c","price":NaN,"stock":1}', headers: { 'Content-Type': 'application/json' }, status: 400, error: 'malformed_json' },
     { name: 'empty body', method: 'POST', raw: '', headers: { 'Content-Type': 'application/json' }, status: 400, error: 'empty_body' },
