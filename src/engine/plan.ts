@@ -18,7 +18,7 @@ export interface PlanState {
   observed: Map<string, unknown>;
 }
 
-export const SERVICE_LIMITS: Record<string, number> = { iam: 4, dynamodb: 4, logs: 4, lambda: 4, apigateway: 1, s3: 4, ssm: 2 };
+export const SERVICE_LIMITS: Record<string, number> = { iam: 4, dynamodb: 4, logs: 4, lambda: 6, apigateway: 1, s3: 4, ssm: 2 };
 
 export async function computePlan(stack: Stack, mode: Plan['mode'], ctx: (id: string) => ProvisionContext, reporter: Reporter): Promise<PlanState> {
   reporter.event({ type: 'phase', phase: 'observe', total: stack.resources.length });

@@ -46,7 +46,8 @@ export interface TableObserved {
 }
 
 const NOT_FOUND = 'ResourceNotFoundException';
-const WAIT = { minDelay: 1, maxDelay: 5, maxWaitTime: 600 };
+// Start polling fast (emulators settle at once), back off to 5 s on real AWS.
+const WAIT = { minDelay: 0.1, maxDelay: 5, maxWaitTime: 600 };
 
 const capacityOf = (mode: string, read?: number, write?: number): string => (mode === 'PAY_PER_REQUEST' ? 'on-demand' : `${read ?? 0} RCU / ${write ?? 0} WCU`);
 const throughput = (d: TableDesired) => (d.billingMode === 'PROVISIONED' ? { ReadCapacityUnits: d.readCapacity, WriteCapacityUnits: d.writeCapacity } : undefined);

@@ -39,7 +39,8 @@ export interface FunctionObserved {
   tags: Record<string, string>;
 }
 
-const WAIT = { minDelay: 1, maxDelay: 5, maxWaitTime: 300 };
+// Start polling fast (emulators settle in well under a second), back off to 5 s on real AWS.
+const WAIT = { minDelay: 0.1, maxDelay: 5, maxWaitTime: 300 };
 const settingsOf = (d: FunctionDesired): Record<string, unknown> => ({
   runtime: d.runtime,
   handler: d.handler,
