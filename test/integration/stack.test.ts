@@ -13,8 +13,8 @@ import {
   UpdateContinuousBackupsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
-import { APIGatewayClient, GetAccountCommand, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
-import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { APIGatewayClient, GetAccountCommand, GetRestApisCommand, GetStageCommand } from '@aws-sdk/client-api-gateway';
+import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { FUNCTIONS } from '../../src/config/functions.js';
 import { parsePolicyDocument } from '../../src/engine/canonical.js';
@@ -99,6 +99,21 @@ describe('stack lifecycle on the emulator', () => {
     const groups = [...(await logGroups(`/aws/lambda/${PREFIX}-`)), ...(await logGroups(`/aws/apigateway/${PREFIX}-`))];
     assert.equal(groups.length, FUNCTIONS.length + 1);
     for (const g of groups) assert.equal(g.retentionInDays, 14, g.logGroupName);
+    const outputs = run.json<{ outputs: Record<string, string> }>().outputs;
+    assert.match(outputs.apiUrl ?? '', new RegExp(`^${emulator.get().endpoint}/restapis/[a-z0-9]+/development/_user_request_$`));
+    const apiId = outputs['stage.id'] ?? '';
+    const stage = await aws().client(APIGatewayClient).send(new GetStageCommand({ restApiId: apiId, stageName: 'development' }));
+    assert.equal(stage.accessLogSettings?.destinationArn, `arn:aws:logs:eu-west-3:000000000000:log-group:/aws/apigateway/${PREFIX}-access`);
+    assert.equal(stage.methodSettings?.['*/*']?.throttlingRateLimit, 100);
+    assert.equal(stage.methodSettings?.['*/*']?.throttlingBurstLimit, 200);
+    for (const fn of FUNCTIONS) {
+      const f = await aws().client(LambdaClient).send(new GetFunctionCommand({ FunctionName: `${PREFIX}-${fn.id}` }));
+      assert.equal(f.Configuration?.Runtime, 'nodejs22.x');
+      assert.equal(f.Configuration?.Timeout, 30);
+      assert.equal(f.Configuration?.MemorySize, 256);
+      assert.equal(f.Configuration?.Role, `arn:aws:iam::000000000000:role/${PREFIX}-${fn.id}-exec`);
+      assert.deepEqual(f.Tags, TAGS);
+    }
     const groupTags = await aws().client(CloudWatchLogsClient).send(new ListTagsForResourceCommand({ resourceArn: `arn:aws:logs:eu-west-3:000000000000:log-group:/aws/apigateway/${PREFIX}-access` }));
     assert.deepEqual(groupTags.tags, TAGS);
   });
