@@ -4,6 +4,13 @@
 // noise for a CLI user on a supported Node 20 (README says how to upgrade).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// A reader that stops early (`projet1 products list --all | head`) closes the pipe:
+// that is the reader's choice, not an error.
+process.stdout.on('error', (err) => {
+  if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 import('../dist/src/cli/main.js').then(
   async ({ main }) => {
     process.exitCode = await main(process.argv);

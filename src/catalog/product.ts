@@ -136,3 +136,27 @@ export function newProduct(input: ProductInput, now: Date = new Date(), id: stri
   const at = now.toISOString();
   return { product_id: id, ...input, created_at: at, updated_at: at, version: 1 };
 }
+
+const ISO_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
+
+/**
+ * A stored product, as export writes and import reads it: the writable fields are
+ * validated as on create; server fields are kept when present (and checked), filled when absent.
+ */
+export function validateStored(record: unknown, now: Date = new Date()): Validated<Product> {
+  if (!isPlainObject(record)) return { ok: false, problems: [{ field: '(row)', message: 'must be an object' }] };
+  const { product_id, created_at, updated_at, version, ...writable } = record;
+  const base = validateCreate(writable);
+  const problems = base.ok ? [] : [...base.problems];
+  if (product_id !== undefined) problems.push(...validateProductId(product_id));
+  for (const [field, v] of [['created_at', created_at], ['updated_at', updated_at]] as const) {
+    if (v !== undefined && (typeof v !== 'string' || !ISO_DATE.test(v) || Number.isNaN(Date.parse(v)))) problems.push({ field, message: 'must be an ISO 8601 UTC time such as 2026-01-31T12:00:00.000Z' });
+  }
+  if (version !== undefined && (typeof version !== 'number' || !Number.isInteger(version) || version < 1)) problems.push({ field: 'version', message: 'must be a positive integer' });
+  if (!base.ok || problems.length > 0) return { ok: false, problems };
+  const filled = newProduct(base.value, now, typeof product_id === 'string' ? product_id : undefined);
+  if (typeof created_at === 'string') filled.created_at = created_at;
+  filled.updated_at = typeof updated_at === 'string' ? updated_at : filled.created_at;
+  if (typeof version === 'number') filled.version = version;
+  return { ok: true, value: filled };
+}

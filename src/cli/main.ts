@@ -3,9 +3,12 @@
 import { Command, CommanderError, Option } from 'commander';
 import { renderError } from './render-error.js';
 import type { GlobalOptions } from './options.js';
+import { registerProducts } from './products-commands.js';
 
-type Action = (opts: GlobalOptions, args: string[]) => Promise<number>;
-type Loader = () => Promise<{ default: Action }>;
+export type Action = (opts: GlobalOptions, args: string[]) => Promise<number>;
+export type Loader = () => Promise<{ default: Action }>;
+/** Adds a subcommand to `parent` whose implementation is imported only when it runs. */
+export type Define = (parent: Command, name: string, description: string, load: Loader) => Command;
 
 function globalOptions(program: Command): Command {
   return program
@@ -27,8 +30,8 @@ export function buildProgram(run: (load: Loader, cmd: Command, args: string[]) =
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
-  const command = (name: string, description: string, load: Loader): Command =>
-    program
+  const define: Define = (parent, name, description, load) =>
+    parent
       .command(name)
       .description(description)
       .exitOverride()
@@ -36,6 +39,7 @@ export function buildProgram(run: (load: Loader, cmd: Command, args: string[]) =
         const cmd = params.at(-1) as Command;
         await run(load, cmd, cmd.args);
       });
+  const command = (name: string, description: string, load: Loader): Command => define(program, name, description, load);
 
   command('up', 'create or update every resource so AWS matches the configuration', () => import('./commands/up.js'));
   command('plan', 'show what `up` (or `down` with --destroy) would change, without changing anything', () => import('./commands/plan.js'))
@@ -47,6 +51,7 @@ export function buildProgram(run: (load: Loader, cmd: Command, args: string[]) =
   command('admin-token <action>', 'show or rotate the API admin credential (Authorization: Bearer <token>)', () => import('./commands/admin-token.js'));
   command('emulator <action>', 'manage the local MiniStack emulator: install, start, stop, status', () => import('./commands/emulator.js'))
     .option('--port <port>', 'port for `start` (default: a free one)');
+  registerProducts(program, define);
   command('config', 'print the resolved configuration and where each override came from', () => import('./commands/config.js'));
   return program;
 }

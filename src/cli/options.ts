@@ -14,6 +14,23 @@ export interface GlobalOptions {
   destroy?: boolean;
   exitCode?: boolean;
   port?: string;
+  // products
+  category?: string;
+  limit?: string;
+  cursor?: string;
+  all?: boolean;
+  name?: string;
+  price?: string;
+  stock?: string;
+  description?: string;
+  expiresAt?: string;
+  file?: string;
+  expectedVersion?: string;
+  count?: string;
+  seed?: string;
+  concurrency?: string;
+  format?: string;
+  out?: string;
 }
 
 export function configFlags(opts: GlobalOptions): ConfigFlags {

@@ -27,15 +27,23 @@ export function describeEvent(e: EngineEvent): string | undefined {
       return `failed ${ING[e.action]} ${e.name}: ${e.message}`;
     case 'skipped':
       return `skipped ${e.name} (${e.reason})`;
+    case 'progress':
+      return `${e.label} ${e.done.toLocaleString('en-US')}${e.total ? `/${e.total.toLocaleString('en-US')} (${Math.floor((100 * e.done) / e.total)}%)` : ''} · ${Math.round(e.perSecond).toLocaleString('en-US')} items/s`;
     case 'observed':
       return undefined;
   }
 }
 
 export function plainReporter(stream: NodeJS.WritableStream = process.stderr): CliReporter {
+  let lastProgress = 0;
   return {
     event(e) {
       if (e.type === 'phase' && e.total === 0) return;
+      // Progress in a log: a line every 2 seconds, and the last one.
+      if (e.type === 'progress') {
+        if (Date.now() - lastProgress < 2000 && e.done !== e.total) return;
+        lastProgress = Date.now();
+      }
       const line = describeEvent(e);
       if (line) stream.write(`${e.type === 'failed' ? '✗' : e.type === 'done' ? '✓' : e.type === 'phase' ? '»' : ' '} ${line}\n`);
     },
@@ -63,6 +71,9 @@ export function spinnerReporter(stream: NodeJS.WriteStream = process.stderr): Cl
       const line = describeEvent(e);
       if (e.type === 'phase') {
         phase = `${line ?? ''}…`;
+        refresh();
+      } else if (e.type === 'progress') {
+        phase = line ?? '';
         refresh();
       } else if (e.type === 'start') {
         running.set(e.id, line ?? e.name);

@@ -1,5 +1,6 @@
 // Shared plumbing of the commands: open a session, pick the reporter, print results.
 import { callSummary } from '../core/stack-ops.js';
+import { openCatalog, type Catalog } from '../core/catalog.js';
 import { openSession, type Session } from '../core/session.js';
 import { configFlags, type GlobalOptions } from './options.js';
 import { renderCalls } from './render.js';
@@ -15,6 +16,18 @@ export async function withSession<T>(opts: GlobalOptions, fn: (session: Session,
     reporter.close();
     if (session && opts.verbose && !opts.json) info(renderCalls(callSummary(session)));
     session?.aws.destroy();
+  }
+}
+
+/** Catalog commands: config and clients only (no account lookup, no bundling). */
+export async function withCatalog<T>(opts: GlobalOptions, fn: (catalog: Catalog, reporter: CliReporter) => Promise<T>): Promise<T> {
+  const reporter = chooseReporter(opts);
+  const catalog = openCatalog({ flags: configFlags(opts) });
+  try {
+    return await fn(catalog, reporter);
+  } finally {
+    reporter.close();
+    catalog.aws.destroy();
   }
 }
 

@@ -8,7 +8,8 @@ export type EngineEvent =
   | { type: 'note'; id: string; name: string; message: string }
   | { type: 'done'; id: string; name: string; action: ChangeAction; ms: number }
   | { type: 'failed'; id: string; name: string; action: ChangeAction; message: string }
-  | { type: 'skipped'; id: string; name: string; action: ChangeAction; reason: string };
+  | { type: 'skipped'; id: string; name: string; action: ChangeAction; reason: string }
+  | { type: 'progress'; id: string; label: string; done: number; total: number | undefined; perSecond: number };
 
 export interface Reporter {
   event(e: EngineEvent): void;

@@ -1,0 +1,131 @@
+// Seed, import and export. Import is all or nothing: the whole file is validated first
+// (every bad row reported with its line), and only a clean file is written. Export streams
+// page by page to a temporary file renamed at the end, so a failure leaves no half file.
+import { randomInt } from 'node:crypto';
+import { accessSync, constants, createWriteStream, renameSync, rmSync } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { writeAll, type BatchProgress } from '../catalog/batch-writer.js';
+import { csvHeader, formatOf, productLine, readRows, write, type FileFormat } from '../catalog/files.js';
+import { generateProducts } from '../catalog/generate.js';
+import { validateStored, type Product } from '../catalog/product.js';
+import type { Reporter } from '../engine/events.js';
+import { EXIT, UserError } from '../errors.js';
+import { guarded, listAll, type Catalog } from './catalog.js';
+
+export interface BulkResult {
+  written: number;
+  ms: number;
+  perSecond: number;
+  retries: number;
+}
+
+const MAX_LISTED = 50;
+
+function progressReporter(reporter: Reporter, label: string, total: number | undefined): (p: BatchProgress) => void {
+  const t0 = Date.now();
+  return (p) => reporter.event({ type: 'progress', id: label, label, done: p.written, total, perSecond: p.written / Math.max(0.001, (Date.now() - t0) / 1000) });
+}
+
+async function bulkWrite(catalog: Catalog, items: Iterable<Product> | AsyncIterable<Product>, reporter: Reporter, label: string, total: number | undefined, concurrency: number): Promise<BulkResult> {
+  const t0 = Date.now();
+  const p = await guarded(catalog, () => writeAll(catalog.doc, catalog.table, items, { concurrency, onProgress: progressReporter(reporter, label, total) }));
+  const ms = Date.now() - t0;
+  return { written: p.written, ms, perSecond: Math.round(p.written / Math.max(0.001, ms / 1000)), retries: p.retries };
+}
+
+export function parseCount(raw: string | undefined, name: string, fallback: number, max: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) throw new UserError(`${name} must be an integer from 1 to ${max}, found "${raw}".`, { exitCode: EXIT.usage });
+  return Number(raw);
+}
+
+export async function seedProducts(catalog: Catalog, opts: { count: number; seed?: number; concurrency: number }, reporter: Reporter): Promise<BulkResult & { seed: number }> {
+  // Without --seed, pick one and report it, so any run can be reproduced.
+  const seed = opts.seed ?? randomInt(1, 2 ** 31 - 1);
+  const result = await bulkWrite(catalog, generateProducts(opts.count, seed), reporter, 'seeding', opts.count, opts.concurrency);
+  return { ...result, seed };
+}
+
+function fileFormat(file: string): FileFormat {
+  const format = formatOf(file);
+  if (!format) throw new UserError(`Cannot tell the format of ${file}.`, { exitCode: EXIT.usage, hint: 'Use a .jsonl (one product per line), .csv (with a header row) or .json (an array) file.' });
+  try {
+    accessSync(file, constants.R_OK);
+  } catch (err) {
+    throw new UserError(`Cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}).`, { exitCode: EXIT.usage });
+  }
+  return format;
+}
+
+/** Pass 1: every problem of the file, with line numbers; duplicated ids are problems too. */
+async function checkFile(file: string, format: FileFormat, now: Date): Promise<{ rows: number; problems: string[] }> {
+  const problems: string[] = [];
+  const seen = new Map<string, number>();
+  let rows = 0;
+  for await (const row of readRows(file, format)) {
+    rows++;
+    if ('parseError' in row.record) {
+      problems.push(`line ${row.line}: ${String(row.record.parseError)}`);
+      continue;
+    }
+    const v = validateStored(row.record, now);
+    if (!v.ok) {
+      for (const p of v.problems) problems.push(`line ${row.line}: ${p.field} ${p.message}`);
+      continue;
+    }
+    if (typeof row.record.product_id === 'string') {
+      const first = seen.get(row.record.product_id);
+      if (first !== undefined) problems.push(`line ${row.line}: product_id ${row.record.product_id} already appears on line ${first}`);
+      else seen.set(row.record.product_id, row.line);
+    }
+  }
+  return { rows, problems };
+}
+
+async function* validRows(file: string, format: FileFormat, now: Date): AsyncGenerator<Product> {
+  for await (const row of readRows(file, format)) {
+    if ('parseError' in row.record) continue;
+    const v = validateStored(row.record, now);
+    if (v.ok) yield v.value;
+  }
+}
+
+/** Restores products from a file, keeping their ids and versions; an existing product with the same id is replaced. */
+export async function importProducts(catalog: Catalog, file: string, opts: { concurrency: number }, reporter: Reporter): Promise<BulkResult & { rows: number; format: FileFormat }> {
+  const format = fileFormat(file);
+  const now = new Date();
+  const { rows, problems } = await checkFile(file, format, now);
+  if (problems.length > 0) {
+    const listed = problems.slice(0, MAX_LISTED).map((p) => `  - ${p}`);
+    if (problems.length > MAX_LISTED) listed.push(`  … and ${problems.length - MAX_LISTED} more`);
+    throw new UserError(`${file} has ${problems.length} problem(s); nothing was imported:\n${listed.join('\n')}`, { exitCode: EXIT.usage, hint: 'Fix the listed lines and run the import again.' });
+  }
+  if (rows === 0) throw new UserError(`${file} holds no products; nothing was imported.`, { exitCode: EXIT.usage });
+  const result = await bulkWrite(catalog, validRows(file, format, now), reporter, 'importing', rows, opts.concurrency);
+  return { ...result, rows, format };
+}
+
+export async function exportProducts(catalog: Catalog, opts: { format: 'jsonl' | 'csv'; out?: string; stdout: Writable }, reporter: Reporter): Promise<{ exported: number; file: string | null }> {
+  const temp = opts.out ? `${opts.out}.partial-${process.pid}` : undefined;
+  const out: Writable = temp ? createWriteStream(temp, { flags: 'wx' }) : opts.stdout;
+  let exported = 0;
+  const t0 = Date.now();
+  try {
+    if (opts.format === 'csv') await write(out, csvHeader());
+    for await (const product of listAll(catalog, { pageSize: 1000 })) {
+      await write(out, productLine(product, opts.format));
+      if (++exported % 1000 === 0) reporter.event({ type: 'progress', id: 'exporting', label: 'exporting', done: exported, total: undefined, perSecond: exported / Math.max(0.001, (Date.now() - t0) / 1000) });
+    }
+    if (temp && opts.out) {
+      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      renameSync(temp, opts.out);
+    }
+  } catch (err) {
+    if (temp) {
+      out.destroy();
+      rmSync(temp, { force: true });
+    }
+    throw err;
+  }
+  return { exported, file: opts.out ?? null };
+}

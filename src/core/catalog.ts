@@ -1,0 +1,116 @@
+// Catalog operations on DynamoDB directly (no API Gateway), with the handlers' validation.
+// Errors become user errors with distinct exit codes: 2 invalid, 3 not found, 4 conflict.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AwsClients } from '../aws/clients.js';
+import { cliCredentials } from '../aws/credentials.js';
+import { classifyAwsError, isAwsError } from '../aws/errors.js';
+import { AlreadyExists, BadCursor, NotFound, ProductRepository, VersionConflict, type Page } from '../catalog/repository.js';
+import { validateCreate, validatePatch, validateProductId, type FieldProblem, type Product } from '../catalog/product.js';
+import { resourceNames } from '../config/names.js';
+import { EXIT, UserError } from '../errors.js';
+import { openConfig, type SessionOptions } from './session.js';
+import type { Config } from '../config/schema.js';
+
+export interface Catalog {
+  config: Config;
+  aws: AwsClients;
+  repo: ProductRepository;
+  doc: DynamoDBDocumentClient;
+  table: string;
+}
+
+export function openCatalog(options: SessionOptions): Catalog {
+  const { config } = openConfig(options);
+  const target = { region: config.region, endpointUrl: config.endpointUrl, profile: config.profile };
+  const aws = new AwsClients(target, { credentials: cliCredentials(target, options.env ?? process.env) });
+  const names = resourceNames(config);
+  const client = aws.client(DynamoDBClient);
+  return { config, aws, repo: new ProductRepository(client, names.table, names.categoryIndex), doc: DynamoDBDocumentClient.from(client), table: names.table };
+}
+
+export function invalid(problems: FieldProblem[], what = 'product'): UserError {
+  return new UserError(`Invalid ${what}:\n${problems.map((p) => `  - ${p.field}: ${p.message}`).join('\n')}`, { exitCode: EXIT.usage });
+}
+
+/** Maps storage errors to what the operator should read. */
+export function catalogError(err: unknown, catalog: Catalog): unknown {
+  if (err instanceof NotFound) return new UserError(`Product ${err.id} does not exist.`, { exitCode: EXIT.notFound });
+  if (err instanceof VersionConflict) {
+    return new UserError(`Product ${err.id} is at version ${err.current}, not ${err.expected}: it changed since it was read. Nothing was written.`, {
+      exitCode: EXIT.conflict,
+      hint: 'Read it again (projet1 products get) and retry with --expected-version.',
+    });
+  }
+  if (err instanceof AlreadyExists) return new UserError(`Product ${err.id} already exists; nothing was written.`, { exitCode: EXIT.conflict });
+  if (err instanceof BadCursor) return new UserError('The --cursor value is not one projet1 printed.', { exitCode: EXIT.usage });
+  if (isAwsError(err, 'ResourceNotFoundException')) {
+    return new UserError(`Table ${catalog.table} does not exist in ${catalog.config.region}${catalog.config.endpointUrl ? ` at ${catalog.config.endpointUrl}` : ''}.`, {
+      exitCode: EXIT.notFound,
+      hint: 'Run `projet1 up` first (with the same --environment / --endpoint-url).',
+    });
+  }
+  return classifyAwsError(err, catalog.aws.target);
+}
+
+async function guarded<T>(catalog: Catalog, op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    throw catalogError(err, catalog);
+  }
+}
+
+function checkId(id: string): void {
+  const problems = validateProductId(id);
+  if (problems.length > 0) throw invalid(problems, 'product id');
+}
+
+export function parseLimit(raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) throw new UserError(`--limit must be an integer from 1 to ${max}, found "${raw}".`, { exitCode: EXIT.usage });
+  return Number(raw);
+}
+
+export async function listPage(catalog: Catalog, opts: { category?: string; limit: number; cursor?: string }): Promise<Page> {
+  return guarded(catalog, () => catalog.repo.list(opts));
+}
+
+/** Every product, one page at a time: the caller streams them out, nothing accumulates. */
+export async function* listAll(catalog: Catalog, opts: { category?: string; pageSize?: number }): AsyncGenerator<Product> {
+  let cursor: string | undefined;
+  do {
+    const page = await listPage(catalog, { limit: opts.pageSize ?? 100, ...(opts.category ? { category: opts.category } : {}), ...(cursor ? { cursor } : {}) });
+    yield* page.items;
+    cursor = page.cursor ?? undefined;
+  } while (cursor);
+}
+
+export async function getProduct(catalog: Catalog, id: string): Promise<Product> {
+  checkId(id);
+  return guarded(catalog, () => catalog.repo.get(id));
+}
+
+export async function createProduct(catalog: Catalog, input: unknown): Promise<Product> {
+  const valid = validateCreate(input);
+  if (!valid.ok) throw invalid(valid.problems);
+  return guarded(catalog, () => catalog.repo.create(valid.value));
+}
+
+/** Without an expected version, the version just read is used: a concurrent change still fails, never lost. */
+export async function updateProduct(catalog: Catalog, id: string, patch: unknown, expectedVersion?: number): Promise<Product> {
+  checkId(id);
+  const valid = validatePatch(patch);
+  if (!valid.ok) throw invalid(valid.problems);
+  return guarded(catalog, async () => {
+    const expected = expectedVersion ?? valid.value.version ?? (await catalog.repo.get(id)).version;
+    return catalog.repo.update(id, valid.value.patch, expected);
+  });
+}
+
+export async function deleteProduct(catalog: Catalog, id: string): Promise<Product> {
+  checkId(id);
+  return guarded(catalog, () => catalog.repo.delete(id));
+}
+
+export { guarded };
