@@ -1,6 +1,6 @@
 // Shared plumbing of the commands: open a session, pick the reporter, print results.
 import { callSummary } from '../core/stack-ops.js';
-import { openCatalog, type Catalog } from '../core/catalog.js';
+import { openCatalog, verifyTable, type Catalog } from '../core/catalog.js';
 import { openSession, type Session } from '../core/session.js';
 import { configFlags, type GlobalOptions } from './options.js';
 import { renderCalls } from './render.js';
@@ -24,6 +24,7 @@ export async function withCatalog<T>(opts: GlobalOptions, fn: (catalog: Catalog,
   const reporter = chooseReporter(opts);
   const catalog = openCatalog({ flags: configFlags(opts) });
   try {
+    await verifyTable(catalog);
     return await fn(catalog, reporter);
   } finally {
     reporter.close();

@@ -1,14 +1,14 @@
 // Catalog operations on DynamoDB directly (no API Gateway), with the handlers' validation.
 // Errors become user errors with distinct exit codes: 2 invalid, 3 not found, 4 conflict.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AwsClients } from '../aws/clients.js';
 import { cliCredentials } from '../aws/credentials.js';
 import { classifyAwsError, isAwsError } from '../aws/errors.js';
 import { AlreadyExists, BadCursor, NotFound, ProductRepository, VersionConflict, type Page } from '../catalog/repository.js';
 import { validateCreate, validatePatch, validateProductId, type FieldProblem, type Product } from '../catalog/product.js';
-import { resourceNames } from '../config/names.js';
-import { EXIT, UserError } from '../errors.js';
+import { resourceNames, stackTags } from '../config/names.js';
+import { ConflictError, EXIT, UserError } from '../errors.js';
 import { openConfig, type SessionOptions } from './session.js';
 import type { Config } from '../config/schema.js';
 
@@ -58,6 +58,27 @@ async function guarded<T>(catalog: Catalog, op: () => Promise<T>): Promise<T> {
     return await op();
   } catch (err) {
     throw catalogError(err, catalog);
+  }
+}
+
+/**
+ * The table must be this stack's (same tags `up` puts on it): a shared default name must
+ * never let `--environment qa` read or write development's products.
+ */
+export async function verifyTable(catalog: Catalog): Promise<void> {
+  const expected = stackTags(catalog.config);
+  const tags = await guarded(catalog, async () => {
+    const client = catalog.aws.client(DynamoDBClient);
+    const table = await client.send(new DescribeTableCommand({ TableName: catalog.table }));
+    const res = await client.send(new ListTagsOfResourceCommand({ ResourceArn: table.Table?.TableArn }));
+    return Object.fromEntries((res.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+  });
+  const wrong = Object.entries(expected).find(([k, v]) => tags[k] !== v);
+  if (wrong) {
+    throw new ConflictError(
+      `Table ${catalog.table} is not this stack's: its ${wrong[0]} tag is "${tags[wrong[0]] ?? '(none)'}", expected "${wrong[1]}".`,
+      'Check --environment / --config, or give each environment its own table name ("products-catalog-{environment}").',
+    );
   }
 }
 
