@@ -1,0 +1,156 @@
+// `projet1 products ...` on the emulator: every command's happy path and errors, seeding,
+// and the disaster-recovery round trip export -> down -> up -> import.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { generateProducts } from '../../src/catalog/generate.js';
+import type { Product } from '../../src/catalog/product.js';
+import { tableSnapshot } from '../helpers/api.js';
+import { projectDir, runCli } from '../helpers/cli.js';
+import { emulatorClients, useEmulator } from '../helpers/emulator.js';
+
+const dir = projectDir({});
+const emulator = useEmulator(async (h) => {
+  const up = await runCli(['up', '--endpoint-url', h.endpoint], { cwd: dir });
+  if (up.code !== 0) throw new Error(up.stderr);
+});
+const cli = (...args: string[]) => runCli([...args, '--endpoint-url', emulator.get().endpoint], { cwd: dir });
+const aws = () => emulatorClients(emulator.get().endpoint);
+const all = async (...extra: string[]) => {
+  const run = await cli('products', 'list', '--all', '--json', ...extra);
+  assert.equal(run.code, 0, run.stderr);
+  return run.json<Product[]>();
+};
+const sortLines = (text: string) => text.trim().split('\n').sort().join('\n');
+
+describe('seeding', () => {
+  it('seeds 1,000 reproducible products that list --all counts', async () => {
+    const run = await cli('products', 'seed', '--count', '1000', '--seed', '42');
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /Seeded 1,000 product\(s\) .* Seed 42/);
+    const listed = await all();
+    assert.equal(listed.length, 1000);
+    const expected = [...generateProducts(1000, 42)].map((p) => p.product_id).sort();
+    assert.deepEqual(listed.map((p) => p.product_id).sort(), expected);
+    // The same seed writes the same products again: still 1,000.
+    assert.equal((await cli('products', 'seed', '--count', '1000', '--seed', '42')).code, 0);
+    assert.equal((await all()).length, 1000);
+  });
+
+  it('lists a category (only that category) and pages with a cursor', async () => {
+    const books = await all('--category', 'books');
+    assert.ok(books.length > 0 && books.every((p) => p.category === 'books'));
+    const first = (await cli('products', 'list', '--limit', '10', '--json')).json<{ items: Product[]; cursor: string }>();
+    assert.equal(first.items.length, 10);
+    const second = (await cli('products', 'list', '--limit', '10', '--cursor', first.cursor, '--json')).json<{ items: Product[] }>();
+    assert.equal(second.items.length, 10);
+    assert.equal(new Set([...first.items, ...second.items].map((p) => p.product_id)).size, 20);
+    const table = await cli('products', 'list', '--limit', '3');
+    assert.match(table.stdout, /^NAME\s+CATEGORY\s+PRICE\s+STOCK\s+ID\n/);
+    assert.equal(table.stdout.trim().split('\n').length, 4);
+    assert.match(table.stderr, /--cursor \S+/);
+  });
+});
+
+describe('single products', () => {
+  it('create, get, update, delete', async () => {
+    const created = await cli('products', 'create', '--name', 'Desk Lamp', '--category', 'brand-new-category', '--price', '49.90', '--stock', '12', '--description', 'LED');
+    assert.equal(created.code, 0, created.stderr);
+    const p = created.json<Product>();
+    assert.equal(p.price, 49.9);
+    assert.equal(p.version, 1);
+    assert.deepEqual((await cli('products', 'get', p.product_id)).json<Product>(), p);
+
+    const updated = (await cli('products', 'update', p.product_id, '--stock', '11', '--description', '')).json<Product>();
+    assert.equal(updated.version, 2);
+    assert.equal(updated.stock, 11);
+    assert.equal(updated.description, undefined);
+    assert.equal(updated.name, 'Desk Lamp');
+
+    const stale = await cli('products', 'update', p.product_id, '--stock', '1', '--expected-version', '1');
+    assert.equal(stale.code, 4);
+    assert.match(stale.stderr, /is at version 2, not 1/);
+    assert.equal((await cli('products', 'get', p.product_id)).json<Product>().stock, 11, 'nothing written');
+
+    assert.equal((await cli('products', 'delete', p.product_id)).code, 0);
+    const gone = await cli('products', 'get', p.product_id);
+    assert.equal(gone.code, 3);
+    assert.match(gone.stderr, /does not exist/);
+    assert.equal((await cli('products', 'delete', p.product_id)).code, 3);
+  });
+
+  it('creates from --file', async () => {
+    const file = join(dir, 'product.json');
+    writeFileSync(file, JSON.stringify({ name: 'Kettle', category: 'kitchen', price: 25, stock: 4, expires_at: 4102444000 }));
+    const run = await cli('products', 'create', '--file', file);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.json<Product>().expires_at, 4102444000);
+  });
+
+  it('rejects bad input listing every bad field, writing nothing', async () => {
+    const before = await tableSnapshot(aws());
+    const bad = await cli('products', 'create', '--name', '', '--category', 'x', '--price', 'cheap', '--stock', '-3');
+    assert.equal(bad.code, 2);
+    for (const f of ['name', 'price', 'stock']) assert.match(bad.stderr, new RegExp(`- ${f}: `));
+    assert.equal((await cli('products', 'get', '../etc')).code, 2);
+    assert.equal((await cli('products', 'list', '--limit', '0')).code, 2);
+    assert.equal((await cli('products', 'update', 'abc')).code, 2, 'nothing to change');
+    assert.equal(await tableSnapshot(aws()), before);
+  });
+
+  it('refuses another environment sharing the table name', async () => {
+    const run = await cli('products', 'list', '--environment', 'qa');
+    assert.equal(run.code, 4);
+    assert.match(run.stderr, /not this stack's/);
+  });
+});
+
+describe('export and import', () => {
+  it('round-trips losslessly through down and up (JSON Lines and CSV)', async () => {
+    const jsonl = join(dir, 'backup.jsonl');
+    const csv = join(dir, 'backup.csv');
+    assert.equal((await cli('products', 'export', '--out', jsonl)).code, 0);
+    assert.equal((await cli('products', 'export', '--format', 'csv', '--out', csv)).code, 0);
+    const before = sortLines(readFileSync(jsonl, 'utf8'));
+    assert.ok(before.split('\n').length > 1000);
+
+    assert.equal((await cli('down', '--yes')).code, 0);
+    assert.equal((await cli('up')).code, 0);
+    assert.equal((await all()).length, 0);
+
+    const imported = await cli('products', 'import', jsonl);
+    assert.equal(imported.code, 0, imported.stderr);
+    const stdout = await cli('products', 'export');
+    assert.equal(sortLines(stdout.stdout), before, 'ids, prices, versions and dates are back exactly');
+
+    // CSV restores the same items (replacing, not duplicating).
+    const viaCsv = await cli('products', 'import', csv);
+    assert.equal(viaCsv.code, 0, viaCsv.stderr);
+    assert.equal(sortLines((await cli('products', 'export')).stdout), before);
+  });
+
+  it('imports nothing from a file with bad rows, and lists each with its line', async () => {
+    const good = [...generateProducts(3, 9)].map((p) => JSON.stringify(p));
+    const file = join(dir, 'broken.jsonl');
+    writeFileSync(file, [good[0], '{"name": oops}', good[1], JSON.stringify({ name: 'x', category: 'y', price: -1, stock: 1 }), good[0], good[2]].join('\n'));
+    const before = await tableSnapshot(aws());
+    const run = await cli('products', 'import', file);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /has 3 problem\(s\)/);
+    assert.match(run.stderr, /line 2: not valid JSON/);
+    assert.match(run.stderr, /line 4: price must be 0 or more/);
+    assert.match(run.stderr, /line 5: product_id \S+ already appears on line 1/);
+    assert.match(run.stderr, /nothing was imported/);
+    assert.equal(await tableSnapshot(aws()), before);
+  });
+
+  it('says clearly when a file cannot be read or has no known format', async () => {
+    const missing = await cli('products', 'import', join(dir, 'nope.jsonl'));
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /Cannot read .*nope\.jsonl \(ENOENT\)/);
+    const odd = join(dir, 'data.xml');
+    writeFileSync(odd, '<products/>');
+    assert.match((await cli('products', 'import', odd)).stderr, /Cannot tell the format/);
+  });
+});
