@@ -50,6 +50,17 @@ const settingsOf = (d: FunctionDesired): Record<string, unknown> => ({
   environment: d.environment,
 });
 
+/** The settings CreateFunction and UpdateFunctionConfiguration share. */
+const configuration = (d: FunctionDesired) => ({
+  FunctionName: d.name,
+  Runtime: d.runtime as Runtime,
+  Handler: d.handler,
+  Role: d.roleArn,
+  Timeout: d.timeout,
+  MemorySize: d.memory,
+  Environment: { Variables: d.environment },
+});
+
 /** Retries `call` while AWS says the role cannot be assumed yet or another update is running. */
 async function withRetries<T>(ctx: ProvisionContext, what: string, call: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -98,14 +109,8 @@ export const lambdaFunction: Provisioner<FunctionDesired, FunctionObserved> = {
       unless(
         lambda.send(
           new CreateFunctionCommand({
-            FunctionName: d.name,
-            Runtime: d.runtime as Runtime,
-            Handler: d.handler,
-            Role: d.roleArn,
-            Timeout: d.timeout,
-            MemorySize: d.memory,
+            ...configuration(d),
             Description: d.description,
-            Environment: { Variables: d.environment },
             Code: { ZipFile: d.zip },
             Tags: d.tags,
             Publish: false,
@@ -135,19 +140,7 @@ export const lambdaFunction: Provisioner<FunctionDesired, FunctionObserved> = {
       await settle();
     }
     if (Object.keys(settingsOf(d)).some((k) => fields.has(k))) {
-      await withRetries(ctx, 'UpdateFunctionConfiguration', () =>
-        lambda.send(
-          new UpdateFunctionConfigurationCommand({
-            FunctionName: d.name,
-            Runtime: d.runtime as Runtime,
-            Handler: d.handler,
-            Role: d.roleArn,
-            Timeout: d.timeout,
-            MemorySize: d.memory,
-            Environment: { Variables: d.environment },
-          }),
-        ),
-      );
+      await withRetries(ctx, 'UpdateFunctionConfiguration', () => lambda.send(new UpdateFunctionConfigurationCommand(configuration(d))));
       await settle();
     }
     if (fields.has('tags')) await lambda.send(new TagResourceCommand({ Resource: d.arn, Tags: d.tags }));
