@@ -2,8 +2,8 @@
 // not provide it, and pinning it makes behaviour the same everywhere), then zips each
 // deterministically. Same source and lockfile -> same bytes -> same CodeSha256.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { UserError } from '../errors.js';
 import { zip } from './zip.js';
 
@@ -58,14 +58,26 @@ function readCache(dir: string, ids: readonly string[]): Map<string, HandlerPack
   );
 }
 
+const KEEP_BUILDS = 5;
+
 function writeCache(dir: string, built: Map<string, HandlerPackage>): void {
   try {
+    pruneCache(dirname(dir));
     mkdirSync(dir, { recursive: true });
     for (const p of built.values()) writeFileSync(join(dir, `${p.id}.zip`), p.zip);
     writeFileSync(join(dir, 'meta.json'), JSON.stringify(Object.fromEntries([...built.values()].map((p) => [p.id, p.bundleBytes]))));
   } catch {
     /* a read-only install still works, just without the cache */
   }
+}
+
+/** Keeps the newest builds only: every source change makes a new one. */
+function pruneCache(root: string): void {
+  if (!existsSync(root)) return;
+  const dirs = readdirSync(root)
+    .map((name) => ({ path: join(root, name), at: statSync(join(root, name)).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  for (const old of dirs.slice(KEEP_BUILDS - 1)) rmSync(old.path, { recursive: true, force: true });
 }
 
 async function build(esbuild: typeof import('esbuild'), root: string, ids: readonly string[]): Promise<Map<string, HandlerPackage>> {

@@ -28,6 +28,8 @@ export interface Provisioner<D, O> {
   /** AWS service, used for per-service concurrency limits. */
   readonly service: string;
   observe(ctx: ProvisionContext, desired: D): Promise<O | undefined>;
+  /** False when the resource found is someone else's shared setting: teardown leaves it alone. */
+  owned?(desired: D, observed: O): boolean;
   /** Tags found on the resource, for the ownership check; undefined when the type has none. */
   tags(observed: O): Record<string, string> | undefined;
   diff(desired: D, observed: O): FieldChange[];

@@ -39,6 +39,8 @@ export const apigatewayAccount: Provisioner<AccountDesired, AccountObserved> = {
 
   tags: () => undefined,
 
+  owned: (d, o) => o.roleArn === d.roleArn,
+
   // Someone else's role is fine too: it is account-wide and we do not take it over.
   diff: () => [],
 
@@ -50,7 +52,8 @@ export const apigatewayAccount: Provisioner<AccountDesired, AccountObserved> = {
     /* nothing: any role already set serves */
   },
 
-  async delete(ctx, d, o) {
-    if (o.roleArn === d.roleArn) await setRole(ctx, '');
+  async delete(ctx) {
+    // Only reached when the setting names our role (see owned).
+    await setRole(ctx, '');
   },
 };

@@ -110,3 +110,18 @@ describe('plan and apply', () => {
     assert.equal(world.size, 0);
   });
 });
+
+describe('shared settings in teardown', () => {
+  it('leaves a resource that is not ours out of the destroy plan', async () => {
+    const world = new Map<string, Item>([['table', { size: 1, tags: TAGS }]]);
+    const log: string[] = [];
+    const stack = stackOf(world, log);
+    const first = stack.resources[0];
+    if (!first) throw new Error('no resource');
+    stack.resources[0] = { ...first, provisioner: { ...first.provisioner, owned: () => false } };
+    const state = await computePlan(stack, 'destroy', ctx, silentReporter);
+    assert.equal(state.plan.changes[0]?.action, 'no-op');
+    await applyPlan(stack, state, ctx, silentReporter);
+    assert.deepEqual(log, []);
+  });
+});
