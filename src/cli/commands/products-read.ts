@@ -38,7 +38,8 @@ export async function list(opts: GlobalOptions): Promise<number> {
       let n = 0;
       if (opts.json) await write(process.stdout, '[');
       else await write(process.stdout, row(COLUMNS.map((c) => c.title)));
-      for await (const p of listAll(catalog, { pageSize: Math.max(limit, 100), ...(category ? { category } : {}) })) {
+      // Large pages: fewer round trips (DynamoDB still caps a page at 1 MB).
+      for await (const p of listAll(catalog, { pageSize: 1000, ...(category ? { category } : {}) })) {
         await write(process.stdout, opts.json ? `${n === 0 ? '\n' : ',\n'}${JSON.stringify(p)}` : renderRow(p));
         n++;
       }
