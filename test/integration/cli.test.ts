@@ -7,7 +7,7 @@ import { CreateTableCommand, DescribeContinuousBackupsCommand, DynamoDBClient, L
 import { CreateRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { PROJECT_ROOT, freePort } from '../../src/emulator/ministack.js';
 import type { Change } from '../../src/engine/types.js';
-import { projectDir, runCli } from '../helpers/cli.js';
+import { cleanEnv, projectDir, runCli } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
 
 const emulator = useEmulator();
@@ -84,6 +84,16 @@ describe('AWS access errors', () => {
     assert.match(run.stderr, new RegExp(`Error: Cannot reach the AWS endpoint http://127.0.0.1:${port} \\(ECONNREFUSED\\)`));
     assert.match(run.stderr, /Hint: Is the emulator running\?/);
     assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+  });
+});
+
+describe('credentials', () => {
+  it('without credentials on real AWS: one clear error, no stack trace, exit 1', async () => {
+    // Empty HOME, no keys, instance metadata off: nothing in the standard chain.
+    const run = await runCli(['plan'], { env: cleanEnv({ AWS_EC2_METADATA_DISABLED: 'true' }) });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^Error: No AWS credentials found\.\nHint: Configure credentials/m);
+    assert.doesNotMatch(run.stderr, /\n\s+at /);
   });
 });
 
