@@ -95,9 +95,17 @@ export function spinnerReporter(stream: NodeJS.WriteStream = process.stderr): Cl
 
 export const quietReporter: CliReporter = { event: () => undefined, close: () => undefined };
 
+/**
+ * Spinners need a real terminal: not CI, not TERM=dumb, and a known width. A zero-column
+ * pseudo-terminal (some CI runners, `docker -t` without a size) sends ora into an endless
+ * loop (it divides by the width), so those get plain lines.
+ */
+export function isInteractive(stream: { isTTY?: boolean; columns?: number }, env: NodeJS.ProcessEnv): boolean {
+  return stream.isTTY === true && !env.CI && env.TERM !== 'dumb' && (stream.columns ?? 0) > 0;
+}
+
 /** Picks the renderer: JSON mode is silent, a terminal gets spinners, anything else plain lines. */
 export function chooseReporter(opts: { json?: boolean }): CliReporter {
   if (opts.json) return quietReporter;
-  const tty = process.stderr.isTTY === true && !process.env.CI && process.env.TERM !== 'dumb';
-  return tty ? spinnerReporter() : plainReporter();
+  return isInteractive(process.stderr, process.env) ? spinnerReporter() : plainReporter();
 }
