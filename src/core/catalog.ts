@@ -2,14 +2,13 @@
 // Errors become user errors with distinct exit codes: 2 invalid, 3 not found, 4 conflict.
 import { DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AwsClients } from '../aws/clients.js';
-import { cliCredentials } from '../aws/credentials.js';
+import type { AwsClients } from '../aws/clients.js';
 import { classifyAwsError, isAwsError } from '../aws/errors.js';
 import { AlreadyExists, BadCursor, NotFound, ProductRepository, VersionConflict, type Page } from '../catalog/repository.js';
 import { validateCreate, validatePatch, validateProductId, type FieldProblem, type Product } from '../catalog/product.js';
 import { resourceNames, stackTags } from '../config/names.js';
 import { ConflictError, EXIT, UserError } from '../errors.js';
-import { openConfig, type SessionOptions } from './session.js';
+import { cliClients, openConfig, type SessionOptions } from './session.js';
 import type { Config } from '../config/schema.js';
 
 export interface Catalog {
@@ -22,8 +21,7 @@ export interface Catalog {
 
 export function openCatalog(options: SessionOptions): Catalog {
   const { config } = openConfig(options);
-  const target = { region: config.region, endpointUrl: config.endpointUrl, profile: config.profile };
-  const aws = new AwsClients(target, { credentials: cliCredentials(target, options.env ?? process.env) });
+  const aws = cliClients(config, options.env);
   const names = resourceNames(config);
   const client = aws.client(DynamoDBClient);
   return { config, aws, repo: new ProductRepository(client, names.table, names.categoryIndex), doc: DynamoDBDocumentClient.from(client), table: names.table };

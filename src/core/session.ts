@@ -34,11 +34,16 @@ export function openConfig(options: SessionOptions): LoadedConfig {
   return loadConfig(options.flags, options.env ?? process.env, options.cwd ?? process.cwd());
 }
 
+/** The CLI's clients for a configuration: its region, endpoint and profile, the CLI credential chain. */
+export function cliClients(config: Config, env: NodeJS.ProcessEnv = process.env): AwsClients {
+  const target = { region: config.region, endpointUrl: config.endpointUrl, profile: config.profile };
+  return new AwsClients(target, { credentials: cliCredentials(target, env) });
+}
+
 export async function openSession(options: SessionOptions): Promise<Session> {
   const loaded = openConfig(options);
   const { config } = loaded;
-  const target = { region: config.region, endpointUrl: config.endpointUrl, profile: config.profile };
-  const aws = new AwsClients(target, { credentials: cliCredentials(target, options.env ?? process.env) });
+  const aws = cliClients(config, options.env);
   const [env, packages] = await Promise.all([resolveStackEnv(aws), options.withCode === false ? undefined : bundleHandlers(PROJECT_ROOT, FUNCTIONS.map((f) => f.id))]);
   const stack = buildStack(config, env, packages);
   const byId = new Map(stack.resources.map((r) => [r.id, r]));

@@ -1,6 +1,6 @@
 // apply = run a plan's changes through the dependency graph (reversed for destroy).
 import { classifyAwsError } from '../aws/errors.js';
-import { ConflictError, UserError, errorMessage } from '../errors.js';
+import { AwsAccessError, ConflictError, UserError, errorMessage } from '../errors.js';
 import type { Reporter } from './events.js';
 import { reverseGraph, runGraph, type GraphNode } from './graph.js';
 import { SERVICE_LIMITS, type PlanState, type Stack } from './plan.js';
@@ -78,7 +78,7 @@ export async function applyPlan(stack: Stack, state: PlanState, ctx: (id: string
   }
   if (failures.length > 0) {
     // One unreachable endpoint or missing credential explains everything: say just that.
-    const access = failures.find((f) => f.error instanceof UserError && f.error.name === 'AwsAccessError');
+    const access = failures.find((f) => f.error instanceof AwsAccessError);
     if (access) throw access.error;
     throw new ApplyFailedError(failures, skipped);
   }
