@@ -1,6 +1,7 @@
 // Request/response plumbing for the Lambda proxy handlers: body checks (size, content
 // type, JSON), CORS on every response, and one JSON error shape. A handler throws
 // HttpError or a repository error; nothing internal ever reaches the client.
+import { CORS_ALLOW_HEADERS, CORS_ALLOW_METHODS } from './cors.js';
 import { AlreadyExists, BadCursor, NotFound, VersionConflict } from '../catalog/repository.js';
 import type { FieldProblem } from '../catalog/product.js';
 
@@ -77,8 +78,8 @@ export class Request {
 
 export function corsHeaders(origin: string | undefined, allowed: readonly string[]): Record<string, string> {
   const base = {
-    'Access-Control-Allow-Methods': 'GET,POST,PUT,DELETE,OPTIONS',
-    'Access-Control-Allow-Headers': 'Content-Type,Authorization,If-Match',
+    'Access-Control-Allow-Methods': CORS_ALLOW_METHODS,
+    'Access-Control-Allow-Headers': CORS_ALLOW_HEADERS,
     'Access-Control-Expose-Headers': 'ETag',
   };
   if (allowed.includes('*')) return { ...base, 'Access-Control-Allow-Origin': '*' };

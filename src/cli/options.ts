@@ -1,5 +1,6 @@
 // Global options as commander parses them, and their mapping to config overrides.
 import type { ConfigFlags } from '../config/load.js';
+import { EXIT, UserError } from '../errors.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -42,4 +43,15 @@ export function configFlags(opts: GlobalOptions): ConfigFlags {
   if (opts.profile !== undefined) flags.profile = opts.profile;
   if (opts.endpointUrl !== undefined) flags.endpointUrl = opts.endpointUrl;
   return flags;
+}
+
+/** An integer flag within [min, max]; absent gives `fallback`. Anything else is a usage error naming the flag. */
+export function intOption(raw: string | undefined, flag: string, min: number, max: number, fallback: number): number;
+export function intOption(raw: string | undefined, flag: string, min: number, max: number): number | undefined;
+export function intOption(raw: string | undefined, flag: string, min: number, max: number, fallback?: number): number | undefined {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new UserError(`${flag} must be an integer from ${min} to ${max}, found "${raw}".`, { exitCode: EXIT.usage });
+  }
+  return Number(raw);
 }

@@ -33,12 +33,6 @@ async function bulkWrite(catalog: Catalog, items: Iterable<Product> | AsyncItera
   return { written: p.written, ms, perSecond: Math.round(p.written / Math.max(0.001, ms / 1000)), retries: p.retries };
 }
 
-export function parseCount(raw: string | undefined, name: string, fallback: number, max: number): number {
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) throw new UserError(`${name} must be an integer from 1 to ${max}, found "${raw}".`, { exitCode: EXIT.usage });
-  return Number(raw);
-}
-
 export async function seedProducts(catalog: Catalog, opts: { count: number; seed?: number; concurrency: number }, reporter: Reporter): Promise<BulkResult & { seed: number }> {
   // Without --seed, pick one and report it, so any run can be reproduced.
   const seed = opts.seed ?? randomInt(1, 2 ** 31 - 1);

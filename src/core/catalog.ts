@@ -4,6 +4,8 @@ import { DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand } from 
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from '../aws/clients.js';
 import { classifyAwsError, isAwsError } from '../aws/errors.js';
+import { fromTagList } from '../aws/tags.js';
+import { ownershipProblem } from '../engine/plan.js';
 import { AlreadyExists, BadCursor, NotFound, ProductRepository, VersionConflict, type Page } from '../catalog/repository.js';
 import { validateCreate, validatePatch, validateProductId, type FieldProblem, type Product } from '../catalog/product.js';
 import { resourceNames, stackTags } from '../config/names.js';
@@ -51,7 +53,7 @@ export function catalogError(err: unknown, catalog: Catalog): unknown {
   return classifyAwsError(err, catalog.aws.target);
 }
 
-async function guarded<T>(catalog: Catalog, op: () => Promise<T>): Promise<T> {
+export async function guarded<T>(catalog: Catalog, op: () => Promise<T>): Promise<T> {
   try {
     return await op();
   } catch (err) {
@@ -68,13 +70,12 @@ export async function verifyTable(catalog: Catalog): Promise<void> {
   const tags = await guarded(catalog, async () => {
     const client = catalog.aws.client(DynamoDBClient);
     const table = await client.send(new DescribeTableCommand({ TableName: catalog.table }));
-    const res = await client.send(new ListTagsOfResourceCommand({ ResourceArn: table.Table?.TableArn }));
-    return Object.fromEntries((res.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+    return fromTagList((await client.send(new ListTagsOfResourceCommand({ ResourceArn: table.Table?.TableArn }))).Tags);
   });
-  const wrong = Object.entries(expected).find(([k, v]) => tags[k] !== v);
-  if (wrong) {
+  const problem = ownershipProblem(tags, expected);
+  if (problem) {
     throw new ConflictError(
-      `Table ${catalog.table} is not this stack's: its ${wrong[0]} tag is "${tags[wrong[0]] ?? '(none)'}", expected "${wrong[1]}".`,
+      `Table ${catalog.table} is not this stack's: it ${problem}.`,
       'Check --environment / --config, or give each environment its own table name ("products-catalog-{environment}").',
     );
   }
@@ -83,12 +84,6 @@ export async function verifyTable(catalog: Catalog): Promise<void> {
 function checkId(id: string): void {
   const problems = validateProductId(id);
   if (problems.length > 0) throw invalid(problems, 'product id');
-}
-
-export function parseLimit(raw: string | undefined, fallback: number, max: number): number {
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) throw new UserError(`--limit must be an integer from 1 to ${max}, found "${raw}".`, { exitCode: EXIT.usage });
-  return Number(raw);
 }
 
 export async function listPage(catalog: Catalog, opts: { category?: string; limit: number; cursor?: string }): Promise<Page> {
@@ -132,4 +127,3 @@ export async function deleteProduct(catalog: Catalog, id: string): Promise<Produ
   return guarded(catalog, () => catalog.repo.delete(id));
 }
 
-export { guarded };

@@ -71,13 +71,10 @@ export async function stackOutputs(session: Session, reporter: Reporter): Promis
     region: session.config.region,
   };
   if (session.config.endpointUrl) out.endpointUrl = session.config.endpointUrl;
-  for (const r of session.stack.resources) {
-    for (const [key, value] of Object.entries(r.provisioner.outputs?.(r.desired) ?? {})) out[`${r.id.replace(':', '.')}.${key}`] = value;
-  }
   const ctx = session.context(reporter);
   for (const r of session.stack.resources) {
     const live = r.provisioner.liveOutputs ? await r.provisioner.liveOutputs(ctx(r.id), r.desired) : {};
-    for (const [key, value] of Object.entries(live)) out[`${r.id.replace(':', '.')}.${key}`] = value;
+    for (const [key, value] of Object.entries({ ...r.provisioner.outputs?.(r.desired), ...live })) out[`${r.id.replace(':', '.')}.${key}`] = value;
   }
   if (out['stage.url']) out.apiUrl = out['stage.url'];
   return out;

@@ -55,7 +55,7 @@ function changeFor(r: Resource, observed: unknown, mode: Plan['mode'], expectedT
  * A resource with our name but without our tags belongs to someone else (another
  * environment, or created by hand or by Terraform): never modify or delete it.
  */
-function ownershipProblem(found: Record<string, string> | undefined, expected: Record<string, string>): string | undefined {
+export function ownershipProblem(found: Record<string, string> | undefined, expected: Record<string, string>): string | undefined {
   if (found === undefined) return undefined;
   if (found['managed-by'] !== MANAGED_BY) return `exists but is not managed by projet1 (no "managed-by: ${MANAGED_BY}" tag)`;
   for (const key of ['project', 'environment']) {

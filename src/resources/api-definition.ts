@@ -1,6 +1,7 @@
 // The REST API's definition as plain data: what `rest-api` reconciles and what the
 // stage's deployment fingerprint is computed from.
 import { createHash } from 'node:crypto';
+import { CORS_ALLOW_HEADERS, CORS_ALLOW_METHODS } from '../api/cors.js';
 import { canonicalJson } from '../engine/canonical.js';
 
 export interface MethodDef {
@@ -33,8 +34,6 @@ export interface ApiDefinition {
   corsOrigin: string;
 }
 
-export const CORS_ALLOW_HEADERS = 'Content-Type,Authorization,If-Match';
-export const CORS_ALLOW_METHODS = 'GET,POST,PUT,DELETE,OPTIONS';
 
 export function lambdaInvokeUri(partition: string, region: string, functionArn: string): string {
   return `arn:${partition}:apigateway:${region}:lambda:path/2015-03-31/functions/${functionArn}/invocations`;

@@ -3,6 +3,7 @@
 // clears it only if it still names projet1's role.
 import { APIGatewayClient, GetAccountCommand, UpdateAccountCommand } from '@aws-sdk/client-api-gateway';
 import { isAwsError } from '../aws/errors.js';
+import { retrying } from '../engine/retry.js';
 import type { ProvisionContext, Provisioner } from '../engine/types.js';
 
 export interface AccountDesired {
@@ -14,17 +15,13 @@ export interface AccountObserved {
 }
 
 async function setRole(ctx: ProvisionContext, value: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await ctx.aws.client(APIGatewayClient).send(new UpdateAccountCommand({ patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value }] }));
-      return;
-    } catch (err) {
-      // A role minutes old may not be assumable by API Gateway yet (IAM propagation).
-      if (!isAwsError(err, 'BadRequestException') || !/role/i.test((err as Error).message) || attempt >= 10) throw err;
-      ctx.note('logging role not assumable yet, retrying');
-      await ctx.sleep(Math.min(1000 * 2 ** (attempt - 1), 10000));
-    }
-  }
+  await retrying(
+    ctx,
+    () => ctx.aws.client(APIGatewayClient).send(new UpdateAccountCommand({ patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value }] })),
+    // A role minutes old may not be assumable by API Gateway yet (IAM propagation).
+    (err) => (isAwsError(err, 'BadRequestException') && /role/i.test((err as Error).message) ? 'logging role not assumable yet, retrying' : undefined),
+    10,
+  );
 }
 
 export const apigatewayAccount: Provisioner<AccountDesired, AccountObserved> = {

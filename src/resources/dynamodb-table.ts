@@ -17,6 +17,7 @@ import {
   type GlobalSecondaryIndexUpdate,
 } from '@aws-sdk/client-dynamodb';
 import { unless } from '../aws/errors.js';
+import { fromTagList, toTagList } from '../aws/tags.js';
 import { UserError } from '../errors.js';
 import { tagChanges } from '../engine/plan.js';
 import type { FieldChange, ProvisionContext, Provisioner } from '../engine/types.js';
@@ -86,7 +87,7 @@ export const dynamodbTable: Provisioner<TableDesired, TableObserved> = {
       encrypted: table.SSEDescription?.Status === 'ENABLED' || table.SSEDescription?.Status === 'ENABLING',
       pointInTimeRecovery: pitr?.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus === 'ENABLED',
       ttlAttribute: ttlDesc?.TimeToLiveStatus === 'ENABLED' || ttlDesc?.TimeToLiveStatus === 'ENABLING' ? (ttlDesc.AttributeName ?? null) : null,
-      tags: Object.fromEntries((tags?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+      tags: fromTagList(tags?.Tags),
     };
   },
 
@@ -125,7 +126,7 @@ export const dynamodbTable: Provisioner<TableDesired, TableObserved> = {
             { IndexName: d.categoryIndex, KeySchema: [{ AttributeName: 'category', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' }, ProvisionedThroughput: throughput(d) },
           ],
           SSESpecification: { Enabled: true },
-          Tags: Object.entries(d.tags).map(([Key, Value]) => ({ Key, Value })),
+          Tags: toTagList(d.tags),
         }),
       ),
       'ResourceInUseException',
@@ -174,7 +175,7 @@ export const dynamodbTable: Provisioner<TableDesired, TableObserved> = {
       if (d.ttlAttribute !== null) await ddb.send(new UpdateTimeToLiveCommand({ TableName: d.name, TimeToLiveSpecification: { Enabled: true, AttributeName: d.ttlAttribute } }));
     }
     if (fields.has('tags')) {
-      await ddb.send(new TagResourceCommand({ ResourceArn: d.arn, Tags: Object.entries(d.tags).map(([Key, Value]) => ({ Key, Value })) }));
+      await ddb.send(new TagResourceCommand({ ResourceArn: d.arn, Tags: toTagList(d.tags) }));
     }
   },
 

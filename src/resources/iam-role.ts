@@ -15,6 +15,7 @@ import {
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { unless } from '../aws/errors.js';
+import { fromTagList, toTagList } from '../aws/tags.js';
 import { canonicalJson, parsePolicyDocument } from '../engine/canonical.js';
 import { tagChanges } from '../engine/plan.js';
 import type { FieldChange, Provisioner } from '../engine/types.js';
@@ -45,8 +46,6 @@ export function serviceTrust(service: string): PolicyDocument {
   return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] };
 }
 
-const toTagList = (tags: Record<string, string>): { Key: string; Value: string }[] => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-
 export const iamRole: Provisioner<RoleDesired, RoleObserved> = {
   type: 'iam-role',
   service: 'iam',
@@ -60,7 +59,7 @@ export const iamRole: Provisioner<RoleDesired, RoleObserved> = {
       arn: role.Role.Arn ?? d.arn,
       trust: parsePolicyDocument(role.Role.AssumeRolePolicyDocument),
       policy: parsePolicyDocument(inline?.PolicyDocument),
-      tags: Object.fromEntries((role.Role.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+      tags: fromTagList(role.Role.Tags),
     };
   },
 

@@ -16,6 +16,7 @@ import {
 import { isAwsError, unless } from '../aws/errors.js';
 import { canonicalJson } from '../engine/canonical.js';
 import { tagChanges } from '../engine/plan.js';
+import { retrying } from '../engine/retry.js';
 import type { FieldChange, ProvisionContext, Provisioner } from '../engine/types.js';
 
 export interface FunctionDesired {
@@ -62,18 +63,17 @@ const configuration = (d: FunctionDesired) => ({
 });
 
 /** Retries `call` while AWS says the role cannot be assumed yet or another update is running. */
-async function withRetries<T>(ctx: ProvisionContext, what: string, call: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (err) {
-      const roleNotReady = isAwsError(err, 'InvalidParameterValueException') && /role|assume/i.test((err as Error).message);
-      const busy = isAwsError(err, 'ResourceConflictException', 'TooManyRequestsException') && !/already exist/i.test((err as Error).message);
-      if (!(roleNotReady || busy) || attempt >= 12) throw err;
-      ctx.note(roleNotReady ? `role not assumable yet (IAM propagation), retrying ${what}` : `function busy, retrying ${what}`);
-      await ctx.sleep(Math.min(1000 * 2 ** (attempt - 1), 10000));
-    }
-  }
+function withRetries<T>(ctx: ProvisionContext, what: string, call: () => Promise<T>): Promise<T> {
+  return retrying(
+    ctx,
+    call,
+    (err) => {
+      if (isAwsError(err, 'InvalidParameterValueException') && /role|assume/i.test((err as Error).message)) return `role not assumable yet (IAM propagation), retrying ${what}`;
+      if (isAwsError(err, 'ResourceConflictException', 'TooManyRequestsException') && !/already exist/i.test((err as Error).message)) return `function busy, retrying ${what}`;
+      return undefined;
+    },
+    12,
+  );
 }
 
 export const lambdaFunction: Provisioner<FunctionDesired, FunctionObserved> = {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { AddTagsToResourceCommand, DeleteParameterCommand, GetParameterCommand, ListTagsForResourceCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsClients } from '../aws/clients.js';
 import { unless } from '../aws/errors.js';
+import { fromTagList, toTagList } from '../aws/tags.js';
 import { tagChanges } from '../engine/plan.js';
 import type { FieldChange, Provisioner } from '../engine/types.js';
 
@@ -39,7 +40,7 @@ export async function writeSecret(aws: AwsClients, name: string, value: string, 
     Overwrite: overwrite,
     Description: extra.description,
     // AWS rejects Tags together with Overwrite; tags are set on first creation only.
-    Tags: overwrite ? undefined : Object.entries(extra.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+    Tags: overwrite ? undefined : toTagList(extra.tags ?? {}),
   });
   return (await unless(aws.client(SSMClient).send(put), 'ParameterAlreadyExists')) !== undefined;
 }
@@ -54,7 +55,7 @@ export const secretParameter: Provisioner<SecretDesired, SecretObserved> = {
     const res = await unless(ssm.send(new GetParameterCommand({ Name: d.name })), NOT_FOUND);
     if (!res?.Parameter) return undefined;
     const tags = await unless(ssm.send(new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: d.name })), 'InvalidResourceId', NOT_FOUND);
-    return { type: res.Parameter.Type ?? '', tags: Object.fromEntries((tags?.TagList ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])) };
+    return { type: res.Parameter.Type ?? '', tags: fromTagList(tags?.TagList) };
   },
 
   tags: (o) => o.tags,
@@ -78,7 +79,7 @@ export const secretParameter: Provisioner<SecretDesired, SecretObserved> = {
         await writeSecret(ctx.aws, d.name, value ?? newToken(), true);
       }
       if (change.field === 'tags') {
-        await ctx.aws.client(SSMClient).send(new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: d.name, Tags: Object.entries(d.tags).map(([Key, Value]) => ({ Key, Value })) }));
+        await ctx.aws.client(SSMClient).send(new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: d.name, Tags: toTagList(d.tags) }));
       }
     }
   },

@@ -1,6 +1,6 @@
 import { UserError } from '../../errors.js';
 import { MINISTACK_VERSION, install, running, startDetached, stopDetached } from '../../emulator/ministack.js';
-import type { GlobalOptions } from '../options.js';
+import { intOption, type GlobalOptions } from '../options.js';
 import { info, json, result } from '../run.js';
 
 /** `projet1 emulator install|start|stop|status`: the local MiniStack for development. */
@@ -14,10 +14,7 @@ export default async function emulatorCommand(opts: GlobalOptions, args: string[
       return 0;
     case 'start': {
       install(info);
-      const port = opts.port === undefined ? undefined : Number(opts.port);
-      if (port !== undefined && (!Number.isInteger(port) || port < 1024 || port > 65535)) {
-        throw new UserError(`--port must be an integer from 1024 to 65535, found "${opts.port ?? ''}".`, { exitCode: 2 });
-      }
+      const port = intOption(opts.port, '--port', 1024, 65535);
       const em = await startDetached(port);
       if (!opts.json) info(`MiniStack ${MINISTACK_VERSION} is running on ${em.endpoint} (pid ${em.pid}). Use it with --endpoint-url ${em.endpoint} or AWS_ENDPOINT_URL.`);
       say({ ...em }, em.endpoint);

@@ -1,10 +1,10 @@
 // products list | get | export
 import { exportProducts } from '../../core/catalog-bulk.js';
-import { getProduct, listAll, listPage, parseLimit } from '../../core/catalog.js';
+import { getProduct, listAll, listPage } from '../../core/catalog.js';
 import type { Product } from '../../catalog/product.js';
 import { write } from '../../catalog/files.js';
 import { EXIT, UserError } from '../../errors.js';
-import type { GlobalOptions } from '../options.js';
+import { intOption, type GlobalOptions } from '../options.js';
 import { info, json, result, withCatalog } from '../run.js';
 
 const COLUMNS = [
@@ -30,7 +30,7 @@ function row(cells: string[]): string {
 const renderRow = (p: Product): string => row(COLUMNS.map((c) => c.value(p)));
 
 export async function list(opts: GlobalOptions): Promise<number> {
-  const limit = parseLimit(opts.limit, 25, 1000);
+  const limit = intOption(opts.limit, '--limit', 1, 1000, 25);
   const category = opts.category;
   return withCatalog(opts, async (catalog) => {
     if (opts.all) {

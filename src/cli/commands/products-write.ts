@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createProduct, deleteProduct, updateProduct } from '../../core/catalog.js';
 import { parseJson } from '../../config/load.js';
 import { EXIT, UserError } from '../../errors.js';
-import type { GlobalOptions } from '../options.js';
+import { intOption, type GlobalOptions } from '../options.js';
 import { info, json, withCatalog } from '../run.js';
 
 /** Numbers from flags: a numeric-looking value becomes a number; anything else stays text for validation to reject. */
@@ -42,11 +42,7 @@ export async function create(opts: GlobalOptions): Promise<number> {
 }
 
 export async function update(opts: GlobalOptions, args: string[]): Promise<number> {
-  let expected: number | undefined;
-  if (opts.expectedVersion !== undefined) {
-    if (!/^\d+$/.test(opts.expectedVersion) || Number(opts.expectedVersion) < 1) throw new UserError(`--expected-version must be a positive integer, found "${opts.expectedVersion}".`, { exitCode: EXIT.usage });
-    expected = Number(opts.expectedVersion);
-  }
+  const expected = intOption(opts.expectedVersion, '--expected-version', 1, 1_000_000_000);
   return withCatalog(opts, async (catalog) => {
     const p = await updateProduct(catalog, args[0] ?? '', fieldsFrom(opts), expected);
     json(p);
