@@ -10,7 +10,7 @@ import { generateProducts } from '../src/catalog/generate.js';
 import { seedProducts } from '../src/core/catalog-bulk.js';
 import { openCatalog } from '../src/core/catalog.js';
 import { install, start } from '../src/emulator/ministack.js';
-import { silentReporter } from '../src/engine/events.js';
+import { silentIo } from '../src/core/io.js';
 import { BIN } from '../test/helpers/cli.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     const sequentialMs = Date.now() - t0;
 
     t0 = Date.now();
-    const seeded = await seedProducts(catalog, { count: SEED_N, seed: 2, concurrency: 8 }, silentReporter);
+    const seeded = await seedProducts(catalog, { count: SEED_N, seed: 2, concurrency: 8 }, silentIo);
     const batchedMs = Date.now() - t0;
     out.seed = {
       items: SEED_N,
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     await em.reset();
     if ((await measure(['up'], cwd)).code !== 0) throw new Error('up failed');
     t0 = Date.now();
-    await seedProducts(catalog, { count: BIG_N, seed: 3, concurrency: 8 }, silentReporter);
+    await seedProducts(catalog, { count: BIG_N, seed: 3, concurrency: 8 }, silentIo);
     const seedBigMs = Date.now() - t0;
     const file = join(cwd, 'export.jsonl');
     const exported = await measure(['products', 'export', '--out', file], cwd);

@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { bundleHandlers } from '../src/build/bundle.js';
 import { FUNCTIONS } from '../src/config/functions.js';
-import { PROJECT_ROOT } from '../src/paths.js';
+import { PACKAGE_ROOT } from '../src/paths.js';
 
 const N = Number(process.env.BENCH_REQUESTS ?? 20000);
 const percentile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? NaN;
@@ -18,7 +18,7 @@ const round = (x: number): number => Math.round(x * 1000) / 1000;
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 async function sizesAndInit(): Promise<Record<string, { bundleKB: number; zipKB: number; initMsMedian: number }>> {
-  const packages = await bundleHandlers(PROJECT_ROOT, FUNCTIONS.map((f) => f.id));
+  const packages = await bundleHandlers(PACKAGE_ROOT, FUNCTIONS.map((f) => f.id));
   const dir = mkdtempSync(join(tmpdir(), 'projet1-init-'));
   const out: Record<string, { bundleKB: number; zipKB: number; initMsMedian: number }> = {};
   for (const p of packages.values()) {

@@ -34,11 +34,14 @@ export interface ConfigIssue {
 
 export class ConfigError extends UserError {
   readonly issues: ConfigIssue[];
+  /** `file`: the label of the config file read. When every issue comes from a flag or an environment variable, the file is not blamed. */
   constructor(file: string, issues: ConfigIssue[]) {
     const lines = issues.map((i) => `  - ${i.path}: ${i.message}${i.source ? ` (from ${i.source})` : ''}`);
-    super(`Invalid configuration (${file}): ${issues.length} problem${issues.length === 1 ? '' : 's'}\n${lines.join('\n')}`, {
+    const overrides = issues.length > 0 && issues.every((i) => i.source !== undefined);
+    const what = overrides ? 'Invalid setting from the command line or the environment' : `Invalid configuration (${file})`;
+    super(`${what}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n${lines.join('\n')}`, {
       exitCode: EXIT.usage,
-      hint: 'Fix the listed values; see README.md "Configuration" for every key.',
+      hint: overrides ? 'Fix the named flag or environment variable; README.md "Configuration" lists the allowed values.' : 'Fix the listed values; see README.md "Configuration" for every key.',
     });
     this.name = 'ConfigError';
     this.issues = issues;

@@ -2,9 +2,10 @@
 // not provide it, and pinning it makes behaviour the same everywhere), then zips each
 // deterministically. Same source and lockfile -> same bytes -> same CodeSha256.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { UserError } from '../errors.js';
+import { cacheDir } from '../paths.js';
 import { zip } from './zip.js';
 
 export interface HandlerPackage {
@@ -18,17 +19,17 @@ export interface HandlerPackage {
 }
 
 /**
- * Bundles are cached under .projet1/build, keyed by a hash of every input (sources,
- * lockfile, esbuild version): unchanged code costs a hash, not a bundle.
+ * Bundles are cached under the cache directory's build/ (see paths.ts), keyed by a hash of
+ * every input (sources, lockfile, esbuild version): unchanged code costs a hash, not a bundle.
  */
-export async function bundleHandlers(root: string, ids: readonly string[]): Promise<Map<string, HandlerPackage>> {
+export async function bundleHandlers(root: string, ids: readonly string[], cache = join(cacheDir(), 'build')): Promise<Map<string, HandlerPackage>> {
   const esbuild = await import('esbuild');
   const key = inputsHash(root, ids, esbuild.version);
-  const cacheDir = join(root, '.projet1', 'build', key);
-  const cached = readCache(cacheDir, ids);
+  const dir = join(cache, key);
+  const cached = readCache(dir, ids);
   if (cached) return cached;
   const built = await build(esbuild, root, ids);
-  writeCache(cacheDir, built);
+  writeCache(dir, built);
   return built;
 }
 
@@ -47,27 +48,38 @@ function listFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
 }
 
+/** A cache entry that is missing, partial or unreadable is a miss: it is rebuilt, never trusted. */
 function readCache(dir: string, ids: readonly string[]): Map<string, HandlerPackage> | undefined {
-  if (!ids.every((id) => existsSync(join(dir, `${id}.zip`)))) return undefined;
-  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Record<string, number>;
-  return new Map(
-    ids.map((id) => {
-      const archive = readFileSync(join(dir, `${id}.zip`));
-      return [id, { id, zip: archive, sha256: createHash('sha256').update(archive).digest('base64'), bundleBytes: meta[id] ?? 0 }];
-    }),
-  );
+  try {
+    const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Record<string, number>;
+    return new Map(
+      ids.map((id) => {
+        const archive = readFileSync(join(dir, `${id}.zip`));
+        if (typeof meta[id] !== 'number' || archive.length === 0) throw new Error(`incomplete cache entry ${dir}`);
+        return [id, { id, zip: archive, sha256: createHash('sha256').update(archive).digest('base64'), bundleBytes: meta[id] }];
+      }),
+    );
+  } catch {
+    return undefined;
+  }
 }
 
 const KEEP_BUILDS = 5;
 
+/** Written in a temporary folder renamed into place: a crash leaves no half entry. */
 function writeCache(dir: string, built: Map<string, HandlerPackage>): void {
+  let temp: string | undefined;
   try {
     pruneCache(dirname(dir));
-    mkdirSync(dir, { recursive: true });
-    for (const p of built.values()) writeFileSync(join(dir, `${p.id}.zip`), p.zip);
-    writeFileSync(join(dir, 'meta.json'), JSON.stringify(Object.fromEntries([...built.values()].map((p) => [p.id, p.bundleBytes]))));
+    mkdirSync(dirname(dir), { recursive: true });
+    temp = mkdtempSync(`${dir}.tmp-`);
+    for (const p of built.values()) writeFileSync(join(temp, `${p.id}.zip`), p.zip);
+    writeFileSync(join(temp, 'meta.json'), JSON.stringify(Object.fromEntries([...built.values()].map((p) => [p.id, p.bundleBytes]))));
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(temp, dir);
   } catch {
-    /* a read-only install still works, just without the cache */
+    /* an unwritable cache still works, just without the cache */
+    if (temp) rmSync(temp, { recursive: true, force: true });
   }
 }
 

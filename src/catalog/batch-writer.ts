@@ -10,6 +10,8 @@ export interface BatchProgress {
   written: number;
   /** Batches whose UnprocessedItems had to be resent. */
   retries: number;
+  /** True when `shouldStop` ended the run before every item was taken. */
+  stopped: boolean;
 }
 
 export interface BatchOptions {
@@ -18,6 +20,8 @@ export interface BatchOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Give up when a batch still has unprocessed items after this many attempts. */
   maxAttempts?: number;
+  /** Checked before each new batch: true stops taking items; batches in flight finish. */
+  shouldStop?: () => boolean;
 }
 
 type PutRequest = { PutRequest: { Item: Record<string, unknown> } };
@@ -36,7 +40,7 @@ export class BatchWriteFailed extends Error {
 export async function writeAll(doc: DynamoDBDocumentClient, table: string, items: Iterable<Product> | AsyncIterable<Product>, opts: BatchOptions): Promise<BatchProgress> {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const maxAttempts = opts.maxAttempts ?? 10;
-  const progress: BatchProgress = { written: 0, retries: 0 };
+  const progress: BatchProgress = { written: 0, retries: 0, stopped: false };
   const iterator = (Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]()) as AsyncIterator<Product> | Iterator<Product>;
   let exhausted = false;
   let failure: unknown;
@@ -70,6 +74,10 @@ export async function writeAll(doc: DynamoDBDocumentClient, table: string, items
   // A fixed pool of workers, each taking the next batch when its previous one lands.
   const worker = async (): Promise<void> => {
     while (!failure) {
+      if (opts.shouldStop?.()) {
+        progress.stopped = !exhausted;
+        return;
+      }
       const batch = await nextBatch();
       if (batch.length === 0) return;
       try {

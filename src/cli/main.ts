@@ -1,81 +1,115 @@
-// The command-line program. Only commander is loaded up front: each action imports
-// its implementation (and with it the AWS SDK) when it runs, so `--help` stays fast.
+// The command-line program: builds commander from the command registry (data), runs the
+// chosen command through the I/O host, and turns every outcome into an exit code. Only
+// commander is loaded up front; a command's code (and the AWS SDK) loads when it runs.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { renderError } from './render-error.js';
-import type { GlobalOptions } from './options.js';
-import { registerProducts } from './products-commands.js';
-
-export type Action = (opts: GlobalOptions, args: string[]) => Promise<number>;
-export type Loader = () => Promise<{ default: Action }>;
-/** Adds a subcommand to `parent` whose implementation is imported only when it runs. */
-export type Define = (parent: Command, name: string, description: string, load: Loader) => Command;
+import { EXIT, UserError } from '../errors.js';
+import { PACKAGE_ROOT } from '../paths.js';
+import { CliHost } from './host.js';
+import type { CommandOptions } from './options.js';
+import { COMMANDS } from './registry.js';
+import type { CommandSpec, GroupSpec } from './spec.js';
 
 function globalOptions(program: Command): Command {
   return program
-    .option('-c, --config <file>', 'configuration file', undefined)
+    .option('-c, --config <file>', 'configuration file (default: ./projet1.config.json)')
     .option('-e, --environment <name>', 'environment name (overrides config and TF_VAR_environment)')
     .addOption(new Option('--env <name>', 'alias of --environment').hideHelp())
     .option('-r, --region <region>', 'AWS region (overrides config, AWS_REGION)')
     .option('-p, --profile <name>', 'AWS named profile (overrides AWS_PROFILE)')
     .option('--endpoint-url <url>', 'send AWS calls to this endpoint, e.g. a local emulator (overrides AWS_ENDPOINT_URL)')
-    .option('--json', 'print one JSON document on stdout instead of text')
-    .option('-y, --yes', 'answer yes to confirmations (required by `down` without a terminal)')
-    .option('-v, --verbose', 'show AWS call counts and stack traces');
+    .option('--json', 'print exactly one JSON document on stdout, whatever happens')
+    .option('-y, --yes', 'approve deletions and permission changes without asking (required without a terminal)')
+    .option('-v, --verbose', 'show AWS call counts, debug messages and stack traces');
 }
 
-export function buildProgram(run: (load: Loader, cmd: Command, args: string[]) => Promise<void>): Command {
+/** projet1's own version, from its package.json (not the version of the project it runs in). */
+export function version(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+class UsageError extends UserError {
+  constructor(message: string, hint?: string) {
+    super(message, { exitCode: EXIT.usage, ...(hint ? { hint } : {}) });
+    this.name = 'UsageError';
+  }
+}
+
+interface Outcome {
+  code: number;
+  host: CliHost | undefined;
+}
+
+function addCommand(parent: Command, spec: CommandSpec, prefix: string, outcome: Outcome): void {
+  const cmd = parent.command(spec.name).description(spec.summary).exitOverride();
+  if (spec.args) cmd.arguments(spec.args);
+  for (const o of spec.options ?? []) cmd.option(o.flags, o.description);
+  cmd.action(async (...params: unknown[]) => {
+    const c = params.at(-1) as Command;
+    const opts = c.optsWithGlobals<CommandOptions>();
+    const host = new CliHost({ command: `${prefix}${spec.name}`, json: Boolean(opts.json), verbose: Boolean(opts.verbose), yes: Boolean(opts.yes) });
+    outcome.host = host;
+    // First Ctrl-C: stop starting work, finish what is in flight, report. Second: quit now.
+    const onSigint = (): void => {
+      if (host.interrupted) process.exit(130);
+      host.interrupt();
+    };
+    if (spec.interruptible) process.on('SIGINT', onSigint);
+    try {
+      const handler = await spec.load();
+      const { runWithNeeds } = await import('./context.js');
+      outcome.code = await runWithNeeds(spec.needs, { opts, args: c.args, io: host }, handler);
+    } finally {
+      process.off('SIGINT', onSigint);
+      host.close();
+    }
+  });
+}
+
+function addGroup(program: Command, group: GroupSpec, outcome: Outcome): void {
+  const names = group.commands.map((c) => c.name);
+  const cmd = program.command(group.name).description(group.summary).exitOverride().argument('[action]').usage('<action> [options]');
+  // Without (or with an unknown) action, say which ones exist instead of printing help.
+  cmd.action((action: string | undefined) => {
+    const what = action === undefined ? `\`projet1 ${group.name}\` needs an action` : `Unknown ${group.name} action "${action}"`;
+    throw new UsageError(`${what}: one of ${names.join(', ')}.`, `Run \`projet1 ${group.name} --help\` for details.`);
+  });
+  for (const spec of group.commands) addCommand(cmd, spec, `${group.name} `, outcome);
+}
+
+export function buildProgram(outcome: Outcome, writeErr: (text: string) => void): Command {
   const program = globalOptions(new Command('projet1'))
     .description('Provision and run a serverless product catalog on AWS or a local emulator, without Terraform.')
-    .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
+    .version(version(), '-V, --version')
+    .configureHelp({ showGlobalOptions: true })
+    .configureOutput({ writeErr })
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-
-  const define: Define = (parent, name, description, load) =>
-    parent
-      .command(name)
-      .description(description)
-      .exitOverride()
-      .action(async (...params: unknown[]) => {
-        const cmd = params.at(-1) as Command;
-        await run(load, cmd, cmd.args);
-      });
-  const command = (name: string, description: string, load: Loader): Command => define(program, name, description, load);
-
-  command('up', 'create or update every resource so AWS matches the configuration', () => import('./commands/up.js'));
-  command('plan', 'show what `up` (or `down` with --destroy) would change, without changing anything', () => import('./commands/plan.js'))
-    .option('--destroy', 'plan a teardown instead')
-    .option('--exit-code', 'exit 2 when the plan has changes, 0 when none (like terraform -detailed-exitcode)');
-  command('status', 'show each resource and whether it exists and matches the configuration', () => import('./commands/status.js'));
-  command('outputs', 'print names, ARNs and URLs of the deployed stack', () => import('./commands/outputs.js'));
-  command('down', 'delete every resource of the stack, in reverse dependency order', () => import('./commands/down.js'));
-  command('admin-token <action>', 'show or rotate the API admin credential (Authorization: Bearer <token>)', () => import('./commands/admin-token.js'));
-  command('emulator <action>', 'manage the local MiniStack emulator: install, start, stop, status', () => import('./commands/emulator.js'))
-    .option('--port <port>', 'port for `start` (default: a free one)');
-  registerProducts(program, define);
-  command('config', 'print the resolved configuration and where each override came from', () => import('./commands/config.js'));
+  for (const entry of COMMANDS) {
+    if ('commands' in entry) addGroup(program, entry, outcome);
+    else addCommand(program, entry, '', outcome);
+  }
   return program;
 }
 
 /** Runs the CLI and returns the exit code; bin/ sets it on the process. */
 export async function main(argv: string[]): Promise<number> {
-  let exitCode = 0;
-  let verbose = false;
-  let json = false;
-  const program = buildProgram(async (load, cmd, args) => {
-    const opts = cmd.optsWithGlobals<GlobalOptions>();
-    verbose = Boolean(opts.verbose);
-    json = Boolean(opts.json);
-    const action = (await load()).default;
-    exitCode = await action(opts, args);
-  });
+  const json = argv.includes('--json');
+  const outcome: Outcome = { code: 0, host: undefined };
+  // With --json, commander's own error text becomes the JSON error document instead.
+  const program = buildProgram(outcome, (text) => (json ? undefined : process.stderr.write(text)));
   try {
     await program.parseAsync(argv);
-    return exitCode;
+    return outcome.code;
   } catch (err) {
+    const host = outcome.host ?? new CliHost({ command: argv.slice(2).filter((a) => !a.startsWith('-'))[0] ?? '', json, verbose: argv.includes('--verbose'), yes: false });
     if (err instanceof CommanderError) {
       // Help and version exit 0; every usage mistake is a usage error (2).
-      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
+      if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      if (json) return host.error(new UsageError(err.message.replace(/^error: /, ''), 'Run with --help for usage.'));
+      return EXIT.usage;
     }
-    return renderError(err, { verbose, json });
+    return host.error(err);
   }
 }

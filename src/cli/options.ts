@@ -1,8 +1,9 @@
-// Global options as commander parses them, and their mapping to config overrides.
+// Options as commander parses them (global ones and every command's), their mapping to
+// config overrides, and the integer-flag check.
 import type { ConfigFlags } from '../config/load.js';
 import { EXIT, UserError } from '../errors.js';
 
-export interface GlobalOptions {
+export interface CommandOptions {
   config?: string;
   environment?: string;
   env?: string;
@@ -34,7 +35,7 @@ export interface GlobalOptions {
   out?: string;
 }
 
-export function configFlags(opts: GlobalOptions): ConfigFlags {
+export function configFlags(opts: CommandOptions): ConfigFlags {
   const flags: ConfigFlags = {};
   if (opts.config !== undefined) flags.config = opts.config;
   const environment = opts.environment ?? opts.env;

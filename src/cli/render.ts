@@ -2,6 +2,8 @@
 import type { AwsCallSummary, StatusRow } from '../core/stack-ops.js';
 import type { ApplyResult } from '../engine/apply.js';
 import type { Change, FieldChange, Plan } from '../engine/types.js';
+import type { Colors } from './style.js';
+import { table } from './table.js';
 
 const SYMBOL: Record<Change['action'], string> = { create: '+', update: '~', delete: '-', 'no-op': ' ', conflict: '!' };
 
@@ -16,27 +18,33 @@ export function renderFields(fields: FieldChange[]): string {
   return fields.map((f) => `${f.field}: ${show(f.from)} → ${show(f.to)}`).join('; ');
 }
 
-export function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
+/** How a plan is drawn: colours (or none) and the width to fit. */
+export interface Look {
+  colors: Colors;
+  width: number;
 }
 
-export function renderPlan(plan: Plan): string {
+const PLAIN: Look = { colors: { red: String, green: String, yellow: String, cyan: String, bold: String, dim: String }, width: Number.POSITIVE_INFINITY };
+
+export function renderPlan(plan: Plan, look: Look = PLAIN): string {
   const changes = plan.changes.filter((c) => c.action !== 'no-op');
   const unchanged = plan.changes.length - changes.length;
   if (changes.length === 0) return `No changes. ${plan.changes.length} resource(s) ${plan.mode === 'apply' ? 'match the configuration' : 'to delete: none exist'}.`;
-  const rows = [['', 'ACTION', 'TYPE', 'NAME', 'DETAILS'], ...changes.map((c) => [SYMBOL[c.action], c.action, c.type, c.name, c.reason ?? renderFields(c.fields)])];
+  const paint: Record<Change['action'], (s: string) => string> = { create: look.colors.green, update: look.colors.yellow, delete: look.colors.red, conflict: look.colors.red, 'no-op': String };
+  const body = table([['', 'ACTION', 'TYPE', 'NAME', 'DETAILS'], ...changes.map((c) => [SYMBOL[c.action], c.action, c.type, c.name, c.reason ?? renderFields(c.fields)])], look.width);
+  // Colour after layout, so escape codes never count towards a column's width.
+  const lines = body.split('\n').map((line, i) => (i === 0 ? look.colors.bold(line) : paint[changes[i - 1]?.action ?? 'no-op'](line)));
   const count = (a: Change['action']) => plan.changes.filter((c) => c.action === a).length;
   const summary =
     plan.mode === 'apply'
       ? `Plan: ${count('create')} to create, ${count('update')} to update, ${unchanged} unchanged${count('conflict') ? `, ${count('conflict')} conflict(s)` : ''}.`
       : `Plan: ${count('delete')} to delete${count('conflict') ? `, ${count('conflict')} conflict(s) (left alone)` : ''}.`;
-  return `${table(rows)}\n\n${summary}`;
+  return `${lines.join('\n')}\n\n${summary}`;
 }
 
-export function renderStatus(rows: StatusRow[]): string {
+export function renderStatus(rows: StatusRow[], width = Number.POSITIVE_INFINITY): string {
   const body = rows.map((r) => [r.type, r.name, r.state, r.reason ?? renderFields(r.drift)]);
-  return table([['TYPE', 'NAME', 'STATE', 'DETAILS'], ...body]);
+  return table([['TYPE', 'NAME', 'STATE', 'DETAILS'], ...body], width);
 }
 
 export function renderOutputs(outputs: Record<string, string>): string {
@@ -46,9 +54,26 @@ export function renderOutputs(outputs: Record<string, string>): string {
     .join('\n');
 }
 
-export function renderSummary(verb: string, result: ApplyResult): string {
+/** One line for a whole run; `ms` counts from the process start, not just the apply. */
+export function renderSummary(verb: string, result: ApplyResult | undefined, ms: number): string {
+  const took = `${(ms / 1000).toFixed(1)}s`;
+  if (!result) return `${verb}: nothing to change (${took}).`;
   const c = result.counts;
-  return `${verb} complete: ${c.created} created, ${c.updated} updated, ${c.deleted} deleted, ${c.unchanged} unchanged in ${(result.ms / 1000).toFixed(1)}s.`;
+  if (c.created + c.updated + c.deleted === 0) return `${verb}: no changes, ${c.unchanged} resource(s) match the configuration (${took}).`;
+  return `${verb} complete: ${c.created} created, ${c.updated} updated, ${c.deleted} deleted, ${c.unchanged} unchanged in ${took}.`;
+}
+
+/** The few outputs a person uses after `up`; `projet1 outputs` has them all. */
+export function renderKeyOutputs(outputs: Record<string, string>): string {
+  const rows: [string, string | undefined][] = [
+    ['Website', outputs.websiteUrl],
+    ['API', outputs.apiUrl],
+    ['Table', outputs['table.name']],
+    ['Admin token', outputs.apiUrl ? 'projet1 admin-token show' : undefined],
+  ];
+  const shown = rows.filter((r): r is [string, string] => r[1] !== undefined);
+  const width = Math.max(...shown.map(([k]) => k.length));
+  return [...shown.map(([k, v]) => `${k.padEnd(width)}  ${v}`), '(all outputs: projet1 outputs)'].join('\n');
 }
 
 export function renderCalls(calls: AwsCallSummary): string {

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { configSchema, type Config } from './schema.js';
 import { validate } from './schema-kit.js';
-import { lineAndColumn, locateJsonFault } from './json-locate.js';
+import { parseJsonText } from './json-text.js';
 import { resourceNames } from './names.js';
 
 export const DEFAULT_CONFIG_FILE = 'projet1.config.json';
@@ -110,15 +110,9 @@ function crossFieldIssues(config: Config): ConfigIssue[] {
   return issues;
 }
 
-/** JSON.parse with a message that names line and column instead of a character offset. */
-export function parseJson(text: string, label: string): unknown {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  try {
-    return JSON.parse(body);
-  } catch (err) {
-    const fault = locateJsonFault(body);
-    const where = fault ? lineAndColumn(body, fault.offset) : undefined;
-    const message = where && fault ? `malformed JSON at line ${where.line}, column ${where.column}: ${fault.reason}` : `malformed JSON: ${err instanceof Error ? err.message : String(err)}`;
-    throw new ConfigError(label, [{ path: '(file)', message }]);
-  }
+/** The config file's JSON (comments allowed), or a ConfigError naming line and column. */
+function parseJson(text: string, label: string): unknown {
+  const parsed = parseJsonText(text, { comments: true });
+  if (!parsed.ok) throw new ConfigError(label, [{ path: '(file)', message: parsed.problem }]);
+  return parsed.value;
 }

@@ -2,7 +2,7 @@
 // (every bad row reported with its line), and only a clean file is written. Export streams
 // page by page to a temporary file renamed at the end, so a failure leaves no half file.
 import { randomInt } from 'node:crypto';
-import { accessSync, constants, createWriteStream, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { writeAll, type BatchProgress } from '../catalog/batch-writer.js';
 import { csvHeader, formatOf, productLine, readRows, write, type FileFormat } from '../catalog/files.js';
@@ -11,12 +11,16 @@ import { validateStored, type Product } from '../catalog/product.js';
 import type { Reporter } from '../engine/events.js';
 import { EXIT, UserError } from '../errors.js';
 import { guarded, listAll, type Catalog } from './catalog.js';
+import { checkReadableFile, checkWritableTarget, fileError } from './files.js';
+import type { IoHost } from './io.js';
 
 export interface BulkResult {
   written: number;
   ms: number;
   perSecond: number;
   retries: number;
+  /** Stopped by the user (Ctrl-C) before every item was written. */
+  interrupted: boolean;
 }
 
 const MAX_LISTED = 50;
@@ -26,28 +30,26 @@ function progressReporter(reporter: Reporter, label: string, total: number | und
   return (p) => reporter.event({ type: 'progress', id: label, label, done: p.written, total, perSecond: p.written / Math.max(0.001, (Date.now() - t0) / 1000) });
 }
 
-async function bulkWrite(catalog: Catalog, items: Iterable<Product> | AsyncIterable<Product>, reporter: Reporter, label: string, total: number | undefined, concurrency: number): Promise<BulkResult> {
+async function bulkWrite(catalog: Catalog, items: Iterable<Product> | AsyncIterable<Product>, io: IoHost, label: string, total: number | undefined, concurrency: number): Promise<BulkResult> {
   const t0 = Date.now();
-  const p = await guarded(catalog, () => writeAll(catalog.doc, catalog.table, items, { concurrency, onProgress: progressReporter(reporter, label, total) }));
+  const p = await guarded(catalog, () =>
+    writeAll(catalog.doc, catalog.table, items, { concurrency, onProgress: progressReporter(io, label, total), shouldStop: () => io.interrupted }),
+  );
   const ms = Date.now() - t0;
-  return { written: p.written, ms, perSecond: Math.round(p.written / Math.max(0.001, ms / 1000)), retries: p.retries };
+  return { written: p.written, ms, perSecond: Math.round(p.written / Math.max(0.001, ms / 1000)), retries: p.retries, interrupted: p.stopped };
 }
 
-export async function seedProducts(catalog: Catalog, opts: { count: number; seed?: number; concurrency: number }, reporter: Reporter): Promise<BulkResult & { seed: number }> {
+export async function seedProducts(catalog: Catalog, opts: { count: number; seed?: number; concurrency: number }, io: IoHost): Promise<BulkResult & { seed: number }> {
   // Without --seed, pick one and report it, so any run can be reproduced.
   const seed = opts.seed ?? randomInt(1, 2 ** 31 - 1);
-  const result = await bulkWrite(catalog, generateProducts(opts.count, seed), reporter, 'seeding', opts.count, opts.concurrency);
+  const result = await bulkWrite(catalog, generateProducts(opts.count, seed), io, 'seeding', opts.count, opts.concurrency);
   return { ...result, seed };
 }
 
 function fileFormat(file: string): FileFormat {
   const format = formatOf(file);
   if (!format) throw new UserError(`Cannot tell the format of ${file}.`, { exitCode: EXIT.usage, hint: 'Use a .jsonl (one product per line), .csv (with a header row) or .json (an array) file.' });
-  try {
-    accessSync(file, constants.R_OK);
-  } catch (err) {
-    throw new UserError(`Cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}).`, { exitCode: EXIT.usage });
-  }
+  checkReadableFile(file, 'product file');
   return format;
 }
 
@@ -85,7 +87,7 @@ async function* validRows(file: string, format: FileFormat, now: Date): AsyncGen
 }
 
 /** Restores products from a file, keeping their ids and versions; an existing product with the same id is replaced. */
-export async function importProducts(catalog: Catalog, file: string, opts: { concurrency: number }, reporter: Reporter): Promise<BulkResult & { rows: number; format: FileFormat }> {
+export async function importProducts(catalog: Catalog, file: string, opts: { concurrency: number }, io: IoHost): Promise<BulkResult & { rows: number; format: FileFormat }> {
   const format = fileFormat(file);
   const now = new Date();
   const { rows, problems } = await checkFile(file, format, now);
@@ -95,28 +97,47 @@ export async function importProducts(catalog: Catalog, file: string, opts: { con
     throw new UserError(`${file} has ${problems.length} problem(s); nothing was imported:\n${listed.join('\n')}`, { exitCode: EXIT.usage, hint: 'Fix the listed lines and run the import again.' });
   }
   if (rows === 0) throw new UserError(`${file} holds no products; nothing was imported.`, { exitCode: EXIT.usage });
-  const result = await bulkWrite(catalog, validRows(file, format, now), reporter, 'importing', rows, opts.concurrency);
+  const result = await bulkWrite(catalog, validRows(file, format, now), io, 'importing', rows, opts.concurrency);
   return { ...result, rows, format };
 }
 
-export async function exportProducts(catalog: Catalog, opts: { format: 'jsonl' | 'csv'; out?: string; stdout: Writable }, reporter: Reporter): Promise<{ exported: number; file: string | null }> {
+/** Streams every product to `write` (stdout), or to a temporary file renamed to `out` at the end. */
+export async function exportProducts(
+  catalog: Catalog,
+  opts: { format: 'jsonl' | 'csv'; out?: string; write: (text: string) => Promise<void> },
+  reporter: Reporter,
+): Promise<{ exported: number; file: string | null }> {
+  if (opts.out) checkWritableTarget(opts.out, 'export file');
   const temp = opts.out ? `${opts.out}.partial-${process.pid}` : undefined;
-  const out: Writable = temp ? createWriteStream(temp, { flags: 'wx' }) : opts.stdout;
+  let stream: Writable | undefined;
+  if (temp) {
+    stream = createWriteStream(temp, { flags: 'wx' });
+    await new Promise<void>((resolve, reject) => {
+      stream?.once('open', () => resolve());
+      stream?.once('error', (err) => reject(fileError(err, opts.out ?? temp, 'export file')));
+    });
+  }
+  const emit = stream ? (text: string) => write(stream, text) : opts.write;
   let exported = 0;
   const t0 = Date.now();
   try {
-    if (opts.format === 'csv') await write(out, csvHeader());
+    if (opts.format === 'csv') await emit(csvHeader());
     for await (const product of listAll(catalog, { pageSize: 1000 })) {
-      await write(out, productLine(product, opts.format));
+      await emit(productLine(product, opts.format));
       if (++exported % 1000 === 0) reporter.event({ type: 'progress', id: 'exporting', label: 'exporting', done: exported, total: undefined, perSecond: exported / Math.max(0.001, (Date.now() - t0) / 1000) });
     }
-    if (temp && opts.out) {
-      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-      renameSync(temp, opts.out);
+    if (stream && temp && opts.out) {
+      const s = stream;
+      await new Promise<void>((resolve, reject) => s.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      try {
+        renameSync(temp, opts.out);
+      } catch (err) {
+        throw fileError(err, opts.out, 'export file');
+      }
     }
   } catch (err) {
     if (temp) {
-      out.destroy();
+      stream?.destroy();
       rmSync(temp, { force: true });
     }
     throw err;

@@ -105,9 +105,10 @@ export async function getProduct(catalog: Catalog, id: string): Promise<Product>
   return guarded(catalog, () => catalog.repo.get(id));
 }
 
-export async function createProduct(catalog: Catalog, input: unknown): Promise<Product> {
+/** `file`: where the input came from, so errors name it. */
+export async function createProduct(catalog: Catalog, input: unknown, file?: string): Promise<Product> {
   const valid = validateCreate(input);
-  if (!valid.ok) throw invalid(valid.problems);
+  if (!valid.ok) throw invalid(valid.problems, file ? `product in ${file}` : 'product');
   return guarded(catalog, () => catalog.repo.create(valid.value));
 }
 

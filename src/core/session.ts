@@ -8,7 +8,7 @@ import type { Stack } from '../engine/plan.js';
 import type { ProvisionContext } from '../engine/types.js';
 import { bundleHandlers } from '../build/bundle.js';
 import { FUNCTIONS } from '../config/functions.js';
-import { PROJECT_ROOT } from '../paths.js';
+import { PACKAGE_ROOT } from '../paths.js';
 import { buildStack } from '../stack/stack.js';
 import { resolveStackEnv, type StackEnv } from '../stack/stack-env.js';
 
@@ -44,7 +44,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const loaded = openConfig(options);
   const { config } = loaded;
   const aws = cliClients(config, options.env);
-  const [env, packages] = await Promise.all([resolveStackEnv(aws), options.withCode === false ? undefined : bundleHandlers(PROJECT_ROOT, FUNCTIONS.map((f) => f.id))]);
+  const [env, packages] = await Promise.all([resolveStackEnv(aws), options.withCode === false ? undefined : bundleHandlers(PACKAGE_ROOT, FUNCTIONS.map((f) => f.id))]);
   const stack = buildStack(config, env, packages);
   const byId = new Map(stack.resources.map((r) => [r.id, r]));
   return {

@@ -1,9 +1,10 @@
 // The operations behind the commands. They return data and report events; never print.
 import { UserError } from '../errors.js';
-import { applyPlan, type ApplyResult } from '../engine/apply.js';
+import { applyPlan, refuseConflicts, type ApplyResult } from '../engine/apply.js';
 import type { Reporter } from '../engine/events.js';
-import { computePlan } from '../engine/plan.js';
-import type { Change, Plan } from '../engine/types.js';
+import { computePlan, type PlanState } from '../engine/plan.js';
+import { changesNeedingApproval, planHasChanges, type Change, type Plan } from '../engine/types.js';
+import { InterruptedError, type IoHost } from './io.js';
 import type { Session } from './session.js';
 
 export interface AwsCallSummary {
@@ -28,22 +29,41 @@ export interface UpResult {
   outputs: Record<string, string>;
 }
 
-export async function up(session: Session, reporter: Reporter): Promise<UpResult> {
-  const ctx = session.context(reporter);
-  const state = await computePlan(session.stack, 'apply', ctx, reporter);
-  reporter.event({ type: 'phase', phase: 'apply', total: state.plan.changes.filter((c) => c.action !== 'no-op').length });
-  const result = await applyPlan(session.stack, state, ctx, reporter);
-  return { plan: state.plan, result, outputs: await stackOutputs(session, reporter) };
+const count = (r: ApplyResult): string => `${r.counts.created} created, ${r.counts.updated} updated, ${r.counts.deleted} deleted`;
+
+/** Shows the plan, asks when it deletes or changes permissions, applies; stops cleanly on Ctrl-C. */
+async function applyApproved(session: Session, state: PlanState, io: IoHost, verb: 'up' | 'down'): Promise<ApplyResult> {
+  refuseConflicts(state.plan);
+  const risky = changesNeedingApproval(state.plan);
+  const pending = state.plan.changes.filter((c) => c.action !== 'no-op');
+  io.notify({ level: 'info', code: 'P1_PLAN', message: `${pending.length} change(s) to make`, data: state.plan });
+  if (risky.length > 0) {
+    const question = verb === 'down' ? 'Delete these resources? This cannot be undone.' : 'Apply these changes? Some delete resources or change permissions.';
+    const approved = await io.requestConfirmation({ code: 'P1_APPROVE', question, plan: state.plan, changes: risky });
+    if (!approved) throw new UserError(`Cancelled; nothing was ${verb === 'down' ? 'deleted' : 'changed'}.`, { exitCode: 1 });
+  }
+  if (io.interrupted) throw new InterruptedError('Nothing was changed.', `projet1 ${verb}`);
+  io.event({ type: 'phase', phase: verb === 'down' ? 'destroy' : 'apply', total: pending.length });
+  const result = await applyPlan(session.stack, state, session.context(io), io, { shouldStop: () => io.interrupted });
+  if (result.notStarted.length > 0) {
+    throw new InterruptedError(`${count(result)} before stopping; ${result.notStarted.length} change(s) not started.`, `projet1 ${verb}`);
+  }
+  return result;
 }
 
-export async function down(session: Session, reporter: Reporter, confirm: (plan: Plan) => Promise<boolean>): Promise<{ plan: Plan; result: ApplyResult | undefined }> {
-  const ctx = session.context(reporter);
-  const state = await computePlan(session.stack, 'destroy', ctx, reporter);
+export async function up(session: Session, io: IoHost): Promise<UpResult> {
+  const t0 = Date.now();
+  const state = await computePlan(session.stack, 'apply', session.context(io), io);
+  const nothing: ApplyResult = { counts: { created: 0, updated: 0, deleted: 0, unchanged: state.plan.changes.length }, ms: Date.now() - t0, notStarted: [] };
+  const result = planHasChanges(state.plan) ? await applyApproved(session, state, io, 'up') : nothing;
+  return { plan: state.plan, result, outputs: await stackOutputs(session, io) };
+}
+
+export async function down(session: Session, io: IoHost): Promise<{ plan: Plan; result: ApplyResult | undefined }> {
+  const state = await computePlan(session.stack, 'destroy', session.context(io), io);
   const toDelete = state.plan.changes.filter((c) => c.action === 'delete' || c.action === 'conflict');
   if (toDelete.length === 0) return { plan: state.plan, result: undefined };
-  if (!(await confirm(state.plan))) throw new UserError('Teardown cancelled; nothing was deleted.', { exitCode: 1 });
-  reporter.event({ type: 'phase', phase: 'destroy', total: toDelete.length });
-  return { plan: state.plan, result: await applyPlan(session.stack, state, ctx, reporter) };
+  return { plan: state.plan, result: await applyApproved(session, state, io, 'down') };
 }
 
 export type ResourceState = 'ok' | 'missing' | 'drifted' | 'foreign';

@@ -1,19 +1,20 @@
-// Local emulator harness: installs a pinned MiniStack into a project-local virtualenv
-// and runs it on loopback, on a free port. Used by `projet1 emulator`, `npm run local`
-// and the integration tests (which start their own and stop it even on failure).
+// Local emulator harness: installs a pinned MiniStack into a virtualenv (see paths.ts for
+// where) and runs it on loopback. Used by `projet1 emulator`, `npm run local` and the
+// integration tests (which start their own and stop it even on failure).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
-import { PROJECT_ROOT } from '../paths.js';
+import { PACKAGE_ROOT, stateDir, venvDir } from '../paths.js';
 
 export const MINISTACK_VERSION = '1.5.33';
 export const SERVICES = 'iam,sts,dynamodb,lambda,apigateway,s3,cloudfront,cloudwatch,logs,ssm,secretsmanager';
 
-export { PROJECT_ROOT };
-const VENV = join(PROJECT_ROOT, '.venv');
-const STATE_DIR = join(PROJECT_ROOT, '.projet1');
+export { PACKAGE_ROOT };
+const VENV = venvDir();
+const STATE_DIR = stateDir();
+/** The emulator `emulator start` runs: endpoint, port, pid. Shared by every projet1 on this machine. */
 const STATE_FILE = join(STATE_DIR, 'emulator.json');
 const BIN = join(VENV, 'bin', 'ministack');
 const MARKER = join(VENV, `.ministack-${MINISTACK_VERSION}`);
@@ -46,6 +47,7 @@ export function install(log: (line: string) => void = () => undefined): void {
     const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'] });
     if (r.status !== 0) throw new UserError(`Installing MiniStack failed: \`${cmd} ${args.join(' ')}\` exited with ${r.status ?? r.signal}.`);
   };
+  mkdirSync(dirname(VENV), { recursive: true });
   if (!existsSync(join(VENV, 'bin', 'pip'))) run(python, ['-m', 'venv', VENV]);
   run(join(VENV, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `ministack==${MINISTACK_VERSION}`]);
   writeFileSync(MARKER, `${MINISTACK_VERSION}\n`);
@@ -134,24 +136,70 @@ export interface RunningEmulator {
 }
 
 /** The emulator started by `projet1 emulator start`, if it is still answering. */
-export async function running(): Promise<RunningEmulator | undefined> {
-  if (!existsSync(STATE_FILE)) return undefined;
-  const state = JSON.parse(readFileSync(STATE_FILE, 'utf8')) as RunningEmulator;
-  return (await isHealthy(state.endpoint)) ? state : undefined;
+/** The last record written by `emulator start`, whether or not it still answers; a broken file is no record. */
+function record(): RunningEmulator | undefined {
+  try {
+    const state = JSON.parse(readFileSync(STATE_FILE, 'utf8')) as Partial<RunningEmulator>;
+    return typeof state.endpoint === 'string' && typeof state.port === 'number' && typeof state.pid === 'number' ? (state as RunningEmulator) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-export async function startDetached(port?: number): Promise<RunningEmulator> {
+/** The emulator started by `projet1 emulator start`, if it is still answering. */
+export async function running(): Promise<RunningEmulator | undefined> {
+  const state = record();
+  return state && (await isHealthy(state.endpoint)) ? state : undefined;
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolveFree) => {
+    const srv = createServer();
+    srv.once('error', () => resolveFree(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolveFree(true)));
+  });
+}
+
+/**
+ * Starts the shared emulator, or returns the one already running. Without --port it reuses
+ * the last port when that is free, so an exported AWS_ENDPOINT_URL stays valid.
+ */
+export async function startDetached(port?: number): Promise<RunningEmulator & { alreadyRunning: boolean }> {
   const existing = await running();
-  if (existing) return existing;
-  const h = await start({ detached: true, ...(port === undefined ? {} : { port }) });
+  if (existing) {
+    if (port !== undefined && port !== existing.port) {
+      throw new UserError(`An emulator started by projet1 already runs on ${existing.endpoint} (pid ${existing.pid}), not on port ${port}.`, {
+        exitCode: 2,
+        hint: `Use it as it is, or stop it first with \`projet1 emulator stop\` and start again with --port ${port}.`,
+      });
+    }
+    return { ...existing, alreadyRunning: true };
+  }
+  const last = record()?.port;
+  const chosen = port ?? (last !== undefined && (await portIsFree(last)) ? last : undefined);
+  mkdirSync(STATE_DIR, { recursive: true });
+  const h = await start({ detached: true, ...(chosen === undefined ? {} : { port: chosen }) });
   const state: RunningEmulator = { endpoint: h.endpoint, port: h.port, pid: h.pid };
   writeFileSync(STATE_FILE, `${JSON.stringify(state, null, 2)}\n`);
-  return state;
+  return { ...state, alreadyRunning: false };
 }
 
+/** Stops the shared emulator; its record keeps the port for the next start. */
 export async function stopDetached(): Promise<RunningEmulator | undefined> {
   const existing = await running();
-  if (existing) killGroup(existing.pid);
-  rmSync(STATE_FILE, { force: true });
+  if (existing) {
+    killGroup(existing.pid);
+    // Wait until it is gone, so a start right after can take the same port.
+    for (const deadline = Date.now() + 10000; isAlive(existing.pid) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+  }
   return existing;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -4,11 +4,18 @@ import { AwsAccessError, ConflictError, UserError, errorMessage } from '../error
 import type { Reporter } from './events.js';
 import { reverseGraph, runGraph, type GraphNode } from './graph.js';
 import { SERVICE_LIMITS, type PlanState, type Stack } from './plan.js';
-import type { ChangeAction, ProvisionContext } from './types.js';
+import type { ChangeAction, Plan, ProvisionContext } from './types.js';
 
 export interface ApplyResult {
   counts: Record<'created' | 'updated' | 'deleted' | 'unchanged', number>;
   ms: number;
+  /** Changes not started because the run was interrupted (Ctrl-C); a re-run does them. */
+  notStarted: string[];
+}
+
+export interface ApplyOptions {
+  /** True once the user asked to stop: no new change starts, running ones finish. */
+  shouldStop?: () => boolean;
 }
 
 export class ApplyFailedError extends UserError {
@@ -24,16 +31,20 @@ export class ApplyFailedError extends UserError {
   }
 }
 
-export async function applyPlan(stack: Stack, state: PlanState, ctx: (id: string) => ProvisionContext, reporter: Reporter): Promise<ApplyResult> {
+/** A plan touching a resource that is not ours is refused whole, before anything is asked or done. */
+export function refuseConflicts(plan: Plan): void {
+  const conflicts = plan.changes.filter((c) => c.action === 'conflict');
+  if (conflicts.length === 0) return;
+  throw new ConflictError(
+    `Refusing to ${plan.mode === 'apply' ? 'apply' : 'destroy'}: ${conflicts.map((c) => `${c.type} ${c.name} ${c.reason ?? ''}`).join('; ')}.`,
+    'Choose other names (project, environment, table.name) or remove the foreign resource; nothing was changed.',
+  );
+}
+
+export async function applyPlan(stack: Stack, state: PlanState, ctx: (id: string) => ProvisionContext, reporter: Reporter, options: ApplyOptions = {}): Promise<ApplyResult> {
   const started = Date.now();
   const { plan, observed } = state;
-  const conflicts = plan.changes.filter((c) => c.action === 'conflict');
-  if (conflicts.length > 0) {
-    throw new ConflictError(
-      `Refusing to ${plan.mode === 'apply' ? 'apply' : 'destroy'}: ${conflicts.map((c) => `${c.type} ${c.name} ${c.reason ?? ''}`).join('; ')}.`,
-      'Choose other names (project, environment, table.name) or remove the foreign resource; nothing was changed.',
-    );
-  }
+  refuseConflicts(plan);
   const actionOf = new Map(plan.changes.map((c) => [c.id, c.action]));
   const counts: ApplyResult['counts'] = { created: 0, updated: 0, deleted: 0, unchanged: 0 };
   const nodes: GraphNode[] = stack.resources.map((r) => {
@@ -60,10 +71,11 @@ export async function applyPlan(stack: Stack, state: PlanState, ctx: (id: string
     };
   });
   const graph = plan.mode === 'destroy' ? reverseGraph(nodes) : nodes;
-  const outcomes = await runGraph(graph, { concurrency: 8, groupLimits: SERVICE_LIMITS });
+  const outcomes = await runGraph(graph, { concurrency: 8, groupLimits: SERVICE_LIMITS, ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}) });
 
   const failures: ApplyFailedError['failures'] = [];
   const skipped: string[] = [];
+  const notStarted: string[] = [];
   for (const r of stack.resources) {
     const outcome = outcomes.get(r.id);
     const action = actionOf.get(r.id) ?? 'no-op';
@@ -71,6 +83,8 @@ export async function applyPlan(stack: Stack, state: PlanState, ctx: (id: string
       const error = classifyAwsError(outcome.error, ctx(r.id).aws.target);
       failures.push({ id: r.id, name: r.name, error });
       reporter.event({ type: 'failed', id: r.id, name: r.name, action, message: errorMessage(error) });
+    } else if (outcome?.status === 'skipped' && outcome.reason === 'interrupted') {
+      if (action !== 'no-op') notStarted.push(r.id);
     } else if (outcome?.status === 'skipped' && action !== 'no-op') {
       skipped.push(r.id);
       reporter.event({ type: 'skipped', id: r.id, name: r.name, action, reason: outcome.reason });
@@ -82,5 +96,5 @@ export async function applyPlan(stack: Stack, state: PlanState, ctx: (id: string
     if (access) throw access.error;
     throw new ApplyFailedError(failures, skipped);
   }
-  return { counts, ms: Date.now() - started };
+  return { counts, ms: Date.now() - started, notStarted };
 }

@@ -17,6 +17,8 @@ export interface GraphOptions {
   concurrency: number;
   /** Nodes running at once within a group; groups not listed use `concurrency`. */
   groupLimits?: Record<string, number>;
+  /** Checked before each node starts: true stops new work (Ctrl-C); running nodes finish. */
+  shouldStop?: () => boolean;
 }
 
 export class GraphError extends Error {
@@ -72,18 +74,20 @@ export async function runGraph(nodes: readonly GraphNode[], options: GraphOption
   return new Promise((resolveAll) => {
     const limitOf = (group: string): number => options.groupLimits?.[group] ?? options.concurrency;
     const isReady = (n: GraphNode): boolean => n.dependsOn.every((d) => outcomes.get(d)?.status === 'done');
+    const stopped = (): boolean => options.shouldStop?.() === true;
 
     const finish = (): void => {
       for (const n of pending.values()) {
         const blocker = n.dependsOn.find((d) => outcomes.get(d)?.status !== 'done');
-        outcomes.set(n.id, { status: 'skipped', reason: failed ? 'an earlier step failed' : `dependency "${blocker ?? '?'}" did not complete` });
+        const reason = stopped() ? 'interrupted' : failed ? 'an earlier step failed' : `dependency "${blocker ?? '?'}" did not complete`;
+        outcomes.set(n.id, { status: 'skipped', reason });
       }
       pending.clear();
       resolveAll(outcomes);
     };
 
     const pump = (): void => {
-      if (!failed) {
+      if (!failed && !stopped()) {
         for (const n of [...pending.values()]) {
           if (running >= options.concurrency) break;
           const inGroup = runningByGroup.get(n.group) ?? 0;

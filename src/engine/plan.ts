@@ -37,8 +37,38 @@ export async function computePlan(stack: Stack, mode: Plan['mode'], ctx: (id: st
   for (const [, outcome] of outcomes) {
     if (outcome.status === 'failed') throw classifyAwsError(outcome.error, ctx('plan').aws.target);
   }
-  const changes = stack.resources.map((r) => changeFor(r, observed.get(r.id), mode, stack.tags));
+  const ordered = mode === 'destroy' ? teardownOrder(stack.resources) : stack.resources;
+  const changes = ordered.map((r) => withApproval(r, changeFor(r, observed.get(r.id), mode, stack.tags)));
   return { plan: { mode, changes }, observed };
+}
+
+/** Resources in the order `down` deletes them: dependents before what they depend on. */
+export function teardownOrder(resources: readonly Resource[]): Resource[] {
+  const byId = new Map(resources.map((r) => [r.id, r]));
+  const done = new Set<string>();
+  const out: Resource[] = [];
+  const visit = (r: Resource): void => {
+    if (done.has(r.id)) return;
+    done.add(r.id);
+    for (const d of r.dependsOn) {
+      const dep = byId.get(d);
+      if (dep) visit(dep);
+    }
+    out.push(r);
+  };
+  for (const r of resources) visit(r);
+  return out.reverse();
+}
+
+/** Deletions and permission changes are marked for approval; the CLI decides how to ask. */
+function withApproval(r: Resource, change: Change): Change {
+  const security = r.provisioner.securityFields ?? [];
+  if (change.action === 'delete') return { ...change, approval: 'deletes a resource' };
+  if (security.length === 0) return change;
+  if (change.action === 'create') return { ...change, approval: 'grants permissions' };
+  const touched = change.fields.filter((f) => security.includes(f.field)).map((f) => f.field);
+  if (change.action === 'update' && touched.length > 0) return { ...change, approval: `changes permissions (${touched.join(', ')})` };
+  return change;
 }
 
 function changeFor(r: Resource, observed: unknown, mode: Plan['mode'], expectedTags: Record<string, string>): Change {

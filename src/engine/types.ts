@@ -32,6 +32,11 @@ export interface Provisioner<D, O> {
   owned?(desired: D, observed: O): boolean;
   /** Tags found on the resource, for the ownership check; undefined when the type has none. */
   tags(observed: O): Record<string, string> | undefined;
+  /**
+   * Fields whose change alters who may do what (a policy, a trust, a permission). Creating
+   * or deleting such a resource, or changing one of these fields, needs the user's approval.
+   */
+  readonly securityFields?: readonly string[];
   diff(desired: D, observed: O): FieldChange[];
   create(ctx: ProvisionContext, desired: D): Promise<void>;
   update(ctx: ProvisionContext, desired: D, observed: O, changes: FieldChange[]): Promise<void>;
@@ -63,11 +68,18 @@ export interface Change {
   /** For update: the fields that differ. For conflict: why we refuse to touch it. */
   fields: FieldChange[];
   reason?: string;
+  /** Why `up`/`down` must ask before doing this (a deletion, a permission change); absent when it need not. */
+  approval?: string;
 }
 
 export interface Plan {
   mode: 'apply' | 'destroy';
   changes: Change[];
+}
+
+/** The changes a user must approve before they run (as the CDK's --require-approval broadening). */
+export function changesNeedingApproval(plan: Plan): Change[] {
+  return plan.changes.filter((c) => c.approval !== undefined);
 }
 
 export function planHasChanges(plan: Plan): boolean {

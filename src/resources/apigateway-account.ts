@@ -27,6 +27,8 @@ async function setRole(ctx: ProvisionContext, value: string): Promise<void> {
 export const apigatewayAccount: Provisioner<AccountDesired, AccountObserved> = {
   type: 'apigateway-account',
   service: 'apigateway',
+  // Setting the account's logging role lets API Gateway act with it.
+  securityFields: ['roleArn'],
 
   async observe(ctx) {
     const account = await ctx.aws.client(APIGatewayClient).send(new GetAccountCommand({}));

@@ -49,6 +49,7 @@ export function serviceTrust(service: string): PolicyDocument {
 export const iamRole: Provisioner<RoleDesired, RoleObserved> = {
   type: 'iam-role',
   service: 'iam',
+  securityFields: ['trustPolicy', 'policy'],
 
   async observe(ctx, d) {
     const iam = ctx.aws.client(IAMClient);

@@ -79,6 +79,8 @@ function withRetries<T>(ctx: ProvisionContext, what: string, call: () => Promise
 export const lambdaFunction: Provisioner<FunctionDesired, FunctionObserved> = {
   type: 'lambda-function',
   service: 'lambda',
+  // The execution role decides what the code may do.
+  securityFields: ['role'],
 
   async observe(ctx, d) {
     const res = await unless(ctx.aws.client(LambdaClient).send(new GetFunctionCommand({ FunctionName: d.name })), 'ResourceNotFoundException');

@@ -78,6 +78,8 @@ function methodDrift(d: ApiDesired, o: ApiObserved): string[] {
 export const restApi: Provisioner<ApiDesired, ApiObserved> = {
   type: 'rest-api',
   service: 'apigateway',
+  // Who may call what: the authorizer and the functions' invoke permissions.
+  securityFields: ['authorizer', 'invokePermissions'],
 
   async observe(ctx, d) {
     const found = await findApi(ctx, d.name, d.tags);

@@ -13,7 +13,7 @@ export interface Deployed {
 
 export async function deploy(endpoint: string, config: Record<string, unknown> = {}): Promise<Deployed> {
   const dir = projectDir(config);
-  const up = await runCli(['up', '--json', '--endpoint-url', endpoint], { cwd: dir });
+  const up = await runCli(['up', '--yes', '--json', '--endpoint-url', endpoint], { cwd: dir });
   if (up.code !== 0) throw new Error(`up failed: ${up.stdout}\n${up.stderr}`);
   const url = up.json<{ outputs: Record<string, string> }>().outputs.apiUrl;
   if (!url) throw new Error('up printed no apiUrl');

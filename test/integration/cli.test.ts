@@ -5,13 +5,13 @@ import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { CreateTableCommand, DescribeContinuousBackupsCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { CreateRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
-import { PROJECT_ROOT, freePort } from '../../src/emulator/ministack.js';
+import { PACKAGE_ROOT, freePort } from '../../src/emulator/ministack.js';
 import type { Change } from '../../src/engine/types.js';
 import { cleanEnv, projectDir, runCli } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
 
 const emulator = useEmulator();
-const TRACE = resolve(PROJECT_ROOT, 'test', 'fixtures', 'trace-imports.mjs');
+const TRACE = resolve(PACKAGE_ROOT, 'test', 'fixtures', 'trace-imports.mjs');
 
 describe('help and usage', () => {
   for (const args of [['--help'], ['up', '--help'], ['plan', '--help'], ['down', '--help'], ['status', '--help'], ['outputs', '--help'], ['emulator', '--help']]) {
@@ -131,7 +131,7 @@ describe('interrupted runs', () => {
     assert.deepEqual(byId['role:create-product']?.fields.map((f) => f.field), ['trustPolicy', 'policy']);
 
     const toCreate = plan.changes.filter((c) => c.action === 'create').length;
-    const up = await runCli(['up', '--endpoint-url', endpoint], { cwd: dir });
+    const up = await runCli(['up', '--yes', '--endpoint-url', endpoint], { cwd: dir });
     assert.equal(up.code, 0, up.stderr);
     assert.match(up.stderr, new RegExp(`Up complete: ${toCreate} created, 2 updated`));
     const tables = (await aws.client(DynamoDBClient).send(new ListTablesCommand({}))).TableNames ?? [];

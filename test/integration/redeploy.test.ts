@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AlreadyExists, ProductRepository } from '../../src/catalog/repository.js';
-import { PROJECT_ROOT } from '../../src/paths.js';
+import { PACKAGE_ROOT } from '../../src/paths.js';
 import { tableSnapshot } from '../helpers/api.js';
 import { cleanEnv, projectDir } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
@@ -18,13 +18,13 @@ const emulator = useEmulator();
 /** A throwaway copy of the project whose handler sources the test may edit. */
 function projectCopy(): string {
   const root = mkdtempSync(join(tmpdir(), 'projet1-copy-'));
-  for (const part of ['bin', 'dist', 'handlers', 'src', 'package.json', 'package-lock.json']) cpSync(join(PROJECT_ROOT, part), join(root, part), { recursive: true });
-  symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(root, 'node_modules'));
+  for (const part of ['bin', 'dist', 'handlers', 'src', 'package.json', 'package-lock.json']) cpSync(join(PACKAGE_ROOT, part), join(root, part), { recursive: true });
+  symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(root, 'node_modules'));
   return root;
 }
 
 function up(root: string, cwd: string): { mutatingOperations: string[]; changes: { id: string }[] } {
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'projet1.js'), 'up', '--json', '--endpoint-url', emulator.get().endpoint], { cwd, env: cleanEnv(), encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'projet1.js'), 'up', '--yes', '--json', '--endpoint-url', emulator.get().endpoint], { cwd, env: cleanEnv(), encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr + r.stdout);
   const doc = JSON.parse(r.stdout) as { awsCalls: { mutatingOperations: string[] }; changes: { id: string }[] };
   return { mutatingOperations: doc.awsCalls.mutatingOperations, changes: doc.changes };

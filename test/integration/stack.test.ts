@@ -51,7 +51,14 @@ describe('stack lifecycle on the emulator', () => {
     TOTAL = plan.changes.length;
     assert.ok(plan.changes.every((c) => c.action === 'create'));
     assert.ok(TOTAL >= 25, `the stack has ${TOTAL} resources`);
-    const run = await cli('up', '--json');
+    // Creating roles grants permissions: without a terminal that needs --yes, and nothing is made.
+    const refused = await cli('up');
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /Confirmation needed and this session cannot ask \(no terminal\):\n {2}create iam-role projet1-serverless-development-get-products-exec: grants permissions/);
+    assert.match(refused.stderr, /Pass --yes/);
+    assert.match(refused.stderr, /\+\s+create\s+dynamodb-table\s+products-catalog/, 'the plan is shown first');
+    assert.deepEqual((await aws().client(DynamoDBClient).send(new ListTablesCommand({}))).TableNames ?? [], [], 'nothing created');
+    const run = await cli('up', '--yes', '--json');
     assert.equal(run.code, 0, run.stderr);
     const doc = run.json<UpDoc>();
     assert.deepEqual(doc.summary?.counts, { created: TOTAL, updated: 0, deleted: 0, unchanged: 0 });

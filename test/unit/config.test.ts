@@ -162,10 +162,11 @@ describe('malformed JSON locations', () => {
   const cases: [string, string, RegExp][] = [
     ['trailing comma', '{\n  "a": 1,\n}', /line 3, column 1: trailing comma/],
     ['missing colon', '{ "a" 1 }', /line 1, column 7: expected ":"/],
-    ['unquoted key', '{\n a: 1 }', /line 2, column 2: expected a quoted property name/],
+    ['unquoted key', '{\n a: 1 }', /line 2, column 2: unexpected character, found "a"/],
     ['unterminated string', '{ "a": "x', /unterminated string/],
     ['empty file', '', /line 1, column 1: unexpected end of file/],
-    ['garbage after the document', '{} x', /line 1, column 4: unexpected "x" after the end/],
+    ['garbage after the document', '{} 1', /line 1, column 4: expected the end of the text, found "1"/],
+    ['comments are allowed in the config file', '{ // note\n "a": }', /line 2, column 7: expected a value/],
   ];
   for (const [name, text, expected] of cases) {
     it(name, () => assert.match(issuesOf(text)[0]?.message ?? '', expected));

@@ -1,18 +1,11 @@
+// `projet1 config`: validates and prints the resolved configuration; no AWS call.
 import { resourceNames } from '../../config/names.js';
-import { openConfig } from '../../core/session.js';
-import { configFlags, type GlobalOptions } from '../options.js';
-import { info, json, result } from '../run.js';
+import type { Handler } from '../spec.js';
 
-/** Validates and prints the resolved configuration; no AWS call. */
-export default async function configCommand(opts: GlobalOptions): Promise<number> {
-  const loaded = openConfig({ flags: configFlags(opts) });
+export const config: Handler<'config'> = async ({ loaded, io }) => {
   const names = resourceNames(loaded.config);
-  if (opts.json) {
-    json({ ok: true, file: loaded.file ?? null, sources: loaded.sources, config: loaded.config, names });
-  } else {
-    info(loaded.file ? `Configuration: ${loaded.file}` : 'Configuration: built-in defaults (no projet1.config.json here)');
-    for (const [key, source] of Object.entries(loaded.sources)) info(`  ${key} from ${source}`);
-    result(JSON.stringify({ ...loaded.config, names }, null, 2));
-  }
-  return Promise.resolve(0);
-}
+  io.info(loaded.file ? `Configuration: ${loaded.file}` : 'Configuration: built-in defaults (no projet1.config.json here)');
+  for (const [key, source] of Object.entries(loaded.sources)) io.info(`  ${key} from ${source}`);
+  io.result({ file: loaded.file ?? null, sources: loaded.sources, config: loaded.config, names }, JSON.stringify({ ...loaded.config, names }, null, 2));
+  return 0;
+};

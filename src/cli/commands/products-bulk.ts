@@ -1,36 +1,42 @@
 // products seed | import
-import { importProducts, seedProducts } from '../../core/catalog-bulk.js';
+import { type BulkResult, importProducts, seedProducts } from '../../core/catalog-bulk.js';
+import { InterruptedError } from '../../core/io.js';
 import { EXIT, UserError } from '../../errors.js';
-import { intOption, type GlobalOptions } from '../options.js';
-import { info, json, withCatalog } from '../run.js';
+import { intOption } from '../options.js';
+import type { ContextOf, Handler } from '../spec.js';
 
-const summary = (verb: string, r: { written: number; ms: number; perSecond: number; retries: number }): string =>
+const summary = (verb: string, r: BulkResult): string =>
   `${verb} ${r.written.toLocaleString('en-US')} product(s) in ${(r.ms / 1000).toFixed(1)}s (${r.perSecond.toLocaleString('en-US')} items/s${r.retries ? `, ${r.retries} throttled batch(es) resent` : ''}).`;
 
-export async function seed(opts: GlobalOptions): Promise<number> {
+/** A bulk write stopped by Ctrl-C: what was written, and that the same command finishes it (writes are idempotent). */
+function stoppedEarly(r: BulkResult, again: string): void {
+  if (r.interrupted) throw new InterruptedError(`${r.written.toLocaleString('en-US')} product(s) were written before stopping.`, again);
+}
+
+export const seed: Handler<'catalog'> = async (ctx) => {
+  const { catalog, io, opts } = ctx;
   const concurrency = intOption(opts.concurrency, '--concurrency', 1, 64, 8);
   if (opts.file !== undefined) {
     if (opts.count !== undefined || opts.seed !== undefined) throw new UserError('--file seeds the products of the file; --count and --seed do not apply.', { exitCode: EXIT.usage });
-    return importFile(opts, [opts.file]);
+    return importPath(ctx, opts.file, `projet1 products seed --file ${opts.file}`);
   }
   const count = intOption(opts.count, '--count', 1, 1_000_000, 100);
   const seedValue = intOption(opts.seed, '--seed', 1, 2 ** 31 - 1);
-  return withCatalog(opts, async (catalog, reporter) => {
-    const r = await seedProducts(catalog, { count, concurrency, ...(seedValue === undefined ? {} : { seed: seedValue }) }, reporter);
-    reporter.close();
-    if (opts.json) json({ ok: true, ...r });
-    else info(`${summary('Seeded', r)} Seed ${r.seed} (pass --seed ${r.seed} to write the same products again).`);
-    return 0;
-  });
+  const r = await seedProducts(catalog, { count, concurrency, ...(seedValue === undefined ? {} : { seed: seedValue }) }, io);
+  stoppedEarly(r, `projet1 products seed --count ${count} --seed ${r.seed}`);
+  io.info(`${summary('Seeded', r)} Seed ${r.seed} (pass --seed ${r.seed} to write the same products again).`);
+  io.result({ ...r });
+  return 0;
+};
+
+async function importPath(ctx: ContextOf['catalog'], file: string, again: string): Promise<number> {
+  const { catalog, io, opts } = ctx;
+  const concurrency = intOption(opts.concurrency, '--concurrency', 1, 64, 8);
+  const r = await importProducts(catalog, file, { concurrency }, io);
+  stoppedEarly(r, again);
+  io.info(summary(`Imported (${r.format})`, r));
+  io.result({ ...r });
+  return 0;
 }
 
-export async function importFile(opts: GlobalOptions, args: string[]): Promise<number> {
-  const concurrency = intOption(opts.concurrency, '--concurrency', 1, 64, 8);
-  return withCatalog(opts, async (catalog, reporter) => {
-    const r = await importProducts(catalog, args[0] ?? '', { concurrency }, reporter);
-    reporter.close();
-    if (opts.json) json({ ok: true, ...r });
-    else info(summary(`Imported (${r.format})`, r));
-    return 0;
-  });
-}
+export const importFile: Handler<'catalog'> = async (ctx) => importPath(ctx, ctx.args[0] ?? '', `projet1 products import ${ctx.args[0] ?? ''}`);

@@ -1,15 +1,14 @@
 // products create | update | delete
-import { readFileSync } from 'node:fs';
 import { createProduct, deleteProduct, updateProduct } from '../../core/catalog.js';
-import { parseJson } from '../../config/load.js';
+import { readProductFile } from '../../core/files.js';
 import { EXIT, UserError } from '../../errors.js';
-import { intOption, type GlobalOptions } from '../options.js';
-import { info, json, withCatalog } from '../run.js';
+import { type CommandOptions, intOption } from '../options.js';
+import type { Handler } from '../spec.js';
 
 /** Numbers from flags: a numeric-looking value becomes a number; anything else stays text for validation to reject. */
 const num = (v: string): number | string => (/^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v);
 
-function fieldsFrom(opts: GlobalOptions): Record<string, unknown> {
+function fieldsFrom(opts: CommandOptions): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (opts.name !== undefined) out.name = opts.name;
   if (opts.category !== undefined) out.category = opts.category;
@@ -20,42 +19,30 @@ function fieldsFrom(opts: GlobalOptions): Record<string, unknown> {
   return out;
 }
 
-export async function create(opts: GlobalOptions): Promise<number> {
+export const create: Handler<'catalog'> = async ({ catalog, io, opts }) => {
   const flags = fieldsFrom(opts);
   let input: unknown = flags;
   if (opts.file !== undefined) {
     if (Object.keys(flags).length > 0) throw new UserError('Give the product either with --file or with field flags, not both.', { exitCode: EXIT.usage });
-    let text: string;
-    try {
-      text = readFileSync(opts.file, 'utf8');
-    } catch (err) {
-      throw new UserError(`Cannot read ${opts.file} (${(err as NodeJS.ErrnoException).code ?? String(err)}).`, { exitCode: EXIT.usage });
-    }
-    input = parseJson(text, opts.file);
+    input = readProductFile(opts.file);
   }
-  return withCatalog(opts, async (catalog) => {
-    const p = await createProduct(catalog, input);
-    json(p);
-    info(`Created ${p.product_id}.`);
-    return 0;
-  });
-}
+  const product = await createProduct(catalog, input, opts.file);
+  io.result({ product }, JSON.stringify(product, null, 2));
+  io.info(`Created ${product.product_id}.`);
+  return 0;
+};
 
-export async function update(opts: GlobalOptions, args: string[]): Promise<number> {
+export const update: Handler<'catalog'> = async ({ catalog, io, opts, args }) => {
   const expected = intOption(opts.expectedVersion, '--expected-version', 1, 1_000_000_000);
-  return withCatalog(opts, async (catalog) => {
-    const p = await updateProduct(catalog, args[0] ?? '', fieldsFrom(opts), expected);
-    json(p);
-    info(`Updated ${p.product_id} to version ${p.version}.`);
-    return 0;
-  });
-}
+  const product = await updateProduct(catalog, args[0] ?? '', fieldsFrom(opts), expected);
+  io.result({ product }, JSON.stringify(product, null, 2));
+  io.info(`Updated ${product.product_id} to version ${product.version}.`);
+  return 0;
+};
 
-export async function remove(opts: GlobalOptions, args: string[]): Promise<number> {
-  return withCatalog(opts, async (catalog) => {
-    const p = await deleteProduct(catalog, args[0] ?? '');
-    if (opts.json) json({ deleted: p.product_id });
-    else info(`Deleted ${p.product_id} (${p.name}).`);
-    return 0;
-  });
-}
+export const remove: Handler<'catalog'> = async ({ catalog, io, args }) => {
+  const p = await deleteProduct(catalog, args[0] ?? '');
+  io.info(`Deleted ${p.product_id} (${p.name}).`);
+  io.result({ deleted: p.product_id });
+  return 0;
+};

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { describeEvent, isInteractive, plainReporter } from '../../src/cli/reporters.js';
+import { describeEvent, isInteractive, plainReporter } from '../../src/cli/progress.js';
 
 describe('reporters', () => {
   it('uses spinners only on a real, sized terminal outside CI', () => {

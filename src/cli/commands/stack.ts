@@ -1,0 +1,56 @@
+// up, plan, status, outputs, down: thin renderings of the core's stack operations.
+import { callSummary, deployedOutputs, down as coreDown, plan as corePlan, status as coreStatus, up as coreUp } from '../../core/stack-ops.js';
+import { EXIT } from '../../errors.js';
+import { planHasChanges } from '../../engine/types.js';
+import { renderKeyOutputs, renderOutputs, renderPlan, renderStatus, renderSummary } from '../render.js';
+import type { Handler } from '../spec.js';
+
+const changesOf = <C extends { action: string }>(changes: C[]): C[] => changes.filter((c) => c.action !== 'no-op');
+/** Time since the process started: what the user waited, start-up included. */
+const elapsed = (): number => performance.now();
+
+export const up: Handler<'stack-code'> = async ({ session, io }) => {
+  const res = await coreUp(session, io);
+  io.info(renderSummary('Up', res.result, elapsed()));
+  io.result(
+    { changes: changesOf(res.plan.changes), summary: res.result ?? null, outputs: res.outputs, awsCalls: callSummary(session) },
+    renderKeyOutputs(res.outputs),
+  );
+  return EXIT.ok;
+};
+
+export const plan: Handler<'stack-code'> = async ({ session, io, opts }) => {
+  const p = await corePlan(session, opts.destroy ? 'destroy' : 'apply', io);
+  const changed = planHasChanges(p);
+  io.result({ mode: p.mode, hasChanges: changed, changes: p.changes, awsCalls: callSummary(session) }, renderPlan(p, { colors: io.look.colors, width: io.outWidth }));
+  return opts.exitCode && changed ? EXIT.changes : EXIT.ok;
+};
+
+export const status: Handler<'stack-code'> = async ({ session, io }) => {
+  const rows = await coreStatus(session, io);
+  const c = session.config;
+  io.info(`Stack ${c.project}/${c.environment} in ${c.region}${c.endpointUrl ? ` at ${c.endpointUrl}` : ''}`);
+  io.result({ project: c.project, environment: c.environment, region: c.region, endpointUrl: c.endpointUrl, resources: rows }, renderStatus(rows, io.outWidth));
+  const bad = rows.filter((r) => r.state !== 'ok').length;
+  io.info(bad === 0 ? 'All resources exist and match the configuration.' : `${bad} resource(s) need \`projet1 up\` (see STATE).`);
+  return EXIT.ok;
+};
+
+export const outputs: Handler<'stack'> = async ({ session, io }) => {
+  const out = await deployedOutputs(session, io);
+  io.result({ outputs: out }, renderOutputs(out));
+  return EXIT.ok;
+};
+
+export const down: Handler<'stack'> = async ({ session, io }) => {
+  const res = await coreDown(session, io);
+  const c = session.config;
+  if (!res.result) io.info(`Nothing to delete: no resource of ${c.project}/${c.environment} exists in ${c.region}.`);
+  else {
+    io.info(renderSummary('Down', res.result, elapsed()));
+    const foreign = res.plan.changes.filter((x) => x.action === 'conflict');
+    if (foreign.length) io.info(`Left alone (not ours): ${foreign.map((x) => x.name).join(', ')}`);
+  }
+  io.result({ changes: changesOf(res.plan.changes), summary: res.result ?? null, awsCalls: callSummary(session) });
+  return EXIT.ok;
+};

@@ -1,0 +1,42 @@
+// Opens what a command declared it needs (config, a stack session, a catalog), runs it,
+// and always releases it. Imported only when a command runs: it loads the AWS SDK.
+import { callSummary } from '../core/stack-ops.js';
+import { openCatalog, verifyTable } from '../core/catalog.js';
+import { openConfig, openSession } from '../core/session.js';
+import { configFlags } from './options.js';
+import { renderCalls } from './render.js';
+import type { BaseContext, ContextOf, Handler, Needs } from './spec.js';
+
+export async function runWithNeeds(needs: Needs, base: BaseContext, handler: Handler<Needs>): Promise<number> {
+  const flags = configFlags(base.opts);
+  const run = handler as (ctx: BaseContext) => Promise<number | undefined>;
+  switch (needs) {
+    case 'none':
+      return (await run(base)) ?? 0;
+    case 'config': {
+      const ctx: ContextOf['config'] = { ...base, loaded: openConfig({ flags }) };
+      return (await run(ctx)) ?? 0;
+    }
+    case 'catalog': {
+      const catalog = openCatalog({ flags });
+      try {
+        await verifyTable(catalog);
+        const ctx: ContextOf['catalog'] = { ...base, catalog };
+        return (await run(ctx)) ?? 0;
+      } finally {
+        catalog.aws.destroy();
+      }
+    }
+    case 'stack':
+    case 'stack-code': {
+      const session = await openSession({ flags, withCode: needs === 'stack-code' });
+      try {
+        const ctx: ContextOf['stack'] = { ...base, session };
+        return (await run(ctx)) ?? 0;
+      } finally {
+        if (base.io.verbose) base.io.info(renderCalls(callSummary(session)));
+        session.aws.destroy();
+      }
+    }
+  }
+}

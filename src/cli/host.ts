@@ -1,0 +1,129 @@
+// The CLI's I/O host: renders engine events and messages on stderr, asks for confirmation
+// on a terminal, and is the one result sink: text on stdout, or with --json exactly one
+// JSON document, `{"ok": true, ...}` or `{"ok": false, "error": {...}}`, for every outcome.
+import { createInterface } from 'node:readline/promises';
+import type { ConfirmRequest, IoHost, IoMessage } from '../core/io.js';
+import type { EngineEvent } from '../engine/events.js';
+import { EXIT, UserError } from '../errors.js';
+import { type CliReporter, isInteractive, plainReporter, quietReporter, taskReporter } from './progress.js';
+import { errorDocument, errorText } from './render-error.js';
+import { renderFields, renderPlan, type Look } from './render.js';
+import { colors, useColor } from './style.js';
+
+export interface HostOptions {
+  command: string;
+  json: boolean;
+  verbose: boolean;
+  yes: boolean;
+  env?: NodeJS.ProcessEnv;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+}
+
+export class CliHost implements IoHost {
+  readonly json: boolean;
+  readonly verbose: boolean;
+  /** How text on stderr looks: colours and the terminal width. */
+  readonly look: Look;
+  /** The width stdout tables fit (unbounded in a pipe). */
+  readonly outWidth: number;
+  private readonly o: Required<Omit<HostOptions, 'env'>> & { env: NodeJS.ProcessEnv };
+  private readonly progress: CliReporter;
+  private stopRequested = false;
+  private answered = false;
+
+  constructor(options: HostOptions) {
+    const env = options.env ?? process.env;
+    this.o = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, ...options, env };
+    this.json = options.json;
+    this.verbose = options.verbose;
+    const stderr = this.o.stderr;
+    this.look = { colors: colors(useColor(stderr, env)), width: stderr.isTTY ? Math.max(40, stderr.columns || 80) : Number.POSITIVE_INFINITY };
+    this.outWidth = this.o.stdout.isTTY ? Math.max(40, this.o.stdout.columns || 80) : Number.POSITIVE_INFINITY;
+    if (this.json) this.progress = quietReporter;
+    else this.progress = isInteractive(stderr, env) ? taskReporter(stderr, this.look.colors) : plainReporter(stderr);
+  }
+
+  get interrupted(): boolean {
+    return this.stopRequested;
+  }
+
+  /** Ctrl-C: the core stops starting new work and reports what was done. */
+  interrupt(): void {
+    this.stopRequested = true;
+    this.info('Stopping: no new work starts; waiting for the calls in flight (Ctrl-C again to quit at once)…');
+  }
+
+  event(e: EngineEvent): void {
+    this.progress.event(e);
+  }
+
+  notify(m: IoMessage): void {
+    if (this.json || (m.level === 'debug' && !this.verbose)) return;
+    if (m.code === 'P1_PLAN') {
+      this.info(renderPlan(m.data as Parameters<typeof renderPlan>[0], this.look));
+      return;
+    }
+    const prefix = m.level === 'warn' ? this.look.colors.yellow('Warning: ') : m.level === 'error' ? this.look.colors.red('Error: ') : '';
+    this.info(`${prefix}${m.message}`);
+  }
+
+  async requestConfirmation(req: ConfirmRequest): Promise<boolean> {
+    if (this.o.yes) return true;
+    const list = req.changes.map((c) => `  ${c.action} ${c.type} ${c.name}: ${c.approval ?? ''}${c.fields.length ? ` [${renderFields(c.fields)}]` : ''}`);
+    if (this.json || !this.o.stdin.isTTY || !this.o.stderr.isTTY) {
+      throw new UserError(`Confirmation needed and this session cannot ask (no terminal):\n${list.join('\n')}`, {
+        exitCode: EXIT.usage,
+        hint: 'Pass --yes to approve them, after reviewing the plan (`projet1 plan`).',
+      });
+    }
+    this.progress.close();
+    this.info(`${this.look.colors.bold('These changes need your approval:')}\n${list.join('\n')}`);
+    const rl = createInterface({ input: this.o.stdin, output: this.o.stderr });
+    try {
+      const answer = await rl.question(`${req.question} Type "yes" to confirm: `);
+      this.answered = true;
+      return answer.trim().toLowerCase() === 'yes';
+    } finally {
+      rl.close();
+    }
+  }
+
+  /** A result: one JSON document (merged into the envelope) or text on stdout. */
+  result(doc: Record<string, unknown>, text?: string): void {
+    this.progress.close();
+    if (this.json) this.write(this.o.stdout, JSON.stringify({ ok: true, command: this.o.command, ...doc }, null, 2));
+    else if (text !== undefined) this.write(this.o.stdout, text);
+  }
+
+  /** Raw result output that is streamed (listings, exports); the caller keeps --json well-formed. */
+  async out(text: string): Promise<void> {
+    const stream = this.o.stdout;
+    if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+  }
+
+  /** Anything that is not a result: stderr (never with --json, which keeps both streams clean for programs). */
+  info(text: string): void {
+    if (this.json) return;
+    this.progress.line(text.replace(/\n$/, ''));
+  }
+
+  error(err: unknown): number {
+    this.progress.close();
+    const code = err instanceof UserError ? err.exitCode : EXIT.failure;
+    if (this.json) this.write(this.o.stdout, JSON.stringify({ ok: false, command: this.o.command, error: errorDocument(err) }, null, 2));
+    else this.write(this.o.stderr, errorText(err, this.verbose, this.look.colors));
+    return code;
+  }
+
+  close(): void {
+    this.progress.close();
+    // readline leaves stdin flowing after a question; let the process exit.
+    if (this.answered) this.o.stdin.pause();
+  }
+
+  private write(stream: NodeJS.WriteStream, text: string): void {
+    stream.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+}

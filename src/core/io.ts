@@ -1,0 +1,51 @@
+// The one channel between the core and whoever drives it (after the CDK toolkit's IoHost):
+// engine events, messages with a level and a stable code, confirmation requests, and the
+// user's request to stop. The CLI implements it for a terminal, a log or --json; tests
+// implement it in memory. The core never prints.
+import type { Reporter } from '../engine/events.js';
+import type { Change, Plan } from '../engine/types.js';
+import { UserError } from '../errors.js';
+
+export type IoLevel = 'error' | 'warn' | 'info' | 'debug';
+
+export interface IoMessage {
+  level: IoLevel;
+  /** Stable identifier a program can match on, e.g. "P1_PLAN". */
+  code: string;
+  message: string;
+  data?: unknown;
+}
+
+export interface ConfirmRequest {
+  code: string;
+  question: string;
+  /** The plan awaiting approval, and the changes that made it need one. */
+  plan: Plan;
+  changes: Change[];
+}
+
+export interface IoHost extends Reporter {
+  notify(message: IoMessage): void;
+  /** Resolves true to go on. A host that cannot ask (no terminal) throws a UserError instead. */
+  requestConfirmation(request: ConfirmRequest): Promise<boolean>;
+  /** True once the user asked to stop: start nothing new, let running calls finish. */
+  readonly interrupted: boolean;
+}
+
+export const silentIo: IoHost = {
+  event: () => undefined,
+  notify: () => undefined,
+  requestConfirmation: () => Promise.resolve(true),
+  interrupted: false,
+};
+
+/** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+export const EXIT_INTERRUPTED = 130;
+
+/** The user stopped a run: says what was done and that running the command again resumes. */
+export class InterruptedError extends UserError {
+  constructor(done: string, again: string) {
+    super(`Interrupted. ${done}`, { exitCode: EXIT_INTERRUPTED, hint: `Nothing is half-made: run \`${again}\` again to resume.` });
+    this.name = 'InterruptedError';
+  }
+}
