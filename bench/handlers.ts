@@ -3,7 +3,7 @@
 // instantly by an in-memory HTTP handler, so the network call itself is excluded.
 // Run: npm run bench:handlers
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';

@@ -16,7 +16,7 @@ function timed(args: string[], cwd: string): { ms: number; doc: { awsCalls?: { t
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`projet1 ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  let doc;
+  let doc: { awsCalls?: { total: number; mutating: number } } | undefined;
   try {
     doc = JSON.parse(r.stdout) as { awsCalls?: { total: number; mutating: number } };
   } catch {
@@ -34,7 +34,8 @@ async function main(): Promise<void> {
   writeFileSync(join(cwd, 'projet1.config.json'), '{}');
   const rows: Record<string, { medianMs: number; runs: number[]; awsCalls?: unknown }> = {};
   const record = (name: string, ms: number, calls?: unknown): void => {
-    const row = (rows[name] ??= { medianMs: 0, runs: [] });
+    rows[name] ??= { medianMs: 0, runs: [] };
+    const row = rows[name];
     row.runs.push(Math.round(ms));
     row.medianMs = median(row.runs);
     if (calls) {

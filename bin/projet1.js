@@ -19,7 +19,7 @@ import('../dist/src/cli/main.js').then(
     if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist')) {
       process.stderr.write('projet1 is not built yet: run `npm install` (or `npm run build`) in the project folder.\n');
     } else {
-      process.stderr.write(`projet1 failed to start: ${err && err.stack ? err.stack : err}\n`);
+      process.stderr.write(`projet1 failed to start: ${err?.stack ? err.stack : err}\n`);
     }
     process.exitCode = 1;
   },

@@ -21,7 +21,8 @@ export function isClone(root = PACKAGE_ROOT): boolean {
 }
 
 function xdg(env: NodeJS.ProcessEnv, variable: string, fallback: string[]): string {
-  const base = env[variable] && env[variable].startsWith('/') ? env[variable] : join(env.HOME || homedir(), ...fallback);
+  const set = env[variable];
+  const base = set?.startsWith('/') ? set : join(env.HOME || homedir(), ...fallback);
   return join(base, 'projet1');
 }
 

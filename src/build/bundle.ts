@@ -93,7 +93,7 @@ function pruneCache(root: string): void {
 }
 
 async function build(esbuild: typeof import('esbuild'), root: string, ids: readonly string[]): Promise<Map<string, HandlerPackage>> {
-  let result;
+  let result: Awaited<ReturnType<typeof esbuild.build>>;
   try {
     result = await esbuild.build({
       absWorkingDir: root,
@@ -114,7 +114,7 @@ async function build(esbuild: typeof import('esbuild'), root: string, ids: reado
     throw new UserError(`Bundling the Lambda handlers failed:\n${lines.join('\n') || String(err)}`, { hint: 'Fix the handler source under handlers/ and run again.' });
   }
   const packages = new Map<string, HandlerPackage>();
-  for (const file of result.outputFiles) {
+  for (const file of result.outputFiles ?? []) {
     const id = file.path.split('/').pop()?.replace(/\.js$/, '') ?? '';
     const code = Buffer.from(file.contents);
     const archive = zip([{ name: 'index.js', data: code }]);

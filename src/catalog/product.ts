@@ -49,18 +49,21 @@ function checkText(v: unknown, field: string, max: number, problems: FieldProble
   if (typeof v !== 'string') problems.push({ field, message: 'must be a string' });
   else if (v.trim().length === 0) problems.push({ field, message: 'must not be empty' });
   else if ([...v].length > max) problems.push({ field, message: `must be at most ${max} characters` });
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
   else if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(v)) problems.push({ field, message: 'must not contain control characters' });
 }
 
 function checkField(field: string, v: unknown, problems: FieldProblem[]): void {
   switch (field) {
     case 'name':
-      return checkText(v, field, LIMITS.name, problems);
+      checkText(v, field, LIMITS.name, problems);
+      return;
     case 'category':
-      return checkText(v, field, LIMITS.category, problems);
+      checkText(v, field, LIMITS.category, problems);
+      return;
     case 'description':
-      return checkText(v, field, LIMITS.description, problems);
+      checkText(v, field, LIMITS.description, problems);
+      return;
     case 'price':
       if (typeof v !== 'number' || !Number.isFinite(v)) problems.push({ field, message: 'must be a number' });
       else if (v < 0) problems.push({ field, message: 'must be 0 or more' });

@@ -36,7 +36,7 @@ export function checkReadableFile(path: string, what: string): void {
 /** Fails unless a file can be created at `path`: its folder exists and it is not itself a directory. */
 export function checkWritableTarget(path: string, what: string): void {
   const folder = dirname(resolve(path));
-  let stat;
+  let stat: ReturnType<typeof statSync>;
   try {
     stat = statSync(folder);
   } catch (err) {

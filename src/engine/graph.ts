@@ -32,8 +32,7 @@ export class GraphError extends Error {
 export function validateGraph(nodes: readonly Pick<GraphNode, 'id' | 'dependsOn'>[]): void {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   if (byId.size !== nodes.length) {
-    const seen = new Set<string>();
-    const dup = nodes.find((n) => (seen.has(n.id) ? true : (seen.add(n.id), false)));
+    const dup = nodes.find((n, i) => nodes.findIndex((m) => m.id === n.id) !== i);
     throw new GraphError(`duplicate node id "${dup?.id ?? '?'}"`);
   }
   for (const n of nodes) {

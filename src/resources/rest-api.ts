@@ -99,7 +99,11 @@ export const restApi: Provisioner<ApiDesired, ApiObserved> = {
     const auth = ((await api.send(new GetAuthorizersCommand({ restApiId: id }))).items ?? []).find((a) => a.name === d.definition.authorizer.name);
     const responses = (await api.send(new GetGatewayResponsesCommand({ restApiId: id, limit: 500 }))).items ?? [];
     const permissions: Record<string, string | undefined> = {};
-    await Promise.all(Object.keys(d.invokers).map(async (fn) => void (permissions[fn] = await readPermission(ctx, fn))));
+    await Promise.all(
+      Object.keys(d.invokers).map(async (fn) => {
+        permissions[fn] = await readPermission(ctx, fn);
+      }),
+    );
     return {
       id,
       tags: found.tags ?? {},

@@ -15,7 +15,12 @@ describe('reporters', () => {
 
   it('plain lines describe each step', () => {
     let text = '';
-    const sink = new Writable({ write: (chunk: Buffer, _e, cb) => ((text += chunk.toString()), cb()) });
+    const sink = new Writable({
+      write: (chunk: Buffer, _e, cb) => {
+        text += chunk.toString();
+        cb();
+      },
+    });
     const r = plainReporter(sink);
     r.event({ type: 'phase', phase: 'apply', total: 2 });
     r.event({ type: 'start', id: 't', name: 'products-catalog', action: 'create' });
