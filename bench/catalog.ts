@@ -53,7 +53,8 @@ async function main(): Promise<void> {
 
     // Baseline: one PutItem at a time, awaited, as a naive script would.
     let t0 = Date.now();
-    for (const p of generateProducts(SEED_N, 1)) await catalog.doc.send(new PutCommand({ TableName: catalog.table, Item: p }));
+    for (const p of generateProducts(SEED_N, 1))
+      await catalog.doc.send(new PutCommand({ TableName: catalog.table, Item: p }));
     const sequentialMs = Date.now() - t0;
 
     t0 = Date.now();
@@ -75,7 +76,12 @@ async function main(): Promise<void> {
     const file = join(cwd, 'export.jsonl');
     const exported = await measure(['products', 'export', '--out', file], cwd);
     const listed = await measure(['products', 'list', '--all', '--json'], cwd);
-    out.big = { items: BIG_N, seedMs: seedBigMs, export: { ...exported, fileMB: Math.round(statSync(file).size / 1e6) }, listAll: listed };
+    out.big = {
+      items: BIG_N,
+      seedMs: seedBigMs,
+      export: { ...exported, fileMB: Math.round(statSync(file).size / 1e6) },
+      listAll: listed,
+    };
     catalog.aws.destroy();
   } finally {
     await em.stop();

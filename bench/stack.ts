@@ -11,7 +11,10 @@ import { BIN } from '../test/helpers/cli.js';
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const env = { ...process.env, CI: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
-function timed(args: string[], cwd: string): { ms: number; doc: { awsCalls?: { total: number; mutating: number } } | undefined } {
+function timed(
+  args: string[],
+  cwd: string,
+): { ms: number; doc: { awsCalls?: { total: number; mutating: number } } | undefined } {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;

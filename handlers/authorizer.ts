@@ -15,7 +15,9 @@ let cached: { digest: Buffer; at: number } | undefined;
 async function expectedDigest(): Promise<Buffer> {
   const ttl = Number(process.env.TOKEN_CACHE_SECONDS ?? '30') * 1000;
   if (cached && Date.now() - cached.at < ttl) return cached.digest;
-  const res = await lambdaClients().client(SSMClient).send(new GetParameterCommand({ Name: process.env.ADMIN_TOKEN_PARAMETER, WithDecryption: true }));
+  const res = await lambdaClients()
+    .client(SSMClient)
+    .send(new GetParameterCommand({ Name: process.env.ADMIN_TOKEN_PARAMETER, WithDecryption: true }));
   const value = res.Parameter?.Value;
   if (!value) throw new Error('admin token parameter is empty');
   cached = { digest: createHash('sha256').update(value).digest(), at: Date.now() };
@@ -24,7 +26,10 @@ async function expectedDigest(): Promise<Buffer> {
 
 const policy = (effect: 'Allow' | 'Deny', resource: string) => ({
   principalId: 'admin',
-  policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }] },
+  policyDocument: {
+    Version: '2012-10-17',
+    Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }],
+  },
 });
 
 export async function handler(event: TokenEvent) {

@@ -38,10 +38,14 @@ export class ConfigError extends UserError {
   constructor(file: string, issues: ConfigIssue[]) {
     const lines = issues.map((i) => `  - ${i.path}: ${i.message}${i.source ? ` (from ${i.source})` : ''}`);
     const overrides = issues.length > 0 && issues.every((i) => i.source !== undefined);
-    const what = overrides ? 'Invalid setting from the command line or the environment' : `Invalid configuration (${file})`;
+    const what = overrides
+      ? 'Invalid setting from the command line or the environment'
+      : `Invalid configuration (${file})`;
     super(`${what}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n${lines.join('\n')}`, {
       exitCode: EXIT.usage,
-      hint: overrides ? 'Fix the named flag or environment variable; README.md "Configuration" lists the allowed values.' : 'Fix the listed values; see README.md "Configuration" for every key.',
+      hint: overrides
+        ? 'Fix the named flag or environment variable; README.md "Configuration" lists the allowed values.'
+        : 'Fix the listed values; see README.md "Configuration" for every key.',
     });
     this.name = 'ConfigError';
     this.issues = issues;

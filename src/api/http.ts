@@ -48,7 +48,8 @@ export class Request {
 
   header(name: string): string | undefined {
     const wanted = name.toLowerCase();
-    for (const [k, v] of Object.entries(this.event.headers ?? {})) if (k.toLowerCase() === wanted) return v ?? undefined;
+    for (const [k, v] of Object.entries(this.event.headers ?? {}))
+      if (k.toLowerCase() === wanted) return v ?? undefined;
     return undefined;
   }
 
@@ -64,9 +65,15 @@ export class Request {
   json(): unknown {
     const raw = this.event.body ?? '';
     const text = this.event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-    if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) throw new HttpError(413, 'payload_too_large', `The request body must be at most ${MAX_BODY_BYTES} bytes.`);
+    if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES)
+      throw new HttpError(413, 'payload_too_large', `The request body must be at most ${MAX_BODY_BYTES} bytes.`);
     const type = (this.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-    if (type !== 'application/json') throw new HttpError(415, 'unsupported_media_type', 'Send the body as JSON with "Content-Type: application/json".');
+    if (type !== 'application/json')
+      throw new HttpError(
+        415,
+        'unsupported_media_type',
+        'Send the body as JSON with "Content-Type: application/json".',
+      );
     if (text.trim() === '') throw new HttpError(400, 'empty_body', 'The request body is empty; send a JSON object.');
     try {
       return JSON.parse(text) as unknown;
@@ -104,9 +111,15 @@ function toError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   if (err instanceof NotFound) return new HttpError(404, 'not_found', `Product ${err.id} does not exist.`);
   if (err instanceof VersionConflict)
-    return new HttpError(409, 'version_conflict', `Product ${err.id} changed since you read it (now version ${err.current}); read it again and retry.`, { currentVersion: err.current });
+    return new HttpError(
+      409,
+      'version_conflict',
+      `Product ${err.id} changed since you read it (now version ${err.current}); read it again and retry.`,
+      { currentVersion: err.current },
+    );
   if (err instanceof AlreadyExists) return new HttpError(409, 'already_exists', `Product ${err.id} already exists.`);
-  if (err instanceof BadCursor) return new HttpError(400, 'invalid_cursor', 'The cursor is not one this API returned; start again without it.');
+  if (err instanceof BadCursor)
+    return new HttpError(400, 'invalid_cursor', 'The cursor is not one this API returned; start again without it.');
   return new HttpError(500, 'internal_error', 'Something went wrong on our side. Try again later.');
 }
 
@@ -118,19 +131,43 @@ export function apiHandler(route: (req: Request) => Promise<Reply>): (event: Api
     const cors = corsHeaders(req.header('origin'), origins);
     try {
       const reply = await route(req);
-      return { statusCode: reply.status, headers: { 'Content-Type': 'application/json', ...cors, ...reply.headers }, body: JSON.stringify(reply.body) };
+      return {
+        statusCode: reply.status,
+        headers: { 'Content-Type': 'application/json', ...cors, ...reply.headers },
+        body: JSON.stringify(reply.body),
+      };
     } catch (err) {
       const http = toError(err);
       if (http.status >= 500) {
         // The client gets a generic message; the log keeps what happened (never the request body).
-        console.error(JSON.stringify({ level: 'error', requestId: event.requestContext?.requestId, error: err instanceof Error ? err.name : 'unknown', message: err instanceof Error ? err.message : String(err) }));
+        console.error(
+          JSON.stringify({
+            level: 'error',
+            requestId: event.requestContext?.requestId,
+            error: err instanceof Error ? err.name : 'unknown',
+            message: err instanceof Error ? err.message : String(err),
+          }),
+        );
       }
-      const body: ErrorBody = { error: http.code, message: http.message, ...(http.details ? { details: http.details } : {}) };
-      return { statusCode: http.status, headers: { 'Content-Type': 'application/json', ...cors }, body: JSON.stringify(body) };
+      const body: ErrorBody = {
+        error: http.code,
+        message: http.message,
+        ...(http.details ? { details: http.details } : {}),
+      };
+      return {
+        statusCode: http.status,
+        headers: { 'Content-Type': 'application/json', ...cors },
+        body: JSON.stringify(body),
+      };
     }
   };
 }
 
 export function validationError(problems: FieldProblem[]): HttpError {
-  return new HttpError(400, 'validation_error', `Invalid product: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, problems);
+  return new HttpError(
+    400,
+    'validation_error',
+    `Invalid product: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`,
+    problems,
+  );
 }

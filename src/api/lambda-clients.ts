@@ -5,6 +5,10 @@ import { AwsClients } from '../aws/clients.js';
 let clients: AwsClients | undefined;
 
 export function lambdaClients(env: NodeJS.ProcessEnv = process.env): AwsClients {
-  clients ??= new AwsClients({ region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1', endpointUrl: env.AWS_ENDPOINT_URL ?? null, profile: null });
+  clients ??= new AwsClients({
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    endpointUrl: env.AWS_ENDPOINT_URL ?? null,
+    profile: null,
+  });
   return clients;
 }

@@ -19,7 +19,11 @@ export async function getProducts(req: Request): Promise<Reply> {
     throw validationError([{ field: 'category', message: `must be 1-${LIMITS.category} characters` }]);
   }
   const cursor = req.query('cursor');
-  const page = await repository().list({ limit, ...(cursor ? { cursor } : {}), ...(category !== undefined ? { category } : {}) });
+  const page = await repository().list({
+    limit,
+    ...(cursor ? { cursor } : {}),
+    ...(category !== undefined ? { category } : {}),
+  });
   return { status: 200, body: { items: page.items, count: page.items.length, cursor: page.cursor } };
 }
 
@@ -32,18 +36,30 @@ export async function createProduct(req: Request): Promise<Reply> {
   const input = validateCreate(req.json());
   if (!input.ok) throw validationError(input.problems);
   const product = await repository().create(input.value);
-  return { status: 201, body: product, headers: { ...etag(product.version), Location: `/products/${product.product_id}` } };
+  return {
+    status: 201,
+    body: product,
+    headers: { ...etag(product.version), Location: `/products/${product.product_id}` },
+  };
 }
 
 /** The version the caller read: `version` in the body, else If-Match ("3" or 3). */
 function expectedVersion(req: Request, fromBody: number | undefined): number {
   const ifMatch = req.header('if-match')?.trim();
   const fromHeader = ifMatch === undefined ? undefined : /^(W\/)?"?(\d{1,9})"?$/.exec(ifMatch)?.[2];
-  if (ifMatch !== undefined && fromHeader === undefined) throw validationError([{ field: 'If-Match', message: 'must be the product version, e.g. "3"' }]);
+  if (ifMatch !== undefined && fromHeader === undefined)
+    throw validationError([{ field: 'If-Match', message: 'must be the product version, e.g. "3"' }]);
   const header = fromHeader === undefined ? undefined : Number(fromHeader);
-  if (fromBody !== undefined && header !== undefined && fromBody !== header) throw validationError([{ field: 'version', message: 'differs from the If-Match header' }]);
+  if (fromBody !== undefined && header !== undefined && fromBody !== header)
+    throw validationError([{ field: 'version', message: 'differs from the If-Match header' }]);
   const version = fromBody ?? header;
-  if (version === undefined) throw new HttpError(400, 'version_required', 'Send the version you read (body field "version" or an If-Match header) so a concurrent change is not overwritten.', [{ field: 'version', message: 'is required' }]);
+  if (version === undefined)
+    throw new HttpError(
+      400,
+      'version_required',
+      'Send the version you read (body field "version" or an If-Match header) so a concurrent change is not overwritten.',
+      [{ field: 'version', message: 'is required' }],
+    );
   return version;
 }
 

@@ -10,7 +10,11 @@ export function repository(env: NodeJS.ProcessEnv = process.env): ProductReposit
   if (!repo) {
     const table = env.TABLE_NAME;
     if (!table) throw new Error('TABLE_NAME is not set');
-    repo = new ProductRepository(lambdaClients(env).client(DynamoDBClient), table, env.CATEGORY_INDEX ?? 'category-index');
+    repo = new ProductRepository(
+      lambdaClients(env).client(DynamoDBClient),
+      table,
+      env.CATEGORY_INDEX ?? 'category-index',
+    );
   }
   return repo;
 }
@@ -19,7 +23,9 @@ export function repository(env: NodeJS.ProcessEnv = process.env): ProductReposit
 export function intParam(raw: string | undefined, name: string, min: number, max: number, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d{1,6}$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new HttpError(400, 'validation_error', `Query parameter ${name} must be an integer from ${min} to ${max}.`, [{ field: name, message: `must be an integer from ${min} to ${max}` }]);
+    throw new HttpError(400, 'validation_error', `Query parameter ${name} must be an integer from ${min} to ${max}.`, [
+      { field: name, message: `must be an integer from ${min} to ${max}` },
+    ]);
   }
   return Number(raw);
 }

@@ -29,7 +29,10 @@ export interface ClientConfig {
   forcePathStyle?: boolean;
 }
 
-type MiddlewareFn = (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) => (args: unknown) => Promise<unknown>;
+type MiddlewareFn = (
+  next: (args: unknown) => Promise<unknown>,
+  context: { clientName?: string; commandName?: string },
+) => (args: unknown) => Promise<unknown>;
 interface SdkClient {
   // Any SDK client: each has a middleware stack typed for its own commands, which a
   // structural type cannot name; `instrument` narrows it to the one use we make of it.
@@ -77,7 +80,10 @@ export class AwsClients {
     const hit = this.cache.get(key);
     if (hit) return hit as C;
     const client = new ctor(this.clientConfig(opts.maxAttempts ?? 6));
-    (client.middlewareStack as unknown as InitializeStack).add(this.instrument(), { step: 'initialize', name: 'projet1Instrument' });
+    (client.middlewareStack as unknown as InitializeStack).add(this.instrument(), {
+      step: 'initialize',
+      name: 'projet1Instrument',
+    });
     this.cache.set(key, client);
     return client;
   }

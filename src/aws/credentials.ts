@@ -18,7 +18,11 @@ async function load(target: AwsTarget, env: NodeJS.ProcessEnv): Promise<AwsCrede
   if (target.endpointUrl) {
     // Skip the full chain: its instance-metadata probe costs a second when nothing answers.
     if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
-      return { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) };
+      return {
+        accessKeyId: env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+        ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+      };
     }
     if (profile || hasSharedConfig(env)) {
       try {
@@ -42,6 +46,11 @@ async function load(target: AwsTarget, env: NodeJS.ProcessEnv): Promise<AwsCrede
 
 function hasSharedConfig(env: NodeJS.ProcessEnv): boolean {
   const home = env.HOME ?? homedir();
-  const files = [env.AWS_SHARED_CREDENTIALS_FILE, env.AWS_CONFIG_FILE, join(home, '.aws', 'credentials'), join(home, '.aws', 'config')];
+  const files = [
+    env.AWS_SHARED_CREDENTIALS_FILE,
+    env.AWS_CONFIG_FILE,
+    join(home, '.aws', 'credentials'),
+    join(home, '.aws', 'config'),
+  ];
   return files.some((f) => f !== undefined && existsSync(f));
 }

@@ -20,8 +20,24 @@ export function isAwsError(err: unknown, ...names: string[]): boolean {
   return names.includes(e.name ?? '') || names.includes(e.code ?? '');
 }
 
-const NETWORK_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'TimeoutError'];
-const CREDENTIAL_ERRORS = ['UnrecognizedClientException', 'InvalidClientTokenId', 'ExpiredToken', 'ExpiredTokenException', 'SignatureDoesNotMatch', 'InvalidSignatureException', 'IncompleteSignature'];
+const NETWORK_CODES = [
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'TimeoutError',
+];
+const CREDENTIAL_ERRORS = [
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'SignatureDoesNotMatch',
+  'InvalidSignatureException',
+  'IncompleteSignature',
+];
 const ACCESS_ERRORS = ['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedException'];
 
 function networkCode(err: unknown): string | undefined {
@@ -51,18 +67,35 @@ export function classifyAwsError(err: unknown, target: AwsTarget): unknown {
     }
     return new AwsAccessError(
       `Cannot reach AWS in region ${target.region} (${net}).`,
-      net === 'ENOTFOUND' ? `Check that "${target.region}" is a real, enabled region and that this machine has network access.` : 'Check your network connection and proxy settings.',
+      net === 'ENOTFOUND'
+        ? `Check that "${target.region}" is a real, enabled region and that this machine has network access.`
+        : 'Check your network connection and proxy settings.',
       err,
     );
   }
   if (isAwsError(err, ...CREDENTIAL_ERRORS)) {
-    return new AwsAccessError(`AWS rejected the credentials: ${e.message ?? e.name}.`, 'Refresh or fix your credentials (aws sso login, aws configure, AWS_PROFILE).', err);
+    return new AwsAccessError(
+      `AWS rejected the credentials: ${e.message ?? e.name}.`,
+      'Refresh or fix your credentials (aws sso login, aws configure, AWS_PROFILE).',
+      err,
+    );
   }
   if (isAwsError(err, ...ACCESS_ERRORS) || e.$metadata?.httpStatusCode === 403) {
-    return new AwsAccessError(`Access denied: ${e.message ?? e.name}.`, 'The credentials in use lack a permission projet1 needs; see README.md "Permissions".', err);
+    return new AwsAccessError(
+      `Access denied: ${e.message ?? e.name}.`,
+      'The credentials in use lack a permission projet1 needs; see README.md "Permissions".',
+      err,
+    );
   }
-  if (isAwsError(err, 'UnknownEndpoint', 'InvalidRegion') || /Region .* (is )?(not|in)valid|not a valid region/i.test(e.message ?? '')) {
-    return new AwsAccessError(`Region "${target.region}" is not available: ${e.message ?? e.name}.`, 'Pass a valid, enabled region with --region.', err);
+  if (
+    isAwsError(err, 'UnknownEndpoint', 'InvalidRegion') ||
+    /Region .* (is )?(not|in)valid|not a valid region/i.test(e.message ?? '')
+  ) {
+    return new AwsAccessError(
+      `Region "${target.region}" is not available: ${e.message ?? e.name}.`,
+      'Pass a valid, enabled region with --region.',
+      err,
+    );
   }
   return err;
 }

@@ -2,7 +2,17 @@
 // not provide it, and pinning it makes behaviour the same everywhere), then zips each
 // deterministically. Same source and lockfile -> same bytes -> same CodeSha256.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { UserError } from '../errors.js';
 import { cacheDir } from '../paths.js';
@@ -22,7 +32,11 @@ export interface HandlerPackage {
  * Bundles are cached under the cache directory's build/ (see paths.ts), keyed by a hash of
  * every input (sources, lockfile, esbuild version): unchanged code costs a hash, not a bundle.
  */
-export async function bundleHandlers(root: string, ids: readonly string[], cache = join(cacheDir(), 'build')): Promise<Map<string, HandlerPackage>> {
+export async function bundleHandlers(
+  root: string,
+  ids: readonly string[],
+  cache = join(cacheDir(), 'build'),
+): Promise<Map<string, HandlerPackage>> {
   const esbuild = await import('esbuild');
   const key = inputsHash(root, ids, esbuild.version);
   const dir = join(cache, key);
@@ -35,7 +49,11 @@ export async function bundleHandlers(root: string, ids: readonly string[], cache
 
 function inputsHash(root: string, ids: readonly string[], esbuildVersion: string): string {
   const hash = createHash('sha256').update(`esbuild ${esbuildVersion}\n${ids.join(',')}\n`);
-  const files = [...listFiles(join(root, 'handlers')), ...listFiles(join(root, 'src')), join(root, 'package-lock.json')].sort();
+  const files = [
+    ...listFiles(join(root, 'handlers')),
+    ...listFiles(join(root, 'src')),
+    join(root, 'package-lock.json'),
+  ].sort();
   for (const file of files) {
     hash.update(`${relative(root, file)}\n`);
     if (existsSync(file)) hash.update(readFileSync(file));
@@ -45,7 +63,9 @@ function inputsHash(root: string, ids: readonly string[], esbuildVersion: string
 
 function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** A cache entry that is missing, partial or unreadable is a miss: it is rebuilt, never trusted. */
@@ -56,7 +76,10 @@ function readCache(dir: string, ids: readonly string[]): Map<string, HandlerPack
       ids.map((id) => {
         const archive = readFileSync(join(dir, `${id}.zip`));
         if (typeof meta[id] !== 'number' || archive.length === 0) throw new Error(`incomplete cache entry ${dir}`);
-        return [id, { id, zip: archive, sha256: createHash('sha256').update(archive).digest('base64'), bundleBytes: meta[id] }];
+        return [
+          id,
+          { id, zip: archive, sha256: createHash('sha256').update(archive).digest('base64'), bundleBytes: meta[id] },
+        ];
       }),
     );
   } catch {
@@ -74,7 +97,10 @@ function writeCache(dir: string, built: Map<string, HandlerPackage>): void {
     mkdirSync(dirname(dir), { recursive: true });
     temp = mkdtempSync(`${dir}.tmp-`);
     for (const p of built.values()) writeFileSync(join(temp, `${p.id}.zip`), p.zip);
-    writeFileSync(join(temp, 'meta.json'), JSON.stringify(Object.fromEntries([...built.values()].map((p) => [p.id, p.bundleBytes]))));
+    writeFileSync(
+      join(temp, 'meta.json'),
+      JSON.stringify(Object.fromEntries([...built.values()].map((p) => [p.id, p.bundleBytes]))),
+    );
     rmSync(dir, { recursive: true, force: true });
     renameSync(temp, dir);
   } catch {
@@ -92,7 +118,11 @@ function pruneCache(root: string): void {
   for (const old of dirs.slice(KEEP_BUILDS - 1)) rmSync(old.path, { recursive: true, force: true });
 }
 
-async function build(esbuild: typeof import('esbuild'), root: string, ids: readonly string[]): Promise<Map<string, HandlerPackage>> {
+async function build(
+  esbuild: typeof import('esbuild'),
+  root: string,
+  ids: readonly string[],
+): Promise<Map<string, HandlerPackage>> {
   let result: Awaited<ReturnType<typeof esbuild.build>>;
   try {
     result = await esbuild.build({
@@ -111,14 +141,21 @@ async function build(esbuild: typeof import('esbuild'), root: string, ids: reado
   } catch (err) {
     const errors = (err as { errors?: { text: string; location?: { file: string; line: number } }[] }).errors ?? [];
     const lines = errors.map((e) => `  ${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`);
-    throw new UserError(`Bundling the Lambda handlers failed:\n${lines.join('\n') || String(err)}`, { hint: 'Fix the handler source under handlers/ and run again.' });
+    throw new UserError(`Bundling the Lambda handlers failed:\n${lines.join('\n') || String(err)}`, {
+      hint: 'Fix the handler source under handlers/ and run again.',
+    });
   }
   const packages = new Map<string, HandlerPackage>();
   for (const file of result.outputFiles ?? []) {
     const id = file.path.split('/').pop()?.replace(/\.js$/, '') ?? '';
     const code = Buffer.from(file.contents);
     const archive = zip([{ name: 'index.js', data: code }]);
-    packages.set(id, { id, zip: archive, sha256: createHash('sha256').update(archive).digest('base64'), bundleBytes: code.length });
+    packages.set(id, {
+      id,
+      zip: archive,
+      sha256: createHash('sha256').update(archive).digest('base64'),
+      bundleBytes: code.length,
+    });
   }
   return packages;
 }

@@ -37,11 +37,18 @@ export class BatchWriteFailed extends Error {
   }
 }
 
-export async function writeAll(doc: DynamoDBDocumentClient, table: string, items: Iterable<Product> | AsyncIterable<Product>, opts: BatchOptions): Promise<BatchProgress> {
+export async function writeAll(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  items: Iterable<Product> | AsyncIterable<Product>,
+  opts: BatchOptions,
+): Promise<BatchProgress> {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const maxAttempts = opts.maxAttempts ?? 10;
   const progress: BatchProgress = { written: 0, retries: 0, stopped: false };
-  const iterator = (Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]()) as AsyncIterator<Product> | Iterator<Product>;
+  const iterator = (Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]()) as
+    | AsyncIterator<Product>
+    | Iterator<Product>;
   let exhausted = false;
   let failure: unknown;
 
@@ -63,7 +70,12 @@ export async function writeAll(doc: DynamoDBDocumentClient, table: string, items
       progress.written += pending.length - left.length;
       opts.onProgress?.(progress);
       if (left.length === 0) return;
-      if (attempt >= maxAttempts) throw new BatchWriteFailed(progress.written, left.length, new Error('DynamoDB kept returning UnprocessedItems (throttled)'));
+      if (attempt >= maxAttempts)
+        throw new BatchWriteFailed(
+          progress.written,
+          left.length,
+          new Error('DynamoDB kept returning UnprocessedItems (throttled)'),
+        );
       progress.retries++;
       // Unprocessed items mean throttling: back off, with jitter so workers do not resend in step.
       await sleep(Math.min(50 * 2 ** attempt, 5000) * (0.5 + Math.random() / 2));

@@ -13,7 +13,18 @@ export interface Row {
   record: Record<string, unknown> | { parseError: string };
 }
 
-export const CSV_COLUMNS = ['product_id', 'name', 'category', 'price', 'stock', 'description', 'expires_at', 'created_at', 'updated_at', 'version'] as const;
+export const CSV_COLUMNS = [
+  'product_id',
+  'name',
+  'category',
+  'price',
+  'stock',
+  'description',
+  'expires_at',
+  'created_at',
+  'updated_at',
+  'version',
+] as const;
 const NUMERIC = new Set(['price', 'stock', 'expires_at', 'version']);
 
 export function formatOf(file: string): FileFormat | undefined {
@@ -97,11 +108,21 @@ export async function* readRows(file: string, format: FileFormat): AsyncGenerato
       return;
     }
     if (!Array.isArray(parsed)) {
-      yield { line: 1, record: { parseError: 'a .json file must hold an array of products (use .jsonl for one product per line)' } };
+      yield {
+        line: 1,
+        record: { parseError: 'a .json file must hold an array of products (use .jsonl for one product per line)' },
+      };
       return;
     }
     let i = 0;
-    for (const item of parsed) yield { line: ++i, record: typeof item === 'object' && item !== null && !Array.isArray(item) ? (item as Record<string, unknown>) : { parseError: 'not an object' } };
+    for (const item of parsed)
+      yield {
+        line: ++i,
+        record:
+          typeof item === 'object' && item !== null && !Array.isArray(item)
+            ? (item as Record<string, unknown>)
+            : { parseError: 'not an object' },
+      };
     return;
   }
   let header: string[] | undefined;
@@ -110,7 +131,13 @@ export async function* readRows(file: string, format: FileFormat): AsyncGenerato
     if (format === 'jsonl') {
       try {
         const v = JSON.parse(text) as unknown;
-        yield { line, record: typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : { parseError: 'not a JSON object' } };
+        yield {
+          line,
+          record:
+            typeof v === 'object' && v !== null && !Array.isArray(v)
+              ? (v as Record<string, unknown>)
+              : { parseError: 'not a JSON object' },
+        };
       } catch {
         yield { line, record: { parseError: 'not valid JSON' } };
       }
@@ -121,12 +148,18 @@ export async function* readRows(file: string, format: FileFormat): AsyncGenerato
       header = cells.map((c) => c.trim());
       const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
       if (unknown.length > 0) {
-        yield { line, record: { parseError: `unknown column(s) ${unknown.join(', ')}; expected a header row of: ${CSV_COLUMNS.join(',')}` } };
+        yield {
+          line,
+          record: {
+            parseError: `unknown column(s) ${unknown.join(', ')}; expected a header row of: ${CSV_COLUMNS.join(',')}`,
+          },
+        };
         return;
       }
       continue;
     }
-    if (cells.length !== header.length) yield { line, record: { parseError: `has ${cells.length} cells, the header has ${header.length}` } };
+    if (cells.length !== header.length)
+      yield { line, record: { parseError: `has ${cells.length} cells, the header has ${header.length}` } };
     else yield { line, record: csvRecord(header, cells) };
   }
 }
@@ -149,12 +182,13 @@ export function productLine(p: Product, format: 'jsonl' | 'csv'): string {
 
 /** Writes and waits for the stream to drain when its buffer is full. */
 export async function write(out: Writable, text: string): Promise<void> {
-  if (!out.write(text)) await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error): void => reject(err);
-    out.once('error', onError);
-    out.once('drain', () => {
-      out.off('error', onError);
-      resolve();
+  if (!out.write(text))
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      out.once('error', onError);
+      out.once('drain', () => {
+        out.off('error', onError);
+        resolve();
+      });
     });
-  });
 }

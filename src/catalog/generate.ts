@@ -15,7 +15,11 @@ export function prng(seed: number): () => number {
 }
 
 const CATALOG: Record<string, { nouns: string[]; min: number; max: number }> = {
-  electronics: { nouns: ['Headphones', 'Charger', 'Keyboard', 'Mouse', 'Speaker', 'Monitor', 'Webcam', 'Router'], min: 9, max: 900 },
+  electronics: {
+    nouns: ['Headphones', 'Charger', 'Keyboard', 'Mouse', 'Speaker', 'Monitor', 'Webcam', 'Router'],
+    min: 9,
+    max: 900,
+  },
   books: { nouns: ['Novel', 'Cookbook', 'Atlas', 'Biography', 'Guide', 'Anthology', 'Handbook'], min: 5, max: 60 },
   home: { nouns: ['Lamp', 'Rug', 'Mirror', 'Clock', 'Vase', 'Cushion', 'Curtain', 'Shelf'], min: 8, max: 400 },
   kitchen: { nouns: ['Kettle', 'Pan', 'Knife Set', 'Blender', 'Mug', 'Teapot', 'Cutting Board'], min: 4, max: 300 },
@@ -24,7 +28,20 @@ const CATALOG: Record<string, { nouns: string[]; min: number; max: number }> = {
   sports: { nouns: ['Yoga Mat', 'Dumbbell', 'Racket', 'Helmet', 'Water Bottle', 'Backpack'], min: 7, max: 350 },
   clothing: { nouns: ['T-Shirt', 'Hoodie', 'Scarf', 'Jacket', 'Socks', 'Cap'], min: 6, max: 220 },
 };
-const ADJECTIVES = ['Classic', 'Compact', 'Deluxe', 'Eco', 'Essential', 'Modern', 'Pro', 'Smart', 'Vintage', 'Ultra', 'Nordic', 'Urban'];
+const ADJECTIVES = [
+  'Classic',
+  'Compact',
+  'Deluxe',
+  'Eco',
+  'Essential',
+  'Modern',
+  'Pro',
+  'Smart',
+  'Vintage',
+  'Ultra',
+  'Nordic',
+  'Urban',
+];
 const COLOURS = ['Black', 'White', 'Slate', 'Olive', 'Navy', 'Sand', 'Crimson', 'Teal'];
 const CATEGORIES = Object.keys(CATALOG);
 const EPOCH = Date.UTC(2026, 0, 1);
@@ -60,7 +77,8 @@ export function* generateProducts(count: number, seed: number): Generator<Produc
       updated_at: at,
       version: 1,
     };
-    if (rand() < 0.6) product.description = `${noun} from the ${category} range, ${pick(rand, ['best seller', 'new this season', 'limited stock', 'customer favourite'])}.`;
+    if (rand() < 0.6)
+      product.description = `${noun} from the ${category} range, ${pick(rand, ['best seller', 'new this season', 'limited stock', 'customer favourite'])}.`;
     yield product;
   }
 }

@@ -17,9 +17,13 @@ export interface Product {
   version: number;
 }
 
-export type ProductInput = Pick<Product, 'name' | 'category' | 'price' | 'stock'> & Partial<Pick<Product, 'description' | 'expires_at'>>;
+export type ProductInput = Pick<Product, 'name' | 'category' | 'price' | 'stock'> &
+  Partial<Pick<Product, 'description' | 'expires_at'>>;
 /** null on an optional field removes it. */
-export type ProductPatch = Partial<Pick<Product, 'name' | 'category' | 'price' | 'stock'>> & { description?: string | null; expires_at?: number | null };
+export type ProductPatch = Partial<Pick<Product, 'name' | 'category' | 'price' | 'stock'>> & {
+  description?: string | null;
+  expires_at?: number | null;
+};
 
 export interface FieldProblem {
   field: string;
@@ -43,14 +47,16 @@ const WRITABLE = ['name', 'category', 'price', 'stock', 'description', 'expires_
 /** Ids we generate are UUIDs; accept any id of this shape so imported data keeps its ids. */
 export const PRODUCT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function checkText(v: unknown, field: string, max: number, problems: FieldProblem[]): void {
   if (typeof v !== 'string') problems.push({ field, message: 'must be a string' });
   else if (v.trim().length === 0) problems.push({ field, message: 'must not be empty' });
   else if ([...v].length > max) problems.push({ field, message: `must be at most ${max} characters` });
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-  else if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(v)) problems.push({ field, message: 'must not contain control characters' });
+  else if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(v))
+    problems.push({ field, message: 'must not contain control characters' });
 }
 
 function checkField(field: string, v: unknown, problems: FieldProblem[]): void {
@@ -76,16 +82,20 @@ function checkField(field: string, v: unknown, problems: FieldProblem[]): void {
       else if (v > LIMITS.maxStock) problems.push({ field, message: `must be at most ${LIMITS.maxStock}` });
       return;
     case 'expires_at':
-      if (typeof v !== 'number' || !Number.isInteger(v)) problems.push({ field, message: 'must be an integer (epoch seconds)' });
-      else if (v <= 0 || v > LIMITS.maxExpiresAt) problems.push({ field, message: `must be epoch seconds between 1 and ${LIMITS.maxExpiresAt}` });
+      if (typeof v !== 'number' || !Number.isInteger(v))
+        problems.push({ field, message: 'must be an integer (epoch seconds)' });
+      else if (v <= 0 || v > LIMITS.maxExpiresAt)
+        problems.push({ field, message: `must be epoch seconds between 1 and ${LIMITS.maxExpiresAt}` });
       return;
   }
 }
 
 function unknownFields(body: Record<string, unknown>, allowed: string[], problems: FieldProblem[]): void {
   for (const key of Object.keys(body)) {
-    if (SERVER_FIELDS.includes(key)) problems.push({ field: key, message: 'is set by the server and cannot be written' });
-    else if (!allowed.includes(key)) problems.push({ field: key, message: `is not a product field (allowed: ${allowed.join(', ')})` });
+    if (SERVER_FIELDS.includes(key))
+      problems.push({ field: key, message: 'is set by the server and cannot be written' });
+    else if (!allowed.includes(key))
+      problems.push({ field: key, message: `is not a product field (allowed: ${allowed.join(', ')})` });
   }
 }
 
@@ -97,9 +107,15 @@ export function validateCreate(body: unknown): Validated<ProductInput> {
     if (body[field] === undefined || body[field] === null) problems.push({ field, message: 'is required' });
     else checkField(field, body[field], problems);
   }
-  for (const field of ['description', 'expires_at']) if (body[field] !== undefined && body[field] !== null) checkField(field, body[field], problems);
+  for (const field of ['description', 'expires_at'])
+    if (body[field] !== undefined && body[field] !== null) checkField(field, body[field], problems);
   if (problems.length > 0) return { ok: false, problems };
-  const value: ProductInput = { name: body.name as string, category: body.category as string, price: body.price as number, stock: body.stock as number };
+  const value: ProductInput = {
+    name: body.name as string,
+    category: body.category as string,
+    price: body.price as number,
+    stock: body.stock as number,
+  };
   if (typeof body.description === 'string') value.description = body.description;
   if (typeof body.expires_at === 'number') value.expires_at = body.expires_at;
   return { ok: true, value };
@@ -123,16 +139,20 @@ export function validatePatch(body: unknown): Validated<{ patch: ProductPatch; v
   }
   let version: number | undefined;
   if (body.version !== undefined) {
-    if (typeof body.version !== 'number' || !Number.isInteger(body.version) || body.version < 1) problems.push({ field: 'version', message: 'must be a positive integer' });
+    if (typeof body.version !== 'number' || !Number.isInteger(body.version) || body.version < 1)
+      problems.push({ field: 'version', message: 'must be a positive integer' });
     else version = body.version;
   }
-  if (problems.length === 0 && Object.keys(patch).length === 0) problems.push({ field: '(body)', message: `must change at least one of: ${WRITABLE.join(', ')}` });
+  if (problems.length === 0 && Object.keys(patch).length === 0)
+    problems.push({ field: '(body)', message: `must change at least one of: ${WRITABLE.join(', ')}` });
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, value: { patch: patch as ProductPatch, version } };
 }
 
 export function validateProductId(id: unknown): FieldProblem[] {
-  return typeof id === 'string' && PRODUCT_ID.test(id) ? [] : [{ field: 'product_id', message: 'must be 1-64 letters, digits, "-" or "_"' }];
+  return typeof id === 'string' && PRODUCT_ID.test(id)
+    ? []
+    : [{ field: 'product_id', message: 'must be 1-64 letters, digits, "-" or "_"' }];
 }
 
 export function newProduct(input: ProductInput, now: Date = new Date(), id: string = randomUUID()): Product {
@@ -152,10 +172,15 @@ export function validateStored(record: unknown, now: Date = new Date()): Validat
   const base = validateCreate(writable);
   const problems = base.ok ? [] : [...base.problems];
   if (product_id !== undefined) problems.push(...validateProductId(product_id));
-  for (const [field, v] of [['created_at', created_at], ['updated_at', updated_at]] as const) {
-    if (v !== undefined && (typeof v !== 'string' || !ISO_DATE.test(v) || Number.isNaN(Date.parse(v)))) problems.push({ field, message: 'must be an ISO 8601 UTC time such as 2026-01-31T12:00:00.000Z' });
+  for (const [field, v] of [
+    ['created_at', created_at],
+    ['updated_at', updated_at],
+  ] as const) {
+    if (v !== undefined && (typeof v !== 'string' || !ISO_DATE.test(v) || Number.isNaN(Date.parse(v))))
+      problems.push({ field, message: 'must be an ISO 8601 UTC time such as 2026-01-31T12:00:00.000Z' });
   }
-  if (version !== undefined && (typeof version !== 'number' || !Number.isInteger(version) || version < 1)) problems.push({ field: 'version', message: 'must be a positive integer' });
+  if (version !== undefined && (typeof version !== 'number' || !Number.isInteger(version) || version < 1))
+    problems.push({ field: 'version', message: 'must be a positive integer' });
   if (!base.ok || problems.length > 0) return { ok: false, problems };
   const filled = newProduct(base.value, now, typeof product_id === 'string' ? product_id : undefined);
   if (typeof created_at === 'string') filled.created_at = created_at;

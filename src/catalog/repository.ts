@@ -1,7 +1,15 @@
 // Product storage in DynamoDB: conditional create, optimistic-concurrency update,
 // listing by page with an opaque cursor, category listing through the GSI.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { newProduct, type Product, type ProductInput, type ProductPatch } from './product.js';
 
 export class NotFound extends Error {
@@ -39,7 +47,8 @@ export interface Page {
   cursor: string | null;
 }
 
-const isConditionFailure = (err: unknown): boolean => (err as { name?: string }).name === 'ConditionalCheckFailedException';
+const isConditionFailure = (err: unknown): boolean =>
+  (err as { name?: string }).name === 'ConditionalCheckFailedException';
 
 export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
@@ -52,7 +61,11 @@ export function decodeCursor(cursor: string | undefined, keys: string[]): Record
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new BadCursor();
     const entries = Object.entries(parsed);
-    if (entries.length !== keys.length || !entries.every(([k, v]) => keys.includes(k) && typeof v === 'string' && v.length <= 1024)) throw new BadCursor();
+    if (
+      entries.length !== keys.length ||
+      !entries.every(([k, v]) => keys.includes(k) && typeof v === 'string' && v.length <= 1024)
+    )
+      throw new BadCursor();
     return parsed as Record<string, string>;
   } catch {
     throw new BadCursor();
@@ -80,7 +93,13 @@ export class ProductRepository {
   async create(input: ProductInput, id?: string): Promise<Product> {
     const product = newProduct(input, new Date(), id);
     try {
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: product, ConditionExpression: 'attribute_not_exists(product_id)' }));
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: product,
+          ConditionExpression: 'attribute_not_exists(product_id)',
+        }),
+      );
     } catch (err) {
       if (isConditionFailure(err)) throw new AlreadyExists(product.product_id);
       throw err;
@@ -120,7 +139,9 @@ export class ProductRepository {
       if (!isConditionFailure(err)) throw err;
       // The failed condition returns the current item, if any: tells "gone" from "stale".
       const current = (err as { Item?: Record<string, unknown> }).Item;
-      const version = current ? Number((current.version as { N?: string } | undefined)?.N ?? current.version) : undefined;
+      const version = current
+        ? Number((current.version as { N?: string } | undefined)?.N ?? current.version)
+        : undefined;
       if (!current) throw new NotFound(id);
       throw new VersionConflict(id, expected, Number.isFinite(version) ? (version as number) : -1);
     }
@@ -128,7 +149,14 @@ export class ProductRepository {
 
   async delete(id: string): Promise<Product> {
     try {
-      const res = await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { product_id: id }, ConditionExpression: 'attribute_exists(product_id)', ReturnValues: 'ALL_OLD' }));
+      const res = await this.doc.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { product_id: id },
+          ConditionExpression: 'attribute_exists(product_id)',
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
       return res.Attributes as Product;
     } catch (err) {
       if (isConditionFailure(err)) throw new NotFound(id);
@@ -154,7 +182,9 @@ export class ProductRepository {
       return { items: (res.Items ?? []) as Product[], cursor: encodeCursor(res.LastEvaluatedKey) };
     }
     const start = decodeCursor(opts.cursor, ['product_id']);
-    const res = await this.doc.send(new ScanCommand({ TableName: this.table, Limit: opts.limit, ExclusiveStartKey: start }));
+    const res = await this.doc.send(
+      new ScanCommand({ TableName: this.table, Limit: opts.limit, ExclusiveStartKey: start }),
+    );
     return { items: (res.Items ?? []) as Product[], cursor: encodeCursor(res.LastEvaluatedKey) };
   }
 }

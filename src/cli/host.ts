@@ -39,7 +39,10 @@ export class CliHost implements IoHost {
     this.json = options.json;
     this.verbose = options.verbose;
     const stderr = this.o.stderr;
-    this.look = { colors: colors(useColor(stderr, env)), width: stderr.isTTY ? Math.max(40, stderr.columns || 80) : Number.POSITIVE_INFINITY };
+    this.look = {
+      colors: colors(useColor(stderr, env)),
+      width: stderr.isTTY ? Math.max(40, stderr.columns || 80) : Number.POSITIVE_INFINITY,
+    };
     this.outWidth = this.o.stdout.isTTY ? Math.max(40, this.o.stdout.columns || 80) : Number.POSITIVE_INFINITY;
     if (this.json) this.progress = quietReporter;
     else this.progress = isInteractive(stderr, env) ? taskReporter(stderr, this.look.colors) : plainReporter(stderr);
@@ -65,13 +68,21 @@ export class CliHost implements IoHost {
       this.info(renderPlan(m.data as Parameters<typeof renderPlan>[0], this.look));
       return;
     }
-    const prefix = m.level === 'warn' ? this.look.colors.yellow('Warning: ') : m.level === 'error' ? this.look.colors.red('Error: ') : '';
+    const prefix =
+      m.level === 'warn'
+        ? this.look.colors.yellow('Warning: ')
+        : m.level === 'error'
+          ? this.look.colors.red('Error: ')
+          : '';
     this.info(`${prefix}${m.message}`);
   }
 
   async requestConfirmation(req: ConfirmRequest): Promise<boolean> {
     if (this.o.yes) return true;
-    const list = req.changes.map((c) => `  ${c.action} ${c.type} ${c.name}: ${c.approval ?? ''}${c.fields.length ? ` [${renderFields(c.fields)}]` : ''}`);
+    const list = req.changes.map(
+      (c) =>
+        `  ${c.action} ${c.type} ${c.name}: ${c.approval ?? ''}${c.fields.length ? ` [${renderFields(c.fields)}]` : ''}`,
+    );
     if (this.json || !this.o.stdin.isTTY || !this.o.stderr.isTTY) {
       throw new UserError(`Confirmation needed and this session cannot ask (no terminal):\n${list.join('\n')}`, {
         exitCode: EXIT.usage,
@@ -112,7 +123,11 @@ export class CliHost implements IoHost {
   error(err: unknown): number {
     this.progress.close();
     const code = err instanceof UserError ? err.exitCode : EXIT.failure;
-    if (this.json) this.write(this.o.stdout, JSON.stringify({ ok: false, command: this.o.command, error: errorDocument(err) }, null, 2));
+    if (this.json)
+      this.write(
+        this.o.stdout,
+        JSON.stringify({ ok: false, command: this.o.command, error: errorDocument(err) }, null, 2),
+      );
     else this.write(this.o.stderr, errorText(err, this.verbose, this.look.colors));
     return code;
   }

@@ -18,7 +18,10 @@ function globalOptions(program: Command): Command {
     .addOption(new Option('--env <name>', 'alias of --environment').hideHelp())
     .option('-r, --region <region>', 'AWS region (overrides config, AWS_REGION)')
     .option('-p, --profile <name>', 'AWS named profile (overrides AWS_PROFILE)')
-    .option('--endpoint-url <url>', 'send AWS calls to this endpoint, e.g. a local emulator (overrides AWS_ENDPOINT_URL)')
+    .option(
+      '--endpoint-url <url>',
+      'send AWS calls to this endpoint, e.g. a local emulator (overrides AWS_ENDPOINT_URL)',
+    )
     .option('--json', 'print exactly one JSON document on stdout, whatever happens')
     .option('-y, --yes', 'approve deletions and permission changes without asking (required without a terminal)')
     .option('-v, --verbose', 'show AWS call counts, debug messages and stack traces');
@@ -48,7 +51,12 @@ function addCommand(parent: Command, spec: CommandSpec, prefix: string, outcome:
   cmd.action(async (...params: unknown[]) => {
     const c = params.at(-1) as Command;
     const opts = c.optsWithGlobals<CommandOptions>();
-    const host = new CliHost({ command: `${prefix}${spec.name}`, json: Boolean(opts.json), verbose: Boolean(opts.verbose), yes: Boolean(opts.yes) });
+    const host = new CliHost({
+      command: `${prefix}${spec.name}`,
+      json: Boolean(opts.json),
+      verbose: Boolean(opts.verbose),
+      yes: Boolean(opts.yes),
+    });
     outcome.host = host;
     // First Ctrl-C: stop starting work, finish what is in flight, report. Second: quit now.
     const onSigint = (): void => {
@@ -69,10 +77,16 @@ function addCommand(parent: Command, spec: CommandSpec, prefix: string, outcome:
 
 function addGroup(program: Command, group: GroupSpec, outcome: Outcome): void {
   const names = group.commands.map((c) => c.name);
-  const cmd = program.command(group.name).description(group.summary).exitOverride().argument('[action]').usage('<action> [options]');
+  const cmd = program
+    .command(group.name)
+    .description(group.summary)
+    .exitOverride()
+    .argument('[action]')
+    .usage('<action> [options]');
   // Without (or with an unknown) action, say which ones exist instead of printing help.
   cmd.action((action: string | undefined) => {
-    const what = action === undefined ? `\`projet1 ${group.name}\` needs an action` : `Unknown ${group.name} action "${action}"`;
+    const what =
+      action === undefined ? `\`projet1 ${group.name}\` needs an action` : `Unknown ${group.name} action "${action}"`;
     throw new UsageError(`${what}: one of ${names.join(', ')}.`, `Run \`projet1 ${group.name} --help\` for details.`);
   });
   for (const spec of group.commands) addCommand(cmd, spec, `${group.name} `, outcome);
@@ -103,7 +117,14 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return outcome.code;
   } catch (err) {
-    const host = outcome.host ?? new CliHost({ command: argv.slice(2).filter((a) => !a.startsWith('-'))[0] ?? '', json, verbose: argv.includes('--verbose'), yes: false });
+    const host =
+      outcome.host ??
+      new CliHost({
+        command: argv.slice(2).filter((a) => !a.startsWith('-'))[0] ?? '',
+        json,
+        verbose: argv.includes('--verbose'),
+        yes: false,
+      });
     if (err instanceof CommanderError) {
       // Help and version exit 0; every usage mistake is a usage error (2).
       if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;

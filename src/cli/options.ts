@@ -49,7 +49,13 @@ export function configFlags(opts: CommandOptions): ConfigFlags {
 /** An integer flag within [min, max]; absent gives `fallback`. Anything else is a usage error naming the flag. */
 export function intOption(raw: string | undefined, flag: string, min: number, max: number, fallback: number): number;
 export function intOption(raw: string | undefined, flag: string, min: number, max: number): number | undefined;
-export function intOption(raw: string | undefined, flag: string, min: number, max: number, fallback?: number): number | undefined {
+export function intOption(
+  raw: string | undefined,
+  flag: string,
+  min: number,
+  max: number,
+  fallback?: number,
+): number | undefined {
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
     throw new UserError(`${flag} must be an integer from ${min} to ${max}, found "${raw}".`, { exitCode: EXIT.usage });

@@ -13,8 +13,20 @@ export interface CliReporter extends Reporter {
   close(): void;
 }
 
-const PAST: Record<ChangeAction, string> = { create: 'created', update: 'updated', delete: 'deleted', 'no-op': 'unchanged', conflict: 'refused' };
-const ING: Record<ChangeAction, string> = { create: 'creating', update: 'updating', delete: 'deleting', 'no-op': 'checking', conflict: 'refusing' };
+const PAST: Record<ChangeAction, string> = {
+  create: 'created',
+  update: 'updated',
+  delete: 'deleted',
+  'no-op': 'unchanged',
+  conflict: 'refused',
+};
+const ING: Record<ChangeAction, string> = {
+  create: 'creating',
+  update: 'updating',
+  delete: 'deleting',
+  'no-op': 'checking',
+  conflict: 'refusing',
+};
 const PHASE = { observe: 'Reading current state', apply: 'Applying changes', destroy: 'Deleting resources' } as const;
 
 export function describeEvent(e: EngineEvent): string | undefined {
@@ -50,7 +62,10 @@ export function plainReporter(stream: NodeJS.WritableStream = process.stderr): C
         lastProgress = Date.now();
       }
       const line = describeEvent(e);
-      if (line) stream.write(`${e.type === 'failed' ? '✗' : e.type === 'done' ? '✓' : e.type === 'phase' ? '»' : ' '} ${line}\n`);
+      if (line)
+        stream.write(
+          `${e.type === 'failed' ? '✗' : e.type === 'done' ? '✓' : e.type === 'phase' ? '»' : ' '} ${line}\n`,
+        );
     },
     line: (text) => void stream.write(`${text}\n`),
     close: () => undefined,
@@ -74,7 +89,9 @@ export function taskReporter(stream: NodeJS.WriteStream, colors: Colors): CliRep
   const draw = (): void => {
     const width = Math.max(20, (stream.columns || 80) - 1);
     const spin = colors.cyan(FRAMES[frame % FRAMES.length] ?? '');
-    const lines = [header ? `${spin} ${header}` : '', ...[...tasks.values()].map((t) => `  ${spin} ${t}`)].filter(Boolean);
+    const lines = [header ? `${spin} ${header}` : '', ...[...tasks.values()].map((t) => `  ${spin} ${t}`)].filter(
+      Boolean,
+    );
     live(lines.map((l) => fit(l, width + (l.length - stripped(l).length))).join('\n'));
   };
   const tick = (): void => {

@@ -25,7 +25,10 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
     summary: 'show what `up` (or `down` with --destroy) would change, without changing anything',
     options: [
       { flags: '--destroy', description: 'plan a teardown instead, in the order `down` deletes' },
-      { flags: '--exit-code', description: 'exit 2 when the plan has changes, 0 when none (like terraform -detailed-exitcode)' },
+      {
+        flags: '--exit-code',
+        description: 'exit 2 when the plan has changes, 0 when none (like terraform -detailed-exitcode)',
+      },
     ],
     needs: 'stack-code',
     load: async () => (await import('./commands/stack.js')).plan,
@@ -53,8 +56,18 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
     name: 'admin-token',
     summary: 'the API admin credential (Authorization: Bearer <token>)',
     commands: [
-      defineCommand({ name: 'show', summary: 'print the admin token (stdout only)', needs: 'stack', load: async () => (await import('./commands/admin-token.js')).show }),
-      defineCommand({ name: 'rotate', summary: 'replace the admin token and print the new one', needs: 'stack', load: async () => (await import('./commands/admin-token.js')).rotate }),
+      defineCommand({
+        name: 'show',
+        summary: 'print the admin token (stdout only)',
+        needs: 'stack',
+        load: async () => (await import('./commands/admin-token.js')).show,
+      }),
+      defineCommand({
+        name: 'rotate',
+        summary: 'replace the admin token and print the new one',
+        needs: 'stack',
+        load: async () => (await import('./commands/admin-token.js')).rotate,
+      }),
     ],
   },
   {
@@ -73,7 +86,13 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
         needs: 'catalog',
         load: async () => (await import('./commands/products-read.js')).list,
       }),
-      defineCommand({ name: 'get', args: '<product_id>', summary: 'show one product', needs: 'catalog', load: async () => (await import('./commands/products-read.js')).get }),
+      defineCommand({
+        name: 'get',
+        args: '<product_id>',
+        summary: 'show one product',
+        needs: 'catalog',
+        load: async () => (await import('./commands/products-read.js')).get,
+      }),
       defineCommand({
         name: 'create',
         summary: 'create a product from flags or --file product.json',
@@ -85,11 +104,23 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
         name: 'update',
         args: '<product_id>',
         summary: 'change the given fields of a product',
-        options: [...productFields, { flags: '--expected-version <n>', description: 'fail unless the product is still at this version (default: the version read just before)' }],
+        options: [
+          ...productFields,
+          {
+            flags: '--expected-version <n>',
+            description: 'fail unless the product is still at this version (default: the version read just before)',
+          },
+        ],
         needs: 'catalog',
         load: async () => (await import('./commands/products-write.js')).update,
       }),
-      defineCommand({ name: 'delete', args: '<product_id>', summary: 'delete a product', needs: 'catalog', load: async () => (await import('./commands/products-write.js')).remove }),
+      defineCommand({
+        name: 'delete',
+        args: '<product_id>',
+        summary: 'delete a product',
+        needs: 'catalog',
+        load: async () => (await import('./commands/products-write.js')).remove,
+      }),
       defineCommand({
         name: 'seed',
         summary: 'write realistic generated products (or the products of --file)',
@@ -128,16 +159,36 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
     name: 'emulator',
     summary: 'the local MiniStack emulator: install, start, stop, status',
     commands: [
-      defineCommand({ name: 'install', summary: 'install the pinned MiniStack (a Python virtualenv)', needs: 'none', load: async () => (await import('./commands/emulator.js')).install }),
+      defineCommand({
+        name: 'install',
+        summary: 'install the pinned MiniStack (a Python virtualenv)',
+        needs: 'none',
+        load: async () => (await import('./commands/emulator.js')).install,
+      }),
       defineCommand({
         name: 'start',
         summary: 'start MiniStack on 127.0.0.1 and print its endpoint',
-        options: [{ flags: '--port <port>', description: 'port to listen on (default: the last one used if free, else a free one)' }],
+        options: [
+          {
+            flags: '--port <port>',
+            description: 'port to listen on (default: the last one used if free, else a free one)',
+          },
+        ],
         needs: 'none',
         load: async () => (await import('./commands/emulator.js')).start,
       }),
-      defineCommand({ name: 'stop', summary: 'stop the emulator started by `emulator start`', needs: 'none', load: async () => (await import('./commands/emulator.js')).stop }),
-      defineCommand({ name: 'status', summary: 'print the running emulator endpoint (exit 3 when none)', needs: 'none', load: async () => (await import('./commands/emulator.js')).status }),
+      defineCommand({
+        name: 'stop',
+        summary: 'stop the emulator started by `emulator start`',
+        needs: 'none',
+        load: async () => (await import('./commands/emulator.js')).stop,
+      }),
+      defineCommand({
+        name: 'status',
+        summary: 'print the running emulator endpoint (exit 3 when none)',
+        needs: 'none',
+        load: async () => (await import('./commands/emulator.js')).status,
+      }),
     ],
   },
   defineCommand({

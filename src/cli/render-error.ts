@@ -18,7 +18,8 @@ export function errorDocument(err: unknown): Record<string, unknown> {
 
 export function errorText(err: unknown, verbose: boolean, c: Colors): string {
   let text: string;
-  if (err instanceof UserError) text = `${c.red('Error:')} ${err.message}\n${err.hint ? `${c.dim('Hint:')} ${err.hint}\n` : ''}`;
+  if (err instanceof UserError)
+    text = `${c.red('Error:')} ${err.message}\n${err.hint ? `${c.dim('Hint:')} ${err.hint}\n` : ''}`;
   else text = `${c.red('Internal error:')} ${errorMessage(err)}\n${REPORT}\n`;
   if (verbose && err instanceof Error && err.stack) {
     text += `${err.stack}\n`;

@@ -24,16 +24,34 @@ export interface Look {
   width: number;
 }
 
-const PLAIN: Look = { colors: { red: String, green: String, yellow: String, cyan: String, bold: String, dim: String }, width: Number.POSITIVE_INFINITY };
+const PLAIN: Look = {
+  colors: { red: String, green: String, yellow: String, cyan: String, bold: String, dim: String },
+  width: Number.POSITIVE_INFINITY,
+};
 
 export function renderPlan(plan: Plan, look: Look = PLAIN): string {
   const changes = plan.changes.filter((c) => c.action !== 'no-op');
   const unchanged = plan.changes.length - changes.length;
-  if (changes.length === 0) return `No changes. ${plan.changes.length} resource(s) ${plan.mode === 'apply' ? 'match the configuration' : 'to delete: none exist'}.`;
-  const paint: Record<Change['action'], (s: string) => string> = { create: look.colors.green, update: look.colors.yellow, delete: look.colors.red, conflict: look.colors.red, 'no-op': String };
-  const body = table([['', 'ACTION', 'TYPE', 'NAME', 'DETAILS'], ...changes.map((c) => [SYMBOL[c.action], c.action, c.type, c.name, c.reason ?? renderFields(c.fields)])], look.width);
+  if (changes.length === 0)
+    return `No changes. ${plan.changes.length} resource(s) ${plan.mode === 'apply' ? 'match the configuration' : 'to delete: none exist'}.`;
+  const paint: Record<Change['action'], (s: string) => string> = {
+    create: look.colors.green,
+    update: look.colors.yellow,
+    delete: look.colors.red,
+    conflict: look.colors.red,
+    'no-op': String,
+  };
+  const body = table(
+    [
+      ['', 'ACTION', 'TYPE', 'NAME', 'DETAILS'],
+      ...changes.map((c) => [SYMBOL[c.action], c.action, c.type, c.name, c.reason ?? renderFields(c.fields)]),
+    ],
+    look.width,
+  );
   // Colour after layout, so escape codes never count towards a column's width.
-  const lines = body.split('\n').map((line, i) => (i === 0 ? look.colors.bold(line) : paint[changes[i - 1]?.action ?? 'no-op'](line)));
+  const lines = body
+    .split('\n')
+    .map((line, i) => (i === 0 ? look.colors.bold(line) : paint[changes[i - 1]?.action ?? 'no-op'](line)));
   const count = (a: Change['action']) => plan.changes.filter((c) => c.action === a).length;
   const summary =
     plan.mode === 'apply'
@@ -59,7 +77,8 @@ export function renderSummary(verb: string, result: ApplyResult | undefined, ms:
   const took = `${(ms / 1000).toFixed(1)}s`;
   if (!result) return `${verb}: nothing to change (${took}).`;
   const c = result.counts;
-  if (c.created + c.updated + c.deleted === 0) return `${verb}: no changes, ${c.unchanged} resource(s) match the configuration (${took}).`;
+  if (c.created + c.updated + c.deleted === 0)
+    return `${verb}: no changes, ${c.unchanged} resource(s) match the configuration (${took}).`;
   return `${verb} complete: ${c.created} created, ${c.updated} updated, ${c.deleted} deleted, ${c.unchanged} unchanged in ${took}.`;
 }
 

@@ -24,14 +24,48 @@ export interface FunctionSpec {
   readsAdminToken: boolean;
 }
 
-const api = (method: Route['method'], path: Route['path'], isProtected: boolean): Route => ({ method, path, protected: isProtected });
+const api = (method: Route['method'], path: Route['path'], isProtected: boolean): Route => ({
+  method,
+  path,
+  protected: isProtected,
+});
 const none = { actions: [], on: [] };
 
 export const FUNCTIONS: readonly FunctionSpec[] = [
-  { id: 'get-products', seedName: 'GetProducts', route: api('GET', '/products', false), dynamodb: { actions: ['dynamodb:Query', 'dynamodb:Scan'], on: ['table', 'index'] }, readsAdminToken: false },
-  { id: 'get-product-by-id', seedName: 'GetProductById', route: api('GET', '/products/{product_id}', false), dynamodb: { actions: ['dynamodb:GetItem'], on: ['table'] }, readsAdminToken: false },
-  { id: 'create-product', seedName: 'CreateProduct', route: api('POST', '/products', true), dynamodb: { actions: ['dynamodb:PutItem'], on: ['table'] }, readsAdminToken: false },
-  { id: 'update-product', seedName: 'UpdateProduct', route: api('PUT', '/products/{product_id}', true), dynamodb: { actions: ['dynamodb:UpdateItem'], on: ['table'] }, readsAdminToken: false },
-  { id: 'delete-product', seedName: 'DeleteProduct', route: api('DELETE', '/products/{product_id}', true), dynamodb: { actions: ['dynamodb:DeleteItem'], on: ['table'] }, readsAdminToken: false },
+  {
+    id: 'get-products',
+    seedName: 'GetProducts',
+    route: api('GET', '/products', false),
+    dynamodb: { actions: ['dynamodb:Query', 'dynamodb:Scan'], on: ['table', 'index'] },
+    readsAdminToken: false,
+  },
+  {
+    id: 'get-product-by-id',
+    seedName: 'GetProductById',
+    route: api('GET', '/products/{product_id}', false),
+    dynamodb: { actions: ['dynamodb:GetItem'], on: ['table'] },
+    readsAdminToken: false,
+  },
+  {
+    id: 'create-product',
+    seedName: 'CreateProduct',
+    route: api('POST', '/products', true),
+    dynamodb: { actions: ['dynamodb:PutItem'], on: ['table'] },
+    readsAdminToken: false,
+  },
+  {
+    id: 'update-product',
+    seedName: 'UpdateProduct',
+    route: api('PUT', '/products/{product_id}', true),
+    dynamodb: { actions: ['dynamodb:UpdateItem'], on: ['table'] },
+    readsAdminToken: false,
+  },
+  {
+    id: 'delete-product',
+    seedName: 'DeleteProduct',
+    route: api('DELETE', '/products/{product_id}', true),
+    dynamodb: { actions: ['dynamodb:DeleteItem'], on: ['table'] },
+    readsAdminToken: false,
+  },
   { id: 'authorizer', seedName: 'AdminAuthorizer', route: null, dynamodb: none, readsAdminToken: true },
 ];

@@ -29,19 +29,33 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
 
 function describe(text: string, e: ParseError): string {
   const { line, column } = lineAndColumn(text, e.offset);
-  const found = e.offset >= text.length ? 'the end of the text' : JSON.stringify(text.slice(e.offset, e.offset + Math.max(1, Math.min(e.length, 20))));
+  const found =
+    e.offset >= text.length
+      ? 'the end of the text'
+      : JSON.stringify(text.slice(e.offset, e.offset + Math.max(1, Math.min(e.length, 20))));
   // The most common slip gets its own name.
-  const trailingComma = (e.error === ParseErrorCode.PropertyNameExpected || e.error === ParseErrorCode.ValueExpected) && /,\s*$/.test(text.slice(0, e.offset)) && /^[}\]]/.test(text.slice(e.offset));
+  const trailingComma =
+    (e.error === ParseErrorCode.PropertyNameExpected || e.error === ParseErrorCode.ValueExpected) &&
+    /,\s*$/.test(text.slice(0, e.offset)) &&
+    /^[}\]]/.test(text.slice(e.offset));
   const what = trailingComma ? 'trailing comma before the closing bracket' : (WHAT[e.error] ?? 'syntax error');
   return `malformed JSON at line ${line}, column ${column}: ${what}, found ${found}`;
 }
 
 /** Parses JSON (with `comments`, JSON with // and /* *\/ comments too); a BOM is ignored. */
-export function parseJsonText(text: string, opts: { comments: boolean }): { ok: true; value: unknown } | { ok: false; problem: string } {
+export function parseJsonText(
+  text: string,
+  opts: { comments: boolean },
+): { ok: true; value: unknown } | { ok: false; problem: string } {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (body.trim() === '') return { ok: false, problem: 'malformed JSON at line 1, column 1: unexpected end of file (the file is empty)' };
+  if (body.trim() === '')
+    return { ok: false, problem: 'malformed JSON at line 1, column 1: unexpected end of file (the file is empty)' };
   const errors: ParseError[] = [];
-  const value: unknown = parse(body, errors, { disallowComments: !opts.comments, allowTrailingComma: false, allowEmptyContent: false });
+  const value: unknown = parse(body, errors, {
+    disallowComments: !opts.comments,
+    allowTrailingComma: false,
+    allowEmptyContent: false,
+  });
   const first = errors[0];
   return first ? { ok: false, problem: describe(body, first) } : { ok: true, value };
 }

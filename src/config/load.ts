@@ -44,7 +44,11 @@ const FLAG_OVERRIDES: { key: keyof Config; flag: keyof ConfigFlags; name: string
   { key: 'endpointUrl', flag: 'endpointUrl', name: '--endpoint-url' },
 ];
 
-export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): LoadedConfig {
+export function loadConfig(
+  flags: ConfigFlags,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): LoadedConfig {
   const explicit = flags.config !== undefined;
   const file = resolve(cwd, flags.config ?? DEFAULT_CONFIG_FILE);
   const label = explicit ? file : DEFAULT_CONFIG_FILE;
@@ -56,7 +60,12 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (explicit || code !== 'ENOENT') {
-      const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(err)})`;
+      const why =
+        code === 'ENOENT'
+          ? 'file not found'
+          : code === 'EISDIR'
+            ? 'is a directory'
+            : `cannot be read (${code ?? String(err)})`;
       throw new ConfigError(label, [{ path: '(file)', message: `${file}: ${why}` }]);
     }
   }
@@ -100,12 +109,19 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
 function crossFieldIssues(config: Config): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const names = resourceNames(config);
-  if (names.table.length > 255) issues.push({ path: 'table.name', message: `expands to ${names.table.length} characters, the limit is 255` });
+  if (names.table.length > 255)
+    issues.push({ path: 'table.name', message: `expands to ${names.table.length} characters, the limit is 255` });
   if (config.table.ttlAttribute !== null && ['product_id', 'category'].includes(config.table.ttlAttribute)) {
-    issues.push({ path: 'table.ttlAttribute', message: `"${config.table.ttlAttribute}" is a key attribute and cannot hold an expiry time` });
+    issues.push({
+      path: 'table.ttlAttribute',
+      message: `"${config.table.ttlAttribute}" is a key attribute and cannot hold an expiry time`,
+    });
   }
   if (config.api.corsOrigins.length > 1) {
-    issues.push({ path: 'api.corsOrigins', message: 'give "*" or exactly one origin (the CORS preflight answers with a single static origin)' });
+    issues.push({
+      path: 'api.corsOrigins',
+      message: 'give "*" or exactly one origin (the CORS preflight answers with a single static origin)',
+    });
   }
   return issues;
 }

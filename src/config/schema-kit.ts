@@ -97,8 +97,10 @@ export function validate(spec: FieldSpec, value: unknown, path: string, issues: 
         at(`expected ${spec.nullable ? 'a string or null' : 'a string'}, found ${describe(value)}`);
         return spec.default;
       }
-      if (spec.oneOf && !spec.oneOf.includes(value)) at(`expected one of ${spec.oneOf.join(', ')}, found ${describe(value)}`);
-      else if (spec.pattern && !spec.pattern.test(value)) at(`expected ${spec.expect ?? `to match ${String(spec.pattern)}`}, found ${describe(value)}`);
+      if (spec.oneOf && !spec.oneOf.includes(value))
+        at(`expected one of ${spec.oneOf.join(', ')}, found ${describe(value)}`);
+      else if (spec.pattern && !spec.pattern.test(value))
+        at(`expected ${spec.expect ?? `to match ${String(spec.pattern)}`}, found ${describe(value)}`);
       return value;
     }
     case 'integer': {
@@ -107,7 +109,8 @@ export function validate(spec: FieldSpec, value: unknown, path: string, issues: 
         return spec.default;
       }
       if (spec.oneOf && !spec.oneOf.includes(value)) at(`expected one of ${spec.oneOf.join(', ')}, found ${value}`);
-      else if (value < spec.min || value > spec.max) at(`expected an integer from ${spec.min} to ${spec.max}, found ${value}`);
+      else if (value < spec.min || value > spec.max)
+        at(`expected an integer from ${spec.min} to ${spec.max}, found ${value}`);
       return value;
     }
     case 'boolean': {
@@ -123,7 +126,8 @@ export function validate(spec: FieldSpec, value: unknown, path: string, issues: 
       value.forEach((item, i) => {
         const p = `${path}[${i}]`;
         if (typeof item !== 'string') issues.push({ path: p, message: `expected a string, found ${describe(item)}` });
-        else if (spec.pattern && !spec.pattern.test(item)) issues.push({ path: p, message: `expected ${spec.expect ?? String(spec.pattern)}, found ${describe(item)}` });
+        else if (spec.pattern && !spec.pattern.test(item))
+          issues.push({ path: p, message: `expected ${spec.expect ?? String(spec.pattern)}, found ${describe(item)}` });
       });
       return value;
     }

@@ -2,7 +2,9 @@
 import type { Infer, ObjectSpec } from './schema-kit.js';
 
 // Values CloudWatch Logs accepts for retentionInDays.
-const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$/;
 
@@ -62,8 +64,20 @@ export const configSchema = {
           oneOf: ['PROVISIONED', 'PAY_PER_REQUEST'],
           doc: 'PROVISIONED (read/write capacity below) or PAY_PER_REQUEST (on-demand).',
         },
-        readCapacity: { kind: 'integer', default: 100, min: 1, max: 40000, doc: 'Read capacity units (table and index), PROVISIONED only.' },
-        writeCapacity: { kind: 'integer', default: 100, min: 1, max: 40000, doc: 'Write capacity units (table and index), PROVISIONED only.' },
+        readCapacity: {
+          kind: 'integer',
+          default: 100,
+          min: 1,
+          max: 40000,
+          doc: 'Read capacity units (table and index), PROVISIONED only.',
+        },
+        writeCapacity: {
+          kind: 'integer',
+          default: 100,
+          min: 1,
+          max: 40000,
+          doc: 'Write capacity units (table and index), PROVISIONED only.',
+        },
         categoryIndex: {
           kind: 'string',
           default: 'category-index',
@@ -108,9 +122,21 @@ export const configSchema = {
           expect: '"*" or an origin such as https://shop.example.com',
           doc: 'Origins allowed by CORS: ["*"] or exactly one origin (the OPTIONS preflight is a static mock).',
         },
-        throttleRateLimit: { kind: 'integer', default: 100, min: 1, max: 10000, doc: 'Stage default steady-state requests per second.' },
+        throttleRateLimit: {
+          kind: 'integer',
+          default: 100,
+          min: 1,
+          max: 10000,
+          doc: 'Stage default steady-state requests per second.',
+        },
         throttleBurstLimit: { kind: 'integer', default: 200, min: 1, max: 5000, doc: 'Stage default burst.' },
-        tokenCacheSeconds: { kind: 'integer', default: 30, min: 0, max: 3600, doc: 'How long the authorizer caches the admin token; a rotation takes effect within this delay.' },
+        tokenCacheSeconds: {
+          kind: 'integer',
+          default: 30,
+          min: 0,
+          max: 3600,
+          doc: 'How long the authorizer caches the admin token; a rotation takes effect within this delay.',
+        },
       },
     },
     logs: {

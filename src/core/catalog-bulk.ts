@@ -27,28 +27,68 @@ const MAX_LISTED = 50;
 
 function progressReporter(reporter: Reporter, label: string, total: number | undefined): (p: BatchProgress) => void {
   const t0 = Date.now();
-  return (p) => reporter.event({ type: 'progress', id: label, label, done: p.written, total, perSecond: p.written / Math.max(0.001, (Date.now() - t0) / 1000) });
+  return (p) =>
+    reporter.event({
+      type: 'progress',
+      id: label,
+      label,
+      done: p.written,
+      total,
+      perSecond: p.written / Math.max(0.001, (Date.now() - t0) / 1000),
+    });
 }
 
-async function bulkWrite(catalog: Catalog, items: Iterable<Product> | AsyncIterable<Product>, io: IoHost, label: string, total: number | undefined, concurrency: number): Promise<BulkResult> {
+async function bulkWrite(
+  catalog: Catalog,
+  items: Iterable<Product> | AsyncIterable<Product>,
+  io: IoHost,
+  label: string,
+  total: number | undefined,
+  concurrency: number,
+): Promise<BulkResult> {
   const t0 = Date.now();
   const p = await guarded(catalog, () =>
-    writeAll(catalog.doc, catalog.table, items, { concurrency, onProgress: progressReporter(io, label, total), shouldStop: () => io.interrupted }),
+    writeAll(catalog.doc, catalog.table, items, {
+      concurrency,
+      onProgress: progressReporter(io, label, total),
+      shouldStop: () => io.interrupted,
+    }),
   );
   const ms = Date.now() - t0;
-  return { written: p.written, ms, perSecond: Math.round(p.written / Math.max(0.001, ms / 1000)), retries: p.retries, interrupted: p.stopped };
+  return {
+    written: p.written,
+    ms,
+    perSecond: Math.round(p.written / Math.max(0.001, ms / 1000)),
+    retries: p.retries,
+    interrupted: p.stopped,
+  };
 }
 
-export async function seedProducts(catalog: Catalog, opts: { count: number; seed?: number; concurrency: number }, io: IoHost): Promise<BulkResult & { seed: number }> {
+export async function seedProducts(
+  catalog: Catalog,
+  opts: { count: number; seed?: number; concurrency: number },
+  io: IoHost,
+): Promise<BulkResult & { seed: number }> {
   // Without --seed, pick one and report it, so any run can be reproduced.
   const seed = opts.seed ?? randomInt(1, 2 ** 31 - 1);
-  const result = await bulkWrite(catalog, generateProducts(opts.count, seed), io, 'seeding', opts.count, opts.concurrency);
+  const result = await bulkWrite(
+    catalog,
+    generateProducts(opts.count, seed),
+    io,
+    'seeding',
+    opts.count,
+    opts.concurrency,
+  );
   return { ...result, seed };
 }
 
 function fileFormat(file: string): FileFormat {
   const format = formatOf(file);
-  if (!format) throw new UserError(`Cannot tell the format of ${file}.`, { exitCode: EXIT.usage, hint: 'Use a .jsonl (one product per line), .csv (with a header row) or .json (an array) file.' });
+  if (!format)
+    throw new UserError(`Cannot tell the format of ${file}.`, {
+      exitCode: EXIT.usage,
+      hint: 'Use a .jsonl (one product per line), .csv (with a header row) or .json (an array) file.',
+    });
   checkReadableFile(file, 'product file');
   return format;
 }
@@ -71,7 +111,8 @@ async function checkFile(file: string, format: FileFormat, now: Date): Promise<{
     }
     if (typeof row.record.product_id === 'string') {
       const first = seen.get(row.record.product_id);
-      if (first !== undefined) problems.push(`line ${row.line}: product_id ${row.record.product_id} already appears on line ${first}`);
+      if (first !== undefined)
+        problems.push(`line ${row.line}: product_id ${row.record.product_id} already appears on line ${first}`);
       else seen.set(row.record.product_id, row.line);
     }
   }
@@ -87,14 +128,22 @@ async function* validRows(file: string, format: FileFormat, now: Date): AsyncGen
 }
 
 /** Restores products from a file, keeping their ids and versions; an existing product with the same id is replaced. */
-export async function importProducts(catalog: Catalog, file: string, opts: { concurrency: number }, io: IoHost): Promise<BulkResult & { rows: number; format: FileFormat }> {
+export async function importProducts(
+  catalog: Catalog,
+  file: string,
+  opts: { concurrency: number },
+  io: IoHost,
+): Promise<BulkResult & { rows: number; format: FileFormat }> {
   const format = fileFormat(file);
   const now = new Date();
   const { rows, problems } = await checkFile(file, format, now);
   if (problems.length > 0) {
     const listed = problems.slice(0, MAX_LISTED).map((p) => `  - ${p}`);
     if (problems.length > MAX_LISTED) listed.push(`  … and ${problems.length - MAX_LISTED} more`);
-    throw new UserError(`${file} has ${problems.length} problem(s); nothing was imported:\n${listed.join('\n')}`, { exitCode: EXIT.usage, hint: 'Fix the listed lines and run the import again.' });
+    throw new UserError(`${file} has ${problems.length} problem(s); nothing was imported:\n${listed.join('\n')}`, {
+      exitCode: EXIT.usage,
+      hint: 'Fix the listed lines and run the import again.',
+    });
   }
   if (rows === 0) throw new UserError(`${file} holds no products; nothing was imported.`, { exitCode: EXIT.usage });
   const result = await bulkWrite(catalog, validRows(file, format, now), io, 'importing', rows, opts.concurrency);
@@ -124,7 +173,15 @@ export async function exportProducts(
     if (opts.format === 'csv') await emit(csvHeader());
     for await (const product of listAll(catalog, { pageSize: 1000 })) {
       await emit(productLine(product, opts.format));
-      if (++exported % 1000 === 0) reporter.event({ type: 'progress', id: 'exporting', label: 'exporting', done: exported, total: undefined, perSecond: exported / Math.max(0.001, (Date.now() - t0) / 1000) });
+      if (++exported % 1000 === 0)
+        reporter.event({
+          type: 'progress',
+          id: 'exporting',
+          label: 'exporting',
+          done: exported,
+          total: undefined,
+          perSecond: exported / Math.max(0.001, (Date.now() - t0) / 1000),
+        });
     }
     if (stream && temp && opts.out) {
       const s = stream;

@@ -6,8 +6,21 @@ import type { AwsClients } from '../aws/clients.js';
 import { classifyAwsError, isAwsError } from '../aws/errors.js';
 import { fromTagList } from '../aws/tags.js';
 import { ownershipProblem } from '../engine/plan.js';
-import { AlreadyExists, BadCursor, NotFound, ProductRepository, VersionConflict, type Page } from '../catalog/repository.js';
-import { validateCreate, validatePatch, validateProductId, type FieldProblem, type Product } from '../catalog/product.js';
+import {
+  AlreadyExists,
+  BadCursor,
+  NotFound,
+  ProductRepository,
+  VersionConflict,
+  type Page,
+} from '../catalog/repository.js';
+import {
+  validateCreate,
+  validatePatch,
+  validateProductId,
+  type FieldProblem,
+  type Product,
+} from '../catalog/product.js';
 import { resourceNames, stackTags } from '../config/names.js';
 import { ConflictError, EXIT, UserError } from '../errors.js';
 import { cliClients, openConfig, type SessionOptions } from './session.js';
@@ -26,29 +39,45 @@ export function openCatalog(options: SessionOptions): Catalog {
   const aws = cliClients(config, options.env);
   const names = resourceNames(config);
   const client = aws.client(DynamoDBClient);
-  return { config, aws, repo: new ProductRepository(client, names.table, names.categoryIndex), doc: DynamoDBDocumentClient.from(client), table: names.table };
+  return {
+    config,
+    aws,
+    repo: new ProductRepository(client, names.table, names.categoryIndex),
+    doc: DynamoDBDocumentClient.from(client),
+    table: names.table,
+  };
 }
 
 export function invalid(problems: FieldProblem[], what = 'product'): UserError {
-  return new UserError(`Invalid ${what}:\n${problems.map((p) => `  - ${p.field}: ${p.message}`).join('\n')}`, { exitCode: EXIT.usage });
+  return new UserError(`Invalid ${what}:\n${problems.map((p) => `  - ${p.field}: ${p.message}`).join('\n')}`, {
+    exitCode: EXIT.usage,
+  });
 }
 
 /** Maps storage errors to what the operator should read. */
 export function catalogError(err: unknown, catalog: Catalog): unknown {
   if (err instanceof NotFound) return new UserError(`Product ${err.id} does not exist.`, { exitCode: EXIT.notFound });
   if (err instanceof VersionConflict) {
-    return new UserError(`Product ${err.id} is at version ${err.current}, not ${err.expected}: it changed since it was read. Nothing was written.`, {
-      exitCode: EXIT.conflict,
-      hint: 'Read it again (projet1 products get) and retry with --expected-version.',
-    });
+    return new UserError(
+      `Product ${err.id} is at version ${err.current}, not ${err.expected}: it changed since it was read. Nothing was written.`,
+      {
+        exitCode: EXIT.conflict,
+        hint: 'Read it again (projet1 products get) and retry with --expected-version.',
+      },
+    );
   }
-  if (err instanceof AlreadyExists) return new UserError(`Product ${err.id} already exists; nothing was written.`, { exitCode: EXIT.conflict });
-  if (err instanceof BadCursor) return new UserError('The --cursor value is not one projet1 printed.', { exitCode: EXIT.usage });
+  if (err instanceof AlreadyExists)
+    return new UserError(`Product ${err.id} already exists; nothing was written.`, { exitCode: EXIT.conflict });
+  if (err instanceof BadCursor)
+    return new UserError('The --cursor value is not one projet1 printed.', { exitCode: EXIT.usage });
   if (isAwsError(err, 'ResourceNotFoundException')) {
-    return new UserError(`Table ${catalog.table} does not exist in ${catalog.config.region}${catalog.config.endpointUrl ? ` at ${catalog.config.endpointUrl}` : ''}.`, {
-      exitCode: EXIT.notFound,
-      hint: 'Run `projet1 up` first (with the same --environment / --endpoint-url).',
-    });
+    return new UserError(
+      `Table ${catalog.table} does not exist in ${catalog.config.region}${catalog.config.endpointUrl ? ` at ${catalog.config.endpointUrl}` : ''}.`,
+      {
+        exitCode: EXIT.notFound,
+        hint: 'Run `projet1 up` first (with the same --environment / --endpoint-url).',
+      },
+    );
   }
   return classifyAwsError(err, catalog.aws.target);
 }
@@ -86,15 +115,25 @@ function checkId(id: string): void {
   if (problems.length > 0) throw invalid(problems, 'product id');
 }
 
-export async function listPage(catalog: Catalog, opts: { category?: string; limit: number; cursor?: string }): Promise<Page> {
+export async function listPage(
+  catalog: Catalog,
+  opts: { category?: string; limit: number; cursor?: string },
+): Promise<Page> {
   return guarded(catalog, () => catalog.repo.list(opts));
 }
 
 /** Every product, one page at a time: the caller streams them out, nothing accumulates. */
-export async function* listAll(catalog: Catalog, opts: { category?: string; pageSize?: number }): AsyncGenerator<Product> {
+export async function* listAll(
+  catalog: Catalog,
+  opts: { category?: string; pageSize?: number },
+): AsyncGenerator<Product> {
   let cursor: string | undefined;
   do {
-    const page = await listPage(catalog, { limit: opts.pageSize ?? 100, ...(opts.category ? { category: opts.category } : {}), ...(cursor ? { cursor } : {}) });
+    const page = await listPage(catalog, {
+      limit: opts.pageSize ?? 100,
+      ...(opts.category ? { category: opts.category } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
     yield* page.items;
     cursor = page.cursor ?? undefined;
   } while (cursor);
@@ -113,7 +152,12 @@ export async function createProduct(catalog: Catalog, input: unknown, file?: str
 }
 
 /** Without an expected version, the version just read is used: a concurrent change still fails, never lost. */
-export async function updateProduct(catalog: Catalog, id: string, patch: unknown, expectedVersion?: number): Promise<Product> {
+export async function updateProduct(
+  catalog: Catalog,
+  id: string,
+  patch: unknown,
+  expectedVersion?: number,
+): Promise<Product> {
   checkId(id);
   const valid = validatePatch(patch);
   if (!valid.ok) throw invalid(valid.problems);
@@ -127,4 +171,3 @@ export async function deleteProduct(catalog: Catalog, id: string): Promise<Produ
   checkId(id);
   return guarded(catalog, () => catalog.repo.delete(id));
 }
-

@@ -20,7 +20,10 @@ const WHY: Record<string, string> = {
 /** A user error for a failed file operation on `path`; `what` names the file's role ("product file"). */
 export function fileError(err: unknown, path: string, what: string): UserError {
   const code = (err as NodeJS.ErrnoException).code ?? '';
-  return new UserError(`The ${what} ${path} ${WHY[code] ?? `cannot be used (${code || String(err)})`}.`, { exitCode: EXIT.usage, cause: err });
+  return new UserError(`The ${what} ${path} ${WHY[code] ?? `cannot be used (${code || String(err)})`}.`, {
+    exitCode: EXIT.usage,
+    cause: err,
+  });
 }
 
 /** Fails unless `path` is an existing, readable regular file. */
@@ -40,11 +43,21 @@ export function checkWritableTarget(path: string, what: string): void {
   try {
     stat = statSync(folder);
   } catch (err) {
-    throw new UserError(`Cannot write the ${what} ${path}: its folder ${folder} ${WHY[(err as NodeJS.ErrnoException).code ?? ''] ?? 'cannot be used'}.`, { exitCode: EXIT.usage });
+    throw new UserError(
+      `Cannot write the ${what} ${path}: its folder ${folder} ${WHY[(err as NodeJS.ErrnoException).code ?? ''] ?? 'cannot be used'}.`,
+      { exitCode: EXIT.usage },
+    );
   }
-  if (!stat.isDirectory()) throw new UserError(`Cannot write the ${what} ${path}: ${folder} is a file, not a folder.`, { exitCode: EXIT.usage });
+  if (!stat.isDirectory())
+    throw new UserError(`Cannot write the ${what} ${path}: ${folder} is a file, not a folder.`, {
+      exitCode: EXIT.usage,
+    });
   try {
-    if (statSync(path).isDirectory()) throw new UserError(`Cannot write the ${what} ${path}: it is a directory.`, { exitCode: EXIT.usage, hint: 'Give a file name, e.g. products.jsonl.' });
+    if (statSync(path).isDirectory())
+      throw new UserError(`Cannot write the ${what} ${path}: it is a directory.`, {
+        exitCode: EXIT.usage,
+        hint: 'Give a file name, e.g. products.jsonl.',
+      });
   } catch (err) {
     if (err instanceof UserError) throw err;
   }
@@ -60,6 +73,10 @@ export function readProductFile(path: string): unknown {
     throw fileError(err, path, 'product file');
   }
   const parsed = parseJsonText(text, { comments: false });
-  if (!parsed.ok) throw new UserError(`Invalid product file ${path}: ${parsed.problem}.`, { exitCode: EXIT.usage, hint: 'The file must hold one JSON object with the product fields.' });
+  if (!parsed.ok)
+    throw new UserError(`Invalid product file ${path}: ${parsed.problem}.`, {
+      exitCode: EXIT.usage,
+      hint: 'The file must hold one JSON object with the product fields.',
+    });
   return parsed.value;
 }

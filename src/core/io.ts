@@ -45,7 +45,10 @@ export const EXIT_INTERRUPTED = 130;
 /** The user stopped a run: says what was done and that running the command again resumes. */
 export class InterruptedError extends UserError {
   constructor(done: string, again: string) {
-    super(`Interrupted. ${done}`, { exitCode: EXIT_INTERRUPTED, hint: `Nothing is half-made: run \`${again}\` again to resume.` });
+    super(`Interrupted. ${done}`, {
+      exitCode: EXIT_INTERRUPTED,
+      hint: `Nothing is half-made: run \`${again}\` again to resume.`,
+    });
     this.name = 'InterruptedError';
   }
 }

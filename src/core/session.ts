@@ -44,7 +44,15 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const loaded = openConfig(options);
   const { config } = loaded;
   const aws = cliClients(config, options.env);
-  const [env, packages] = await Promise.all([resolveStackEnv(aws), options.withCode === false ? undefined : bundleHandlers(PACKAGE_ROOT, FUNCTIONS.map((f) => f.id))]);
+  const [env, packages] = await Promise.all([
+    resolveStackEnv(aws),
+    options.withCode === false
+      ? undefined
+      : bundleHandlers(
+          PACKAGE_ROOT,
+          FUNCTIONS.map((f) => f.id),
+        ),
+  ]);
   const stack = buildStack(config, env, packages);
   const byId = new Map(stack.resources.map((r) => [r.id, r]));
   return {

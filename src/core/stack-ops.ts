@@ -16,7 +16,11 @@ export interface AwsCallSummary {
 
 export function callSummary(session: Session): AwsCallSummary {
   const mutating = session.aws.mutatingCalls();
-  return { total: session.aws.calls.length, mutating: mutating.length, mutatingOperations: mutating.map((c) => `${c.service}.${c.operation}`) };
+  return {
+    total: session.aws.calls.length,
+    mutating: mutating.length,
+    mutatingOperations: mutating.map((c) => `${c.service}.${c.operation}`),
+  };
 }
 
 export async function plan(session: Session, mode: Plan['mode'], reporter: Reporter): Promise<Plan> {
@@ -29,24 +33,37 @@ export interface UpResult {
   outputs: Record<string, string>;
 }
 
-const count = (r: ApplyResult): string => `${r.counts.created} created, ${r.counts.updated} updated, ${r.counts.deleted} deleted`;
+const count = (r: ApplyResult): string =>
+  `${r.counts.created} created, ${r.counts.updated} updated, ${r.counts.deleted} deleted`;
 
 /** Shows the plan, asks when it deletes or changes permissions, applies; stops cleanly on Ctrl-C. */
-async function applyApproved(session: Session, state: PlanState, io: IoHost, verb: 'up' | 'down'): Promise<ApplyResult> {
+async function applyApproved(
+  session: Session,
+  state: PlanState,
+  io: IoHost,
+  verb: 'up' | 'down',
+): Promise<ApplyResult> {
   refuseConflicts(state.plan);
   const risky = changesNeedingApproval(state.plan);
   const pending = state.plan.changes.filter((c) => c.action !== 'no-op');
   io.notify({ level: 'info', code: 'P1_PLAN', message: `${pending.length} change(s) to make`, data: state.plan });
   if (risky.length > 0) {
-    const question = verb === 'down' ? 'Delete these resources? This cannot be undone.' : 'Apply these changes? Some delete resources or change permissions.';
+    const question =
+      verb === 'down'
+        ? 'Delete these resources? This cannot be undone.'
+        : 'Apply these changes? Some delete resources or change permissions.';
     const approved = await io.requestConfirmation({ code: 'P1_APPROVE', question, plan: state.plan, changes: risky });
-    if (!approved) throw new UserError(`Cancelled; nothing was ${verb === 'down' ? 'deleted' : 'changed'}.`, { exitCode: 1 });
+    if (!approved)
+      throw new UserError(`Cancelled; nothing was ${verb === 'down' ? 'deleted' : 'changed'}.`, { exitCode: 1 });
   }
   if (io.interrupted) throw new InterruptedError('Nothing was changed.', `projet1 ${verb}`);
   io.event({ type: 'phase', phase: verb === 'down' ? 'destroy' : 'apply', total: pending.length });
   const result = await applyPlan(session.stack, state, session.context(io), io, { shouldStop: () => io.interrupted });
   if (result.notStarted.length > 0) {
-    throw new InterruptedError(`${count(result)} before stopping; ${result.notStarted.length} change(s) not started.`, `projet1 ${verb}`);
+    throw new InterruptedError(
+      `${count(result)} before stopping; ${result.notStarted.length} change(s) not started.`,
+      `projet1 ${verb}`,
+    );
   }
   return result;
 }
@@ -54,7 +71,11 @@ async function applyApproved(session: Session, state: PlanState, io: IoHost, ver
 export async function up(session: Session, io: IoHost): Promise<UpResult> {
   const t0 = Date.now();
   const state = await computePlan(session.stack, 'apply', session.context(io), io);
-  const nothing: ApplyResult = { counts: { created: 0, updated: 0, deleted: 0, unchanged: state.plan.changes.length }, ms: Date.now() - t0, notStarted: [] };
+  const nothing: ApplyResult = {
+    counts: { created: 0, updated: 0, deleted: 0, unchanged: state.plan.changes.length },
+    ms: Date.now() - t0,
+    notStarted: [],
+  };
   const result = planHasChanges(state.plan) ? await applyApproved(session, state, io, 'up') : nothing;
   return { plan: state.plan, result, outputs: await stackOutputs(session, io) };
 }
@@ -79,8 +100,21 @@ export interface StatusRow {
 
 export async function status(session: Session, reporter: Reporter): Promise<StatusRow[]> {
   const p = await plan(session, 'apply', reporter);
-  const stateOf: Record<Change['action'], ResourceState> = { create: 'missing', update: 'drifted', 'no-op': 'ok', conflict: 'foreign', delete: 'ok' };
-  return p.changes.map((c) => ({ id: c.id, type: c.type, name: c.name, state: stateOf[c.action], drift: c.fields, ...(c.reason ? { reason: c.reason } : {}) }));
+  const stateOf: Record<Change['action'], ResourceState> = {
+    create: 'missing',
+    update: 'drifted',
+    'no-op': 'ok',
+    conflict: 'foreign',
+    delete: 'ok',
+  };
+  return p.changes.map((c) => ({
+    id: c.id,
+    type: c.type,
+    name: c.name,
+    state: stateOf[c.action],
+    drift: c.fields,
+    ...(c.reason ? { reason: c.reason } : {}),
+  }));
 }
 
 /** Names, ARNs and URLs of the stack: from the desired state, plus lookups for AWS-assigned ids. */
@@ -94,7 +128,8 @@ export async function stackOutputs(session: Session, reporter: Reporter): Promis
   const ctx = session.context(reporter);
   for (const r of session.stack.resources) {
     const live = r.provisioner.liveOutputs ? await r.provisioner.liveOutputs(ctx(r.id), r.desired) : {};
-    for (const [key, value] of Object.entries({ ...r.provisioner.outputs?.(r.desired), ...live })) out[`${r.id.replace(':', '.')}.${key}`] = value;
+    for (const [key, value] of Object.entries({ ...r.provisioner.outputs?.(r.desired), ...live }))
+      out[`${r.id.replace(':', '.')}.${key}`] = value;
   }
   if (out['stage.url']) out.apiUrl = out['stage.url'];
   return out;
@@ -104,10 +139,13 @@ export async function stackOutputs(session: Session, reporter: Reporter): Promis
 export async function deployedOutputs(session: Session, reporter: Reporter): Promise<Record<string, string>> {
   const rows = await status(session, reporter);
   if (rows.every((r) => r.state === 'missing')) {
-    throw new UserError(`Nothing is deployed for ${session.config.project}/${session.config.environment} in ${session.config.region}.`, {
-      exitCode: 3,
-      hint: 'Run `projet1 up` first.',
-    });
+    throw new UserError(
+      `Nothing is deployed for ${session.config.project}/${session.config.environment} in ${session.config.region}.`,
+      {
+        exitCode: 3,
+        hint: 'Run `projet1 up` first.',
+      },
+    );
   }
   return stackOutputs(session, reporter);
 }

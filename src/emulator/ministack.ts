@@ -38,18 +38,29 @@ export function install(log: (line: string) => void = () => undefined): void {
   const python = process.env.PYTHON ?? 'python3';
   const version = spawnSync(python, ['-c', 'import sys; print(sys.version_info >= (3, 10))'], { encoding: 'utf8' });
   if (version.status !== 0 || version.stdout.trim() !== 'True') {
-    throw new UserError(`The local emulator needs Python 3.10 or later ("${python}" ${version.status !== 0 ? 'was not found' : 'is older'}).`, {
-      hint: 'Install Python 3.10+ or point the PYTHON environment variable at one.',
-    });
+    throw new UserError(
+      `The local emulator needs Python 3.10 or later ("${python}" ${version.status !== 0 ? 'was not found' : 'is older'}).`,
+      {
+        hint: 'Install Python 3.10+ or point the PYTHON environment variable at one.',
+      },
+    );
   }
   const run = (cmd: string, args: string[]): void => {
     log(`$ ${cmd} ${args.join(' ')}`);
     const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-    if (r.status !== 0) throw new UserError(`Installing MiniStack failed: \`${cmd} ${args.join(' ')}\` exited with ${r.status ?? r.signal}.`);
+    if (r.status !== 0)
+      throw new UserError(
+        `Installing MiniStack failed: \`${cmd} ${args.join(' ')}\` exited with ${r.status ?? r.signal}.`,
+      );
   };
   mkdirSync(dirname(VENV), { recursive: true });
   if (!existsSync(join(VENV, 'bin', 'pip'))) run(python, ['-m', 'venv', VENV]);
-  run(join(VENV, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `ministack==${MINISTACK_VERSION}`]);
+  run(join(VENV, 'bin', 'pip'), [
+    'install',
+    '--quiet',
+    '--disable-pip-version-check',
+    `ministack==${MINISTACK_VERSION}`,
+  ]);
   writeFileSync(MARKER, `${MINISTACK_VERSION}\n`);
 }
 
@@ -102,8 +113,13 @@ function handle(endpoint: string, port: number, pid: number, child?: ChildProces
  * Starts MiniStack on 127.0.0.1. `detached` runs survive this process (the `emulator start`
  * command); otherwise the emulator is killed when this process exits, however it exits.
  */
-export async function start(opts: { port?: number; detached?: boolean; logFile?: string } = {}): Promise<EmulatorHandle> {
-  if (!isInstalled()) throw new UserError('MiniStack is not installed.', { hint: 'Run `npm run emulator:install` (or `projet1 emulator install`).' });
+export async function start(
+  opts: { port?: number; detached?: boolean; logFile?: string } = {},
+): Promise<EmulatorHandle> {
+  if (!isInstalled())
+    throw new UserError('MiniStack is not installed.', {
+      hint: 'Run `npm run emulator:install` (or `projet1 emulator install`).',
+    });
   const port = opts.port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
   mkdirSync(STATE_DIR, { recursive: true });
@@ -122,7 +138,9 @@ export async function start(opts: { port?: number; detached?: boolean; logFile?:
   while (!(await isHealthy(endpoint))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       killGroup(pid);
-      throw new UserError(`MiniStack did not become healthy on ${endpoint}; see ${join(STATE_DIR, `ministack-${port}.log`)}.`);
+      throw new UserError(
+        `MiniStack did not become healthy on ${endpoint}; see ${join(STATE_DIR, `ministack-${port}.log`)}.`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -140,7 +158,9 @@ export interface RunningEmulator {
 function record(): RunningEmulator | undefined {
   try {
     const state = JSON.parse(readFileSync(STATE_FILE, 'utf8')) as Partial<RunningEmulator>;
-    return typeof state.endpoint === 'string' && typeof state.port === 'number' && typeof state.pid === 'number' ? (state as RunningEmulator) : undefined;
+    return typeof state.endpoint === 'string' && typeof state.port === 'number' && typeof state.pid === 'number'
+      ? (state as RunningEmulator)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -168,10 +188,13 @@ export async function startDetached(port?: number): Promise<RunningEmulator & { 
   const existing = await running();
   if (existing) {
     if (port !== undefined && port !== existing.port) {
-      throw new UserError(`An emulator started by projet1 already runs on ${existing.endpoint} (pid ${existing.pid}), not on port ${port}.`, {
-        exitCode: 2,
-        hint: `Use it as it is, or stop it first with \`projet1 emulator stop\` and start again with --port ${port}.`,
-      });
+      throw new UserError(
+        `An emulator started by projet1 already runs on ${existing.endpoint} (pid ${existing.pid}), not on port ${port}.`,
+        {
+          exitCode: 2,
+          hint: `Use it as it is, or stop it first with \`projet1 emulator stop\` and start again with --port ${port}.`,
+        },
+      );
     }
     return { ...existing, alreadyRunning: true };
   }
@@ -190,7 +213,8 @@ export async function stopDetached(): Promise<RunningEmulator | undefined> {
   if (existing) {
     killGroup(existing.pid);
     // Wait until it is gone, so a start right after can take the same port.
-    for (const deadline = Date.now() + 10000; isAlive(existing.pid) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+    for (const deadline = Date.now() + 10000; isAlive(existing.pid) && Date.now() < deadline; )
+      await new Promise((r) => setTimeout(r, 50));
   }
   return existing;
 }

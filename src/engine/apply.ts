@@ -24,9 +24,12 @@ export class ApplyFailedError extends UserError {
     readonly skipped: string[],
   ) {
     const lines = failures.map((f) => `  - ${f.name}: ${errorMessage(f.error)}`);
-    super(`${failures.length} resource(s) failed${skipped.length ? `, ${skipped.length} skipped` : ''}:\n${lines.join('\n')}`, {
-      hint: 'Nothing is left half-tracked: fix the cause and run the same command again; it resumes where it stopped.',
-    });
+    super(
+      `${failures.length} resource(s) failed${skipped.length ? `, ${skipped.length} skipped` : ''}:\n${lines.join('\n')}`,
+      {
+        hint: 'Nothing is left half-tracked: fix the cause and run the same command again; it resumes where it stopped.',
+      },
+    );
     this.name = 'ApplyFailedError';
   }
 }
@@ -41,7 +44,13 @@ export function refuseConflicts(plan: Plan): void {
   );
 }
 
-export async function applyPlan(stack: Stack, state: PlanState, ctx: (id: string) => ProvisionContext, reporter: Reporter, options: ApplyOptions = {}): Promise<ApplyResult> {
+export async function applyPlan(
+  stack: Stack,
+  state: PlanState,
+  ctx: (id: string) => ProvisionContext,
+  reporter: Reporter,
+  options: ApplyOptions = {},
+): Promise<ApplyResult> {
   const started = Date.now();
   const { plan, observed } = state;
   refuseConflicts(plan);
@@ -63,7 +72,8 @@ export async function applyPlan(stack: Stack, state: PlanState, ctx: (id: string
         const c = ctx(r.id);
         const found = observed.get(r.id);
         if (action === 'create') await r.provisioner.create(c, r.desired);
-        else if (action === 'update') await r.provisioner.update(c, r.desired, found, plan.changes.find((x) => x.id === r.id)?.fields ?? []);
+        else if (action === 'update')
+          await r.provisioner.update(c, r.desired, found, plan.changes.find((x) => x.id === r.id)?.fields ?? []);
         else if (action === 'delete') await r.provisioner.delete(c, r.desired, found);
         counts[action === 'create' ? 'created' : action === 'update' ? 'updated' : 'deleted']++;
         reporter.event({ type: 'done', id: r.id, name: r.name, action, ms: Date.now() - t0 });
@@ -71,7 +81,11 @@ export async function applyPlan(stack: Stack, state: PlanState, ctx: (id: string
     };
   });
   const graph = plan.mode === 'destroy' ? reverseGraph(nodes) : nodes;
-  const outcomes = await runGraph(graph, { concurrency: 8, groupLimits: SERVICE_LIMITS, ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}) });
+  const outcomes = await runGraph(graph, {
+    concurrency: 8,
+    groupLimits: SERVICE_LIMITS,
+    ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
+  });
 
   const failures: ApplyFailedError['failures'] = [];
   const skipped: string[] = [];

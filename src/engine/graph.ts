@@ -10,7 +10,10 @@ export interface GraphNode {
   run: () => Promise<void>;
 }
 
-export type NodeOutcome = { status: 'done' } | { status: 'failed'; error: unknown } | { status: 'skipped'; reason: string };
+export type NodeOutcome =
+  | { status: 'done' }
+  | { status: 'failed'; error: unknown }
+  | { status: 'skipped'; reason: string };
 
 export interface GraphOptions {
   /** Nodes running at once, all groups together. */
@@ -78,7 +81,11 @@ export async function runGraph(nodes: readonly GraphNode[], options: GraphOption
     const finish = (): void => {
       for (const n of pending.values()) {
         const blocker = n.dependsOn.find((d) => outcomes.get(d)?.status !== 'done');
-        const reason = stopped() ? 'interrupted' : failed ? 'an earlier step failed' : `dependency "${blocker ?? '?'}" did not complete`;
+        const reason = stopped()
+          ? 'interrupted'
+          : failed
+            ? 'an earlier step failed'
+            : `dependency "${blocker ?? '?'}" did not complete`;
         outcomes.set(n.id, { status: 'skipped', reason });
       }
       pending.clear();

@@ -18,9 +18,22 @@ export interface PlanState {
   observed: Map<string, unknown>;
 }
 
-export const SERVICE_LIMITS: Record<string, number> = { iam: 4, dynamodb: 4, logs: 4, lambda: 6, apigateway: 1, s3: 4, ssm: 2 };
+export const SERVICE_LIMITS: Record<string, number> = {
+  iam: 4,
+  dynamodb: 4,
+  logs: 4,
+  lambda: 6,
+  apigateway: 1,
+  s3: 4,
+  ssm: 2,
+};
 
-export async function computePlan(stack: Stack, mode: Plan['mode'], ctx: (id: string) => ProvisionContext, reporter: Reporter): Promise<PlanState> {
+export async function computePlan(
+  stack: Stack,
+  mode: Plan['mode'],
+  ctx: (id: string) => ProvisionContext,
+  reporter: Reporter,
+): Promise<PlanState> {
   reporter.event({ type: 'phase', phase: 'observe', total: stack.resources.length });
   const observed = new Map<string, unknown>();
   const nodes = stack.resources.map((r) => ({
@@ -67,7 +80,8 @@ function withApproval(r: Resource, change: Change): Change {
   if (security.length === 0) return change;
   if (change.action === 'create') return { ...change, approval: 'grants permissions' };
   const touched = change.fields.filter((f) => security.includes(f.field)).map((f) => f.field);
-  if (change.action === 'update' && touched.length > 0) return { ...change, approval: `changes permissions (${touched.join(', ')})` };
+  if (change.action === 'update' && touched.length > 0)
+    return { ...change, approval: `changes permissions (${touched.join(', ')})` };
   return change;
 }
 
@@ -76,7 +90,8 @@ function changeFor(r: Resource, observed: unknown, mode: Plan['mode'], expectedT
   if (observed === undefined) return { ...base, action: mode === 'apply' ? 'create' : 'no-op', fields: [] };
   const conflict = ownershipProblem(r.provisioner.tags(observed), expectedTags);
   if (conflict) return { ...base, action: 'conflict', fields: [], reason: conflict };
-  if (mode === 'destroy') return { ...base, action: r.provisioner.owned?.(r.desired, observed) === false ? 'no-op' : 'delete', fields: [] };
+  if (mode === 'destroy')
+    return { ...base, action: r.provisioner.owned?.(r.desired, observed) === false ? 'no-op' : 'delete', fields: [] };
   const fields = r.provisioner.diff(r.desired, observed);
   return { ...base, action: fields.length > 0 ? 'update' : 'no-op', fields };
 }
@@ -85,11 +100,16 @@ function changeFor(r: Resource, observed: unknown, mode: Plan['mode'], expectedT
  * A resource with our name but without our tags belongs to someone else (another
  * environment, or created by hand or by Terraform): never modify or delete it.
  */
-export function ownershipProblem(found: Record<string, string> | undefined, expected: Record<string, string>): string | undefined {
+export function ownershipProblem(
+  found: Record<string, string> | undefined,
+  expected: Record<string, string>,
+): string | undefined {
   if (found === undefined) return undefined;
-  if (found['managed-by'] !== MANAGED_BY) return `exists but is not managed by projet1 (no "managed-by: ${MANAGED_BY}" tag)`;
+  if (found['managed-by'] !== MANAGED_BY)
+    return `exists but is not managed by projet1 (no "managed-by: ${MANAGED_BY}" tag)`;
   for (const key of ['project', 'environment']) {
-    if (found[key] !== expected[key]) return `belongs to ${key} "${found[key] ?? '(none)'}", not "${expected[key] ?? ''}"`;
+    if (found[key] !== expected[key])
+      return `belongs to ${key} "${found[key] ?? '(none)'}", not "${expected[key] ?? ''}"`;
   }
   return undefined;
 }
@@ -98,5 +118,11 @@ export function ownershipProblem(found: Record<string, string> | undefined, expe
 export function tagChanges(desired: Record<string, string>, found: Record<string, string>): FieldChange[] {
   const missing = Object.entries(desired).filter(([k, v]) => found[k] !== v);
   if (missing.length === 0) return [];
-  return [{ field: 'tags', from: Object.fromEntries(missing.map(([k]) => [k, found[k] ?? null])), to: Object.fromEntries(missing) }];
+  return [
+    {
+      field: 'tags',
+      from: Object.fromEntries(missing.map(([k]) => [k, found[k] ?? null])),
+      to: Object.fromEntries(missing),
+    },
+  ];
 }

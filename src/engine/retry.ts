@@ -6,7 +6,12 @@ import type { ProvisionContext } from './types.js';
  * Runs `call` until it succeeds, `retryable` returns no note for its error, or
  * `maxAttempts` is reached. The note says why we wait; the reporter shows it.
  */
-export async function retrying<T>(ctx: ProvisionContext, call: () => Promise<T>, retryable: (err: unknown) => string | undefined, maxAttempts: number): Promise<T> {
+export async function retrying<T>(
+  ctx: ProvisionContext,
+  call: () => Promise<T>,
+  retryable: (err: unknown) => string | undefined,
+  maxAttempts: number,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();

@@ -34,7 +34,6 @@ export interface ApiDefinition {
   corsOrigin: string;
 }
 
-
 export function lambdaInvokeUri(partition: string, region: string, functionArn: string): string {
   return `arn:${partition}:apigateway:${region}:lambda:path/2015-03-31/functions/${functionArn}/invocations`;
 }
@@ -47,13 +46,31 @@ const errorTemplate = (code: string, message: string): string => JSON.stringify(
  */
 export function gatewayResponses(): Record<string, GatewayResponseDef> {
   return {
-    UNAUTHORIZED: { status: '401', template: errorTemplate('unauthorized', 'Send the admin credential as "Authorization: Bearer <token>" (projet1 admin-token show).') },
+    UNAUTHORIZED: {
+      status: '401',
+      template: errorTemplate(
+        'unauthorized',
+        'Send the admin credential as "Authorization: Bearer <token>" (projet1 admin-token show).',
+      ),
+    },
     ACCESS_DENIED: { status: '403', template: errorTemplate('forbidden', 'The credential is not valid for this API.') },
-    MISSING_AUTHENTICATION_TOKEN: { status: '404', template: errorTemplate('not_found', 'No such route. Routes: GET/POST /products, GET/PUT/DELETE /products/{product_id}.') },
-    REQUEST_TOO_LARGE: { status: '413', template: errorTemplate('payload_too_large', 'The request body is too large.') },
+    MISSING_AUTHENTICATION_TOKEN: {
+      status: '404',
+      template: errorTemplate(
+        'not_found',
+        'No such route. Routes: GET/POST /products, GET/PUT/DELETE /products/{product_id}.',
+      ),
+    },
+    REQUEST_TOO_LARGE: {
+      status: '413',
+      template: errorTemplate('payload_too_large', 'The request body is too large.'),
+    },
     THROTTLED: { status: '429', template: errorTemplate('throttled', 'Too many requests; retry with backoff.') },
     DEFAULT_4XX: { status: '400', template: errorTemplate('bad_request', 'The request could not be processed.') },
-    DEFAULT_5XX: { status: '502', template: errorTemplate('internal_error', 'Something went wrong on our side. Try again later.') },
+    DEFAULT_5XX: {
+      status: '502',
+      template: errorTemplate('internal_error', 'Something went wrong on our side. Try again later.'),
+    },
   };
 }
 

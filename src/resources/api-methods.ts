@@ -18,8 +18,16 @@ export interface ObservedMethod extends MethodDef {
 
 const HEADER = 'method.response.header.';
 
-export async function readMethod(ctx: ProvisionContext, apiId: string, resourceId: string, httpMethod: string): Promise<ObservedMethod | undefined> {
-  const m = await unless(ctx.aws.client(APIGatewayClient).send(new GetMethodCommand({ restApiId: apiId, resourceId, httpMethod })), 'NotFoundException');
+export async function readMethod(
+  ctx: ProvisionContext,
+  apiId: string,
+  resourceId: string,
+  httpMethod: string,
+): Promise<ObservedMethod | undefined> {
+  const m = await unless(
+    ctx.aws.client(APIGatewayClient).send(new GetMethodCommand({ restApiId: apiId, resourceId, httpMethod })),
+    'NotFoundException',
+  );
   if (!m) return undefined;
   const integration = m.methodIntegration;
   const out: ObservedMethod = {
@@ -28,10 +36,13 @@ export async function readMethod(ctx: ProvisionContext, apiId: string, resourceI
   };
   if (m.authorizerId) out.authorizerId = m.authorizerId;
   if (integration?.type === 'AWS_PROXY' && integration.uri) out.uri = integration.uri;
-  if (integration?.type !== 'AWS_PROXY' && integration?.type !== 'MOCK') out.uri = `(unexpected ${integration?.type ?? 'no'} integration)`;
+  if (integration?.type !== 'AWS_PROXY' && integration?.type !== 'MOCK')
+    out.uri = `(unexpected ${integration?.type ?? 'no'} integration)`;
   const params = integration?.integrationResponses?.['200']?.responseParameters;
   if (integration?.type === 'MOCK') {
-    out.headers = Object.fromEntries(Object.entries(params ?? {}).map(([k, v]) => [k.replace(HEADER, ''), v.replace(/^'|'$/g, '')]));
+    out.headers = Object.fromEntries(
+      Object.entries(params ?? {}).map(([k, v]) => [k.replace(HEADER, ''), v.replace(/^'|'$/g, '')]),
+    );
   }
   return out;
 }
@@ -39,12 +50,20 @@ export async function readMethod(ctx: ProvisionContext, apiId: string, resourceI
 /** Replaces the method wholesale: API Gateway refuses PutMethod on an existing method. */
 export async function writeMethod(
   ctx: ProvisionContext,
-  target: { apiId: string; resourceId: string; httpMethod: string; hasPathParam: boolean; authorizerId: string | undefined; exists: boolean },
+  target: {
+    apiId: string;
+    resourceId: string;
+    httpMethod: string;
+    hasPathParam: boolean;
+    authorizerId: string | undefined;
+    exists: boolean;
+  },
   def: MethodDef,
 ): Promise<void> {
   const api = ctx.aws.client(APIGatewayClient);
   const { apiId: restApiId, resourceId, httpMethod } = target;
-  if (target.exists) await unless(api.send(new DeleteMethodCommand({ restApiId, resourceId, httpMethod })), 'NotFoundException');
+  if (target.exists)
+    await unless(api.send(new DeleteMethodCommand({ restApiId, resourceId, httpMethod })), 'NotFoundException');
   await api.send(
     new PutMethodCommand({
       restApiId,
@@ -52,17 +71,41 @@ export async function writeMethod(
       httpMethod,
       authorizationType: def.authorization,
       authorizerId: def.authorization === 'CUSTOM' ? target.authorizerId : undefined,
-      requestParameters: target.hasPathParam && def.integration !== 'MOCK' ? { 'method.request.path.product_id': true } : undefined,
+      requestParameters:
+        target.hasPathParam && def.integration !== 'MOCK' ? { 'method.request.path.product_id': true } : undefined,
     }),
   );
   if (def.integration === 'AWS_PROXY') {
-    await api.send(new PutIntegrationCommand({ restApiId, resourceId, httpMethod, type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: def.uri }));
+    await api.send(
+      new PutIntegrationCommand({
+        restApiId,
+        resourceId,
+        httpMethod,
+        type: 'AWS_PROXY',
+        integrationHttpMethod: 'POST',
+        uri: def.uri,
+      }),
+    );
     return;
   }
   const headers = def.headers ?? {};
-  await api.send(new PutIntegrationCommand({ restApiId, resourceId, httpMethod, type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }));
   await api.send(
-    new PutMethodResponseCommand({ restApiId, resourceId, httpMethod, statusCode: '200', responseParameters: Object.fromEntries(Object.keys(headers).map((h) => [`${HEADER}${h}`, false])) }),
+    new PutIntegrationCommand({
+      restApiId,
+      resourceId,
+      httpMethod,
+      type: 'MOCK',
+      requestTemplates: { 'application/json': '{"statusCode": 200}' },
+    }),
+  );
+  await api.send(
+    new PutMethodResponseCommand({
+      restApiId,
+      resourceId,
+      httpMethod,
+      statusCode: '200',
+      responseParameters: Object.fromEntries(Object.keys(headers).map((h) => [`${HEADER}${h}`, false])),
+    }),
   );
   await api.send(
     new PutIntegrationResponseCommand({
@@ -76,6 +119,14 @@ export async function writeMethod(
   );
 }
 
-export async function deleteMethod(ctx: ProvisionContext, apiId: string, resourceId: string, httpMethod: string): Promise<void> {
-  await unless(ctx.aws.client(APIGatewayClient).send(new DeleteMethodCommand({ restApiId: apiId, resourceId, httpMethod })), 'NotFoundException');
+export async function deleteMethod(
+  ctx: ProvisionContext,
+  apiId: string,
+  resourceId: string,
+  httpMethod: string,
+): Promise<void> {
+  await unless(
+    ctx.aws.client(APIGatewayClient).send(new DeleteMethodCommand({ restApiId: apiId, resourceId, httpMethod })),
+    'NotFoundException',
+  );
 }

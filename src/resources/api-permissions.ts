@@ -12,21 +12,44 @@ interface PolicyStatement {
 
 /** The SourceArn of our statement on `functionName`, or undefined. */
 export async function readPermission(ctx: ProvisionContext, functionName: string): Promise<string | undefined> {
-  const res = await unless(ctx.aws.client(LambdaClient).send(new GetPolicyCommand({ FunctionName: functionName })), 'ResourceNotFoundException');
+  const res = await unless(
+    ctx.aws.client(LambdaClient).send(new GetPolicyCommand({ FunctionName: functionName })),
+    'ResourceNotFoundException',
+  );
   if (!res?.Policy) return undefined;
   const policy = JSON.parse(res.Policy) as { Statement?: PolicyStatement[] };
   const ours = policy.Statement?.find((s) => s.Sid === PERMISSION_SID);
   return ours ? (ours.Condition?.ArnLike?.['AWS:SourceArn'] ?? '(unscoped)') : undefined;
 }
 
-export async function writePermission(ctx: ProvisionContext, functionName: string, sourceArn: string, exists: boolean): Promise<void> {
+export async function writePermission(
+  ctx: ProvisionContext,
+  functionName: string,
+  sourceArn: string,
+  exists: boolean,
+): Promise<void> {
   const lambda = ctx.aws.client(LambdaClient);
-  if (exists) await unless(lambda.send(new RemovePermissionCommand({ FunctionName: functionName, StatementId: PERMISSION_SID })), 'ResourceNotFoundException');
+  if (exists)
+    await unless(
+      lambda.send(new RemovePermissionCommand({ FunctionName: functionName, StatementId: PERMISSION_SID })),
+      'ResourceNotFoundException',
+    );
   await lambda.send(
-    new AddPermissionCommand({ FunctionName: functionName, StatementId: PERMISSION_SID, Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com', SourceArn: sourceArn }),
+    new AddPermissionCommand({
+      FunctionName: functionName,
+      StatementId: PERMISSION_SID,
+      Action: 'lambda:InvokeFunction',
+      Principal: 'apigateway.amazonaws.com',
+      SourceArn: sourceArn,
+    }),
   );
 }
 
 export async function removePermission(ctx: ProvisionContext, functionName: string): Promise<void> {
-  await unless(ctx.aws.client(LambdaClient).send(new RemovePermissionCommand({ FunctionName: functionName, StatementId: PERMISSION_SID })), 'ResourceNotFoundException');
+  await unless(
+    ctx.aws
+      .client(LambdaClient)
+      .send(new RemovePermissionCommand({ FunctionName: functionName, StatementId: PERMISSION_SID })),
+    'ResourceNotFoundException',
+  );
 }

@@ -56,7 +56,10 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
 const fingerprint = (d: StageDesired): string => `projet1 ${d.definitionHash}`;
 
 /** The invoke URL in the form the target serves. */
-export function apiUrl(d: Pick<StageDesired, 'endpointUrl' | 'region' | 'stageName' | 'partition'>, apiId: string): string {
+export function apiUrl(
+  d: Pick<StageDesired, 'endpointUrl' | 'region' | 'stageName' | 'partition'>,
+  apiId: string,
+): string {
   if (d.endpointUrl) return `${d.endpointUrl.replace(/\/$/, '')}/restapis/${apiId}/${d.stageName}/_user_request_`;
   const suffix = d.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
   return `https://${apiId}.execute-api.${d.region}.${suffix}/${d.stageName}`;
@@ -64,21 +67,32 @@ export function apiUrl(d: Pick<StageDesired, 'endpointUrl' | 'region' | 'stageNa
 
 async function deploy(ctx: ProvisionContext, d: StageDesired, apiId: string): Promise<string | undefined> {
   ctx.note('deploying the API');
-  const dep = await ctx.aws.client(APIGatewayClient).send(new CreateDeploymentCommand({ restApiId: apiId, description: fingerprint(d) }));
+  const dep = await ctx.aws
+    .client(APIGatewayClient)
+    .send(new CreateDeploymentCommand({ restApiId: apiId, description: fingerprint(d) }));
   return dep.id;
 }
 
 async function settings(ctx: ProvisionContext, d: StageDesired, apiId: string, ops: PatchOperation[]): Promise<void> {
-  if (ops.length > 0) await ctx.aws.client(APIGatewayClient).send(new UpdateStageCommand({ restApiId: apiId, stageName: d.stageName, patchOperations: ops }));
+  if (ops.length > 0)
+    await ctx.aws
+      .client(APIGatewayClient)
+      .send(new UpdateStageCommand({ restApiId: apiId, stageName: d.stageName, patchOperations: ops }));
 }
 
 function settingOps(d: StageDesired, fields: Set<string>): PatchOperation[] {
   const ops: PatchOperation[] = [];
   if (fields.has('accessLog')) {
-    ops.push({ op: 'replace', path: '/accessLogSettings/destinationArn', value: d.accessLogArn }, { op: 'replace', path: '/accessLogSettings/format', value: d.accessLogFormat });
+    ops.push(
+      { op: 'replace', path: '/accessLogSettings/destinationArn', value: d.accessLogArn },
+      { op: 'replace', path: '/accessLogSettings/format', value: d.accessLogFormat },
+    );
   }
   if (fields.has('throttling')) {
-    ops.push({ op: 'replace', path: '/*/*/throttling/rateLimit', value: String(d.rateLimit) }, { op: 'replace', path: '/*/*/throttling/burstLimit', value: String(d.burstLimit) });
+    ops.push(
+      { op: 'replace', path: '/*/*/throttling/rateLimit', value: String(d.rateLimit) },
+      { op: 'replace', path: '/*/*/throttling/burstLimit', value: String(d.burstLimit) },
+    );
   }
   return ops;
 }
@@ -91,9 +105,17 @@ export const apiStage: Provisioner<StageDesired, StageObserved> = {
     const api = await findApi(ctx, d.apiName, d.tags);
     if (!api?.id) return undefined;
     const client = ctx.aws.client(APIGatewayClient);
-    const stage = await unless(client.send(new GetStageCommand({ restApiId: api.id, stageName: d.stageName })), 'NotFoundException');
+    const stage = await unless(
+      client.send(new GetStageCommand({ restApiId: api.id, stageName: d.stageName })),
+      'NotFoundException',
+    );
     if (!stage) return undefined;
-    const dep = stage.deploymentId ? await unless(client.send(new GetDeploymentCommand({ restApiId: api.id, deploymentId: stage.deploymentId })), 'NotFoundException') : undefined;
+    const dep = stage.deploymentId
+      ? await unless(
+          client.send(new GetDeploymentCommand({ restApiId: api.id, deploymentId: stage.deploymentId })),
+          'NotFoundException',
+        )
+      : undefined;
     const all = stage.methodSettings?.['*/*'];
     return {
       apiId: api.id,
@@ -111,8 +133,14 @@ export const apiStage: Provisioner<StageDesired, StageObserved> = {
   diff(d, o) {
     const changes: FieldChange[] = [];
     if (o.deployed !== fingerprint(d)) changes.push({ field: 'deployment', from: o.deployed, to: fingerprint(d) });
-    if (o.accessLogArn !== d.accessLogArn || o.accessLogFormat !== d.accessLogFormat) changes.push({ field: 'accessLog', from: o.accessLogArn, to: d.accessLogArn });
-    if (o.rateLimit !== d.rateLimit || o.burstLimit !== d.burstLimit) changes.push({ field: 'throttling', from: `${o.rateLimit ?? '-'}/${o.burstLimit ?? '-'}`, to: `${d.rateLimit}/${d.burstLimit}` });
+    if (o.accessLogArn !== d.accessLogArn || o.accessLogFormat !== d.accessLogFormat)
+      changes.push({ field: 'accessLog', from: o.accessLogArn, to: d.accessLogArn });
+    if (o.rateLimit !== d.rateLimit || o.burstLimit !== d.burstLimit)
+      changes.push({
+        field: 'throttling',
+        from: `${o.rateLimit ?? '-'}/${o.burstLimit ?? '-'}`,
+        to: `${d.rateLimit}/${d.burstLimit}`,
+      });
     return [...changes, ...tagChanges(d.tags, o.tags)];
   },
 
@@ -121,7 +149,9 @@ export const apiStage: Provisioner<StageDesired, StageObserved> = {
     if (!api?.id) throw new Error(`API ${d.apiName} does not exist; it is created before its stage`);
     const deploymentId = await deploy(ctx, d, api.id);
     const created = await unless(
-      ctx.aws.client(APIGatewayClient).send(new CreateStageCommand({ restApiId: api.id, stageName: d.stageName, deploymentId, tags: d.tags })),
+      ctx.aws
+        .client(APIGatewayClient)
+        .send(new CreateStageCommand({ restApiId: api.id, stageName: d.stageName, deploymentId, tags: d.tags })),
       'ConflictException',
     );
     if (!created) await settings(ctx, d, api.id, [{ op: 'replace', path: '/deploymentId', value: deploymentId }]);
@@ -131,15 +161,24 @@ export const apiStage: Provisioner<StageDesired, StageObserved> = {
   async update(ctx, d, o, changes) {
     const fields = new Set(changes.map((c) => c.field));
     const ops = settingOps(d, fields);
-    if (fields.has('deployment')) ops.unshift({ op: 'replace', path: '/deploymentId', value: await deploy(ctx, d, o.apiId) });
+    if (fields.has('deployment'))
+      ops.unshift({ op: 'replace', path: '/deploymentId', value: await deploy(ctx, d, o.apiId) });
     await settings(ctx, d, o.apiId, ops);
     if (fields.has('tags')) {
-      await ctx.aws.client(APIGatewayClient).send(new TagResourceCommand({ resourceArn: `arn:${d.partition}:apigateway:${d.region}::/restapis/${o.apiId}/stages/${d.stageName}`, tags: d.tags }));
+      await ctx.aws.client(APIGatewayClient).send(
+        new TagResourceCommand({
+          resourceArn: `arn:${d.partition}:apigateway:${d.region}::/restapis/${o.apiId}/stages/${d.stageName}`,
+          tags: d.tags,
+        }),
+      );
     }
   },
 
   async delete(ctx, _d, o) {
-    await unless(ctx.aws.client(APIGatewayClient).send(new DeleteStageCommand({ restApiId: o.apiId, stageName: _d.stageName })), 'NotFoundException');
+    await unless(
+      ctx.aws.client(APIGatewayClient).send(new DeleteStageCommand({ restApiId: o.apiId, stageName: _d.stageName })),
+      'NotFoundException',
+    );
   },
 
   async liveOutputs(ctx, d) {

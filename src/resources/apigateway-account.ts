@@ -17,9 +17,15 @@ export interface AccountObserved {
 async function setRole(ctx: ProvisionContext, value: string): Promise<void> {
   await retrying(
     ctx,
-    () => ctx.aws.client(APIGatewayClient).send(new UpdateAccountCommand({ patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value }] })),
+    () =>
+      ctx.aws
+        .client(APIGatewayClient)
+        .send(new UpdateAccountCommand({ patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value }] })),
     // A role minutes old may not be assumable by API Gateway yet (IAM propagation).
-    (err) => (isAwsError(err, 'BadRequestException') && /role/i.test((err as Error).message) ? 'logging role not assumable yet, retrying' : undefined),
+    (err) =>
+      isAwsError(err, 'BadRequestException') && /role/i.test((err as Error).message)
+        ? 'logging role not assumable yet, retrying'
+        : undefined,
     10,
   );
 }

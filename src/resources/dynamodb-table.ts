@@ -50,8 +50,12 @@ const NOT_FOUND = 'ResourceNotFoundException';
 // Start polling fast (emulators settle at once), back off to 5 s on real AWS.
 const WAIT = { minDelay: 0.1, maxDelay: 5, maxWaitTime: 600 };
 
-const capacityOf = (mode: string, read?: number, write?: number): string => (mode === 'PAY_PER_REQUEST' ? 'on-demand' : `${read ?? 0} RCU / ${write ?? 0} WCU`);
-const throughput = (d: TableDesired) => (d.billingMode === 'PROVISIONED' ? { ReadCapacityUnits: d.readCapacity, WriteCapacityUnits: d.writeCapacity } : undefined);
+const capacityOf = (mode: string, read?: number, write?: number): string =>
+  mode === 'PAY_PER_REQUEST' ? 'on-demand' : `${read ?? 0} RCU / ${write ?? 0} WCU`;
+const throughput = (d: TableDesired) =>
+  d.billingMode === 'PROVISIONED'
+    ? { ReadCapacityUnits: d.readCapacity, WriteCapacityUnits: d.writeCapacity }
+    : undefined;
 
 async function waitActive(ctx: ProvisionContext, name: string): Promise<void> {
   ctx.note('waiting for the table to be ACTIVE');
@@ -83,10 +87,18 @@ export const dynamodbTable: Provisioner<TableDesired, TableObserved> = {
       partitionKey: table.KeySchema?.find((k) => k.KeyType === 'HASH')?.AttributeName,
       hasIndex: (table.GlobalSecondaryIndexes ?? []).some((i) => i.IndexName === d.categoryIndex),
       billingMode: mode,
-      capacity: capacityOf(mode, table.ProvisionedThroughput?.ReadCapacityUnits, table.ProvisionedThroughput?.WriteCapacityUnits),
+      capacity: capacityOf(
+        mode,
+        table.ProvisionedThroughput?.ReadCapacityUnits,
+        table.ProvisionedThroughput?.WriteCapacityUnits,
+      ),
       encrypted: table.SSEDescription?.Status === 'ENABLED' || table.SSEDescription?.Status === 'ENABLING',
-      pointInTimeRecovery: pitr?.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus === 'ENABLED',
-      ttlAttribute: ttlDesc?.TimeToLiveStatus === 'ENABLED' || ttlDesc?.TimeToLiveStatus === 'ENABLING' ? (ttlDesc.AttributeName ?? null) : null,
+      pointInTimeRecovery:
+        pitr?.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus === 'ENABLED',
+      ttlAttribute:
+        ttlDesc?.TimeToLiveStatus === 'ENABLED' || ttlDesc?.TimeToLiveStatus === 'ENABLING'
+          ? (ttlDesc.AttributeName ?? null)
+          : null,
       tags: fromTagList(tags?.Tags),
     };
   },
@@ -105,7 +117,10 @@ export const dynamodbTable: Provisioner<TableDesired, TableObserved> = {
     add('encryption', o.encrypted, true);
     add('pointInTimeRecovery', o.pointInTimeRecovery, d.pointInTimeRecovery);
     add('ttlAttribute', o.ttlAttribute, d.ttlAttribute);
-    return [...changes.filter((c) => !(c.field === 'capacity' && changes.some((x) => x.field === 'billingMode'))), ...tagChanges(d.tags, o.tags)];
+    return [
+      ...changes.filter((c) => !(c.field === 'capacity' && changes.some((x) => x.field === 'billingMode'))),
+      ...tagChanges(d.tags, o.tags),
+    ];
   },
 
   async create(ctx, d) {
@@ -123,7 +138,12 @@ export const dynamodbTable: Provisioner<TableDesired, TableObserved> = {
           ],
           KeySchema: [{ AttributeName: d.partitionKey, KeyType: 'HASH' }],
           GlobalSecondaryIndexes: [
-            { IndexName: d.categoryIndex, KeySchema: [{ AttributeName: 'category', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' }, ProvisionedThroughput: throughput(d) },
+            {
+              IndexName: d.categoryIndex,
+              KeySchema: [{ AttributeName: 'category', KeyType: 'HASH' }],
+              Projection: { ProjectionType: 'ALL' },
+              ProvisionedThroughput: throughput(d),
+            },
           ],
           SSESpecification: { Enabled: true },
           Tags: toTagList(d.tags),
@@ -150,15 +170,34 @@ export const dynamodbTable: Provisioner<TableDesired, TableObserved> = {
         new UpdateTableCommand({
           TableName: d.name,
           AttributeDefinitions: [{ AttributeName: 'category', AttributeType: 'S' }],
-          GlobalSecondaryIndexUpdates: [{ Create: { IndexName: d.categoryIndex, KeySchema: [{ AttributeName: 'category', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' }, ProvisionedThroughput: throughput(d) } }],
+          GlobalSecondaryIndexUpdates: [
+            {
+              Create: {
+                IndexName: d.categoryIndex,
+                KeySchema: [{ AttributeName: 'category', KeyType: 'HASH' }],
+                Projection: { ProjectionType: 'ALL' },
+                ProvisionedThroughput: throughput(d),
+              },
+            },
+          ],
         }),
       );
       await waitActive(ctx, d.name);
     }
     if (fields.has('billingMode') || fields.has('capacity')) {
       // The index follows the table's capacity; with a new index just created it already has it.
-      const gsi: GlobalSecondaryIndexUpdate[] = d.billingMode === 'PROVISIONED' && !fields.has('categoryIndex') ? [{ Update: { IndexName: d.categoryIndex, ProvisionedThroughput: throughput(d) } }] : [];
-      await ddb.send(new UpdateTableCommand({ TableName: d.name, BillingMode: d.billingMode, ProvisionedThroughput: throughput(d), GlobalSecondaryIndexUpdates: gsi.length ? gsi : undefined }));
+      const gsi: GlobalSecondaryIndexUpdate[] =
+        d.billingMode === 'PROVISIONED' && !fields.has('categoryIndex')
+          ? [{ Update: { IndexName: d.categoryIndex, ProvisionedThroughput: throughput(d) } }]
+          : [];
+      await ddb.send(
+        new UpdateTableCommand({
+          TableName: d.name,
+          BillingMode: d.billingMode,
+          ProvisionedThroughput: throughput(d),
+          GlobalSecondaryIndexUpdates: gsi.length ? gsi : undefined,
+        }),
+      );
       await waitActive(ctx, d.name);
     }
     if (fields.has('encryption')) {
@@ -166,13 +205,30 @@ export const dynamodbTable: Provisioner<TableDesired, TableObserved> = {
       await waitActive(ctx, d.name);
     }
     if (fields.has('pointInTimeRecovery')) {
-      await ddb.send(new UpdateContinuousBackupsCommand({ TableName: d.name, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: d.pointInTimeRecovery } }));
+      await ddb.send(
+        new UpdateContinuousBackupsCommand({
+          TableName: d.name,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: d.pointInTimeRecovery },
+        }),
+      );
     }
     const ttl = changes.find((c) => c.field === 'ttlAttribute');
     if (ttl) {
       // TTL allows one attribute: switching attributes means disabling the old one first.
-      if (typeof ttl.from === 'string') await ddb.send(new UpdateTimeToLiveCommand({ TableName: d.name, TimeToLiveSpecification: { Enabled: false, AttributeName: ttl.from } }));
-      if (d.ttlAttribute !== null) await ddb.send(new UpdateTimeToLiveCommand({ TableName: d.name, TimeToLiveSpecification: { Enabled: true, AttributeName: d.ttlAttribute } }));
+      if (typeof ttl.from === 'string')
+        await ddb.send(
+          new UpdateTimeToLiveCommand({
+            TableName: d.name,
+            TimeToLiveSpecification: { Enabled: false, AttributeName: ttl.from },
+          }),
+        );
+      if (d.ttlAttribute !== null)
+        await ddb.send(
+          new UpdateTimeToLiveCommand({
+            TableName: d.name,
+            TimeToLiveSpecification: { Enabled: true, AttributeName: d.ttlAttribute },
+          }),
+        );
     }
     if (fields.has('tags')) {
       await ddb.send(new TagResourceCommand({ ResourceArn: d.arn, Tags: toTagList(d.tags) }));

@@ -22,7 +22,13 @@ import type { FieldChange, Provisioner } from '../engine/types.js';
 
 export interface PolicyDocument {
   Version: '2012-10-17';
-  Statement: { Sid?: string; Effect: 'Allow' | 'Deny'; Action: string[] | string; Resource?: string[] | string; Principal?: Record<string, string> }[];
+  Statement: {
+    Sid?: string;
+    Effect: 'Allow' | 'Deny';
+    Action: string[] | string;
+    Resource?: string[] | string;
+    Principal?: Record<string, string>;
+  }[];
 }
 
 export interface RoleDesired {
@@ -43,7 +49,10 @@ export interface RoleObserved {
 }
 
 export function serviceTrust(service: string): PolicyDocument {
-  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] };
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
+  };
 }
 
 export const iamRole: Provisioner<RoleDesired, RoleObserved> = {
@@ -53,9 +62,17 @@ export const iamRole: Provisioner<RoleDesired, RoleObserved> = {
 
   async observe(ctx, d) {
     const iam = ctx.aws.client(IAMClient);
-    const role = await unless(iam.send(new GetRoleCommand({ RoleName: d.name })), 'NoSuchEntityException', 'NoSuchEntity');
+    const role = await unless(
+      iam.send(new GetRoleCommand({ RoleName: d.name })),
+      'NoSuchEntityException',
+      'NoSuchEntity',
+    );
     if (!role?.Role) return undefined;
-    const inline = await unless(iam.send(new GetRolePolicyCommand({ RoleName: d.name, PolicyName: d.policyName })), 'NoSuchEntityException', 'NoSuchEntity');
+    const inline = await unless(
+      iam.send(new GetRolePolicyCommand({ RoleName: d.name, PolicyName: d.policyName })),
+      'NoSuchEntityException',
+      'NoSuchEntity',
+    );
     return {
       arn: role.Role.Arn ?? d.arn,
       trust: parsePolicyDocument(role.Role.AssumeRolePolicyDocument),
@@ -68,8 +85,10 @@ export const iamRole: Provisioner<RoleDesired, RoleObserved> = {
 
   diff(d, o) {
     const changes: FieldChange[] = [];
-    if (canonicalJson(d.trust) !== canonicalJson(o.trust)) changes.push({ field: 'trustPolicy', from: o.trust, to: d.trust });
-    if (canonicalJson(d.policy) !== canonicalJson(o.policy)) changes.push({ field: 'policy', from: o.policy ?? null, to: d.policy });
+    if (canonicalJson(d.trust) !== canonicalJson(o.trust))
+      changes.push({ field: 'trustPolicy', from: o.trust, to: d.trust });
+    if (canonicalJson(d.policy) !== canonicalJson(o.policy))
+      changes.push({ field: 'policy', from: o.policy ?? null, to: d.policy });
     return [...changes, ...tagChanges(d.tags, o.tags)];
   },
 
@@ -77,7 +96,14 @@ export const iamRole: Provisioner<RoleDesired, RoleObserved> = {
     const iam = ctx.aws.client(IAMClient);
     // Retry-safe: a role left by an interrupted run is reused, then brought to the desired state.
     const created = await unless(
-      iam.send(new CreateRoleCommand({ RoleName: d.name, Description: d.description, AssumeRolePolicyDocument: JSON.stringify(d.trust), Tags: toTagList(d.tags) })),
+      iam.send(
+        new CreateRoleCommand({
+          RoleName: d.name,
+          Description: d.description,
+          AssumeRolePolicyDocument: JSON.stringify(d.trust),
+          Tags: toTagList(d.tags),
+        }),
+      ),
       'EntityAlreadyExistsException',
       'EntityAlreadyExists',
     );
@@ -85,14 +111,30 @@ export const iamRole: Provisioner<RoleDesired, RoleObserved> = {
       await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: d.name, PolicyDocument: JSON.stringify(d.trust) }));
       await iam.send(new TagRoleCommand({ RoleName: d.name, Tags: toTagList(d.tags) }));
     }
-    await iam.send(new PutRolePolicyCommand({ RoleName: d.name, PolicyName: d.policyName, PolicyDocument: JSON.stringify(d.policy) }));
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: d.name,
+        PolicyName: d.policyName,
+        PolicyDocument: JSON.stringify(d.policy),
+      }),
+    );
   },
 
   async update(ctx, d, _o, changes) {
     const iam = ctx.aws.client(IAMClient);
     for (const change of changes) {
-      if (change.field === 'trustPolicy') await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: d.name, PolicyDocument: JSON.stringify(d.trust) }));
-      if (change.field === 'policy') await iam.send(new PutRolePolicyCommand({ RoleName: d.name, PolicyName: d.policyName, PolicyDocument: JSON.stringify(d.policy) }));
+      if (change.field === 'trustPolicy')
+        await iam.send(
+          new UpdateAssumeRolePolicyCommand({ RoleName: d.name, PolicyDocument: JSON.stringify(d.trust) }),
+        );
+      if (change.field === 'policy')
+        await iam.send(
+          new PutRolePolicyCommand({
+            RoleName: d.name,
+            PolicyName: d.policyName,
+            PolicyDocument: JSON.stringify(d.policy),
+          }),
+        );
       if (change.field === 'tags') await iam.send(new TagRoleCommand({ RoleName: d.name, Tags: toTagList(d.tags) }));
     }
   },
@@ -100,13 +142,29 @@ export const iamRole: Provisioner<RoleDesired, RoleObserved> = {
   async delete(ctx, d) {
     const iam = ctx.aws.client(IAMClient);
     // A role cannot be deleted while it has policies: remove inline and attached ones first.
-    const inline = await unless(iam.send(new ListRolePoliciesCommand({ RoleName: d.name })), 'NoSuchEntityException', 'NoSuchEntity');
+    const inline = await unless(
+      iam.send(new ListRolePoliciesCommand({ RoleName: d.name })),
+      'NoSuchEntityException',
+      'NoSuchEntity',
+    );
     for (const name of inline?.PolicyNames ?? []) {
-      await unless(iam.send(new DeleteRolePolicyCommand({ RoleName: d.name, PolicyName: name })), 'NoSuchEntityException', 'NoSuchEntity');
+      await unless(
+        iam.send(new DeleteRolePolicyCommand({ RoleName: d.name, PolicyName: name })),
+        'NoSuchEntityException',
+        'NoSuchEntity',
+      );
     }
-    const attached = await unless(iam.send(new ListAttachedRolePoliciesCommand({ RoleName: d.name })), 'NoSuchEntityException', 'NoSuchEntity');
+    const attached = await unless(
+      iam.send(new ListAttachedRolePoliciesCommand({ RoleName: d.name })),
+      'NoSuchEntityException',
+      'NoSuchEntity',
+    );
     for (const p of attached?.AttachedPolicies ?? []) {
-      await unless(iam.send(new DetachRolePolicyCommand({ RoleName: d.name, PolicyArn: p.PolicyArn })), 'NoSuchEntityException', 'NoSuchEntity');
+      await unless(
+        iam.send(new DetachRolePolicyCommand({ RoleName: d.name, PolicyArn: p.PolicyArn })),
+        'NoSuchEntityException',
+        'NoSuchEntity',
+      );
     }
     await unless(iam.send(new DeleteRoleCommand({ RoleName: d.name })), 'NoSuchEntityException', 'NoSuchEntity');
   },

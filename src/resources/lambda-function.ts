@@ -68,8 +68,13 @@ function withRetries<T>(ctx: ProvisionContext, what: string, call: () => Promise
     ctx,
     call,
     (err) => {
-      if (isAwsError(err, 'InvalidParameterValueException') && /role|assume/i.test((err as Error).message)) return `role not assumable yet (IAM propagation), retrying ${what}`;
-      if (isAwsError(err, 'ResourceConflictException', 'TooManyRequestsException') && !/already exist/i.test((err as Error).message)) return `function busy, retrying ${what}`;
+      if (isAwsError(err, 'InvalidParameterValueException') && /role|assume/i.test((err as Error).message))
+        return `role not assumable yet (IAM propagation), retrying ${what}`;
+      if (
+        isAwsError(err, 'ResourceConflictException', 'TooManyRequestsException') &&
+        !/already exist/i.test((err as Error).message)
+      )
+        return `function busy, retrying ${what}`;
       return undefined;
     },
     12,
@@ -83,12 +88,22 @@ export const lambdaFunction: Provisioner<FunctionDesired, FunctionObserved> = {
   securityFields: ['role'],
 
   async observe(ctx, d) {
-    const res = await unless(ctx.aws.client(LambdaClient).send(new GetFunctionCommand({ FunctionName: d.name })), 'ResourceNotFoundException');
+    const res = await unless(
+      ctx.aws.client(LambdaClient).send(new GetFunctionCommand({ FunctionName: d.name })),
+      'ResourceNotFoundException',
+    );
     const c = res?.Configuration;
     if (!c) return undefined;
     return {
       codeSha256: c.CodeSha256 ?? '',
-      settings: { runtime: c.Runtime, handler: c.Handler, role: c.Role, timeout: c.Timeout, memory: c.MemorySize, environment: c.Environment?.Variables ?? {} },
+      settings: {
+        runtime: c.Runtime,
+        handler: c.Handler,
+        role: c.Role,
+        timeout: c.Timeout,
+        memory: c.MemorySize,
+        environment: c.Environment?.Variables ?? {},
+      },
       tags: res.Tags ?? {},
     };
   },
@@ -100,7 +115,8 @@ export const lambdaFunction: Provisioner<FunctionDesired, FunctionObserved> = {
     if (o.codeSha256 !== d.codeSha256) changes.push({ field: 'code', from: o.codeSha256, to: d.codeSha256 });
     const want = settingsOf(d);
     for (const [key, value] of Object.entries(want)) {
-      if (canonicalJson(o.settings[key]) !== canonicalJson(value)) changes.push({ field: key, from: o.settings[key] ?? null, to: value });
+      if (canonicalJson(o.settings[key]) !== canonicalJson(value))
+        changes.push({ field: key, from: o.settings[key] ?? null, to: value });
     }
     return [...changes, ...tagChanges(d.tags, o.tags)];
   },
@@ -138,18 +154,25 @@ export const lambdaFunction: Provisioner<FunctionDesired, FunctionObserved> = {
       await waitUntilFunctionUpdatedV2({ client: lambda, ...WAIT }, { FunctionName: d.name });
     };
     if (fields.has('code')) {
-      await withRetries(ctx, 'UpdateFunctionCode', () => lambda.send(new UpdateFunctionCodeCommand({ FunctionName: d.name, ZipFile: d.zip })));
+      await withRetries(ctx, 'UpdateFunctionCode', () =>
+        lambda.send(new UpdateFunctionCodeCommand({ FunctionName: d.name, ZipFile: d.zip })),
+      );
       await settle();
     }
     if (Object.keys(settingsOf(d)).some((k) => fields.has(k))) {
-      await withRetries(ctx, 'UpdateFunctionConfiguration', () => lambda.send(new UpdateFunctionConfigurationCommand(configuration(d))));
+      await withRetries(ctx, 'UpdateFunctionConfiguration', () =>
+        lambda.send(new UpdateFunctionConfigurationCommand(configuration(d))),
+      );
       await settle();
     }
     if (fields.has('tags')) await lambda.send(new TagResourceCommand({ Resource: d.arn, Tags: d.tags }));
   },
 
   async delete(ctx, d) {
-    await unless(ctx.aws.client(LambdaClient).send(new DeleteFunctionCommand({ FunctionName: d.name })), 'ResourceNotFoundException');
+    await unless(
+      ctx.aws.client(LambdaClient).send(new DeleteFunctionCommand({ FunctionName: d.name })),
+      'ResourceNotFoundException',
+    );
   },
 
   outputs: (d) => ({ name: d.name, arn: d.arn }),

@@ -34,7 +34,10 @@ export const logGroup: Provisioner<LogGroupDesired, LogGroupObserved> = {
     const res = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: d.name, limit: 50 }));
     const group = res.logGroups?.find((g) => g.logGroupName === d.name);
     if (!group) return undefined;
-    const tags = await unless(logs.send(new ListTagsForResourceCommand({ resourceArn: d.arn })), 'ResourceNotFoundException');
+    const tags = await unless(
+      logs.send(new ListTagsForResourceCommand({ resourceArn: d.arn })),
+      'ResourceNotFoundException',
+    );
     if (!tags) return undefined; // deleted between the two calls
     return { retentionDays: group.retentionInDays ?? null, tags: tags.tags ?? {} };
   },
@@ -43,13 +46,17 @@ export const logGroup: Provisioner<LogGroupDesired, LogGroupObserved> = {
 
   diff(d, o) {
     const changes: FieldChange[] = [];
-    if (o.retentionDays !== d.retentionDays) changes.push({ field: 'retentionDays', from: o.retentionDays, to: d.retentionDays });
+    if (o.retentionDays !== d.retentionDays)
+      changes.push({ field: 'retentionDays', from: o.retentionDays, to: d.retentionDays });
     return [...changes, ...tagChanges(d.tags, o.tags)];
   },
 
   async create(ctx, d) {
     const logs = ctx.aws.client(CloudWatchLogsClient);
-    const created = await unless(logs.send(new CreateLogGroupCommand({ logGroupName: d.name, tags: d.tags })), 'ResourceAlreadyExistsException');
+    const created = await unless(
+      logs.send(new CreateLogGroupCommand({ logGroupName: d.name, tags: d.tags })),
+      'ResourceAlreadyExistsException',
+    );
     if (!created) await logs.send(new TagResourceCommand({ resourceArn: d.arn, tags: d.tags }));
     await logs.send(new PutRetentionPolicyCommand({ logGroupName: d.name, retentionInDays: d.retentionDays }));
   },
@@ -57,13 +64,17 @@ export const logGroup: Provisioner<LogGroupDesired, LogGroupObserved> = {
   async update(ctx, d, _o, changes) {
     const logs = ctx.aws.client(CloudWatchLogsClient);
     for (const change of changes) {
-      if (change.field === 'retentionDays') await logs.send(new PutRetentionPolicyCommand({ logGroupName: d.name, retentionInDays: d.retentionDays }));
+      if (change.field === 'retentionDays')
+        await logs.send(new PutRetentionPolicyCommand({ logGroupName: d.name, retentionInDays: d.retentionDays }));
       if (change.field === 'tags') await logs.send(new TagResourceCommand({ resourceArn: d.arn, tags: d.tags }));
     }
   },
 
   async delete(ctx, d) {
-    await unless(ctx.aws.client(CloudWatchLogsClient).send(new DeleteLogGroupCommand({ logGroupName: d.name })), 'ResourceNotFoundException');
+    await unless(
+      ctx.aws.client(CloudWatchLogsClient).send(new DeleteLogGroupCommand({ logGroupName: d.name })),
+      'ResourceNotFoundException',
+    );
   },
 
   outputs: (d) => ({ name: d.name }),

@@ -47,7 +47,11 @@ export interface ApiObserved {
 }
 
 /** Finds our API by name; among same-named APIs, the one carrying our tags wins. */
-export async function findApi(ctx: ProvisionContext, name: string, tags: Record<string, string>): Promise<RestApi | undefined> {
+export async function findApi(
+  ctx: ProvisionContext,
+  name: string,
+  tags: Record<string, string>,
+): Promise<RestApi | undefined> {
   const api = ctx.aws.client(APIGatewayClient);
   const all: RestApi[] = [];
   let position: string | undefined;
@@ -59,7 +63,8 @@ export async function findApi(ctx: ProvisionContext, name: string, tags: Record<
   return all.find((a) => a.tags?.environment === tags.environment && a.tags?.project === tags.project) ?? all[0];
 }
 
-const executeArn = (d: ApiDesired, apiId: string, scope: string): string => `arn:${d.partition}:execute-api:${d.region}:${d.accountId}:${apiId}/${scope}`;
+const executeArn = (d: ApiDesired, apiId: string, scope: string): string =>
+  `arn:${d.partition}:execute-api:${d.region}:${d.accountId}:${apiId}/${scope}`;
 const sameAuthorizer = (a: AuthorizerDef | undefined, b: AuthorizerDef): boolean =>
   !!a && a.uri === b.uri && a.identitySource === b.identitySource && a.ttlSeconds === b.ttlSeconds;
 const comparable = (m: ObservedMethod | undefined): unknown => (m ? { ...m, authorizerId: undefined } : null);
@@ -96,7 +101,9 @@ export const restApi: Provisioner<ApiDesired, ApiObserved> = {
         }),
       ),
     );
-    const auth = ((await api.send(new GetAuthorizersCommand({ restApiId: id }))).items ?? []).find((a) => a.name === d.definition.authorizer.name);
+    const auth = ((await api.send(new GetAuthorizersCommand({ restApiId: id }))).items ?? []).find(
+      (a) => a.name === d.definition.authorizer.name,
+    );
     const responses = (await api.send(new GetGatewayResponsesCommand({ restApiId: id, limit: 500 }))).items ?? [];
     const permissions: Record<string, string | undefined> = {};
     await Promise.all(
@@ -107,13 +114,26 @@ export const restApi: Provisioner<ApiDesired, ApiObserved> = {
     return {
       id,
       tags: found.tags ?? {},
-      resourceIds: Object.fromEntries(resources.filter((r) => r.path && r.id).map((r) => [r.path as string, r.id as string])),
+      resourceIds: Object.fromEntries(
+        resources.filter((r) => r.path && r.id).map((r) => [r.path as string, r.id as string]),
+      ),
       methods,
       authorizer: auth?.id
-        ? { id: auth.id, name: auth.name ?? '', uri: auth.authorizerUri ?? '', identitySource: auth.identitySource ?? '', ttlSeconds: auth.authorizerResultTtlInSeconds ?? 300 }
+        ? {
+            id: auth.id,
+            name: auth.name ?? '',
+            uri: auth.authorizerUri ?? '',
+            identitySource: auth.identitySource ?? '',
+            ttlSeconds: auth.authorizerResultTtlInSeconds ?? 300,
+          }
         : undefined,
       gatewayResponses: Object.fromEntries(
-        responses.filter((r) => r.responseType && !r.defaultResponse).map((r) => [r.responseType as string, { status: r.statusCode ?? '', template: r.responseTemplates?.['application/json'] ?? '' }]),
+        responses
+          .filter((r) => r.responseType && !r.defaultResponse)
+          .map((r) => [
+            r.responseType as string,
+            { status: r.statusCode ?? '', template: r.responseTemplates?.['application/json'] ?? '' },
+          ]),
       ),
       permissions,
     };
@@ -123,20 +143,38 @@ export const restApi: Provisioner<ApiDesired, ApiObserved> = {
 
   diff(d, o) {
     const changes: FieldChange[] = [];
-    if (!sameAuthorizer(o.authorizer, d.definition.authorizer)) changes.push({ field: 'authorizer', from: o.authorizer ?? null, to: d.definition.authorizer });
+    if (!sameAuthorizer(o.authorizer, d.definition.authorizer))
+      changes.push({ field: 'authorizer', from: o.authorizer ?? null, to: d.definition.authorizer });
     const drift = methodDrift(d, o);
-    if (drift.length > 0) changes.push({ field: 'methods', from: drift.filter((k) => o.methods[k]), to: drift.filter((k) => d.definition.methods[k]) });
-    const responses = Object.keys(d.definition.gatewayResponses).filter((t) => canonicalJson(o.gatewayResponses[t] ?? null) !== canonicalJson(d.definition.gatewayResponses[t]));
+    if (drift.length > 0)
+      changes.push({
+        field: 'methods',
+        from: drift.filter((k) => o.methods[k]),
+        to: drift.filter((k) => d.definition.methods[k]),
+      });
+    const responses = Object.keys(d.definition.gatewayResponses).filter(
+      (t) => canonicalJson(o.gatewayResponses[t] ?? null) !== canonicalJson(d.definition.gatewayResponses[t]),
+    );
     if (responses.length > 0) changes.push({ field: 'gatewayResponses', from: null, to: responses });
-    const perms = Object.entries(d.invokers).filter(([fn, scope]) => o.permissions[fn] !== executeArn(d, o.id, scope)).map(([fn]) => fn);
+    const perms = Object.entries(d.invokers)
+      .filter(([fn, scope]) => o.permissions[fn] !== executeArn(d, o.id, scope))
+      .map(([fn]) => fn);
     if (perms.length > 0) changes.push({ field: 'invokePermissions', from: null, to: perms });
     return [...changes, ...tagChanges(d.tags, o.tags)];
   },
 
   async create(ctx, d) {
-    const res = await ctx.aws.client(APIGatewayClient).send(new CreateRestApiCommand({ name: d.name, description: d.description, endpointConfiguration: { types: ['REGIONAL'] }, tags: d.tags }));
+    const res = await ctx.aws.client(APIGatewayClient).send(
+      new CreateRestApiCommand({
+        name: d.name,
+        description: d.description,
+        endpointConfiguration: { types: ['REGIONAL'] },
+        tags: d.tags,
+      }),
+    );
     const observed = await this.observe(ctx, d);
-    if (!observed || observed.id !== res.id) throw new Error(`API ${d.name} (${res.id ?? '?'}) is not visible right after creation`);
+    if (!observed || observed.id !== res.id)
+      throw new Error(`API ${d.name} (${res.id ?? '?'}) is not visible right after creation`);
     await this.update(ctx, d, observed, this.diff(d, observed));
   },
 
@@ -148,14 +186,25 @@ export const restApi: Provisioner<ApiDesired, ApiObserved> = {
     for (const path of ['/products', '/products/{product_id}']) {
       if (ids[path]) continue;
       const parent = path.slice(0, path.lastIndexOf('/')) || '/';
-      const created = await api.send(new CreateResourceCommand({ restApiId, parentId: ids[parent], pathPart: path.split('/').pop() }));
+      const created = await api.send(
+        new CreateResourceCommand({ restApiId, parentId: ids[parent], pathPart: path.split('/').pop() }),
+      );
       if (created.id) ids[path] = created.id;
     }
     // Authorizer before the methods that reference it.
     const want = d.definition.authorizer;
     let authorizerId = o.authorizer?.id;
     if (!authorizerId) {
-      const a = await api.send(new CreateAuthorizerCommand({ restApiId, name: want.name, type: 'TOKEN', authorizerUri: want.uri, identitySource: want.identitySource, authorizerResultTtlInSeconds: want.ttlSeconds }));
+      const a = await api.send(
+        new CreateAuthorizerCommand({
+          restApiId,
+          name: want.name,
+          type: 'TOKEN',
+          authorizerUri: want.uri,
+          identitySource: want.identitySource,
+          authorizerResultTtlInSeconds: want.ttlSeconds,
+        }),
+      );
       authorizerId = a.id;
     } else if (!sameAuthorizer(o.authorizer, want)) {
       await api.send(
@@ -170,13 +219,28 @@ export const restApi: Provisioner<ApiDesired, ApiObserved> = {
         }),
       );
     }
-    for (const key of methodDrift(d, { ...o, authorizer: o.authorizer ?? (authorizerId ? { ...want, id: authorizerId } : undefined) })) {
+    for (const key of methodDrift(d, {
+      ...o,
+      authorizer: o.authorizer ?? (authorizerId ? { ...want, id: authorizerId } : undefined),
+    })) {
       const { method, path } = splitKey(key);
       const resourceId = ids[path];
       const def = d.definition.methods[key];
       if (!resourceId) continue;
       if (!def) await deleteMethod(ctx, restApiId, resourceId, method);
-      else await writeMethod(ctx, { apiId: restApiId, resourceId, httpMethod: method, hasPathParam: path.includes('{'), authorizerId, exists: !!o.methods[key] }, def);
+      else
+        await writeMethod(
+          ctx,
+          {
+            apiId: restApiId,
+            resourceId,
+            httpMethod: method,
+            hasPathParam: path.includes('{'),
+            authorizerId,
+            exists: !!o.methods[key],
+          },
+          def,
+        );
     }
     for (const [type, r] of Object.entries(d.definition.gatewayResponses)) {
       if (canonicalJson(o.gatewayResponses[type] ?? null) === canonicalJson(r)) continue;
@@ -198,12 +262,20 @@ export const restApi: Provisioner<ApiDesired, ApiObserved> = {
       if (o.permissions[fn] !== arn) await writePermission(ctx, fn, arn, o.permissions[fn] !== undefined);
     }
     if (tagChanges(d.tags, o.tags).length > 0) {
-      await api.send(new TagResourceCommand({ resourceArn: `arn:${d.partition}:apigateway:${d.region}::/restapis/${restApiId}`, tags: d.tags }));
+      await api.send(
+        new TagResourceCommand({
+          resourceArn: `arn:${d.partition}:apigateway:${d.region}::/restapis/${restApiId}`,
+          tags: d.tags,
+        }),
+      );
     }
   },
 
   async delete(ctx, d, o) {
     for (const fn of Object.keys(d.invokers)) await removePermission(ctx, fn);
-    await unless(ctx.aws.client(APIGatewayClient).send(new DeleteRestApiCommand({ restApiId: o.id })), 'NotFoundException');
+    await unless(
+      ctx.aws.client(APIGatewayClient).send(new DeleteRestApiCommand({ restApiId: o.id })),
+      'NotFoundException',
+    );
   },
 };

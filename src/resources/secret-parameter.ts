@@ -1,7 +1,14 @@
 // A generated secret in an SSM SecureString (the API's admin token). `up` creates it
 // once and never changes its value; only `projet1 admin-token rotate` does.
 import { randomBytes } from 'node:crypto';
-import { AddTagsToResourceCommand, DeleteParameterCommand, GetParameterCommand, ListTagsForResourceCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  AddTagsToResourceCommand,
+  DeleteParameterCommand,
+  GetParameterCommand,
+  ListTagsForResourceCommand,
+  PutParameterCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
 import type { AwsClients } from '../aws/clients.js';
 import { unless } from '../aws/errors.js';
 import { fromTagList, toTagList } from '../aws/tags.js';
@@ -28,11 +35,20 @@ export function newToken(): string {
 }
 
 export async function readSecret(aws: AwsClients, name: string): Promise<string | undefined> {
-  const res = await unless(aws.client(SSMClient).send(new GetParameterCommand({ Name: name, WithDecryption: true })), NOT_FOUND);
+  const res = await unless(
+    aws.client(SSMClient).send(new GetParameterCommand({ Name: name, WithDecryption: true })),
+    NOT_FOUND,
+  );
   return res?.Parameter?.Value;
 }
 
-export async function writeSecret(aws: AwsClients, name: string, value: string, overwrite: boolean, extra: { description?: string; tags?: Record<string, string> } = {}): Promise<boolean> {
+export async function writeSecret(
+  aws: AwsClients,
+  name: string,
+  value: string,
+  overwrite: boolean,
+  extra: { description?: string; tags?: Record<string, string> } = {},
+): Promise<boolean> {
   const put = new PutParameterCommand({
     Name: name,
     Value: value,
@@ -54,7 +70,11 @@ export const secretParameter: Provisioner<SecretDesired, SecretObserved> = {
     // Without decryption: planning never reads the secret itself.
     const res = await unless(ssm.send(new GetParameterCommand({ Name: d.name })), NOT_FOUND);
     if (!res?.Parameter) return undefined;
-    const tags = await unless(ssm.send(new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: d.name })), 'InvalidResourceId', NOT_FOUND);
+    const tags = await unless(
+      ssm.send(new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: d.name })),
+      'InvalidResourceId',
+      NOT_FOUND,
+    );
     return { type: res.Parameter.Type ?? '', tags: fromTagList(tags?.TagList) };
   },
 
@@ -69,7 +89,8 @@ export const secretParameter: Provisioner<SecretDesired, SecretObserved> = {
   async create(ctx, d) {
     // Retry-safe: an existing value (from an interrupted run) is kept, never replaced.
     const created = await writeSecret(ctx.aws, d.name, newToken(), false, { description: d.description, tags: d.tags });
-    if (!created) await this.update(ctx, d, { type: 'SecureString', tags: {} }, [{ field: 'tags', from: null, to: d.tags }]);
+    if (!created)
+      await this.update(ctx, d, { type: 'SecureString', tags: {} }, [{ field: 'tags', from: null, to: d.tags }]);
   },
 
   async update(ctx, d, _o, changes) {
@@ -79,7 +100,11 @@ export const secretParameter: Provisioner<SecretDesired, SecretObserved> = {
         await writeSecret(ctx.aws, d.name, value ?? newToken(), true);
       }
       if (change.field === 'tags') {
-        await ctx.aws.client(SSMClient).send(new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: d.name, Tags: toTagList(d.tags) }));
+        await ctx.aws
+          .client(SSMClient)
+          .send(
+            new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: d.name, Tags: toTagList(d.tags) }),
+          );
       }
     }
   },

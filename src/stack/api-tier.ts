@@ -5,7 +5,13 @@ import { FUNCTIONS } from '../config/functions.js';
 import { resourceNames, stackTags } from '../config/names.js';
 import type { Config } from '../config/schema.js';
 import type { Resource } from '../engine/types.js';
-import { corsPreflight, gatewayResponses, lambdaInvokeUri, type ApiDefinition, definitionHash } from '../resources/api-definition.js';
+import {
+  corsPreflight,
+  gatewayResponses,
+  lambdaInvokeUri,
+  type ApiDefinition,
+  definitionHash,
+} from '../resources/api-definition.js';
 import { ACCESS_LOG_FORMAT, apiStage, type StageDesired } from '../resources/api-stage.js';
 import { apigatewayAccount, type AccountDesired } from '../resources/apigateway-account.js';
 import { iamRole, serviceTrust, type RoleDesired } from '../resources/iam-role.js';
@@ -26,7 +32,11 @@ export function apiTier(config: Config, env: StackEnv, packages: Map<string, Han
     const pkg = packages?.get(fn.id);
     const environment: Record<string, string> = fn.readsAdminToken
       ? { ADMIN_TOKEN_PARAMETER: names.adminTokenParameter, TOKEN_CACHE_SECONDS: String(config.api.tokenCacheSeconds) }
-      : { TABLE_NAME: names.table, CATEGORY_INDEX: names.categoryIndex, CORS_ORIGINS: config.api.corsOrigins.join(',') };
+      : {
+          TABLE_NAME: names.table,
+          CATEGORY_INDEX: names.categoryIndex,
+          CORS_ORIGINS: config.api.corsOrigins.join(','),
+        };
     return {
       id: `function:${fn.id}`,
       name: n?.function ?? fn.id,
@@ -54,18 +64,31 @@ export function apiTier(config: Config, env: StackEnv, packages: Map<string, Han
   const methods: ApiDefinition['methods'] = {};
   for (const fn of routed) {
     if (!fn.route) continue;
-    methods[`${fn.route.method} ${fn.route.path}`] = { authorization: fn.route.protected ? 'CUSTOM' : 'NONE', integration: 'AWS_PROXY', uri: lambdaInvokeUri(env.partition, env.region, functionArn(fn.id)) };
+    methods[`${fn.route.method} ${fn.route.path}`] = {
+      authorization: fn.route.protected ? 'CUSTOM' : 'NONE',
+      integration: 'AWS_PROXY',
+      uri: lambdaInvokeUri(env.partition, env.region, functionArn(fn.id)),
+    };
   }
   const origin = config.api.corsOrigins[0] ?? '*';
-  for (const path of new Set(routed.map((fn) => fn.route?.path ?? ''))) methods[`OPTIONS ${path}`] = corsPreflight(origin);
+  for (const path of new Set(routed.map((fn) => fn.route?.path ?? '')))
+    methods[`OPTIONS ${path}`] = corsPreflight(origin);
   const definition: ApiDefinition = {
     methods,
-    authorizer: { name: 'admin-token', uri: lambdaInvokeUri(env.partition, env.region, functionArn('authorizer')), identitySource: 'method.request.header.Authorization', ttlSeconds: 0 },
+    authorizer: {
+      name: 'admin-token',
+      uri: lambdaInvokeUri(env.partition, env.region, functionArn('authorizer')),
+      identitySource: 'method.request.header.Authorization',
+      ttlSeconds: 0,
+    },
     gatewayResponses: gatewayResponses(),
     corsOrigin: origin,
   };
   const invokers: Record<string, string> = {};
-  for (const fn of routed) if (fn.route) invokers[names.functions[fn.id]?.function ?? fn.id] = `*/${fn.route.method}${fn.route.path.replace('{product_id}', '*')}`;
+  for (const fn of routed)
+    if (fn.route)
+      invokers[names.functions[fn.id]?.function ?? fn.id] =
+        `*/${fn.route.method}${fn.route.path.replace('{product_id}', '*')}`;
   invokers[names.functions.authorizer?.function ?? 'authorizer'] = 'authorizers/*';
 
   const secret: Resource<SecretDesired> = {
@@ -73,18 +96,38 @@ export function apiTier(config: Config, env: StackEnv, packages: Map<string, Han
     name: names.adminTokenParameter,
     provisioner: secretParameter,
     dependsOn: [],
-    desired: { name: names.adminTokenParameter, arn: arn.parameter(names.adminTokenParameter), description: `projet1 API admin token (${config.project}/${config.environment})`, tags },
+    desired: {
+      name: names.adminTokenParameter,
+      arn: arn.parameter(names.adminTokenParameter),
+      description: `projet1 API admin token (${config.project}/${config.environment})`,
+      tags,
+    },
   };
   const api: Resource<ApiDesired> = {
     id: 'api',
     name: names.api,
     provisioner: restApi,
     dependsOn: functions.map((f) => f.id),
-    desired: { name: names.api, description: `projet1 product catalog API (${config.project}/${config.environment})`, region: env.region, accountId: env.accountId, partition: env.partition, definition, invokers, tags },
+    desired: {
+      name: names.api,
+      description: `projet1 product catalog API (${config.project}/${config.environment})`,
+      region: env.region,
+      accountId: env.accountId,
+      partition: env.partition,
+      definition,
+      invokers,
+      tags,
+    },
   };
   const loggingRole = `${names.prefix}-apigw-logs`;
   const accessLog = arn.logGroup(names.apiAccessLogGroup);
-  const account: Resource<AccountDesired> = { id: 'apigateway-account', name: 'API Gateway account logging role', provisioner: apigatewayAccount, dependsOn: ['role:apigw-logs'], desired: { roleArn: arn.role(loggingRole) } };
+  const account: Resource<AccountDesired> = {
+    id: 'apigateway-account',
+    name: 'API Gateway account logging role',
+    provisioner: apigatewayAccount,
+    dependsOn: ['role:apigw-logs'],
+    desired: { roleArn: arn.role(loggingRole) },
+  };
   const logsRole: Resource<RoleDesired> = {
     id: 'role:apigw-logs',
     name: loggingRole,
@@ -98,7 +141,13 @@ export function apiTier(config: Config, env: StackEnv, packages: Map<string, Han
       policyName: 'access-log',
       policy: {
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams'], Resource: [accessLog, `${accessLog}:*`] }],
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams'],
+            Resource: [accessLog, `${accessLog}:*`],
+          },
+        ],
       },
       tags,
     },

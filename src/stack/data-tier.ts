@@ -20,13 +20,28 @@ export function arns(env: StackEnv) {
 }
 
 /** Least privilege: this function's DynamoDB actions on this table (and index), its own log group. */
-export function functionPolicy(fn: FunctionSpec, arnsOf: { table: string; logGroup: string; adminToken: string }): PolicyDocument {
+export function functionPolicy(
+  fn: FunctionSpec,
+  arnsOf: { table: string; logGroup: string; adminToken: string },
+): PolicyDocument {
   const onTable = fn.dynamodb.on.map((t) => (t === 'table' ? arnsOf.table : `${arnsOf.table}/index/*`));
   const statements: PolicyDocument['Statement'] = [];
-  if (fn.dynamodb.actions.length > 0) statements.push({ Sid: 'ProductsTable', Effect: 'Allow', Action: fn.dynamodb.actions, Resource: onTable });
+  if (fn.dynamodb.actions.length > 0)
+    statements.push({ Sid: 'ProductsTable', Effect: 'Allow', Action: fn.dynamodb.actions, Resource: onTable });
   // SecureString under the AWS-managed aws/ssm key: its key policy already lets SSM decrypt for this account.
-  if (fn.readsAdminToken) statements.push({ Sid: 'AdminToken', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: [arnsOf.adminToken] });
-  statements.push({ Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [arnsOf.logGroup, `${arnsOf.logGroup}:*`] });
+  if (fn.readsAdminToken)
+    statements.push({
+      Sid: 'AdminToken',
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter'],
+      Resource: [arnsOf.adminToken],
+    });
+  statements.push({
+    Sid: 'OwnLogGroup',
+    Effect: 'Allow',
+    Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+    Resource: [arnsOf.logGroup, `${arnsOf.logGroup}:*`],
+  });
   return { Version: '2012-10-17', Statement: statements };
 }
 
@@ -79,7 +94,11 @@ export function dataTier(config: Config, env: StackEnv): Resource[] {
         description: `projet1 ${fn.seedName} execution role (${config.project}/${config.environment})`,
         trust: serviceTrust('lambda.amazonaws.com'),
         policyName: 'least-privilege',
-        policy: functionPolicy(fn, { table: tableArn, logGroup: arn.logGroup(n.logGroup), adminToken: arn.parameter(names.adminTokenParameter) }),
+        policy: functionPolicy(fn, {
+          table: tableArn,
+          logGroup: arn.logGroup(n.logGroup),
+          adminToken: arn.parameter(names.adminTokenParameter),
+        }),
         tags,
       },
     };

@@ -28,7 +28,11 @@ export interface HttpReply {
   text: string;
 }
 
-export async function call(url: string, method: string, opts: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> } = {}): Promise<HttpReply> {
+export async function call(
+  url: string,
+  method: string,
+  opts: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> } = {},
+): Promise<HttpReply> {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
   let body: string | undefined = opts.raw;

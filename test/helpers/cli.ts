@@ -18,12 +18,25 @@ export interface CliResult {
 /** A clean environment: no AWS settings from the developer's machine leak into tests. */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const home = mkdtempSync(join(tmpdir(), 'projet1-home-'));
-  return { PATH: process.env.PATH, HOME: home, CI: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...extra };
+  return {
+    PATH: process.env.PATH,
+    HOME: home,
+    CI: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...extra,
+  };
 }
 
-export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[]; input?: string } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[]; input?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], { cwd: opts.cwd ?? PACKAGE_ROOT, env: opts.env ?? cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], {
+      cwd: opts.cwd ?? PACKAGE_ROOT,
+      env: opts.env ?? cleanEnv(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -50,6 +63,9 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
 /** A temporary working directory holding the given projet1.config.json. */
 export function projectDir(config: Record<string, unknown> | string): string {
   const dir = mkdtempSync(join(tmpdir(), 'projet1-proj-'));
-  writeFileSync(join(dir, 'projet1.config.json'), typeof config === 'string' ? config : JSON.stringify(config, null, 2));
+  writeFileSync(
+    join(dir, 'projet1.config.json'),
+    typeof config === 'string' ? config : JSON.stringify(config, null, 2),
+  );
   return dir;
 }

@@ -25,5 +25,8 @@ export function useEmulator(setup?: (handle: EmulatorHandle) => Promise<void>): 
 
 /** SDK clients aimed at the emulator, with its conventional credentials. */
 export function emulatorClients(endpoint: string, region = 'eu-west-3'): AwsClients {
-  return new AwsClients({ region, endpointUrl: endpoint, profile: null }, { credentials: async () => ({ accessKeyId: 'test', secretAccessKey: 'test' }) });
+  return new AwsClients(
+    { region, endpointUrl: endpoint, profile: null },
+    { credentials: async () => ({ accessKeyId: 'test', secretAccessKey: 'test' }) },
+  );
 }

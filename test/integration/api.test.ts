@@ -12,12 +12,20 @@ const emulator = useEmulator(async (h) => {
 });
 const aws = () => emulatorClients(emulator.get().endpoint);
 const url = (path: string) => `${api.url}${path}`;
-const product = (over: Record<string, unknown> = {}) => ({ name: 'Lamp', category: 'home', price: 19.99, stock: 3, ...over });
-
+const product = (over: Record<string, unknown> = {}) => ({
+  name: 'Lamp',
+  category: 'home',
+  price: 19.99,
+  stock: 3,
+  ...over,
+});
 
 describe('routes', () => {
   it('create, read, update (body version and If-Match), delete', async () => {
-    const created = await call(url('/products'), 'POST', { body: product({ description: 'warm light', expires_at: 4102444000 }), token: api.token });
+    const created = await call(url('/products'), 'POST', {
+      body: product({ description: 'warm light', expires_at: 4102444000 }),
+      token: api.token,
+    });
     assert.equal(created.status, 201, created.text);
     const id = String(created.body.product_id);
     assert.match(id, /^[0-9a-f-]{36}$/);
@@ -38,7 +46,11 @@ describe('routes', () => {
     assert.equal(updated.body.name, 'Lamp', 'fields not sent are kept');
     assert.notEqual(updated.body.updated_at, created.body.updated_at);
 
-    const viaHeader = await call(url(`/products/${id}`), 'PUT', { body: { description: null, stock: 0 }, token: api.token, headers: { 'If-Match': '"2"' } });
+    const viaHeader = await call(url(`/products/${id}`), 'PUT', {
+      body: { description: null, stock: 0 },
+      token: api.token,
+      headers: { 'If-Match': '"2"' },
+    });
     assert.equal(viaHeader.status, 200, viaHeader.text);
     assert.equal(viaHeader.body.version, 3);
     assert.equal(viaHeader.body.description, undefined, 'null removes an optional field');
@@ -49,13 +61,34 @@ describe('routes', () => {
   });
 
   it('paginates with an opaque cursor and filters by category', async () => {
-    for (let i = 0; i < 4; i++) assert.equal((await call(url('/products'), 'POST', { body: product({ name: `Book ${i}`, category: 'books' }), token: api.token })).status, 201);
-    for (let i = 0; i < 3; i++) assert.equal((await call(url('/products'), 'POST', { body: product({ name: `Toy ${i}`, category: 'toys' }), token: api.token })).status, 201);
+    for (let i = 0; i < 4; i++)
+      assert.equal(
+        (
+          await call(url('/products'), 'POST', {
+            body: product({ name: `Book ${i}`, category: 'books' }),
+            token: api.token,
+          })
+        ).status,
+        201,
+      );
+    for (let i = 0; i < 3; i++)
+      assert.equal(
+        (
+          await call(url('/products'), 'POST', {
+            body: product({ name: `Toy ${i}`, category: 'toys' }),
+            token: api.token,
+          })
+        ).status,
+        201,
+      );
     const seen = new Set<string>();
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: Awaited<ReturnType<typeof call>> = await call(url(`/products?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`), 'GET');
+      const page: Awaited<ReturnType<typeof call>> = await call(
+        url(`/products?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
+        'GET',
+      );
       assert.equal(page.status, 200);
       for (const item of page.body.items as { product_id: string }[]) seen.add(item.product_id);
       cursor = page.body.cursor as string | null;
@@ -66,16 +99,29 @@ describe('routes', () => {
 
     const books = await call(url('/products?category=books'), 'GET');
     assert.equal(books.status, 200);
-    assert.deepEqual((books.body.items as { category: string }[]).map((p) => p.category), ['books', 'books', 'books', 'books']);
+    assert.deepEqual(
+      (books.body.items as { category: string }[]).map((p) => p.category),
+      ['books', 'books', 'books', 'books'],
+    );
     const twoBooks = await call(url('/products?category=books&limit=2'), 'GET');
     assert.equal((twoBooks.body.items as unknown[]).length, 2);
-    const rest = await call(url(`/products?category=books&limit=2&cursor=${encodeURIComponent(String(twoBooks.body.cursor))}`), 'GET');
+    const rest = await call(
+      url(`/products?category=books&limit=2&cursor=${encodeURIComponent(String(twoBooks.body.cursor))}`),
+      'GET',
+    );
     assert.equal((rest.body.items as unknown[]).length, 2);
   });
 
   it('answers 404 for missing products and unknown routes, as JSON with CORS', async () => {
-    for (const [method, token] of [['GET', undefined], ['PUT', api.token], ['DELETE', api.token]] as const) {
-      const res = await call(url('/products/does-not-exist'), method, { body: method === 'PUT' ? { stock: 1, version: 1 } : undefined, token });
+    for (const [method, token] of [
+      ['GET', undefined],
+      ['PUT', api.token],
+      ['DELETE', api.token],
+    ] as const) {
+      const res = await call(url('/products/does-not-exist'), method, {
+        body: method === 'PUT' ? { stock: 1, version: 1 } : undefined,
+        token,
+      });
       assert.equal(res.status, 404, `${method}: ${res.text}`);
       assert.equal(res.body.error, 'not_found');
       assert.equal(res.headers.get('access-control-allow-origin'), '*');
@@ -88,7 +134,10 @@ describe('routes', () => {
   it('answers 409 on a stale version and writes nothing', async () => {
     const created = await call(url('/products'), 'POST', { body: product(), token: api.token });
     const id = String(created.body.product_id);
-    assert.equal((await call(url(`/products/${id}`), 'PUT', { body: { stock: 5, version: 1 }, token: api.token })).status, 200);
+    assert.equal(
+      (await call(url(`/products/${id}`), 'PUT', { body: { stock: 5, version: 1 }, token: api.token })).status,
+      200,
+    );
     const before = await tableSnapshot(aws());
     const stale = await call(url(`/products/${id}`), 'PUT', { body: { stock: 9, version: 1 }, token: api.token });
     assert.equal(stale.status, 409);
@@ -156,40 +205,189 @@ describe('protected writes', () => {
 
 describe('bad input gets a 4xx JSON error and changes nothing', () => {
   const huge = 'x'.repeat(1024 * 1024);
-  const cases: { name: string; method: 'POST' | 'PUT' | 'GET' | 'DELETE'; path?: string; raw?: string; body?: unknown; headers?: Record<string, string>; status: number; error: string; fields?: string[] }[] = [
-    { name: 'malformed JSON', method: 'POST', raw: '{"name": "x",', headers: { 'Content-Type': 'application/json' }, status: 400, error: 'malformed_json' },
-    { name: 'NaN literal', method: 'POST', raw: '{"name":"x","category":"c","price":NaN,"stock":1}', headers: { 'Content-Type': 'application/json' }, status: 400, error: 'malformed_json' },
-    { name: 'empty body', method: 'POST', raw: '', headers: { 'Content-Type': 'application/json' }, status: 400, error: 'empty_body' },
-    { name: 'wrong content type', method: 'POST', raw: 'name=x', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, status: 415, error: 'unsupported_media_type' },
+  const cases: {
+    name: string;
+    method: 'POST' | 'PUT' | 'GET' | 'DELETE';
+    path?: string;
+    raw?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    status: number;
+    error: string;
+    fields?: string[];
+  }[] = [
+    {
+      name: 'malformed JSON',
+      method: 'POST',
+      raw: '{"name": "x",',
+      headers: { 'Content-Type': 'application/json' },
+      status: 400,
+      error: 'malformed_json',
+    },
+    {
+      name: 'NaN literal',
+      method: 'POST',
+      raw: '{"name":"x","category":"c","price":NaN,"stock":1}',
+      headers: { 'Content-Type': 'application/json' },
+      status: 400,
+      error: 'malformed_json',
+    },
+    {
+      name: 'empty body',
+      method: 'POST',
+      raw: '',
+      headers: { 'Content-Type': 'application/json' },
+      status: 400,
+      error: 'empty_body',
+    },
+    {
+      name: 'wrong content type',
+      method: 'POST',
+      raw: 'name=x',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      status: 415,
+      error: 'unsupported_media_type',
+    },
     { name: 'a JSON array', method: 'POST', body: [1, 2], status: 400, error: 'validation_error', fields: ['(body)'] },
-    { name: 'wrong types', method: 'POST', body: { name: 5, category: true, price: '19.99', stock: 1.5 }, status: 400, error: 'validation_error', fields: ['name', 'category', 'price', 'stock'] },
-    { name: 'missing fields', method: 'POST', body: { name: 'x' }, status: 400, error: 'validation_error', fields: ['category', 'price', 'stock'] },
-    { name: 'extra and server fields', method: 'POST', body: product({ colour: 'red', product_id: 'mine', version: 7 }), status: 400, error: 'validation_error', fields: ['colour', 'product_id', 'version'] },
-    { name: 'negative numbers', method: 'POST', body: product({ price: -1, stock: -2 }), status: 400, error: 'validation_error', fields: ['price', 'stock'] },
-    { name: 'huge numbers', method: 'POST', raw: JSON.stringify(product()).replace('19.99', '1e400'), headers: { 'Content-Type': 'application/json' }, status: 400, error: 'validation_error', fields: ['price'] },
-    { name: 'too many decimals', method: 'POST', body: product({ price: 1.005 }), status: 400, error: 'validation_error', fields: ['price'] },
-    { name: 'a 1 MB string', method: 'POST', body: product({ description: huge }), status: 413, error: 'payload_too_large' },
-    { name: 'blank name', method: 'POST', body: product({ name: '   ' }), status: 400, error: 'validation_error', fields: ['name'] },
-    { name: 'expiry in milliseconds', method: 'POST', body: product({ expires_at: Date.now() }), status: 400, error: 'validation_error', fields: ['expires_at'] },
-    { name: 'update with nothing to change', method: 'PUT', path: '/products/abc', body: { version: 1 }, status: 400, error: 'validation_error', fields: ['(body)'] },
-    { name: 'path id with %00', method: 'GET', path: '/products/%00', status: 400, error: 'validation_error', fields: ['product_id'] },
+    {
+      name: 'wrong types',
+      method: 'POST',
+      body: { name: 5, category: true, price: '19.99', stock: 1.5 },
+      status: 400,
+      error: 'validation_error',
+      fields: ['name', 'category', 'price', 'stock'],
+    },
+    {
+      name: 'missing fields',
+      method: 'POST',
+      body: { name: 'x' },
+      status: 400,
+      error: 'validation_error',
+      fields: ['category', 'price', 'stock'],
+    },
+    {
+      name: 'extra and server fields',
+      method: 'POST',
+      body: product({ colour: 'red', product_id: 'mine', version: 7 }),
+      status: 400,
+      error: 'validation_error',
+      fields: ['colour', 'product_id', 'version'],
+    },
+    {
+      name: 'negative numbers',
+      method: 'POST',
+      body: product({ price: -1, stock: -2 }),
+      status: 400,
+      error: 'validation_error',
+      fields: ['price', 'stock'],
+    },
+    {
+      name: 'huge numbers',
+      method: 'POST',
+      raw: JSON.stringify(product()).replace('19.99', '1e400'),
+      headers: { 'Content-Type': 'application/json' },
+      status: 400,
+      error: 'validation_error',
+      fields: ['price'],
+    },
+    {
+      name: 'too many decimals',
+      method: 'POST',
+      body: product({ price: 1.005 }),
+      status: 400,
+      error: 'validation_error',
+      fields: ['price'],
+    },
+    {
+      name: 'a 1 MB string',
+      method: 'POST',
+      body: product({ description: huge }),
+      status: 413,
+      error: 'payload_too_large',
+    },
+    {
+      name: 'blank name',
+      method: 'POST',
+      body: product({ name: '   ' }),
+      status: 400,
+      error: 'validation_error',
+      fields: ['name'],
+    },
+    {
+      name: 'expiry in milliseconds',
+      method: 'POST',
+      body: product({ expires_at: Date.now() }),
+      status: 400,
+      error: 'validation_error',
+      fields: ['expires_at'],
+    },
+    {
+      name: 'update with nothing to change',
+      method: 'PUT',
+      path: '/products/abc',
+      body: { version: 1 },
+      status: 400,
+      error: 'validation_error',
+      fields: ['(body)'],
+    },
+    {
+      name: 'path id with %00',
+      method: 'GET',
+      path: '/products/%00',
+      status: 400,
+      error: 'validation_error',
+      fields: ['product_id'],
+    },
     // The gateway decodes %2F before routing, and URL parsing resolves "..": both end at no route.
     { name: 'path id with an encoded slash', method: 'GET', path: '/products/a%2Fb', status: 404, error: 'not_found' },
-    { name: 'path id with ..', method: 'PUT', path: '/products/..', body: { stock: 1, version: 1 }, status: 404, error: 'not_found' },
-    { name: 'path id with dots and spaces', method: 'DELETE', path: '/products/a.b%20c', status: 400, error: 'validation_error', fields: ['product_id'] },
+    {
+      name: 'path id with ..',
+      method: 'PUT',
+      path: '/products/..',
+      body: { stock: 1, version: 1 },
+      status: 404,
+      error: 'not_found',
+    },
+    {
+      name: 'path id with dots and spaces',
+      method: 'DELETE',
+      path: '/products/a.b%20c',
+      status: 400,
+      error: 'validation_error',
+      fields: ['product_id'],
+    },
     { name: 'path id with a slash', method: 'GET', path: '/products/a/b', status: 404, error: 'not_found' },
-    { name: 'limit out of range', method: 'GET', path: '/products?limit=1000', status: 400, error: 'validation_error', fields: ['limit'] },
-    { name: 'forged cursor', method: 'GET', path: '/products?cursor=bm90LWEtY3Vyc29y', status: 400, error: 'invalid_cursor' },
+    {
+      name: 'limit out of range',
+      method: 'GET',
+      path: '/products?limit=1000',
+      status: 400,
+      error: 'validation_error',
+      fields: ['limit'],
+    },
+    {
+      name: 'forged cursor',
+      method: 'GET',
+      path: '/products?cursor=bm90LWEtY3Vyc29y',
+      status: 400,
+      error: 'invalid_cursor',
+    },
   ];
   for (const c of cases) {
     it(c.name, async () => {
       const before = await tableSnapshot(aws());
-      const res = await call(url(c.path ?? '/products'), c.method, { raw: c.raw, body: c.body, headers: c.headers, token: api.token });
+      const res = await call(url(c.path ?? '/products'), c.method, {
+        raw: c.raw,
+        body: c.body,
+        headers: c.headers,
+        token: api.token,
+      });
       assert.equal(res.status, c.status, res.text.slice(0, 300));
       assert.equal(res.body.error, c.error);
       assert.equal(typeof res.body.message, 'string');
       assert.doesNotMatch(res.text, /at \w+ \(|node_modules|Exception/, 'no internals in the body');
-      if (c.fields) assert.deepEqual((res.body.details as { field: string }[]).map((d) => d.field).sort(), [...c.fields].sort());
+      if (c.fields)
+        assert.deepEqual((res.body.details as { field: string }[]).map((d) => d.field).sort(), [...c.fields].sort());
       assert.equal(res.headers.get('access-control-allow-origin'), '*');
       assert.equal(await tableSnapshot(aws()), before);
     });
@@ -197,7 +395,10 @@ describe('bad input gets a 4xx JSON error and changes nothing', () => {
 
   it('unicode survives the round trip', async () => {
     const name = 'Théière 茶壶 🫖 «ñ»';
-    const created = await call(url('/products'), 'POST', { body: product({ name, category: 'cuisine-café' }), token: api.token });
+    const created = await call(url('/products'), 'POST', {
+      body: product({ name, category: 'cuisine-café' }),
+      token: api.token,
+    });
     assert.equal(created.status, 201, created.text);
     const read = await call(url(`/products/${String(created.body.product_id)}`), 'GET');
     assert.equal(read.body.name, name);

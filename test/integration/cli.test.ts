@@ -3,7 +3,12 @@
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { CreateTableCommand, DescribeContinuousBackupsCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeContinuousBackupsCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+} from '@aws-sdk/client-dynamodb';
 import { CreateRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { PACKAGE_ROOT, freePort } from '../../src/emulator/ministack.js';
 import type { Change } from '../../src/engine/types.js';
@@ -14,14 +19,28 @@ const emulator = useEmulator();
 const TRACE = resolve(PACKAGE_ROOT, 'test', 'fixtures', 'trace-imports.mjs');
 
 describe('help and usage', () => {
-  for (const args of [['--help'], ['up', '--help'], ['plan', '--help'], ['down', '--help'], ['status', '--help'], ['outputs', '--help'], ['emulator', '--help']]) {
+  for (const args of [
+    ['--help'],
+    ['up', '--help'],
+    ['plan', '--help'],
+    ['down', '--help'],
+    ['status', '--help'],
+    ['outputs', '--help'],
+    ['emulator', '--help'],
+  ]) {
     it(`${args.join(' ')} prints usage and loads no AWS SDK code`, async () => {
       const run = await runCli(args, { nodeArgs: ['--import', TRACE] });
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stdout, /Usage: projet1/);
       const imports = run.stderr.split('\n').filter((l) => l.startsWith('[import]'));
-      assert.ok(imports.some((l) => l.includes('commander')), 'the trace hook saw the imports');
-      assert.deepEqual(imports.filter((l) => /@aws-sdk|@smithy|\/ora\//.test(l)), []);
+      assert.ok(
+        imports.some((l) => l.includes('commander')),
+        'the trace hook saw the imports',
+      );
+      assert.deepEqual(
+        imports.filter((l) => /@aws-sdk|@smithy|\/ora\//.test(l)),
+        [],
+      );
     });
   }
 
@@ -61,14 +80,23 @@ describe('configuration errors', () => {
   it('a bad flag value names the flag', async () => {
     const run = await runCli(['plan', '--region', 'moon-base-1x', '--endpoint-url', 'ftp://x']);
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /region: expected an AWS region such as eu-west-3, found "moon-base-1x" \(from flag --region\)/);
+    assert.match(
+      run.stderr,
+      /region: expected an AWS region such as eu-west-3, found "moon-base-1x" \(from flag --region\)/,
+    );
     assert.match(run.stderr, /endpointUrl: expected an http\(s\) URL .* \(from flag --endpoint-url\)/);
   });
 
   it('config prints the resolved settings and their sources without calling AWS', async () => {
-    const run = await runCli(['config', '--json', '--region', 'us-east-1'], { env: { PATH: process.env.PATH, TF_VAR_environment: 'qa' } });
+    const run = await runCli(['config', '--json', '--region', 'us-east-1'], {
+      env: { PATH: process.env.PATH, TF_VAR_environment: 'qa' },
+    });
     assert.equal(run.code, 0, run.stderr);
-    const doc = run.json<{ config: { region: string; environment: string }; sources: Record<string, string>; names: { table: string } }>();
+    const doc = run.json<{
+      config: { region: string; environment: string };
+      sources: Record<string, string>;
+      names: { table: string };
+    }>();
     assert.equal(doc.config.region, 'us-east-1');
     assert.equal(doc.config.environment, 'qa');
     assert.deepEqual(doc.sources, { environment: 'environment variable TF_VAR_environment', region: 'flag --region' });
@@ -81,7 +109,10 @@ describe('AWS access errors', () => {
     const run = await runCli(['up', '--endpoint-url', `http://127.0.0.1:${port}`]);
     assert.equal(run.code, 1);
     assert.equal(run.stderr.split('\n').filter((l) => l.startsWith('Error:')).length, 1);
-    assert.match(run.stderr, new RegExp(`Error: Cannot reach the AWS endpoint http://127.0.0.1:${port} \\(ECONNREFUSED\\)`));
+    assert.match(
+      run.stderr,
+      new RegExp(`Error: Cannot reach the AWS endpoint http://127.0.0.1:${port} \\(ECONNREFUSED\\)`),
+    );
     assert.match(run.stderr, /Hint: Is the emulator running\?/);
     assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
   });
@@ -117,18 +148,39 @@ describe('interrupted runs', () => {
           { AttributeName: 'category', AttributeType: 'S' },
         ],
         KeySchema: [{ AttributeName: 'product_id', KeyType: 'HASH' }],
-        GlobalSecondaryIndexes: [{ IndexName: 'category-index', KeySchema: [{ AttributeName: 'category', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' }, ProvisionedThroughput: { ReadCapacityUnits: 100, WriteCapacityUnits: 100 } }],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'category-index',
+            KeySchema: [{ AttributeName: 'category', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'ALL' },
+            ProvisionedThroughput: { ReadCapacityUnits: 100, WriteCapacityUnits: 100 },
+          },
+        ],
         SSESpecification: { Enabled: true },
         Tags: tags,
       }),
     );
-    await aws.client(IAMClient).send(new CreateRoleCommand({ RoleName: 'resume-dev-create-product-exec', AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}', Tags: tags }));
+    await aws.client(IAMClient).send(
+      new CreateRoleCommand({
+        RoleName: 'resume-dev-create-product-exec',
+        AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}',
+        Tags: tags,
+      }),
+    );
 
     const dir = projectDir({ project: 'resume', environment: 'dev', table: { name: 'resume-table' } });
-    const plan = (await runCli(['plan', '--json', '--endpoint-url', endpoint], { cwd: dir })).json<{ changes: Change[] }>();
+    const plan = (await runCli(['plan', '--json', '--endpoint-url', endpoint], { cwd: dir })).json<{
+      changes: Change[];
+    }>();
     const byId = Object.fromEntries(plan.changes.map((c) => [c.id, c]));
-    assert.deepEqual(byId.table?.fields.map((f) => f.field), ['pointInTimeRecovery', 'ttlAttribute']);
-    assert.deepEqual(byId['role:create-product']?.fields.map((f) => f.field), ['trustPolicy', 'policy']);
+    assert.deepEqual(
+      byId.table?.fields.map((f) => f.field),
+      ['pointInTimeRecovery', 'ttlAttribute'],
+    );
+    assert.deepEqual(
+      byId['role:create-product']?.fields.map((f) => f.field),
+      ['trustPolicy', 'policy'],
+    );
 
     const toCreate = plan.changes.filter((c) => c.action === 'create').length;
     const up = await runCli(['up', '--yes', '--endpoint-url', endpoint], { cwd: dir });
@@ -136,9 +188,16 @@ describe('interrupted runs', () => {
     assert.match(up.stderr, new RegExp(`Up complete: ${toCreate} created, 2 updated`));
     const tables = (await aws.client(DynamoDBClient).send(new ListTablesCommand({}))).TableNames ?? [];
     assert.equal(tables.filter((t) => t.startsWith('resume')).length, 1);
-    const pitr = await aws.client(DynamoDBClient).send(new DescribeContinuousBackupsCommand({ TableName: 'resume-table' }));
-    assert.equal(pitr.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus, 'ENABLED');
-    const policy = await aws.client(IAMClient).send(new GetRolePolicyCommand({ RoleName: 'resume-dev-create-product-exec', PolicyName: 'least-privilege' }));
+    const pitr = await aws
+      .client(DynamoDBClient)
+      .send(new DescribeContinuousBackupsCommand({ TableName: 'resume-table' }));
+    assert.equal(
+      pitr.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus,
+      'ENABLED',
+    );
+    const policy = await aws
+      .client(IAMClient)
+      .send(new GetRolePolicyCommand({ RoleName: 'resume-dev-create-product-exec', PolicyName: 'least-privilege' }));
     assert.ok(policy.PolicyDocument);
     assert.equal((await runCli(['plan', '--exit-code', '--endpoint-url', endpoint], { cwd: dir })).code, 0);
     assert.equal((await runCli(['down', '--yes', '--endpoint-url', endpoint], { cwd: dir })).code, 0);

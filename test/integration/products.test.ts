@@ -43,9 +43,14 @@ describe('seeding', () => {
   it('lists a category (only that category) and pages with a cursor', async () => {
     const books = await all('--category', 'books');
     assert.ok(books.length > 0 && books.every((p) => p.category === 'books'));
-    const first = (await cli('products', 'list', '--limit', '10', '--json')).json<{ items: Product[]; cursor: string }>();
+    const first = (await cli('products', 'list', '--limit', '10', '--json')).json<{
+      items: Product[];
+      cursor: string;
+    }>();
     assert.equal(first.items.length, 10);
-    const second = (await cli('products', 'list', '--limit', '10', '--cursor', first.cursor, '--json')).json<{ items: Product[] }>();
+    const second = (await cli('products', 'list', '--limit', '10', '--cursor', first.cursor, '--json')).json<{
+      items: Product[];
+    }>();
     assert.equal(second.items.length, 10);
     assert.equal(new Set([...first.items, ...second.items].map((p) => p.product_id)).size, 20);
     const table = await cli('products', 'list', '--limit', '3');
@@ -57,14 +62,29 @@ describe('seeding', () => {
 
 describe('single products', () => {
   it('create, get, update, delete', async () => {
-    const created = await cli('products', 'create', '--name', 'Desk Lamp', '--category', 'brand-new-category', '--price', '49.90', '--stock', '12', '--description', 'LED');
+    const created = await cli(
+      'products',
+      'create',
+      '--name',
+      'Desk Lamp',
+      '--category',
+      'brand-new-category',
+      '--price',
+      '49.90',
+      '--stock',
+      '12',
+      '--description',
+      'LED',
+    );
     assert.equal(created.code, 0, created.stderr);
     const p = created.json<Product>();
     assert.equal(p.price, 49.9);
     assert.equal(p.version, 1);
     assert.deepEqual((await cli('products', 'get', p.product_id)).json<Product>(), p);
 
-    const updated = (await cli('products', 'update', p.product_id, '--stock', '11', '--description', '')).json<Product>();
+    const updated = (
+      await cli('products', 'update', p.product_id, '--stock', '11', '--description', '')
+    ).json<Product>();
     assert.equal(updated.version, 2);
     assert.equal(updated.stock, 11);
     assert.equal(updated.description, undefined);
@@ -84,7 +104,10 @@ describe('single products', () => {
 
   it('creates from --file', async () => {
     const file = join(dir, 'product.json');
-    writeFileSync(file, JSON.stringify({ name: 'Kettle', category: 'kitchen', price: 25, stock: 4, expires_at: 4102444000 }));
+    writeFileSync(
+      file,
+      JSON.stringify({ name: 'Kettle', category: 'kitchen', price: 25, stock: 4, expires_at: 4102444000 }),
+    );
     const run = await cli('products', 'create', '--file', file);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.json<Product>().expires_at, 4102444000);
@@ -135,7 +158,17 @@ describe('export and import', () => {
   it('imports nothing from a file with bad rows, and lists each with its line', async () => {
     const good = [...generateProducts(3, 9)].map((p) => JSON.stringify(p));
     const file = join(dir, 'broken.jsonl');
-    writeFileSync(file, [good[0], '{"name": oops}', good[1], JSON.stringify({ name: 'x', category: 'y', price: -1, stock: 1 }), good[0], good[2]].join('\n'));
+    writeFileSync(
+      file,
+      [
+        good[0],
+        '{"name": oops}',
+        good[1],
+        JSON.stringify({ name: 'x', category: 'y', price: -1, stock: 1 }),
+        good[0],
+        good[2],
+      ].join('\n'),
+    );
     const before = await tableSnapshot(aws());
     const run = await cli('products', 'import', file);
     assert.equal(run.code, 2);

@@ -18,13 +18,18 @@ const emulator = useEmulator();
 /** A throwaway copy of the project whose handler sources the test may edit. */
 function projectCopy(): string {
   const root = mkdtempSync(join(tmpdir(), 'projet1-copy-'));
-  for (const part of ['bin', 'dist', 'handlers', 'src', 'package.json', 'package-lock.json']) cpSync(join(PACKAGE_ROOT, part), join(root, part), { recursive: true });
+  for (const part of ['bin', 'dist', 'handlers', 'src', 'package.json', 'package-lock.json'])
+    cpSync(join(PACKAGE_ROOT, part), join(root, part), { recursive: true });
   symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(root, 'node_modules'));
   return root;
 }
 
 function up(root: string, cwd: string): { mutatingOperations: string[]; changes: { id: string }[] } {
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'projet1.js'), 'up', '--yes', '--json', '--endpoint-url', emulator.get().endpoint], { cwd, env: cleanEnv(), encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'bin', 'projet1.js'), 'up', '--yes', '--json', '--endpoint-url', emulator.get().endpoint],
+    { cwd, env: cleanEnv(), encoding: 'utf8' },
+  );
   assert.equal(r.status, 0, r.stderr + r.stdout);
   const doc = JSON.parse(r.stdout) as { awsCalls: { mutatingOperations: string[] }; changes: { id: string }[] };
   return { mutatingOperations: doc.awsCalls.mutatingOperations, changes: doc.changes };
@@ -38,7 +43,10 @@ describe('redeploying code', () => {
     assert.deepEqual(up(root, cwd).mutatingOperations, [], 'unchanged code: no-op');
     appendFileSync(join(root, 'handlers', 'delete-product.ts'), '\nexport const deployedBy = "redeploy test";\n');
     const second = up(root, cwd);
-    assert.deepEqual(second.changes.map((c) => c.id), ['function:delete-product']);
+    assert.deepEqual(
+      second.changes.map((c) => c.id),
+      ['function:delete-product'],
+    );
     assert.deepEqual(second.mutatingOperations, ['Lambda.UpdateFunctionCode']);
   });
 });
@@ -55,10 +63,16 @@ describe('product repository on DynamoDB', () => {
     aws.calls.length = 0;
     const page = await repo.list({ limit: 10, category: 'kitchen' });
     assert.deepEqual(page.items.map((p) => p.name).sort(), ['Mug', 'Pan']);
-    assert.deepEqual(aws.calls.map((c) => `${c.service}.${c.operation}`), ['DynamoDB.Query']);
+    assert.deepEqual(
+      aws.calls.map((c) => `${c.service}.${c.operation}`),
+      ['DynamoDB.Query'],
+    );
 
     const before = await tableSnapshot(aws);
-    await assert.rejects(repo.create({ name: 'Impostor', category: 'x', price: 1, stock: 1 }, first.product_id), AlreadyExists);
+    await assert.rejects(
+      repo.create({ name: 'Impostor', category: 'x', price: 1, stock: 1 }, first.product_id),
+      AlreadyExists,
+    );
     assert.equal(await tableSnapshot(aws), before, 'the existing product is untouched');
     assert.equal((await repo.get(first.product_id)).name, 'Mug');
   });

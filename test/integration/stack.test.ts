@@ -2,7 +2,12 @@
 // ownership conflicts, teardown and its idempotency. State is checked with the SDK.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CloudWatchLogsClient, DeleteLogGroupCommand, DescribeLogGroupsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CloudWatchLogsClient,
+  DeleteLogGroupCommand,
+  DescribeLogGroupsCommand,
+  ListTagsForResourceCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeContinuousBackupsCommand,
   DescribeTableCommand,
@@ -29,7 +34,10 @@ const dir = projectDir({ project: 'projet1-serverless', environment: 'developmen
 
 const aws = () => emulatorClients(emulator.get().endpoint);
 const cli = (...args: string[]) => runCli([...args, '--endpoint-url', emulator.get().endpoint], { cwd: dir });
-const changed = (changes: Change[]) => changes.filter((c) => c.action !== 'no-op').map((c) => `${c.action} ${c.id}${c.fields.length ? ` [${c.fields.map((f) => f.field).join(',')}]` : ''}`);
+const changed = (changes: Change[]) =>
+  changes
+    .filter((c) => c.action !== 'no-op')
+    .map((c) => `${c.action} ${c.id}${c.fields.length ? ` [${c.fields.map((f) => f.field).join(',')}]` : ''}`);
 
 interface UpDoc {
   ok: boolean;
@@ -39,7 +47,9 @@ interface UpDoc {
 }
 
 async function logGroups(prefix: string) {
-  const res = await aws().client(CloudWatchLogsClient).send(new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix }));
+  const res = await aws()
+    .client(CloudWatchLogsClient)
+    .send(new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix }));
   return res.logGroups ?? [];
 }
 
@@ -54,10 +64,17 @@ describe('stack lifecycle on the emulator', () => {
     // Creating roles grants permissions: without a terminal that needs --yes, and nothing is made.
     const refused = await cli('up');
     assert.equal(refused.code, 2, refused.stderr);
-    assert.match(refused.stderr, /Confirmation needed and this session cannot ask \(no terminal\):\n {2}create iam-role projet1-serverless-development-get-products-exec: grants permissions/);
+    assert.match(
+      refused.stderr,
+      /Confirmation needed and this session cannot ask \(no terminal\):\n {2}create iam-role projet1-serverless-development-get-products-exec: grants permissions/,
+    );
     assert.match(refused.stderr, /Pass --yes/);
     assert.match(refused.stderr, /\+\s+create\s+dynamodb-table\s+products-catalog/, 'the plan is shown first');
-    assert.deepEqual((await aws().client(DynamoDBClient).send(new ListTablesCommand({}))).TableNames ?? [], [], 'nothing created');
+    assert.deepEqual(
+      (await aws().client(DynamoDBClient).send(new ListTablesCommand({}))).TableNames ?? [],
+      [],
+      'nothing created',
+    );
     const run = await cli('up', '--yes', '--json');
     assert.equal(run.code, 0, run.stderr);
     const doc = run.json<UpDoc>();
@@ -75,7 +92,10 @@ describe('stack lifecycle on the emulator', () => {
     assert.equal(gsi?.Projection?.ProjectionType, 'ALL');
     assert.equal(table?.SSEDescription?.Status, 'ENABLED');
     const pitr = await ddb.send(new DescribeContinuousBackupsCommand({ TableName: 'products-catalog' }));
-    assert.equal(pitr.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus, 'ENABLED');
+    assert.equal(
+      pitr.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus,
+      'ENABLED',
+    );
     const ttl = await ddb.send(new DescribeTimeToLiveCommand({ TableName: 'products-catalog' }));
     assert.deepEqual(ttl.TimeToLiveDescription, { TimeToLiveStatus: 'ENABLED', AttributeName: 'expires_at' });
     const tableTags = await ddb.send(new ListTagsOfResourceCommand({ ResourceArn: table?.TableArn }));
@@ -88,40 +108,71 @@ describe('stack lifecycle on the emulator', () => {
         Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
       });
-      const policy = parsePolicyDocument((await iam.send(new GetRolePolicyCommand({ RoleName: role?.RoleName, PolicyName: 'least-privilege' }))).PolicyDocument) as {
+      const policy = parsePolicyDocument(
+        (await iam.send(new GetRolePolicyCommand({ RoleName: role?.RoleName, PolicyName: 'least-privilege' })))
+          .PolicyDocument,
+      ) as {
         Statement: { Sid: string; Action: string[]; Resource: string[] }[];
       };
       const bySid = Object.fromEntries(policy.Statement.map((st) => [st.Sid, st]));
       const resources = policy.Statement.flatMap((st) => st.Resource);
       assert.ok(!resources.includes('*'), 'no wildcard resource');
       if (fn.dynamodb.actions.length > 0) {
-        assert.deepEqual(bySid.ProductsTable?.Action, fn.dynamodb.actions, `${fn.id} gets only its own DynamoDB actions`);
-        assert.ok(bySid.ProductsTable?.Resource.includes('arn:aws:dynamodb:eu-west-3:000000000000:table/products-catalog'));
+        assert.deepEqual(
+          bySid.ProductsTable?.Action,
+          fn.dynamodb.actions,
+          `${fn.id} gets only its own DynamoDB actions`,
+        );
+        assert.ok(
+          bySid.ProductsTable?.Resource.includes('arn:aws:dynamodb:eu-west-3:000000000000:table/products-catalog'),
+        );
       } else assert.equal(bySid.ProductsTable, undefined, `${fn.id} has no table access`);
-      if (fn.readsAdminToken) assert.deepEqual(bySid.AdminToken?.Resource, ['arn:aws:ssm:eu-west-3:000000000000:parameter/projet1-serverless/development/admin-token']);
+      if (fn.readsAdminToken)
+        assert.deepEqual(bySid.AdminToken?.Resource, [
+          'arn:aws:ssm:eu-west-3:000000000000:parameter/projet1-serverless/development/admin-token',
+        ]);
       else assert.equal(bySid.AdminToken, undefined, `${fn.id} cannot read the admin token`);
-      assert.deepEqual(bySid.OwnLogGroup?.Resource, [`arn:aws:logs:eu-west-3:000000000000:log-group:/aws/lambda/${PREFIX}-${fn.id}`, `arn:aws:logs:eu-west-3:000000000000:log-group:/aws/lambda/${PREFIX}-${fn.id}:*`]);
+      assert.deepEqual(bySid.OwnLogGroup?.Resource, [
+        `arn:aws:logs:eu-west-3:000000000000:log-group:/aws/lambda/${PREFIX}-${fn.id}`,
+        `arn:aws:logs:eu-west-3:000000000000:log-group:/aws/lambda/${PREFIX}-${fn.id}:*`,
+      ]);
     }
 
     const groups = [...(await logGroups(`/aws/lambda/${PREFIX}-`)), ...(await logGroups(`/aws/apigateway/${PREFIX}-`))];
     assert.equal(groups.length, FUNCTIONS.length + 1);
     for (const g of groups) assert.equal(g.retentionInDays, 14, g.logGroupName);
     const outputs = run.json<{ outputs: Record<string, string> }>().outputs;
-    assert.match(outputs.apiUrl ?? '', new RegExp(`^${emulator.get().endpoint}/restapis/[a-z0-9]+/development/_user_request_$`));
+    assert.match(
+      outputs.apiUrl ?? '',
+      new RegExp(`^${emulator.get().endpoint}/restapis/[a-z0-9]+/development/_user_request_$`),
+    );
     const apiId = outputs['stage.id'] ?? '';
-    const stage = await aws().client(APIGatewayClient).send(new GetStageCommand({ restApiId: apiId, stageName: 'development' }));
-    assert.equal(stage.accessLogSettings?.destinationArn, `arn:aws:logs:eu-west-3:000000000000:log-group:/aws/apigateway/${PREFIX}-access`);
+    const stage = await aws()
+      .client(APIGatewayClient)
+      .send(new GetStageCommand({ restApiId: apiId, stageName: 'development' }));
+    assert.equal(
+      stage.accessLogSettings?.destinationArn,
+      `arn:aws:logs:eu-west-3:000000000000:log-group:/aws/apigateway/${PREFIX}-access`,
+    );
     assert.equal(stage.methodSettings?.['*/*']?.throttlingRateLimit, 100);
     assert.equal(stage.methodSettings?.['*/*']?.throttlingBurstLimit, 200);
     for (const fn of FUNCTIONS) {
-      const f = await aws().client(LambdaClient).send(new GetFunctionCommand({ FunctionName: `${PREFIX}-${fn.id}` }));
+      const f = await aws()
+        .client(LambdaClient)
+        .send(new GetFunctionCommand({ FunctionName: `${PREFIX}-${fn.id}` }));
       assert.equal(f.Configuration?.Runtime, 'nodejs22.x');
       assert.equal(f.Configuration?.Timeout, 30);
       assert.equal(f.Configuration?.MemorySize, 256);
       assert.equal(f.Configuration?.Role, `arn:aws:iam::000000000000:role/${PREFIX}-${fn.id}-exec`);
       assert.deepEqual(f.Tags, TAGS);
     }
-    const groupTags = await aws().client(CloudWatchLogsClient).send(new ListTagsForResourceCommand({ resourceArn: `arn:aws:logs:eu-west-3:000000000000:log-group:/aws/apigateway/${PREFIX}-access` }));
+    const groupTags = await aws()
+      .client(CloudWatchLogsClient)
+      .send(
+        new ListTagsForResourceCommand({
+          resourceArn: `arn:aws:logs:eu-west-3:000000000000:log-group:/aws/apigateway/${PREFIX}-access`,
+        }),
+      );
     assert.deepEqual(groupTags.tags, TAGS);
   });
 
@@ -132,12 +183,24 @@ describe('stack lifecycle on the emulator', () => {
   });
 
   it('plan lists out-of-band drift exactly, and up repairs it', async () => {
-    await aws().client(DynamoDBClient).send(new UpdateContinuousBackupsCommand({ TableName: 'products-catalog', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false } }));
-    await aws().client(CloudWatchLogsClient).send(new DeleteLogGroupCommand({ logGroupName: `/aws/apigateway/${PREFIX}-access` }));
+    await aws()
+      .client(DynamoDBClient)
+      .send(
+        new UpdateContinuousBackupsCommand({
+          TableName: 'products-catalog',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false },
+        }),
+      );
+    await aws()
+      .client(CloudWatchLogsClient)
+      .send(new DeleteLogGroupCommand({ logGroupName: `/aws/apigateway/${PREFIX}-access` }));
 
     const plan = await cli('plan', '--json');
     assert.equal(plan.code, 0);
-    assert.deepEqual(changed(plan.json<{ changes: Change[] }>().changes), ['update table [pointInTimeRecovery]', 'create log-group:api-access']);
+    assert.deepEqual(changed(plan.json<{ changes: Change[] }>().changes), [
+      'update table [pointInTimeRecovery]',
+      'create log-group:api-access',
+    ]);
     const text = await cli('plan', '--exit-code');
     assert.equal(text.code, 2, 'plan --exit-code signals changes');
     assert.match(text.stdout, /update\s+dynamodb-table\s+products-catalog\s+pointInTimeRecovery: false → true/);
@@ -154,7 +217,11 @@ describe('stack lifecycle on the emulator', () => {
     // The table and every log group (one per function, plus the API access log).
     const updated = 1 + FUNCTIONS.length + 1;
     assert.deepEqual(doc.summary?.counts, { created: 0, updated, deleted: 0, unchanged: TOTAL - updated });
-    const table = (await aws().client(DynamoDBClient).send(new DescribeTableCommand({ TableName: 'products-catalog' }))).Table;
+    const table = (
+      await aws()
+        .client(DynamoDBClient)
+        .send(new DescribeTableCommand({ TableName: 'products-catalog' }))
+    ).Table;
     assert.equal(table?.ProvisionedThroughput?.ReadCapacityUnits, 5);
     assert.equal(table?.GlobalSecondaryIndexes?.[0]?.ProvisionedThroughput?.WriteCapacityUnits, 7);
     for (const g of await logGroups(`/aws/lambda/${PREFIX}-`)) assert.equal(g.retentionInDays, 30);
@@ -187,13 +254,34 @@ describe('stack lifecycle on the emulator', () => {
     const tables = (await aws().client(DynamoDBClient).send(new ListTablesCommand({}))).TableNames ?? [];
     assert.ok(!tables.includes('products-catalog'), 'table gone');
     const roles = (await aws().client(IAMClient).send(new ListRolesCommand({}))).Roles ?? [];
-    assert.deepEqual(roles.filter((r) => r.RoleName?.startsWith(PREFIX)), [], 'roles gone');
-    assert.deepEqual([...(await logGroups(`/aws/lambda/${PREFIX}-`)), ...(await logGroups(`/aws/apigateway/${PREFIX}-`))], [], 'log groups gone');
+    assert.deepEqual(
+      roles.filter((r) => r.RoleName?.startsWith(PREFIX)),
+      [],
+      'roles gone',
+    );
+    assert.deepEqual(
+      [...(await logGroups(`/aws/lambda/${PREFIX}-`)), ...(await logGroups(`/aws/apigateway/${PREFIX}-`))],
+      [],
+      'log groups gone',
+    );
     const fns = (await aws().client(LambdaClient).send(new ListFunctionsCommand({}))).Functions ?? [];
-    assert.deepEqual(fns.filter((f) => f.FunctionName?.startsWith(PREFIX)), [], 'functions gone');
+    assert.deepEqual(
+      fns.filter((f) => f.FunctionName?.startsWith(PREFIX)),
+      [],
+      'functions gone',
+    );
     const apis = (await aws().client(APIGatewayClient).send(new GetRestApisCommand({}))).items ?? [];
-    assert.deepEqual(apis.filter((a) => a.name?.startsWith(PREFIX)), [], 'API gone');
-    const params = (await aws().client(SSMClient).send(new GetParametersByPathCommand({ Path: '/projet1-serverless/', Recursive: true }))).Parameters ?? [];
+    assert.deepEqual(
+      apis.filter((a) => a.name?.startsWith(PREFIX)),
+      [],
+      'API gone',
+    );
+    const params =
+      (
+        await aws()
+          .client(SSMClient)
+          .send(new GetParametersByPathCommand({ Path: '/projet1-serverless/', Recursive: true }))
+      ).Parameters ?? [];
     assert.deepEqual(params, [], 'admin token gone');
     const account = await aws().client(APIGatewayClient).send(new GetAccountCommand({}));
     assert.ok(!account.cloudwatchRoleArn, 'account logging role setting released');

@@ -19,12 +19,19 @@ describe('AwsClients', () => {
   });
 
   it('falls back to the emulator convention test/test when an endpoint is set and no credentials are configured', async () => {
-    const creds = await cliCredentials(emulator, { HOME: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/c', AWS_CONFIG_FILE: '/nonexistent/f' })();
+    const creds = await cliCredentials(emulator, {
+      HOME: '/nonexistent',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/c',
+      AWS_CONFIG_FILE: '/nonexistent/f',
+    })();
     assert.deepEqual({ id: creds.accessKeyId, secret: creds.secretAccessKey }, { id: 'test', secret: 'test' });
   });
 
   it('uses the environment credentials when present, even with an endpoint', async () => {
-    const creds = await cliCredentials(emulator, { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' })();
+    const creds = await cliCredentials(emulator, {
+      AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+    })();
     assert.equal(creds.accessKeyId, 'AKIAEXAMPLE');
   });
 
@@ -34,12 +41,20 @@ describe('AwsClients', () => {
     let attempts = 0;
     const { Readable } = await import('node:stream');
     const reply = (status: number, body: object) => ({
-      response: { statusCode: status, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Readable.from([Buffer.from(JSON.stringify(body))]) },
+      response: {
+        statusCode: status,
+        headers: { 'content-type': 'application/x-amz-json-1.0' },
+        body: Readable.from([Buffer.from(JSON.stringify(body))]),
+      },
     });
     client.config.requestHandler = {
       handle: async () => {
         attempts++;
-        if (attempts < 3) return reply(400, { __type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException', message: 'Rate exceeded' });
+        if (attempts < 3)
+          return reply(400, {
+            __type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException',
+            message: 'Rate exceeded',
+          });
         return reply(200, { Table: { TableName: 'products-catalog', TableStatus: 'ACTIVE' } });
       },
     } as unknown as typeof client.config.requestHandler;
@@ -53,25 +68,51 @@ describe('AwsClients', () => {
 
 describe('error classification', () => {
   const target = { region: 'eu-west-3', endpointUrl: null, profile: null };
-  const named = (name: string, message = name, status = 400) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+  const named = (name: string, message = name, status = 400) =>
+    Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 
   it('turns an unreachable endpoint into one clear error', () => {
-    const err = classifyAwsError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }), emulator);
+    const err = classifyAwsError(
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }),
+      emulator,
+    );
     assert.ok(err instanceof AwsAccessError);
     assert.match(err.message, /Cannot reach the AWS endpoint http:\/\/127.0.0.1:9 \(ECONNREFUSED\)/);
   });
   it('recognises bad credentials, access denied and unknown regions', () => {
-    assert.match(String((classifyAwsError(named('UnrecognizedClientException'), target) as Error).message), /rejected the credentials/);
-    assert.match(String((classifyAwsError(named('AccessDeniedException', 'not allowed', 403), target) as Error).message), /Access denied/);
-    assert.match(String((classifyAwsError(Object.assign(new Error('getaddrinfo ENOTFOUND dynamodb.xx-east-9.amazonaws.com'), { code: 'ENOTFOUND' }), target) as Error).message), /Cannot reach AWS in region/);
+    assert.match(
+      String((classifyAwsError(named('UnrecognizedClientException'), target) as Error).message),
+      /rejected the credentials/,
+    );
+    assert.match(
+      String((classifyAwsError(named('AccessDeniedException', 'not allowed', 403), target) as Error).message),
+      /Access denied/,
+    );
+    assert.match(
+      String(
+        (
+          classifyAwsError(
+            Object.assign(new Error('getaddrinfo ENOTFOUND dynamodb.xx-east-9.amazonaws.com'), { code: 'ENOTFOUND' }),
+            target,
+          ) as Error
+        ).message,
+      ),
+      /Cannot reach AWS in region/,
+    );
   });
   it('passes other errors through unchanged', () => {
     const e = named('ValidationException');
     assert.equal(classifyAwsError(e, target), e);
   });
   it('unless() maps only the named errors to undefined', async () => {
-    assert.equal(await unless(Promise.reject(named('ResourceNotFoundException')), 'ResourceNotFoundException'), undefined);
-    await assert.rejects(unless(Promise.reject(named('InternalServerError')), 'ResourceNotFoundException'), /InternalServerError/);
+    assert.equal(
+      await unless(Promise.reject(named('ResourceNotFoundException')), 'ResourceNotFoundException'),
+      undefined,
+    );
+    await assert.rejects(
+      unless(Promise.reject(named('InternalServerError')), 'ResourceNotFoundException'),
+      /InternalServerError/,
+    );
   });
 });
 
@@ -79,10 +120,14 @@ describe('RateLimiter', () => {
   it('spaces calls of a limited key and never delays the first or unlimited ones', async () => {
     let now = 1000;
     const waits: number[] = [];
-    const limiter = new RateLimiter({ 'APIGateway.CreateDeployment': 5000 }, () => now, async (ms) => {
-      waits.push(ms);
-      now += ms;
-    });
+    const limiter = new RateLimiter(
+      { 'APIGateway.CreateDeployment': 5000 },
+      () => now,
+      async (ms) => {
+        waits.push(ms);
+        now += ms;
+      },
+    );
     await limiter.wait('APIGateway.CreateDeployment');
     await limiter.wait('APIGateway.CreateDeployment');
     await limiter.wait('DynamoDB.PutItem');

@@ -7,7 +7,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchWriteFailed, writeAll } from '../../src/catalog/batch-writer.js';
 import { csvHeader, parseCsvLine, productLine, readRows, type Row } from '../../src/catalog/files.js';
 import { generateProducts } from '../../src/catalog/generate.js';
-import { validateStored, } from '../../src/catalog/product.js';
+import { validateStored } from '../../src/catalog/product.js';
 
 const tmp = (name: string, text: string): string => {
   const file = join(mkdtempSync(join(tmpdir(), 'projet1-files-')), name);
@@ -27,11 +27,18 @@ describe('CSV and JSON Lines', () => {
 
   it('round-trips products through CSV, quoted newlines included, across many read chunks', async () => {
     // ~1 MB: the stream's 64 KB chunks end mid-record many times, some inside quotes.
-    const products = [...generateProducts(3000, 3)].map((p, i) => ({ ...p, name: `Lamp, "Deluxe" ${i}`, description: `line one\n${'x'.repeat(i % 300)}\nline three` }));
+    const products = [...generateProducts(3000, 3)].map((p, i) => ({
+      ...p,
+      name: `Lamp, "Deluxe" ${i}`,
+      description: `line one\n${'x'.repeat(i % 300)}\nline three`,
+    }));
     const file = tmp('p.csv', csvHeader() + products.map((p) => productLine(p, 'csv')).join(''));
     const rows = await collect(file, 'csv');
     assert.equal(rows.length, 3000);
-    assert.deepEqual(rows.slice(0, 3).map((r) => r.line), [2, 5, 8]);
+    assert.deepEqual(
+      rows.slice(0, 3).map((r) => r.line),
+      [2, 5, 8],
+    );
     rows.forEach((r, i) => {
       const back = validateStored(r.record);
       assert.ok(back.ok, `row ${i}`);
@@ -41,17 +48,36 @@ describe('CSV and JSON Lines', () => {
 
   it('reports bad lines with their numbers', async () => {
     const jsonl = await collect(tmp('p.jsonl', '{"name":"a"}\n\nnot json\n[1]\n'), 'jsonl');
-    assert.deepEqual(jsonl.map((r) => [r.line, 'parseError' in r.record]), [[1, false], [3, true], [4, true]]);
+    assert.deepEqual(
+      jsonl.map((r) => [r.line, 'parseError' in r.record]),
+      [
+        [1, false],
+        [3, true],
+        [4, true],
+      ],
+    );
     const csv = await collect(tmp('p.csv', 'name,category,price,stock\na,b,1,2\nonly,two\n'), 'csv');
-    assert.deepEqual(csv.map((r) => r.line), [2, 3]);
-    assert.match(String((csv[1]?.record as { parseError: string } | undefined)?.parseError), /2 cells, the header has 4/);
+    assert.deepEqual(
+      csv.map((r) => r.line),
+      [2, 3],
+    );
+    assert.match(
+      String((csv[1]?.record as { parseError: string } | undefined)?.parseError),
+      /2 cells, the header has 4/,
+    );
     const header = await collect(tmp('p.csv', 'name,colour\n'), 'csv');
-    assert.match(String((header[0]?.record as { parseError: string } | undefined)?.parseError), /unknown column\(s\) colour/);
+    assert.match(
+      String((header[0]?.record as { parseError: string } | undefined)?.parseError),
+      /unknown column\(s\) colour/,
+    );
   });
 
   it('keeps prices exact through CSV', async () => {
     const rows = await collect(tmp('p.csv', 'name,category,price,stock\na,b,0.10,1\nc,d,123456789.99,0\n'), 'csv');
-    assert.deepEqual(rows.map((r) => (r.record as { price: number }).price), [0.1, 123456789.99]);
+    assert.deepEqual(
+      rows.map((r) => (r.record as { price: number }).price),
+      [0.1, 123456789.99],
+    );
   });
 });
 
@@ -85,7 +111,10 @@ describe('writeAll', () => {
   it('writes in groups of 25 and resends unprocessed items', async () => {
     const { doc, batches } = fake(2);
     const sleeps: number[] = [];
-    const p = await writeAll(doc, 't', generateProducts(60, 1), { concurrency: 1, sleep: async (ms) => void sleeps.push(ms) });
+    const p = await writeAll(doc, 't', generateProducts(60, 1), {
+      concurrency: 1,
+      sleep: async (ms) => void sleeps.push(ms),
+    });
     assert.equal(p.written, 60);
     assert.equal(p.retries, 2);
     assert.deepEqual(batches, [25, 5, 5, 25, 10]);
@@ -94,10 +123,13 @@ describe('writeAll', () => {
 
   it('gives up on items that stay unprocessed, saying how many were written', async () => {
     const { doc } = fake(1000);
-    await assert.rejects(writeAll(doc, 't', generateProducts(30, 1), { concurrency: 2, maxAttempts: 3, sleep: async () => undefined }), (err: unknown) => {
-      assert.ok(err instanceof BatchWriteFailed);
-      assert.match(err.message, /not written/);
-      return true;
-    });
+    await assert.rejects(
+      writeAll(doc, 't', generateProducts(30, 1), { concurrency: 2, maxAttempts: 3, sleep: async () => undefined }),
+      (err: unknown) => {
+        assert.ok(err instanceof BatchWriteFailed);
+        assert.match(err.message, /not written/);
+        return true;
+      },
+    );
   });
 });

@@ -47,12 +47,20 @@ describe('loadConfig', () => {
     const dir = dirWith(JSON.stringify({ region: 'us-east-1', environment: 'staging', project: 'shop' }));
     const fileOnly = loadConfig({}, {}, dir);
     assert.equal(fileOnly.config.region, 'us-east-1');
-    const withEnv = loadConfig({}, { AWS_REGION: 'eu-central-1', TF_VAR_environment: 'qa', TF_VAR_project_name: 'store' }, dir);
+    const withEnv = loadConfig(
+      {},
+      { AWS_REGION: 'eu-central-1', TF_VAR_environment: 'qa', TF_VAR_project_name: 'store' },
+      dir,
+    );
     assert.equal(withEnv.config.region, 'eu-central-1');
     assert.equal(withEnv.config.environment, 'qa');
     assert.equal(withEnv.config.project, 'store');
     assert.equal(withEnv.sources.region, 'environment variable AWS_REGION');
-    const withFlags = loadConfig({ region: 'ap-south-1', environment: 'prod' }, { AWS_REGION: 'eu-central-1', TF_VAR_environment: 'qa' }, dir);
+    const withFlags = loadConfig(
+      { region: 'ap-south-1', environment: 'prod' },
+      { AWS_REGION: 'eu-central-1', TF_VAR_environment: 'qa' },
+      dir,
+    );
     assert.equal(withFlags.config.region, 'ap-south-1');
     assert.equal(withFlags.config.environment, 'prod');
     assert.equal(withFlags.sources.region, 'flag --region');
@@ -61,14 +69,27 @@ describe('loadConfig', () => {
   it('prefers TF_VAR_aws_region over AWS_REGION over AWS_DEFAULT_REGION', () => {
     const dir = dirWith(undefined);
     assert.equal(loadConfig({}, { AWS_DEFAULT_REGION: 'us-west-2' }, dir).config.region, 'us-west-2');
-    assert.equal(loadConfig({}, { AWS_DEFAULT_REGION: 'us-west-2', AWS_REGION: 'us-west-1' }, dir).config.region, 'us-west-1');
-    assert.equal(loadConfig({}, { AWS_REGION: 'us-west-1', TF_VAR_aws_region: 'eu-north-1' }, dir).config.region, 'eu-north-1');
+    assert.equal(
+      loadConfig({}, { AWS_DEFAULT_REGION: 'us-west-2', AWS_REGION: 'us-west-1' }, dir).config.region,
+      'us-west-1',
+    );
+    assert.equal(
+      loadConfig({}, { AWS_REGION: 'us-west-1', TF_VAR_aws_region: 'eu-north-1' }, dir).config.region,
+      'eu-north-1',
+    );
   });
 
   it('takes the endpoint from AWS_ENDPOINT_URL or --endpoint-url', () => {
     const dir = dirWith(undefined);
-    assert.equal(loadConfig({}, { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' }, dir).config.endpointUrl, 'http://127.0.0.1:4566');
-    assert.equal(loadConfig({ endpointUrl: 'http://localhost:1' }, { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' }, dir).config.endpointUrl, 'http://localhost:1');
+    assert.equal(
+      loadConfig({}, { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' }, dir).config.endpointUrl,
+      'http://127.0.0.1:4566',
+    );
+    assert.equal(
+      loadConfig({ endpointUrl: 'http://localhost:1' }, { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' }, dir).config
+        .endpointUrl,
+      'http://localhost:1',
+    );
   });
 
   it('reports every problem at once, each with its path', () => {
@@ -124,7 +145,10 @@ describe('loadConfig', () => {
 
   it('rejects a missing --config file but not a missing default file', () => {
     const dir = dirWith(undefined);
-    assert.throws(() => loadConfig({ config: 'nope.json' }, {}, dir), (e: unknown) => e instanceof ConfigError && /file not found/.test(e.message));
+    assert.throws(
+      () => loadConfig({ config: 'nope.json' }, {}, dir),
+      (e: unknown) => e instanceof ConfigError && /file not found/.test(e.message),
+    );
     assert.doesNotThrow(() => loadConfig({}, {}, dir));
   });
 
@@ -135,7 +159,11 @@ describe('loadConfig', () => {
   });
 
   it('accepts nullable settings and on-demand billing', () => {
-    const { config } = loadConfig({}, {}, dirWith(JSON.stringify({ table: { ttlAttribute: null, billingMode: 'PAY_PER_REQUEST' }, endpointUrl: null })));
+    const { config } = loadConfig(
+      {},
+      {},
+      dirWith(JSON.stringify({ table: { ttlAttribute: null, billingMode: 'PAY_PER_REQUEST' }, endpointUrl: null })),
+    );
     assert.equal(config.table.ttlAttribute, null);
     assert.equal(config.table.billingMode, 'PAY_PER_REQUEST');
   });
@@ -143,18 +171,31 @@ describe('loadConfig', () => {
 
 describe('resource names and tags', () => {
   it('derive deterministically from project and environment', () => {
-    const { config } = loadConfig({}, {}, dirWith(JSON.stringify({ environment: 'prod', table: { name: 'catalog-{environment}' } })));
+    const { config } = loadConfig(
+      {},
+      {},
+      dirWith(JSON.stringify({ environment: 'prod', table: { name: 'catalog-{environment}' } })),
+    );
     const names = resourceNames(config);
     assert.equal(names.table, 'catalog-prod');
     assert.equal(names.functions['get-products']?.function, 'projet1-serverless-prod-get-products');
     assert.equal(names.functions['get-products']?.role, 'projet1-serverless-prod-get-products-exec');
     assert.equal(names.functions['get-products']?.logGroup, '/aws/lambda/projet1-serverless-prod-get-products');
-    assert.deepEqual(stackTags(config), { project: 'projet1-serverless', environment: 'prod', 'managed-by': 'projet1' });
+    assert.deepEqual(stackTags(config), {
+      project: 'projet1-serverless',
+      environment: 'prod',
+      'managed-by': 'projet1',
+    });
   });
 
   it('keep every role name within the IAM limit of 64 characters at the longest allowed names', () => {
-    const { config } = loadConfig({ environment: 'abcdefghijkl' }, { TF_VAR_project_name: 'abcdefghijklmnopqrstuvwx' }, dirWith(undefined));
-    for (const n of Object.values(resourceNames(config).functions)) assert.ok(n.role.length <= 64 && n.function.length <= 64, n.role);
+    const { config } = loadConfig(
+      { environment: 'abcdefghijkl' },
+      { TF_VAR_project_name: 'abcdefghijklmnopqrstuvwx' },
+      dirWith(undefined),
+    );
+    for (const n of Object.values(resourceNames(config).functions))
+      assert.ok(n.role.length <= 64 && n.function.length <= 64, n.role);
   });
 });
 

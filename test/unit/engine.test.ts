@@ -14,13 +14,20 @@ interface Item {
   tags: Record<string, string>;
 }
 
-function memoryProvisioner(world: Map<string, Item>, log: string[], failOn?: string): Provisioner<{ key: string; size: number; tags: Record<string, string> }, Item> {
+function memoryProvisioner(
+  world: Map<string, Item>,
+  log: string[],
+  failOn?: string,
+): Provisioner<{ key: string; size: number; tags: Record<string, string> }, Item> {
   return {
     type: 'memory',
     service: 'mem',
     observe: async (_c, d) => world.get(d.key),
     tags: (o) => o.tags,
-    diff: (d, o) => [...(d.size !== o.size ? [{ field: 'size', from: o.size, to: d.size }] : []), ...tagChanges(d.tags, o.tags)],
+    diff: (d, o) => [
+      ...(d.size !== o.size ? [{ field: 'size', from: o.size, to: d.size }] : []),
+      ...tagChanges(d.tags, o.tags),
+    ],
     create: async (_c, d) => {
       if (d.key === failOn) throw new Error(`cannot create ${d.key}`);
       log.push(`create ${d.key}`);
@@ -38,11 +45,21 @@ function memoryProvisioner(world: Map<string, Item>, log: string[], failOn?: str
 }
 
 const TAGS = { project: 'p', environment: 'dev', 'managed-by': 'projet1' };
-const ctx = (): ProvisionContext => ({ aws: { target: { region: 'eu-west-3', endpointUrl: null, profile: null } } as AwsClients, note: () => undefined, sleep: async () => undefined });
+const ctx = (): ProvisionContext => ({
+  aws: { target: { region: 'eu-west-3', endpointUrl: null, profile: null } } as AwsClients,
+  note: () => undefined,
+  sleep: async () => undefined,
+});
 
 function stackOf(world: Map<string, Item>, log: string[], failOn?: string): Stack {
   const p = memoryProvisioner(world, log, failOn);
-  const r = (key: string, size: number, dependsOn: string[] = []): Resource => ({ id: key, name: key, provisioner: p as Provisioner<unknown, unknown>, desired: { key, size, tags: TAGS }, dependsOn });
+  const r = (key: string, size: number, dependsOn: string[] = []): Resource => ({
+    id: key,
+    name: key,
+    provisioner: p as Provisioner<unknown, unknown>,
+    desired: { key, size, tags: TAGS },
+    dependsOn,
+  });
   return { resources: [r('table', 1), r('role', 2, ['table']), r('fn', 3, ['role'])], tags: TAGS };
 }
 
@@ -52,16 +69,26 @@ describe('plan and apply', () => {
     const log: string[] = [];
     const stack = stackOf(world, log);
     const state = await computePlan(stack, 'apply', ctx, silentReporter);
-    assert.deepEqual(state.plan.changes.map((c) => c.action), ['create', 'create', 'create']);
+    assert.deepEqual(
+      state.plan.changes.map((c) => c.action),
+      ['create', 'create', 'create'],
+    );
     const res = await applyPlan(stack, state, ctx, silentReporter);
     assert.deepEqual(log, ['create table', 'create role', 'create fn']);
     assert.deepEqual(res.counts, { created: 3, updated: 0, deleted: 0, unchanged: 0 });
     const again = await computePlan(stack, 'apply', ctx, silentReporter);
-    assert.deepEqual(again.plan.changes.map((c) => c.action), ['no-op', 'no-op', 'no-op']);
+    assert.deepEqual(
+      again.plan.changes.map((c) => c.action),
+      ['no-op', 'no-op', 'no-op'],
+    );
   });
 
   it('lists exactly the drifted fields as an update', async () => {
-    const world = new Map<string, Item>([['table', { size: 1, tags: TAGS }], ['role', { size: 9, tags: TAGS }], ['fn', { size: 3, tags: { ...TAGS, project: 'p' } }]]);
+    const world = new Map<string, Item>([
+      ['table', { size: 1, tags: TAGS }],
+      ['role', { size: 9, tags: TAGS }],
+      ['fn', { size: 3, tags: { ...TAGS, project: 'p' } }],
+    ]);
     const state = await computePlan(stackOf(world, []), 'apply', ctx, silentReporter);
     const role = state.plan.changes.find((c) => c.id === 'role');
     assert.equal(role?.action, 'update');
@@ -92,7 +119,10 @@ describe('plan and apply', () => {
     const state = await computePlan(stack, 'apply', ctx, silentReporter);
     await assert.rejects(applyPlan(stack, state, ctx, silentReporter), (err: unknown) => {
       assert.ok(err instanceof ApplyFailedError);
-      assert.deepEqual(err.failures.map((f) => f.id), ['role']);
+      assert.deepEqual(
+        err.failures.map((f) => f.id),
+        ['role'],
+      );
       assert.deepEqual(err.skipped, ['fn']);
       return true;
     });
@@ -100,11 +130,17 @@ describe('plan and apply', () => {
   });
 
   it('destroys in reverse dependency order and only what exists', async () => {
-    const world = new Map<string, Item>([['table', { size: 1, tags: TAGS }], ['fn', { size: 3, tags: TAGS }]]);
+    const world = new Map<string, Item>([
+      ['table', { size: 1, tags: TAGS }],
+      ['fn', { size: 3, tags: TAGS }],
+    ]);
     const log: string[] = [];
     const stack = stackOf(world, log);
     const state = await computePlan(stack, 'destroy', ctx, silentReporter);
-    assert.deepEqual(state.plan.changes.map((c) => c.action), ['delete', 'no-op', 'delete']);
+    assert.deepEqual(
+      state.plan.changes.map((c) => c.action),
+      ['delete', 'no-op', 'delete'],
+    );
     await applyPlan(stack, state, ctx, silentReporter);
     assert.deepEqual(log, ['delete fn', 'delete table']);
     assert.equal(world.size, 0);

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GraphError, reverseGraph, runGraph, validateGraph, type GraphNode, type NodeOutcome } from '../../src/engine/graph.js';
+import {
+  GraphError,
+  reverseGraph,
+  runGraph,
+  validateGraph,
+  type GraphNode,
+  type NodeOutcome,
+} from '../../src/engine/graph.js';
 
 interface Spec {
   id: string;
@@ -66,7 +73,12 @@ describe('runGraph scenarios', () => {
     },
     {
       name: 'a diamond runs both middles concurrently and the join last',
-      specs: [{ id: 'top' }, { id: 'l', deps: ['top'], ms: 20 }, { id: 'r', deps: ['top'], ms: 20 }, { id: 'join', deps: ['l', 'r'] }],
+      specs: [
+        { id: 'top' },
+        { id: 'l', deps: ['top'], ms: 20 },
+        { id: 'r', deps: ['top'], ms: 20 },
+        { id: 'join', deps: ['l', 'r'] },
+      ],
       concurrency: 4,
       expect: (r) => {
         assert.equal(r.started[0], 'top');
@@ -85,7 +97,10 @@ describe('runGraph scenarios', () => {
     },
     {
       name: 'per-group limits hold while other groups proceed',
-      specs: [...Array.from({ length: 4 }, (_, i) => ({ id: `api${i}`, group: 'apigateway', ms: 10 })), ...Array.from({ length: 4 }, (_, i) => ({ id: `ddb${i}`, group: 'dynamodb', ms: 10 }))],
+      specs: [
+        ...Array.from({ length: 4 }, (_, i) => ({ id: `api${i}`, group: 'apigateway', ms: 10 })),
+        ...Array.from({ length: 4 }, (_, i) => ({ id: `ddb${i}`, group: 'dynamodb', ms: 10 })),
+      ],
       concurrency: 8,
       groupLimits: { apigateway: 1 },
       expect: (r) => {
@@ -95,7 +110,12 @@ describe('runGraph scenarios', () => {
     },
     {
       name: 'first failure stops new work, lets running work finish and skips the rest',
-      specs: [{ id: 'bad', fail: true, ms: 5 }, { id: 'slow', ms: 30 }, { id: 'after-bad', deps: ['bad'] }, { id: 'after-slow', deps: ['slow'] }],
+      specs: [
+        { id: 'bad', fail: true, ms: 5 },
+        { id: 'slow', ms: 30 },
+        { id: 'after-bad', deps: ['bad'] },
+        { id: 'after-slow', deps: ['slow'] },
+      ],
       concurrency: 4,
       expect: (r) => {
         assert.deepEqual(r.status, { bad: 'failed', slow: 'done', 'after-bad': 'skipped', 'after-slow': 'skipped' });
@@ -115,21 +135,55 @@ describe('runGraph scenarios', () => {
     },
   ];
   for (const s of scenarios) {
-    it(s.name, async () => s.expect(await run(s.specs, { concurrency: s.concurrency, ...(s.groupLimits ? { groupLimits: s.groupLimits } : {}) })));
+    it(s.name, async () =>
+      s.expect(
+        await run(s.specs, { concurrency: s.concurrency, ...(s.groupLimits ? { groupLimits: s.groupLimits } : {}) }),
+      ),
+    );
   }
 });
 
 describe('validateGraph', () => {
   const cases: { name: string; nodes: { id: string; dependsOn: string[] }[]; error: RegExp | null }[] = [
-    { name: 'accepts a DAG', nodes: [{ id: 'a', dependsOn: [] }, { id: 'b', dependsOn: ['a'] }], error: null },
-    { name: 'reports a cycle with its path', nodes: [{ id: 'a', dependsOn: ['c'] }, { id: 'b', dependsOn: ['a'] }, { id: 'c', dependsOn: ['b'] }], error: /dependency cycle: a -> c -> b -> a/ },
+    {
+      name: 'accepts a DAG',
+      nodes: [
+        { id: 'a', dependsOn: [] },
+        { id: 'b', dependsOn: ['a'] },
+      ],
+      error: null,
+    },
+    {
+      name: 'reports a cycle with its path',
+      nodes: [
+        { id: 'a', dependsOn: ['c'] },
+        { id: 'b', dependsOn: ['a'] },
+        { id: 'c', dependsOn: ['b'] },
+      ],
+      error: /dependency cycle: a -> c -> b -> a/,
+    },
     { name: 'reports a self-loop', nodes: [{ id: 'a', dependsOn: ['a'] }], error: /dependency cycle: a -> a/ },
-    { name: 'reports an unknown dependency', nodes: [{ id: 'a', dependsOn: ['ghost'] }], error: /"a" depends on unknown node "ghost"/ },
-    { name: 'reports a duplicate id', nodes: [{ id: 'a', dependsOn: [] }, { id: 'a', dependsOn: [] }], error: /duplicate node id "a"/ },
+    {
+      name: 'reports an unknown dependency',
+      nodes: [{ id: 'a', dependsOn: ['ghost'] }],
+      error: /"a" depends on unknown node "ghost"/,
+    },
+    {
+      name: 'reports a duplicate id',
+      nodes: [
+        { id: 'a', dependsOn: [] },
+        { id: 'a', dependsOn: [] },
+      ],
+      error: /duplicate node id "a"/,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
-      if (c.error) assert.throws(() => validateGraph(c.nodes), (e: unknown) => e instanceof GraphError && c.error?.test(e.message) === true);
+      if (c.error)
+        assert.throws(
+          () => validateGraph(c.nodes),
+          (e: unknown) => e instanceof GraphError && c.error?.test(e.message) === true,
+        );
       else assert.doesNotThrow(() => validateGraph(c.nodes));
     });
   }
@@ -156,7 +210,12 @@ describe('validateGraph', () => {
 describe('reverseGraph (teardown)', () => {
   it('runs dependents before their dependencies', async () => {
     const order: string[] = [];
-    const node = (id: string, dependsOn: string[]): GraphNode => ({ id, dependsOn, group: 'g', run: async () => void order.push(id) });
+    const node = (id: string, dependsOn: string[]): GraphNode => ({
+      id,
+      dependsOn,
+      group: 'g',
+      run: async () => void order.push(id),
+    });
     const nodes = [node('table', []), node('role', ['table']), node('fn', ['role', 'table'])];
     await runGraph(reverseGraph(nodes), { concurrency: 1 });
     assert.deepEqual(order, ['fn', 'role', 'table']);

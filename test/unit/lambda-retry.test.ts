@@ -11,8 +11,16 @@ import { lambdaFunction, type FunctionDesired } from '../../src/resources/lambda
 
 type Reply = { status: number; body: object; type?: string };
 
-function fakeLambda(script: (op: string, n: number) => Reply): { ctx: ProvisionContext; ops: string[]; notes: string[]; sleeps: number[] } {
-  const aws = new AwsClients({ region: 'eu-west-3', endpointUrl: 'http://127.0.0.1:9', profile: null }, { credentials: async () => ({ accessKeyId: 'a', secretAccessKey: 'b' }) });
+function fakeLambda(script: (op: string, n: number) => Reply): {
+  ctx: ProvisionContext;
+  ops: string[];
+  notes: string[];
+  sleeps: number[];
+} {
+  const aws = new AwsClients(
+    { region: 'eu-west-3', endpointUrl: 'http://127.0.0.1:9', profile: null },
+    { credentials: async () => ({ accessKeyId: 'a', secretAccessKey: 'b' }) },
+  );
   // The SDK itself does not retry these 4xx errors, so every retry seen is the provisioner's.
   const client = aws.client(LambdaClient);
   const ops: string[] = [];
@@ -23,12 +31,19 @@ function fakeLambda(script: (op: string, n: number) => Reply): { ctx: ProvisionC
       const r = script(op, ops.filter((o) => o === op).length);
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (r.type) headers['x-amzn-errortype'] = r.type;
-      return { response: { statusCode: r.status, headers, body: Readable.from([Buffer.from(JSON.stringify(r.body))]) } };
+      return {
+        response: { statusCode: r.status, headers, body: Readable.from([Buffer.from(JSON.stringify(r.body))]) },
+      };
     },
   } as unknown as typeof client.config.requestHandler;
   const notes: string[] = [];
   const sleeps: number[] = [];
-  return { ctx: { aws, note: (m) => void notes.push(m), sleep: async (ms) => void sleeps.push(ms) }, ops, notes, sleeps };
+  return {
+    ctx: { aws, note: (m) => void notes.push(m), sleep: async (ms) => void sleeps.push(ms) },
+    ops,
+    notes,
+    sleeps,
+  };
 }
 
 const desired: FunctionDesired = {
@@ -51,10 +66,19 @@ describe('lambda-function retries', () => {
     const f = fakeLambda((op, n) => {
       if (op === 'POST /2015-03-31/functions') {
         return n <= 2
-          ? { status: 400, type: 'InvalidParameterValueException', body: { message: 'The role defined for the function cannot be assumed by Lambda.' } }
+          ? {
+              status: 400,
+              type: 'InvalidParameterValueException',
+              body: { message: 'The role defined for the function cannot be assumed by Lambda.' },
+            }
           : { status: 201, body: { FunctionName: 'fn', State: 'Pending' } };
       }
-      return { status: 200, body: { Configuration: { FunctionName: 'fn', State: n === 1 ? 'Pending' : 'Active', LastUpdateStatus: 'Successful' } } };
+      return {
+        status: 200,
+        body: {
+          Configuration: { FunctionName: 'fn', State: n === 1 ? 'Pending' : 'Active', LastUpdateStatus: 'Successful' },
+        },
+      };
     });
     await lambdaFunction.create(f.ctx, desired);
     assert.equal(f.ops.filter((o) => o === 'POST /2015-03-31/functions').length, 3);
@@ -64,24 +88,46 @@ describe('lambda-function retries', () => {
   });
 
   it('does not retry other errors', async () => {
-    const f = fakeLambda(() => ({ status: 400, type: 'InvalidParameterValueException', body: { message: 'Unsupported runtime' } }));
+    const f = fakeLambda(() => ({
+      status: 400,
+      type: 'InvalidParameterValueException',
+      body: { message: 'Unsupported runtime' },
+    }));
     await assert.rejects(lambdaFunction.create(f.ctx, desired), /Unsupported runtime/);
     assert.equal(f.ops.length, 1);
   });
 
   it('retries an update that conflicts with one in progress', async () => {
     const f = fakeLambda((op, n) => {
-      if (op.startsWith('PUT')) return n === 1 ? { status: 409, type: 'ResourceConflictException', body: { message: 'An update is in progress for resource' } } : { status: 200, body: {} };
+      if (op.startsWith('PUT'))
+        return n === 1
+          ? {
+              status: 409,
+              type: 'ResourceConflictException',
+              body: { message: 'An update is in progress for resource' },
+            }
+          : { status: 200, body: {} };
       return { status: 200, body: { Configuration: { State: 'Active', LastUpdateStatus: 'Successful' } } };
     });
-    await lambdaFunction.update(f.ctx, desired, { codeSha256: 'old', settings: {}, tags: {} }, [{ field: 'code', from: 'old', to: 'abc' }]);
+    await lambdaFunction.update(f.ctx, desired, { codeSha256: 'old', settings: {}, tags: {} }, [
+      { field: 'code', from: 'old', to: 'abc' },
+    ]);
     assert.equal(f.ops.filter((o) => o.startsWith('PUT')).length, 2);
   });
 });
 
 describe('apiUrl', () => {
   it('uses the execute-api host on AWS and the path form on an emulator', () => {
-    assert.equal(apiUrl({ endpointUrl: null, region: 'eu-west-3', stageName: 'development', partition: 'aws' }, 'abc123'), 'https://abc123.execute-api.eu-west-3.amazonaws.com/development');
-    assert.equal(apiUrl({ endpointUrl: 'http://127.0.0.1:4566/', region: 'eu-west-3', stageName: 'dev', partition: 'aws' }, 'abc123'), 'http://127.0.0.1:4566/restapis/abc123/dev/_user_request_');
+    assert.equal(
+      apiUrl({ endpointUrl: null, region: 'eu-west-3', stageName: 'development', partition: 'aws' }, 'abc123'),
+      'https://abc123.execute-api.eu-west-3.amazonaws.com/development',
+    );
+    assert.equal(
+      apiUrl(
+        { endpointUrl: 'http://127.0.0.1:4566/', region: 'eu-west-3', stageName: 'dev', partition: 'aws' },
+        'abc123',
+      ),
+      'http://127.0.0.1:4566/restapis/abc123/dev/_user_request_',
+    );
   });
 });

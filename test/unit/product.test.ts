@@ -58,24 +58,38 @@ describe('validatePatch', () => {
 describe('ids and cursors', () => {
   it('accepts only safe product ids', () => {
     for (const id of ['abc', 'A-b_9', newProduct(good).product_id]) assert.deepEqual(validateProductId(id), [], id);
-    for (const id of ['', '../x', 'a/b', 'a b', '\u0000', 'x'.repeat(65), undefined]) assert.equal(validateProductId(id).length, 1, String(id));
+    for (const id of ['', '../x', 'a/b', 'a b', '\u0000', 'x'.repeat(65), undefined])
+      assert.equal(validateProductId(id).length, 1, String(id));
   });
   it('round-trips cursors and rejects forged ones', () => {
     const c = encodeCursor({ product_id: 'p1', category: 'toys' });
     assert.deepEqual(decodeCursor(c ?? undefined, ['product_id', 'category']), { product_id: 'p1', category: 'toys' });
     assert.equal(decodeCursor(undefined, ['product_id']), undefined);
-    for (const bad of ['%%%', Buffer.from('[1]').toString('base64url'), Buffer.from('{"product_id":1}').toString('base64url'), c ?? '']) {
+    for (const bad of [
+      '%%%',
+      Buffer.from('[1]').toString('base64url'),
+      Buffer.from('{"product_id":1}').toString('base64url'),
+      c ?? '',
+    ]) {
       assert.throws(() => decodeCursor(bad, ['product_id']), BadCursor);
     }
   });
 });
 
 describe('HTTP kit', () => {
-  const event = (over: Record<string, unknown> = {}) => ({ httpMethod: 'POST', headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: '{"a":1}', ...over });
+  const event = (over: Record<string, unknown> = {}) => ({
+    httpMethod: 'POST',
+    headers: { 'Content-Type': 'application/json; charset=utf-8' },
+    body: '{"a":1}',
+    ...over,
+  });
 
   it('parses JSON bodies and enforces type, size and syntax', () => {
     assert.deepEqual(new Request(event()).json(), { a: 1 });
-    assert.deepEqual(new Request(event({ body: Buffer.from('{"b":2}').toString('base64'), isBase64Encoded: true })).json(), { b: 2 });
+    assert.deepEqual(
+      new Request(event({ body: Buffer.from('{"b":2}').toString('base64'), isBase64Encoded: true })).json(),
+      { b: 2 },
+    );
     const status = (e: Record<string, unknown>) => {
       try {
         new Request(event(e)).json();
@@ -92,7 +106,8 @@ describe('HTTP kit', () => {
   });
 
   it('maps repository errors to statuses and hides internal errors', async () => {
-    const run = async (err: Error) => apiHandler(async () => Promise.reject(err))({ httpMethod: 'GET', requestContext: { requestId: 'r1' } });
+    const run = async (err: Error) =>
+      apiHandler(async () => Promise.reject(err))({ httpMethod: 'GET', requestContext: { requestId: 'r1' } });
     assert.equal((await run(new NotFound('p'))).statusCode, 404);
     assert.equal((await run(new VersionConflict('p', 1, 2))).statusCode, 409);
     const original = console.error;
@@ -101,7 +116,10 @@ describe('HTTP kit', () => {
     try {
       const internal = await run(new Error('connect ECONNREFUSED 10.0.0.1:443 secret-ish detail'));
       assert.equal(internal.statusCode, 500);
-      assert.deepEqual(JSON.parse(internal.body), { error: 'internal_error', message: 'Something went wrong on our side. Try again later.' });
+      assert.deepEqual(JSON.parse(internal.body), {
+        error: 'internal_error',
+        message: 'Something went wrong on our side. Try again later.',
+      });
       assert.match(logged[0] ?? '', /"requestId":"r1"/);
     } finally {
       console.error = original;
@@ -110,7 +128,10 @@ describe('HTTP kit', () => {
 
   it('sends CORS headers for allowed origins only', () => {
     assert.equal(corsHeaders('https://a.example', ['*'])['Access-Control-Allow-Origin'], '*');
-    assert.equal(corsHeaders('https://a.example', ['https://a.example'])['Access-Control-Allow-Origin'], 'https://a.example');
+    assert.equal(
+      corsHeaders('https://a.example', ['https://a.example'])['Access-Control-Allow-Origin'],
+      'https://a.example',
+    );
     assert.equal(corsHeaders('https://evil.example', ['https://a.example'])['Access-Control-Allow-Origin'], undefined);
   });
 });

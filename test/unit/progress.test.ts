@@ -26,7 +26,13 @@ describe('reporters', () => {
     r.event({ type: 'start', id: 't', name: 'products-catalog', action: 'create' });
     r.event({ type: 'done', id: 't', name: 'products-catalog', action: 'create', ms: 1500 });
     r.event({ type: 'failed', id: 'r', name: 'role-x', action: 'update', message: 'Access denied' });
-    assert.equal(text, '» Applying changes (2 resources)\n  creating products-catalog\n✓ created products-catalog (1.5s)\n✗ failed updating role-x: Access denied\n');
-    assert.equal(describeEvent({ type: 'progress', id: 's', label: 'seeding', done: 2500, total: 10000, perSecond: 1234.4 }), 'seeding 2,500/10,000 (25%) · 1,234 items/s');
+    assert.equal(
+      text,
+      '» Applying changes (2 resources)\n  creating products-catalog\n✓ created products-catalog (1.5s)\n✗ failed updating role-x: Access denied\n',
+    );
+    assert.equal(
+      describeEvent({ type: 'progress', id: 's', label: 'seeding', done: 2500, total: 10000, perSecond: 1234.4 }),
+      'seeding 2,500/10,000 (25%) · 1,234 items/s',
+    );
   });
 });

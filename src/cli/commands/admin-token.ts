@@ -11,6 +11,8 @@ export const show: Handler<'stack'> = async ({ session, io }) => {
 export const rotate: Handler<'stack'> = async ({ session, io }) => {
   const t = await rotateAdminToken(session);
   io.result({ ...t }, t.token);
-  io.info(`Rotated ${t.parameter}: the new token works now; the old one stops working within ${t.effectiveWithinSeconds}s (api.tokenCacheSeconds).`);
+  io.info(
+    `Rotated ${t.parameter}: the new token works now; the old one stops working within ${t.effectiveWithinSeconds}s (api.tokenCacheSeconds).`,
+  );
   return 0;
 };

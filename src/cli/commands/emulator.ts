@@ -1,12 +1,21 @@
 // `projet1 emulator install|start|stop|status`: the local MiniStack for development.
-import { MINISTACK_VERSION, install as installEmulator, running, startDetached, stopDetached } from '../../emulator/ministack.js';
+import {
+  MINISTACK_VERSION,
+  install as installEmulator,
+  running,
+  startDetached,
+  stopDetached,
+} from '../../emulator/ministack.js';
 import { venvDir } from '../../paths.js';
 import { intOption } from '../options.js';
 import type { Handler } from '../spec.js';
 
 export const install: Handler<'none'> = async ({ io }) => {
   installEmulator((line) => io.info(line));
-  io.result({ installed: MINISTACK_VERSION, venv: venvDir() }, `MiniStack ${MINISTACK_VERSION} is installed in ${venvDir()}`);
+  io.result(
+    { installed: MINISTACK_VERSION, venv: venvDir() },
+    `MiniStack ${MINISTACK_VERSION} is installed in ${venvDir()}`,
+  );
   return 0;
 };
 

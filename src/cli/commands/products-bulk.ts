@@ -10,19 +10,27 @@ const summary = (verb: string, r: BulkResult): string =>
 
 /** A bulk write stopped by Ctrl-C: what was written, and that the same command finishes it (writes are idempotent). */
 function stoppedEarly(r: BulkResult, again: string): void {
-  if (r.interrupted) throw new InterruptedError(`${r.written.toLocaleString('en-US')} product(s) were written before stopping.`, again);
+  if (r.interrupted)
+    throw new InterruptedError(`${r.written.toLocaleString('en-US')} product(s) were written before stopping.`, again);
 }
 
 export const seed: Handler<'catalog'> = async (ctx) => {
   const { catalog, io, opts } = ctx;
   const concurrency = intOption(opts.concurrency, '--concurrency', 1, 64, 8);
   if (opts.file !== undefined) {
-    if (opts.count !== undefined || opts.seed !== undefined) throw new UserError('--file seeds the products of the file; --count and --seed do not apply.', { exitCode: EXIT.usage });
+    if (opts.count !== undefined || opts.seed !== undefined)
+      throw new UserError('--file seeds the products of the file; --count and --seed do not apply.', {
+        exitCode: EXIT.usage,
+      });
     return importPath(ctx, opts.file, `projet1 products seed --file ${opts.file}`);
   }
   const count = intOption(opts.count, '--count', 1, 1_000_000, 100);
   const seedValue = intOption(opts.seed, '--seed', 1, 2 ** 31 - 1);
-  const r = await seedProducts(catalog, { count, concurrency, ...(seedValue === undefined ? {} : { seed: seedValue }) }, io);
+  const r = await seedProducts(
+    catalog,
+    { count, concurrency, ...(seedValue === undefined ? {} : { seed: seedValue }) },
+    io,
+  );
   stoppedEarly(r, `projet1 products seed --count ${count} --seed ${r.seed}`);
   io.info(`${summary('Seeded', r)} Seed ${r.seed} (pass --seed ${r.seed} to write the same products again).`);
   io.result({ ...r });
@@ -39,4 +47,5 @@ async function importPath(ctx: ContextOf['catalog'], file: string, again: string
   return 0;
 }
 
-export const importFile: Handler<'catalog'> = async (ctx) => importPath(ctx, ctx.args[0] ?? '', `projet1 products import ${ctx.args[0] ?? ''}`);
+export const importFile: Handler<'catalog'> = async (ctx) =>
+  importPath(ctx, ctx.args[0] ?? '', `projet1 products import ${ctx.args[0] ?? ''}`);

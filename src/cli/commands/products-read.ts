@@ -40,9 +40,18 @@ export const list: Handler<'catalog'> = async ({ catalog, io, opts }) => {
     io.info(`${n} product(s)${category ? ` in category "${category}"` : ''}.`);
     return 0;
   }
-  const page = await listPage(catalog, { limit, ...(category ? { category } : {}), ...(opts.cursor ? { cursor: opts.cursor } : {}) });
-  io.result({ items: page.items, count: page.items.length, cursor: page.cursor }, header() + page.items.map(renderRow).join(''));
-  io.info(page.cursor ? `More products: add --cursor ${page.cursor} (or use --all).` : `${page.items.length} product(s).`);
+  const page = await listPage(catalog, {
+    limit,
+    ...(category ? { category } : {}),
+    ...(opts.cursor ? { cursor: opts.cursor } : {}),
+  });
+  io.result(
+    { items: page.items, count: page.items.length, cursor: page.cursor },
+    header() + page.items.map(renderRow).join(''),
+  );
+  io.info(
+    page.cursor ? `More products: add --cursor ${page.cursor} (or use --all).` : `${page.items.length} product(s).`,
+  );
   return 0;
 };
 
@@ -54,11 +63,19 @@ export const get: Handler<'catalog'> = async ({ catalog, io, args }) => {
 
 export const exportFile: Handler<'catalog'> = async ({ catalog, io, opts }) => {
   const format = opts.format ?? 'jsonl';
-  if (format !== 'jsonl' && format !== 'csv') throw new UserError(`--format must be jsonl or csv, found "${format}".`, { exitCode: EXIT.usage });
+  if (format !== 'jsonl' && format !== 'csv')
+    throw new UserError(`--format must be jsonl or csv, found "${format}".`, { exitCode: EXIT.usage });
   if (io.json && !opts.out) {
-    throw new UserError('With --json, stdout holds the result document, so the products need a file.', { exitCode: EXIT.usage, hint: 'Add --out products.jsonl.' });
+    throw new UserError('With --json, stdout holds the result document, so the products need a file.', {
+      exitCode: EXIT.usage,
+      hint: 'Add --out products.jsonl.',
+    });
   }
-  const res = await exportProducts(catalog, { format, write: (text) => io.out(text), ...(opts.out ? { out: opts.out } : {}) }, io);
+  const res = await exportProducts(
+    catalog,
+    { format, write: (text) => io.out(text), ...(opts.out ? { out: opts.out } : {}) },
+    io,
+  );
   io.info(`Exported ${res.exported} product(s)${res.file ? ` to ${res.file}` : ''} as ${format}.`);
   io.result({ exported: res.exported, file: res.file, format });
   return 0;

@@ -23,7 +23,10 @@ export const create: Handler<'catalog'> = async ({ catalog, io, opts }) => {
   const flags = fieldsFrom(opts);
   let input: unknown = flags;
   if (opts.file !== undefined) {
-    if (Object.keys(flags).length > 0) throw new UserError('Give the product either with --file or with field flags, not both.', { exitCode: EXIT.usage });
+    if (Object.keys(flags).length > 0)
+      throw new UserError('Give the product either with --file or with field flags, not both.', {
+        exitCode: EXIT.usage,
+      });
     input = readProductFile(opts.file);
   }
   const product = await createProduct(catalog, input, opts.file);

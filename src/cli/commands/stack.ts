@@ -1,5 +1,12 @@
 // up, plan, status, outputs, down: thin renderings of the core's stack operations.
-import { callSummary, deployedOutputs, down as coreDown, plan as corePlan, status as coreStatus, up as coreUp } from '../../core/stack-ops.js';
+import {
+  callSummary,
+  deployedOutputs,
+  down as coreDown,
+  plan as corePlan,
+  status as coreStatus,
+  up as coreUp,
+} from '../../core/stack-ops.js';
 import { EXIT } from '../../errors.js';
 import { planHasChanges } from '../../engine/types.js';
 import { renderKeyOutputs, renderOutputs, renderPlan, renderStatus, renderSummary } from '../render.js';
@@ -13,7 +20,12 @@ export const up: Handler<'stack-code'> = async ({ session, io }) => {
   const res = await coreUp(session, io);
   io.info(renderSummary('Up', res.result, elapsed()));
   io.result(
-    { changes: changesOf(res.plan.changes), summary: res.result ?? null, outputs: res.outputs, awsCalls: callSummary(session) },
+    {
+      changes: changesOf(res.plan.changes),
+      summary: res.result ?? null,
+      outputs: res.outputs,
+      awsCalls: callSummary(session),
+    },
     renderKeyOutputs(res.outputs),
   );
   return EXIT.ok;
@@ -22,7 +34,10 @@ export const up: Handler<'stack-code'> = async ({ session, io }) => {
 export const plan: Handler<'stack-code'> = async ({ session, io, opts }) => {
   const p = await corePlan(session, opts.destroy ? 'destroy' : 'apply', io);
   const changed = planHasChanges(p);
-  io.result({ mode: p.mode, hasChanges: changed, changes: p.changes, awsCalls: callSummary(session) }, renderPlan(p, { colors: io.look.colors, width: io.outWidth }));
+  io.result(
+    { mode: p.mode, hasChanges: changed, changes: p.changes, awsCalls: callSummary(session) },
+    renderPlan(p, { colors: io.look.colors, width: io.outWidth }),
+  );
   return opts.exitCode && changed ? EXIT.changes : EXIT.ok;
 };
 
@@ -30,9 +45,16 @@ export const status: Handler<'stack-code'> = async ({ session, io }) => {
   const rows = await coreStatus(session, io);
   const c = session.config;
   io.info(`Stack ${c.project}/${c.environment} in ${c.region}${c.endpointUrl ? ` at ${c.endpointUrl}` : ''}`);
-  io.result({ project: c.project, environment: c.environment, region: c.region, endpointUrl: c.endpointUrl, resources: rows }, renderStatus(rows, io.outWidth));
+  io.result(
+    { project: c.project, environment: c.environment, region: c.region, endpointUrl: c.endpointUrl, resources: rows },
+    renderStatus(rows, io.outWidth),
+  );
   const bad = rows.filter((r) => r.state !== 'ok').length;
-  io.info(bad === 0 ? 'All resources exist and match the configuration.' : `${bad} resource(s) need \`projet1 up\` (see STATE).`);
+  io.info(
+    bad === 0
+      ? 'All resources exist and match the configuration.'
+      : `${bad} resource(s) need \`projet1 up\` (see STATE).`,
+  );
   return EXIT.ok;
 };
 
