@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 if [ ! -d node_modules ]; then npm ci --no-audit --no-fund; else npm run --silent build; fi
 node bin/projet1.js emulator install
 endpoint=$(node bin/projet1.js emulator start)
-node bin/projet1.js up --endpoint-url "$endpoint" "$@"
+node bin/projet1.js up --yes --endpoint-url "$endpoint" "$@"
 cat >&2 <<MSG
 
 The stack runs on the local emulator at $endpoint. Next:

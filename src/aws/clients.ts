@@ -42,6 +42,9 @@ interface SdkClient {
 type InitializeStack = { add(fn: MiddlewareFn, opts: { step: 'initialize'; name: string }): void };
 export type ClientClass<C extends SdkClient> = new (config: ClientConfig) => C;
 
+/** Where a failed call's service and operation are kept on its error. */
+export const CALL = Symbol.for('projet1.call');
+
 /** Operations that never change anything (AWS naming conventions). */
 const READ_ONLY = /^(Get|Describe|List|Head|Query|Scan|BatchGet|Lookup|Search|Select|Test)/;
 
@@ -58,18 +61,22 @@ const RATE_LIMITS: Record<string, number> = {
 
 export class AwsClients {
   readonly target: AwsTarget;
+  /** Every call made, for `--verbose` and the tests; empty unless counting (a warm Lambda would grow it forever). */
   readonly calls: AwsCall[] = [];
+  private readonly countCalls: boolean;
   private readonly cache = new Map<unknown, SdkClient>();
   private readonly limiter: RateLimiter;
   private readonly credentials: CredentialSource | undefined;
 
   /**
    * `credentials`: how to get credentials (the CLI passes `cliCredentials`); omitted, the
-   * SDK's own default chain applies, which is right inside Lambda.
+   * SDK's own default chain applies, which is right inside Lambda. `countCalls` (default
+   * true) records every call; handlers turn it off.
    */
-  constructor(target: AwsTarget, opts: { credentials?: CredentialSource } = {}) {
+  constructor(target: AwsTarget, opts: { credentials?: CredentialSource; countCalls?: boolean } = {}) {
     this.target = target;
     this.credentials = opts.credentials;
+    this.countCalls = opts.countCalls ?? true;
     // Emulators have no control-plane quotas; pacing there would only slow the loop.
     this.limiter = new RateLimiter(target.endpointUrl ? {} : RATE_LIMITS);
   }
@@ -116,9 +123,16 @@ export class AwsClients {
     return (next, context) => async (args) => {
       const service = (context.clientName ?? 'Unknown').replace(/Client$/, '');
       const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-      this.calls.push({ service, operation, mutating: !READ_ONLY.test(operation) });
+      if (this.countCalls) this.calls.push({ service, operation, mutating: !READ_ONLY.test(operation) });
       await this.limiter.wait(`${service}.${operation}`);
-      return next(args);
+      try {
+        return await next(args);
+      } catch (err) {
+        // Errors name neither service nor operation; errors.ts needs both to explain an odd answer.
+        if (typeof err === 'object' && err !== null)
+          Object.defineProperty(err, CALL, { value: { service, operation }, enumerable: false });
+        throw err;
+      }
     };
   }
 }

@@ -1,6 +1,6 @@
 // Turns SDK failures into one-line user errors, and tells "absent" from "broken".
-import { AwsAccessError } from '../errors.js';
-import type { AwsTarget } from './clients.js';
+import { AwsAccessError, UserError } from '../errors.js';
+import { type AwsTarget, CALL } from './clients.js';
 
 interface SdkErrorShape {
   name?: string;
@@ -8,6 +8,7 @@ interface SdkErrorShape {
   message?: string;
   $metadata?: { httpStatusCode?: number };
   cause?: unknown;
+  [CALL]?: { service: string; operation: string };
 }
 
 function shape(err: unknown): SdkErrorShape {
@@ -54,8 +55,25 @@ function networkCode(err: unknown): string | undefined {
  * access denied and unknown region become AwsAccessError; anything else is returned as is.
  */
 export function classifyAwsError(err: unknown, target: AwsTarget): unknown {
-  if (err instanceof AwsAccessError) return err;
+  if (err instanceof UserError) return err;
   const e = shape(err);
+  const call = e[CALL] ? `${e[CALL].service} ${e[CALL].operation}` : 'An AWS call';
+  const status = e.$metadata?.httpStatusCode;
+  const where = target.endpointUrl ? `The endpoint ${target.endpointUrl}` : `AWS in ${target.region}`;
+  // A web server that is not AWS (wrong port, a proxy's error page): its body is not an AWS answer.
+  if (
+    /Deserialization error|not valid JSON|Unexpected token|non-whitespace before first tag|Invalid character/i.test(
+      e.message ?? '',
+    )
+  ) {
+    return new AwsAccessError(
+      `${where} did not answer like AWS: ${call} got HTTP ${status ?? '?'} with a body that is not an AWS response.`,
+      target.endpointUrl
+        ? 'Check --endpoint-url / AWS_ENDPOINT_URL: it must be an AWS-compatible endpoint (MiniStack, LocalStack). `projet1 emulator status` prints the local one.'
+        : 'A proxy or captive portal may be answering instead of AWS; check HTTPS_PROXY and your network.',
+      err,
+    );
+  }
   const net = networkCode(err);
   if (net) {
     if (target.endpointUrl) {
@@ -95,6 +113,22 @@ export function classifyAwsError(err: unknown, target: AwsTarget): unknown {
       `Region "${target.region}" is not available: ${e.message ?? e.name}.`,
       'Pass a valid, enabled region with --region.',
       err,
+    );
+  }
+  // An error with no message of its own ("UnknownError"): say what was called and what came back.
+  if (status !== undefined && (!e.message || /^Unknown(Error)?$/.test(e.message))) {
+    const code = e.code ?? (e.name && !/^Unknown(Error)?$/.test(e.name) ? e.name : 'none');
+    const missing =
+      target.endpointUrl &&
+      (status === 404 || status === 501 || /NotImplemented|UnknownOperation|InvalidAction/.test(code));
+    return new UserError(
+      `${call} failed: HTTP ${status}, error code ${code}, no message.${missing ? ` ${where} probably does not implement this operation.` : ''}`,
+      {
+        hint: missing
+          ? 'Use an emulator that supports it (the pinned MiniStack does), or real AWS.'
+          : 'Run again with --verbose for the full error.',
+        cause: err,
+      },
     );
   }
   return err;

@@ -1,7 +1,7 @@
 // Opens what a command declared it needs (config, a stack session, a catalog), runs it,
 // and always releases it. Imported only when a command runs: it loads the AWS SDK.
 import { callSummary } from '../core/stack-ops.js';
-import { openCatalog, verifyTable } from '../core/catalog.js';
+import { openCatalog } from '../core/catalog.js';
 import { openConfig, openSession } from '../core/session.js';
 import { configFlags } from './options.js';
 import { renderCalls } from './render.js';
@@ -18,9 +18,9 @@ export async function runWithNeeds(needs: Needs, base: BaseContext, handler: Han
       return (await run(ctx)) ?? 0;
     }
     case 'catalog': {
+      // The table's ownership is checked by the first catalog operation, after flags and files are.
       const catalog = openCatalog({ flags });
       try {
-        await verifyTable(catalog);
         const ctx: ContextOf['catalog'] = { ...base, catalog };
         return (await run(ctx)) ?? 0;
       } finally {

@@ -58,11 +58,7 @@ function addCommand(parent: Command, spec: CommandSpec, prefix: string, outcome:
       yes: Boolean(opts.yes),
     });
     outcome.host = host;
-    // First Ctrl-C: stop starting work, finish what is in flight, report. Second: quit now.
-    const onSigint = (): void => {
-      if (host.interrupted) process.exit(130);
-      host.interrupt();
-    };
+    const onSigint = sigintHandler(host, (code) => process.exit(code));
     if (spec.interruptible) process.on('SIGINT', onSigint);
     try {
       const handler = await spec.load();
@@ -73,6 +69,17 @@ function addCommand(parent: Command, spec: CommandSpec, prefix: string, outcome:
       host.close();
     }
   });
+}
+
+/** First Ctrl-C: stop starting work, let what is in flight finish, report. Second: quit now. */
+export function sigintHandler(
+  host: Pick<CliHost, 'interrupted' | 'interrupt'>,
+  exit: (code: number) => void,
+): () => void {
+  return () => {
+    if (host.interrupted) exit(130);
+    else host.interrupt();
+  };
 }
 
 function addGroup(program: Command, group: GroupSpec, outcome: Outcome): void {

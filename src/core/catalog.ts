@@ -32,6 +32,8 @@ export interface Catalog {
   repo: ProductRepository;
   doc: DynamoDBDocumentClient;
   table: string;
+  /** The ownership check, made once before the first read or write (so bad flags and files fail first). */
+  ownership?: Promise<void>;
 }
 
 export function openCatalog(options: SessionOptions): Catalog {
@@ -82,7 +84,10 @@ export function catalogError(err: unknown, catalog: Catalog): unknown {
   return classifyAwsError(err, catalog.aws.target);
 }
 
+/** Runs a storage operation on a table proved to be this stack's, with its errors made readable. */
 export async function guarded<T>(catalog: Catalog, op: () => Promise<T>): Promise<T> {
+  catalog.ownership ??= verifyTable(catalog);
+  await catalog.ownership;
   try {
     return await op();
   } catch (err) {
@@ -96,11 +101,14 @@ export async function guarded<T>(catalog: Catalog, op: () => Promise<T>): Promis
  */
 export async function verifyTable(catalog: Catalog): Promise<void> {
   const expected = stackTags(catalog.config);
-  const tags = await guarded(catalog, async () => {
+  let tags: Record<string, string>;
+  try {
     const client = catalog.aws.client(DynamoDBClient);
     const table = await client.send(new DescribeTableCommand({ TableName: catalog.table }));
-    return fromTagList((await client.send(new ListTagsOfResourceCommand({ ResourceArn: table.Table?.TableArn }))).Tags);
-  });
+    tags = fromTagList((await client.send(new ListTagsOfResourceCommand({ ResourceArn: table.Table?.TableArn }))).Tags);
+  } catch (err) {
+    throw catalogError(err, catalog);
+  }
   const problem = ownershipProblem(tags, expected);
   if (problem) {
     throw new ConflictError(

@@ -48,10 +48,7 @@ async function applyApproved(
   const pending = state.plan.changes.filter((c) => c.action !== 'no-op');
   io.notify({ level: 'info', code: 'P1_PLAN', message: `${pending.length} change(s) to make`, data: state.plan });
   if (risky.length > 0) {
-    const question =
-      verb === 'down'
-        ? 'Delete these resources? This cannot be undone.'
-        : 'Apply these changes? Some delete resources or change permissions.';
+    const question = verb === 'down' ? 'Delete these resources? This cannot be undone.' : 'Apply these changes?';
     const approved = await io.requestConfirmation({ code: 'P1_APPROVE', question, plan: state.plan, changes: risky });
     if (!approved)
       throw new UserError(`Cancelled; nothing was ${verb === 'down' ? 'deleted' : 'changed'}.`, { exitCode: 1 });

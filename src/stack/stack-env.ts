@@ -2,6 +2,7 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../aws/clients.js';
 import { classifyAwsError } from '../aws/errors.js';
+import { AwsAccessError } from '../errors.js';
 
 export interface StackEnv {
   accountId: string;
@@ -20,8 +21,15 @@ export async function resolveStackEnv(aws: AwsClients): Promise<StackEnv> {
   try {
     // Two attempts only: an unreachable endpoint should fail in a second, not after a long backoff.
     const me = await aws.client(STSClient, { maxAttempts: 2 }).send(new GetCallerIdentityCommand({}));
-    const partition = me.Arn?.split(':')[1] ?? partitionOf(aws.target.region);
-    return { accountId: me.Account ?? '000000000000', partition, region: aws.target.region };
+    // A web server that is not AWS can answer 200 with a page the XML parser reads as nothing.
+    if (!me.Account || !me.Arn) {
+      throw new AwsAccessError(
+        `${aws.target.endpointUrl ? `The endpoint ${aws.target.endpointUrl}` : 'AWS'} did not answer like AWS: STS GetCallerIdentity returned no account.`,
+        'Check --endpoint-url / AWS_ENDPOINT_URL: it must be an AWS-compatible endpoint (MiniStack, LocalStack). `projet1 emulator status` prints the local one.',
+      );
+    }
+    const partition = me.Arn.split(':')[1] ?? partitionOf(aws.target.region);
+    return { accountId: me.Account, partition, region: aws.target.region };
   } catch (err) {
     throw classifyAwsError(err, aws.target);
   }
