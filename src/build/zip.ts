@@ -1,6 +1,7 @@
 // A minimal deterministic ZIP writer: fixed timestamps and attributes, entries in the
 // given order, so the same bytes in give the same archive (and the same CodeSha256).
-import { deflateRawSync } from 'node:zlib';
+// Hand-written on purpose: ZIP libraries stamp the current time and vary attributes.
+import * as zlib from 'node:zlib';
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
@@ -8,7 +9,10 @@ const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   return c >>> 0;
 });
 
+/** zlib.crc32 where Node has it (20.15+, 22.2+), the table otherwise. */
 export function crc32(data: Buffer): number {
+  const native = (zlib as { crc32?: (d: Buffer) => number }).crc32;
+  if (native) return native(data) >>> 0;
   let c = 0xffffffff;
   for (const byte of data) c = (CRC_TABLE[(c ^ byte) & 0xff] ?? 0) ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
@@ -24,7 +28,7 @@ export function zip(entries: { name: string; data: Buffer }[]): Buffer {
   let offset = 0;
   for (const { name, data } of entries) {
     const nameBytes = Buffer.from(name, 'utf8');
-    const packed = deflateRawSync(data, { level: 9 });
+    const packed = zlib.deflateRawSync(data, { level: 9 });
     const crc = crc32(data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);

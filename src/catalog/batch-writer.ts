@@ -2,6 +2,7 @@
 // UnprocessedItems retried with exponential backoff. Items are pulled from an
 // (async) iterable as capacity frees up, so memory holds only what is in flight.
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { backoff } from '../engine/retry.js';
 import type { Product } from './product.js';
 
 export const BATCH_SIZE = 25;
@@ -78,7 +79,7 @@ export async function writeAll(
         );
       progress.retries++;
       // Unprocessed items mean throttling: back off, with jitter so workers do not resend in step.
-      await sleep(Math.min(50 * 2 ** attempt, 5000) * (0.5 + Math.random() / 2));
+      await sleep(backoff(attempt + 1, 50, 5000, true));
       pending = left;
     }
   };

@@ -1,8 +1,12 @@
-// Product files: JSON Lines and CSV (RFC 4180, header row), read as a stream of rows
-// with their line numbers, and written with backpressure so memory stays flat.
+// Product files: JSON Lines and CSV (RFC 4180, header row, through csv-parse and
+// csv-stringify), read as a stream of rows with their line numbers, and written with
+// backpressure so memory stays flat.
 import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { extname } from 'node:path';
 import type { Writable } from 'node:stream';
+import { type Info, parse } from 'csv-parse';
+import { stringify } from 'csv-stringify/sync';
 import type { Product } from './product.js';
 
 export type FileFormat = 'jsonl' | 'csv' | 'json';
@@ -33,55 +37,6 @@ export function formatOf(file: string): FileFormat | undefined {
   if (ext === '.csv') return 'csv';
   if (ext === '.json') return 'json';
   return undefined;
-}
-
-/** Records of a text stream (one per line; with `csv`, quoted newlines stay inside a record). */
-async function* records(file: string, csv: boolean): AsyncGenerator<{ line: number; text: string }> {
-  let pending = ''; // the record in progress, carried across chunks
-  let line = 1; // current line number
-  let start = 1; // line where the pending record began
-  let quoted = false;
-  for await (const chunk of createReadStream(file, { encoding: 'utf8' })) {
-    const text = chunk as string;
-    let from = 0;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (csv && c === 34 /* " */) quoted = !quoted;
-      else if (c === 10 /* \n */) {
-        if (!quoted) {
-          yield { line: start, text: (pending + text.slice(from, i)).replace(/\r$/, '') };
-          pending = '';
-          from = i + 1;
-          start = line + 1;
-        }
-        line++;
-      }
-    }
-    pending += text.slice(from);
-  }
-  if (pending.trim() !== '') yield { line: start, text: pending.replace(/\r$/, '') };
-}
-
-export function parseCsvLine(text: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] ?? '';
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      cells.push(cell);
-      cell = '';
-    } else cell += c;
-  }
-  cells.push(cell);
-  return cells;
 }
 
 /** CSV cells are text: numeric columns become numbers when they look like one (validation reports the rest). */
@@ -125,57 +80,72 @@ export async function* readRows(file: string, format: FileFormat): AsyncGenerato
       };
     return;
   }
-  let header: string[] | undefined;
-  for await (const { line, text } of records(file, format === 'csv')) {
-    if (text.trim() === '') continue;
-    if (format === 'jsonl') {
+  if (format === 'jsonl') {
+    let line = 0;
+    for await (const text of createInterface({
+      input: createReadStream(file, { encoding: 'utf8' }),
+      crlfDelay: Number.POSITIVE_INFINITY,
+    })) {
+      line++;
+      if (text.trim() === '') continue;
+      let v: unknown;
       try {
-        const v = JSON.parse(text) as unknown;
-        yield {
-          line,
-          record:
-            typeof v === 'object' && v !== null && !Array.isArray(v)
-              ? (v as Record<string, unknown>)
-              : { parseError: 'not a JSON object' },
-        };
+        v = JSON.parse(text);
       } catch {
         yield { line, record: { parseError: 'not valid JSON' } };
+        continue;
       }
-      continue;
+      const isObject = typeof v === 'object' && v !== null && !Array.isArray(v);
+      yield { line, record: isObject ? (v as Record<string, unknown>) : { parseError: 'not a JSON object' } };
     }
-    const cells = parseCsvLine(text);
-    if (!header) {
-      header = cells.map((c) => c.trim());
-      const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
-      if (unknown.length > 0) {
-        yield {
-          line,
-          record: {
-            parseError: `unknown column(s) ${unknown.join(', ')}; expected a header row of: ${CSV_COLUMNS.join(',')}`,
-          },
-        };
-        return;
+    return;
+  }
+  yield* csvRows(file);
+}
+
+/** CSV through csv-parse (RFC 4180: quoted commas, quotes and newlines), with each record's first line. */
+async function* csvRows(file: string): AsyncGenerator<Row> {
+  const parser = createReadStream(file).pipe(
+    parse({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true }),
+  );
+  let header: string[] | undefined;
+  let end = 0; // line where the previous record ended
+  let empty = 0; // empty lines skipped so far
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
+      const line = end + 1 + (info.empty_lines - empty);
+      end = info.lines;
+      empty = info.empty_lines;
+      if (!header) {
+        header = record.map((c) => c.trim());
+        const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
+        if (unknown.length > 0) {
+          const expected = CSV_COLUMNS.join(',');
+          yield {
+            line,
+            record: { parseError: `unknown column(s) ${unknown.join(', ')}; expected a header row of: ${expected}` },
+          };
+          return;
+        }
+        continue;
       }
-      continue;
+      if (record.length !== header.length) {
+        yield { line, record: { parseError: `has ${record.length} cells, the header has ${header.length}` } };
+      } else yield { line, record: csvRecord(header, record) };
     }
-    if (cells.length !== header.length)
-      yield { line, record: { parseError: `has ${cells.length} cells, the header has ${header.length}` } };
-    else yield { line, record: csvRecord(header, cells) };
+  } catch (err) {
+    // A broken quote makes the rest unreadable: one problem, at the line the parser stopped.
+    const e = err as { lines?: number; message?: string };
+    yield { line: e.lines ?? end + 1, record: { parseError: `not valid CSV (${e.message ?? String(err)})` } };
   }
 }
 
-const csvCell = (v: unknown): string => {
-  if (v === undefined || v === null) return '';
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
 export function csvHeader(): string {
-  return `${CSV_COLUMNS.join(',')}\n`;
+  return stringify([[...CSV_COLUMNS]], { record_delimiter: '\n' });
 }
 
 export function productLine(p: Product, format: 'jsonl' | 'csv'): string {
-  if (format === 'csv') return `${CSV_COLUMNS.map((c) => csvCell(p[c])).join(',')}\n`;
+  if (format === 'csv') return stringify([CSV_COLUMNS.map((c) => p[c] ?? '')], { record_delimiter: '\n' });
   // Fixed key order: exports of the same data are byte-identical.
   return `${JSON.stringify(Object.fromEntries(CSV_COLUMNS.filter((c) => p[c] !== undefined).map((c) => [c, p[c]])))}\n`;
 }

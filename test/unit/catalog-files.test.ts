@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchWriteFailed, writeAll } from '../../src/catalog/batch-writer.js';
-import { csvHeader, parseCsvLine, productLine, readRows, type Row } from '../../src/catalog/files.js';
+import { csvHeader, productLine, readRows, type Row } from '../../src/catalog/files.js';
 import { generateProducts } from '../../src/catalog/generate.js';
 import { validateStored } from '../../src/catalog/product.js';
 
@@ -21,8 +21,18 @@ const collect = async (file: string, format: 'jsonl' | 'csv' | 'json'): Promise<
 };
 
 describe('CSV and JSON Lines', () => {
-  it('parses quoted cells with commas, quotes and newlines', () => {
-    assert.deepEqual(parseCsvLine('a,"b, c","say ""hi""",'), ['a', 'b, c', 'say "hi"', '']);
+  it('parses quoted cells with commas, quotes and newlines', async () => {
+    const rows = await collect(tmp('q.csv', 'name,category,description,stock\na,"b, c","say ""hi""",\n'), 'csv');
+    assert.deepEqual(rows[0]?.record, { name: 'a', category: 'b, c', description: 'say "hi"' });
+  });
+
+  it('reports an unclosed quote at its line, once', async () => {
+    const rows = await collect(tmp('q.csv', 'name,category\na,b\n"c,d\n'), 'csv');
+    assert.equal(rows.at(-1)?.line, 3, 'where the quote opens');
+    assert.match(
+      String((rows.at(-1)?.record as { parseError?: string } | undefined)?.parseError),
+      /not valid CSV \(Quote Not Closed/,
+    );
   });
 
   it('round-trips products through CSV, quoted newlines included, across many read chunks', async () => {

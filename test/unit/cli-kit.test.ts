@@ -181,6 +181,7 @@ describe('terminal output', () => {
     r.event({ type: 'phase', phase: 'apply', total: 3 });
     r.event({ type: 'start', id: 'a', name: 'projet1-serverless-development-get-products-exec', action: 'create' });
     r.event({ type: 'start', id: 'b', name: 'products-catalog', action: 'create' });
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping terminal escapes is the point.
     const frame = screen.split(/\x1b\[[?0-9;]*[A-Za-z]/).join('');
     assert.match(frame, /⠋ creating projet1-serverless-development-get-…\n/, 'cut to 49 columns');
     assert.match(frame, /creating products-catalog/);
