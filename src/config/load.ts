@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { configSchema, type Config } from './schema.js';
-import { validate } from './schema-kit.js';
+import { toConfigIssues } from './fields.js';
 import { parseJsonText } from './json-text.js';
 import { resourceNames } from './names.js';
 
@@ -94,8 +94,9 @@ export function loadConfig(
   }
 
   // Stage 4: shape, types and ranges, all problems at once.
-  const issues: ConfigIssue[] = [];
-  const config = validate(configSchema, raw, '', issues) as Config;
+  const parsed = configSchema.safeParse(raw);
+  const issues: ConfigIssue[] = parsed.success ? [] : toConfigIssues(parsed.error);
+  const config = parsed.data as Config;
   for (const issue of issues) {
     const top = issue.path.split(/[.[]/)[0] ?? '';
     if (sources[top]) issue.source = sources[top];

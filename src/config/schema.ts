@@ -1,5 +1,6 @@
 // The configuration schema. Defaults reproduce the user's design document (the seed).
-import type { Infer, ObjectSpec } from './schema-kit.js';
+import { z } from 'zod';
+import { flag, integer, nullableText, section, text, textList } from './fields.js';
 
 // Values CloudWatch Logs accepts for retentionInDays.
 const RETENTION_DAYS = [
@@ -8,152 +9,129 @@ const RETENTION_DAYS = [
 
 export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$/;
 
-export const configSchema = {
-  kind: 'object',
-  doc: 'projet1 deployment settings',
-  fields: {
-    project: {
-      kind: 'string',
+export const configSchema = section(
+  {
+    $schema: z.string().optional(),
+    project: text({
       default: 'projet1-serverless',
       pattern: /^[a-z][a-z0-9-]{1,22}[a-z0-9]$/,
       expect: '3-24 lowercase letters, digits or dashes, starting with a letter',
       doc: 'Project name; prefixes every resource name and is the `project` tag.',
-    },
-    environment: {
-      kind: 'string',
+    }),
+    environment: text({
       default: 'development',
       pattern: /^[a-z][a-z0-9-]{0,10}[a-z0-9]$/,
       expect: '2-12 lowercase letters, digits or dashes, starting with a letter',
       doc: 'Environment name (development, staging, prod...); part of every resource name and the API stage name.',
-    },
-    region: {
-      kind: 'string',
+    }),
+    region: text({
       default: 'eu-west-3',
       pattern: REGION_PATTERN,
       expect: 'an AWS region such as eu-west-3',
       doc: 'AWS region.',
-    },
-    endpointUrl: {
-      kind: 'string',
+    }),
+    endpointUrl: nullableText({
       default: null,
-      nullable: true,
       pattern: /^https?:\/\/[^\s/]+(:\d+)?\/?$/,
       expect: 'an http(s) URL such as http://127.0.0.1:4566',
       doc: 'Send every AWS call to this endpoint (LocalStack, MiniStack). null means real AWS.',
-    },
-    profile: {
-      kind: 'string',
+    }),
+    profile: nullableText({
       default: null,
-      nullable: true,
       doc: 'Named profile from ~/.aws/config; null uses the standard credential chain.',
-    },
-    table: {
-      kind: 'object',
-      doc: 'DynamoDB products table',
-      fields: {
-        name: {
-          kind: 'string',
+    }),
+    table: section(
+      {
+        name: text({
           default: 'products-catalog',
           pattern: /^([a-zA-Z0-9_.-]|\{project\}|\{environment\}){3,200}$/,
           expect: '3-255 characters of letters, digits, _ . - (placeholders {project} and {environment} allowed)',
           doc: 'Table name. May use {project} and {environment}, e.g. "products-catalog-{environment}".',
-        },
-        billingMode: {
-          kind: 'string',
+        }),
+        billingMode: text({
           default: 'PROVISIONED',
           oneOf: ['PROVISIONED', 'PAY_PER_REQUEST'],
           doc: 'PROVISIONED (read/write capacity below) or PAY_PER_REQUEST (on-demand).',
-        },
-        readCapacity: {
-          kind: 'integer',
+        }),
+        readCapacity: integer({
           default: 100,
           min: 1,
           max: 40000,
           doc: 'Read capacity units (table and index), PROVISIONED only.',
-        },
-        writeCapacity: {
-          kind: 'integer',
+        }),
+        writeCapacity: integer({
           default: 100,
           min: 1,
           max: 40000,
           doc: 'Write capacity units (table and index), PROVISIONED only.',
-        },
-        categoryIndex: {
-          kind: 'string',
+        }),
+        categoryIndex: text({
           default: 'category-index',
           pattern: /^[a-zA-Z0-9_.-]{3,255}$/,
           expect: '3-255 letters, digits, _ . -',
           doc: 'Name of the global secondary index on `category` (projection ALL).',
-        },
-        pointInTimeRecovery: { kind: 'boolean', default: true, doc: 'Point-in-time recovery (continuous backups).' },
-        ttlAttribute: {
-          kind: 'string',
+        }),
+        pointInTimeRecovery: flag({ default: true, doc: 'Point-in-time recovery (continuous backups).' }),
+        ttlAttribute: nullableText({
           default: 'expires_at',
-          nullable: true,
           pattern: /^[a-zA-Z0-9_.-]{1,255}$/,
           expect: 'an attribute name',
           doc: 'Attribute holding the expiry time (epoch seconds); null disables TTL.',
-        },
+        }),
       },
-    },
-    lambda: {
-      kind: 'object',
-      doc: 'Lambda functions',
-      fields: {
-        runtime: {
-          kind: 'string',
+      'DynamoDB products table',
+    ),
+    lambda: section(
+      {
+        runtime: text({
           default: 'nodejs22.x',
           oneOf: ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'],
           doc: 'Node.js runtime of the five handlers.',
-        },
-        timeoutSeconds: { kind: 'integer', default: 30, min: 1, max: 900, doc: 'Function timeout in seconds.' },
-        memoryMb: { kind: 'integer', default: 256, min: 128, max: 10240, doc: 'Function memory in MB.' },
+        }),
+        timeoutSeconds: integer({ default: 30, min: 1, max: 900, doc: 'Function timeout in seconds.' }),
+        memoryMb: integer({ default: 256, min: 128, max: 10240, doc: 'Function memory in MB.' }),
       },
-    },
-    api: {
-      kind: 'object',
-      doc: 'API Gateway REST API',
-      fields: {
-        corsOrigins: {
-          kind: 'string-list',
+      'Lambda functions',
+    ),
+    api: section(
+      {
+        corsOrigins: textList({
           default: ['*'],
           minItems: 1,
           pattern: /^(\*|https?:\/\/[^\s/,]+)$/,
           expect: '"*" or an origin such as https://shop.example.com',
           doc: 'Origins allowed by CORS: ["*"] or exactly one origin (the OPTIONS preflight is a static mock).',
-        },
-        throttleRateLimit: {
-          kind: 'integer',
+        }),
+        throttleRateLimit: integer({
           default: 100,
           min: 1,
           max: 10000,
           doc: 'Stage default steady-state requests per second.',
-        },
-        throttleBurstLimit: { kind: 'integer', default: 200, min: 1, max: 5000, doc: 'Stage default burst.' },
-        tokenCacheSeconds: {
-          kind: 'integer',
+        }),
+        throttleBurstLimit: integer({ default: 200, min: 1, max: 5000, doc: 'Stage default burst.' }),
+        tokenCacheSeconds: integer({
           default: 30,
           min: 0,
           max: 3600,
-          doc: 'How long the authorizer caches the admin token; a rotation takes effect within this delay.',
-        },
+          doc: 'How long the authorizer caches the admin token; a new token is read as soon as it is presented.',
+        }),
       },
-    },
-    logs: {
-      kind: 'object',
-      doc: 'CloudWatch Logs',
-      fields: {
-        retentionDays: {
-          kind: 'integer',
+      'API Gateway REST API',
+    ),
+    logs: section(
+      {
+        retentionDays: integer({
           default: 14,
           min: 1,
           max: 3653,
           oneOf: RETENTION_DAYS,
           doc: 'Retention of every log group, in days (a value CloudWatch accepts).',
-        },
+        }),
       },
-    },
+      'CloudWatch Logs',
+    ),
   },
-} as const satisfies ObjectSpec;
+  'projet1 deployment settings',
+);
 
-export type Config = Infer<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
