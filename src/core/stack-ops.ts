@@ -74,7 +74,7 @@ export async function up(session: Session, io: IoHost): Promise<UpResult> {
     notStarted: [],
   };
   const result = planHasChanges(state.plan) ? await applyApproved(session, state, io, 'up') : nothing;
-  return { plan: state.plan, result, outputs: await stackOutputs(session, io) };
+  return { plan: state.plan, result, outputs: stackOutputs(session, state) };
 }
 
 export async function down(session: Session, io: IoHost): Promise<{ plan: Plan; result: ApplyResult | undefined }> {
@@ -95,8 +95,7 @@ export interface StatusRow {
   reason?: string;
 }
 
-export async function status(session: Session, reporter: Reporter): Promise<StatusRow[]> {
-  const p = await plan(session, 'apply', reporter);
+function statusRows(p: Plan): StatusRow[] {
   const stateOf: Record<Change['action'], ResourceState> = {
     create: 'missing',
     update: 'drifted',
@@ -114,28 +113,31 @@ export async function status(session: Session, reporter: Reporter): Promise<Stat
   }));
 }
 
-/** Names, ARNs and URLs of the stack: from the desired state, plus lookups for AWS-assigned ids. */
-export async function stackOutputs(session: Session, reporter: Reporter): Promise<Record<string, string>> {
+export async function status(session: Session, reporter: Reporter): Promise<StatusRow[]> {
+  return statusRows(await plan(session, 'apply', reporter));
+}
+
+/** Names, ARNs and URLs of the stack: from the configuration, plus what AWS assigned (from the plan state). */
+export function stackOutputs(session: Session, state: Pick<PlanState, 'outputs'>): Record<string, string> {
   const out: Record<string, string> = {
     project: session.config.project,
     environment: session.config.environment,
     region: session.config.region,
   };
   if (session.config.endpointUrl) out.endpointUrl = session.config.endpointUrl;
-  const ctx = session.context(reporter);
   for (const r of session.stack.resources) {
-    const live = r.provisioner.liveOutputs ? await r.provisioner.liveOutputs(ctx(r.id), r.desired) : {};
-    for (const [key, value] of Object.entries({ ...r.provisioner.outputs?.(r.desired), ...live }))
-      out[`${r.id.replace(':', '.')}.${key}`] = value;
+    const all = { ...r.provisioner.outputs?.(r.desired), ...state.outputs.get(r.id) };
+    for (const [key, value] of Object.entries(all)) out[`${r.id.replace(':', '.')}.${key}`] = value;
   }
   if (out['stage.url']) out.apiUrl = out['stage.url'];
+  if (out['distribution.url']) out.websiteUrl = out['distribution.url'];
   return out;
 }
 
 /** Outputs of a deployed stack; refuses when nothing is deployed, so scripts do not read stale names. */
 export async function deployedOutputs(session: Session, reporter: Reporter): Promise<Record<string, string>> {
-  const rows = await status(session, reporter);
-  if (rows.every((r) => r.state === 'missing')) {
+  const state = await computePlan(session.stack, 'apply', session.context(reporter), reporter);
+  if (statusRows(state.plan).every((r) => r.state === 'missing')) {
     throw new UserError(
       `Nothing is deployed for ${session.config.project}/${session.config.environment} in ${session.config.region}.`,
       {
@@ -144,5 +146,5 @@ export async function deployedOutputs(session: Session, reporter: Reporter): Pro
       },
     );
   }
-  return stackOutputs(session, reporter);
+  return stackOutputs(session, state);
 }

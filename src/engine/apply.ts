@@ -4,6 +4,7 @@ import { AwsAccessError, ConflictError, UserError, errorMessage } from '../error
 import type { Reporter } from './events.js';
 import { reverseGraph, runGraph, type GraphNode } from './graph.js';
 import { SERVICE_LIMITS, type PlanState, type Stack } from './plan.js';
+import { canonicalJson } from './canonical.js';
 import type { ChangeAction, Plan, ProvisionContext } from './types.js';
 
 export interface ApplyResult {
@@ -55,6 +56,7 @@ export async function applyPlan(
   const { plan, observed } = state;
   refuseConflicts(plan);
   const actionOf = new Map(plan.changes.map((c) => [c.id, c.action]));
+  const fieldsOf = new Map(plan.changes.map((c) => [c.id, c.fields]));
   const counts: ApplyResult['counts'] = { created: 0, updated: 0, deleted: 0, unchanged: 0 };
   const nodes: GraphNode[] = stack.resources.map((r) => {
     const action: ChangeAction = actionOf.get(r.id) ?? 'no-op';
@@ -63,20 +65,38 @@ export async function applyPlan(
       dependsOn: r.dependsOn,
       group: r.provisioner.service,
       run: async () => {
-        if (action === 'no-op') {
+        const c = ctx(r.id);
+        const found = observed.get(r.id);
+        const planned = state.desired.get(r.id) ?? r.desired;
+        // Outputs created since the plan (an id, an ARN) complete this resource's desired state now.
+        const want = r.resolve ? r.resolve((id) => state.outputs.get(id)) : planned;
+        let act = action;
+        let fields = fieldsOf.get(r.id) ?? [];
+        if (
+          r.resolve &&
+          plan.mode === 'apply' &&
+          found !== undefined &&
+          canonicalJson(want) !== canonicalJson(planned)
+        ) {
+          fields = r.provisioner.diff(want, found);
+          act = fields.length > 0 ? 'update' : 'no-op';
+        }
+        if (act === 'no-op') {
           if (plan.mode === 'apply') counts.unchanged++;
           return;
         }
         const t0 = Date.now();
-        reporter.event({ type: 'start', id: r.id, name: r.name, action });
-        const c = ctx(r.id);
-        const found = observed.get(r.id);
-        if (action === 'create') await r.provisioner.create(c, r.desired);
-        else if (action === 'update')
-          await r.provisioner.update(c, r.desired, found, plan.changes.find((x) => x.id === r.id)?.fields ?? []);
-        else if (action === 'delete') await r.provisioner.delete(c, r.desired, found);
-        counts[action === 'create' ? 'created' : action === 'update' ? 'updated' : 'deleted']++;
-        reporter.event({ type: 'done', id: r.id, name: r.name, action, ms: Date.now() - t0 });
+        reporter.event({ type: 'start', id: r.id, name: r.name, action: act });
+        if (act === 'create') {
+          const made = (await r.provisioner.create(c, want)) ?? undefined;
+          if (r.provisioner.outputsOf) {
+            const now = made ?? (await r.provisioner.observe(c, want));
+            if (now !== undefined) state.outputs.set(r.id, r.provisioner.outputsOf(want, now));
+          }
+        } else if (act === 'update') await r.provisioner.update(c, want, found, fields);
+        else if (act === 'delete') await r.provisioner.delete(c, want, found);
+        counts[act === 'create' ? 'created' : act === 'update' ? 'updated' : 'deleted']++;
+        reporter.event({ type: 'done', id: r.id, name: r.name, action: act, ms: Date.now() - t0 });
       },
     };
   });

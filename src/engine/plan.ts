@@ -12,10 +12,14 @@ export interface Stack {
   tags: Record<string, string>;
 }
 
-/** A plan plus what was observed, which `apply` needs to update or delete. */
+/** A plan plus what `apply` needs: what was observed, the desired states and the outputs known so far. */
 export interface PlanState {
   plan: Plan;
   observed: Map<string, unknown>;
+  /** Each resource's desired state, resolved with the outputs known at plan time. */
+  desired: Map<string, unknown>;
+  /** What AWS assigned to each existing resource; `apply` adds those it creates. */
+  outputs: Map<string, Record<string, string>>;
 }
 
 export const SERVICE_LIMITS: Record<string, number> = {
@@ -36,13 +40,22 @@ export async function computePlan(
 ): Promise<PlanState> {
   reporter.event({ type: 'phase', phase: 'observe', total: stack.resources.length });
   const observed = new Map<string, unknown>();
+  const desired = new Map<string, unknown>();
+  const outputs = new Map<string, Record<string, string>>();
+  // A resource that takes outputs is observed after what it depends on; the rest all at once.
   const nodes = stack.resources.map((r) => ({
     id: r.id,
-    dependsOn: [],
+    dependsOn: r.resolve ? r.dependsOn : [],
     group: r.provisioner.service,
     run: async () => {
-      const found = await r.provisioner.observe(ctx(r.id), r.desired);
-      if (found !== undefined) observed.set(r.id, found);
+      const want = r.resolve ? r.resolve((id) => outputs.get(id)) : r.desired;
+      desired.set(r.id, want);
+      const found = await r.provisioner.observe(ctx(r.id), want);
+      if (found !== undefined) {
+        observed.set(r.id, found);
+        const out = r.provisioner.outputsOf?.(want, found);
+        if (out) outputs.set(r.id, out);
+      }
       reporter.event({ type: 'observed', id: r.id, name: r.name });
     },
   }));
@@ -51,8 +64,10 @@ export async function computePlan(
     if (outcome.status === 'failed') throw classifyAwsError(outcome.error, ctx('plan').aws.target);
   }
   const ordered = mode === 'destroy' ? teardownOrder(stack.resources) : stack.resources;
-  const changes = ordered.map((r) => withApproval(r, changeFor(r, observed.get(r.id), mode, stack.tags)));
-  return { plan: { mode, changes }, observed };
+  const changes = ordered.map((r) =>
+    withApproval(r, changeFor({ ...r, desired: desired.get(r.id) ?? r.desired }, observed.get(r.id), mode, stack.tags)),
+  );
+  return { plan: { mode, changes }, observed, desired, outputs };
 }
 
 /** Resources in the order `down` deletes them: dependents before what they depend on. */

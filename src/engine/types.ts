@@ -38,13 +38,18 @@ export interface Provisioner<D, O> {
    */
   readonly securityFields?: readonly string[];
   diff(desired: D, observed: O): FieldChange[];
-  create(ctx: ProvisionContext, desired: D): Promise<void>;
+  /** Returns the observed state when it has it at hand (saves a read for `outputsOf`). */
+  // biome-ignore lint/suspicious/noConfusingVoidType: most creates return nothing.
+  create(ctx: ProvisionContext, desired: D): Promise<O | void>;
   update(ctx: ProvisionContext, desired: D, observed: O, changes: FieldChange[]): Promise<void>;
   delete(ctx: ProvisionContext, desired: D, observed: O): Promise<void>;
-  /** Names, ARNs and URLs worth printing after `up`; keys are prefixed with the resource id. */
+  /** Names, ARNs and URLs known from the configuration, worth printing after `up`. */
   outputs?(desired: D): Record<string, string>;
-  /** Outputs that need a lookup (ids AWS assigns, such as the API id). */
-  liveOutputs?(ctx: ProvisionContext, desired: D): Promise<Record<string, string>>;
+  /**
+   * What AWS assigned (ids, ARNs, domain names), read from the observed state. These flow
+   * forward: dependents receive them through `Resource.resolve` instead of looking them up.
+   */
+  outputsOf?(desired: D, observed: O): Record<string, string>;
 }
 
 /** A resource of the stack: a provisioner plus the desired state computed from config. */
@@ -54,8 +59,25 @@ export interface Resource<D = unknown, O = unknown> {
   /** The AWS name shown to the user. */
   name: string;
   provisioner: Provisioner<D, O>;
+  /** The desired state; where it holds values AWS assigns, they show as UNKNOWN until known. */
   desired: D;
   dependsOn: string[];
+  /**
+   * The desired state given the outputs of the resources it depends on (all listed in
+   * `dependsOn`); an output not yet known (its resource is still to be created) reads UNKNOWN.
+   */
+  resolve?: (outputs: OutputsOf) => D;
+}
+
+/** Outputs of a resource of the stack, undefined while it does not exist. */
+export type OutputsOf = (id: string) => Record<string, string> | undefined;
+
+/** Shown in plans where a value will only be known once a dependency is created. */
+export const UNKNOWN = '(known after apply)';
+
+/** One output of a dependency, or UNKNOWN. */
+export function ref(outputs: OutputsOf, id: string, key: string): string {
+  return outputs(id)?.[key] ?? UNKNOWN;
 }
 
 export type ChangeAction = 'create' | 'update' | 'delete' | 'no-op' | 'conflict';

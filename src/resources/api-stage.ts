@@ -13,11 +13,11 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { unless } from '../aws/errors.js';
 import { tagChanges } from '../engine/plan.js';
-import type { FieldChange, ProvisionContext, Provisioner } from '../engine/types.js';
-import { findApi } from './rest-api.js';
+import { type FieldChange, type ProvisionContext, type Provisioner, UNKNOWN } from '../engine/types.js';
 
 export interface StageDesired {
-  apiName: string;
+  /** The REST API's id, an output of the API resource (UNKNOWN until it exists). */
+  apiId: string;
   stageName: string;
   /** Fingerprint of the API definition this stage must serve. */
   definitionHash: string;
@@ -102,8 +102,8 @@ export const apiStage: Provisioner<StageDesired, StageObserved> = {
   service: 'apigateway',
 
   async observe(ctx, d) {
-    const api = await findApi(ctx, d.apiName, d.tags);
-    if (!api?.id) return undefined;
+    if (d.apiId === UNKNOWN) return undefined;
+    const api = { id: d.apiId };
     const client = ctx.aws.client(APIGatewayClient);
     const stage = await unless(
       client.send(new GetStageCommand({ restApiId: api.id, stageName: d.stageName })),
@@ -145,8 +145,7 @@ export const apiStage: Provisioner<StageDesired, StageObserved> = {
   },
 
   async create(ctx, d) {
-    const api = await findApi(ctx, d.apiName, d.tags);
-    if (!api?.id) throw new Error(`API ${d.apiName} does not exist; it is created before its stage`);
+    const api = { id: d.apiId };
     const deploymentId = await deploy(ctx, d, api.id);
     const created = await unless(
       ctx.aws
@@ -181,10 +180,5 @@ export const apiStage: Provisioner<StageDesired, StageObserved> = {
     );
   },
 
-  async liveOutputs(ctx, d) {
-    const api = await findApi(ctx, d.apiName, d.tags);
-    const out: Record<string, string> = {};
-    if (api?.id) Object.assign(out, { url: apiUrl(d, api.id), id: api.id });
-    return out;
-  },
+  outputsOf: (d, o) => ({ url: apiUrl(d, o.apiId), id: o.apiId }),
 };

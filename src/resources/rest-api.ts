@@ -141,6 +141,8 @@ export const restApi: Provisioner<ApiDesired, ApiObserved> = {
 
   tags: (o) => o.tags,
 
+  outputsOf: (_d, o) => ({ id: o.id }),
+
   diff(d, o) {
     const changes: FieldChange[] = [];
     if (!sameAuthorizer(o.authorizer, d.definition.authorizer))
@@ -176,6 +178,7 @@ export const restApi: Provisioner<ApiDesired, ApiObserved> = {
     if (!observed || observed.id !== res.id)
       throw new Error(`API ${d.name} (${res.id ?? '?'}) is not visible right after creation`);
     await this.update(ctx, d, observed, this.diff(d, observed));
+    return observed;
   },
 
   async update(ctx, d, o) {

@@ -4,7 +4,7 @@ import type { HandlerPackage } from '../build/bundle.js';
 import { FUNCTIONS } from '../config/functions.js';
 import { resourceNames, stackTags } from '../config/names.js';
 import type { Config } from '../config/schema.js';
-import type { Resource } from '../engine/types.js';
+import { type Resource, ref, UNKNOWN } from '../engine/types.js';
 import {
   corsPreflight,
   gatewayResponses,
@@ -152,24 +152,27 @@ export function apiTier(config: Config, env: StackEnv, packages: Map<string, Han
       tags,
     },
   };
+  const stageDesired: StageDesired = {
+    apiId: UNKNOWN,
+    stageName: names.stage,
+    definitionHash: definitionHash(definition),
+    accessLogArn: accessLog,
+    accessLogFormat: ACCESS_LOG_FORMAT,
+    rateLimit: config.api.throttleRateLimit,
+    burstLimit: config.api.throttleBurstLimit,
+    region: env.region,
+    partition: env.partition,
+    endpointUrl: config.endpointUrl,
+    tags,
+  };
   const stage: Resource<StageDesired> = {
     id: 'stage',
     name: `${names.api}/${names.stage}`,
     provisioner: apiStage,
     dependsOn: ['api', 'log-group:api-access', 'apigateway-account'],
-    desired: {
-      apiName: names.api,
-      stageName: names.stage,
-      definitionHash: definitionHash(definition),
-      accessLogArn: accessLog,
-      accessLogFormat: ACCESS_LOG_FORMAT,
-      rateLimit: config.api.throttleRateLimit,
-      burstLimit: config.api.throttleBurstLimit,
-      region: env.region,
-      partition: env.partition,
-      endpointUrl: config.endpointUrl,
-      tags,
-    },
+    desired: stageDesired,
+    // The API's id is AWS's to assign: it comes from the API resource, not from a lookup by name.
+    resolve: (outputs) => ({ ...stageDesired, apiId: ref(outputs, 'api', 'id') }),
   };
   return [...functions, secret, api, logsRole, account, stage];
 }

@@ -7,7 +7,7 @@ import { ConflictError } from '../../src/errors.js';
 import { ApplyFailedError, applyPlan } from '../../src/engine/apply.js';
 import { silentReporter } from '../../src/engine/events.js';
 import { computePlan, tagChanges, type Stack } from '../../src/engine/plan.js';
-import type { ProvisionContext, Provisioner, Resource } from '../../src/engine/types.js';
+import { type ProvisionContext, type Provisioner, type Resource, ref, UNKNOWN } from '../../src/engine/types.js';
 
 interface Item {
   size: number;
@@ -159,5 +159,69 @@ describe('shared settings in teardown', () => {
     assert.equal(state.plan.changes[0]?.action, 'no-op');
     await applyPlan(stack, state, ctx, silentReporter);
     assert.deepEqual(log, []);
+  });
+});
+
+describe('outputs flow forward', () => {
+  it('a value AWS assigns reaches the dependent: unknown in the plan, real at apply, read again later', async () => {
+    const made = new Map<string, { id: string; policyOn?: string }>();
+    let seq = 0;
+    const api: Provisioner<{ key: string }, { id: string }> = {
+      type: 'api',
+      service: 'mem',
+      observe: async (_c, d) => made.get(d.key),
+      tags: () => undefined,
+      diff: () => [],
+      create: async (_c, d) => {
+        const o = { id: `id-${++seq}` };
+        made.set(d.key, o);
+        return o;
+      },
+      update: async () => undefined,
+      delete: async () => undefined,
+      outputsOf: (_d, o) => ({ id: o.id }),
+    };
+    const stage: Provisioner<{ key: string; apiId: string }, { id: string; policyOn?: string }> = {
+      type: 'stage',
+      service: 'mem',
+      observe: async (_c, d) => made.get(d.key),
+      tags: () => undefined,
+      diff: (d, o) => (o.policyOn === d.apiId ? [] : [{ field: 'apiId', from: o.policyOn ?? null, to: d.apiId }]),
+      create: async (_c, d) => {
+        made.set(d.key, { id: 'stage', policyOn: d.apiId });
+      },
+      update: async () => undefined,
+      delete: async () => undefined,
+    };
+    const stack: Stack = {
+      tags: TAGS,
+      resources: [
+        {
+          id: 'api',
+          name: 'api',
+          provisioner: api as Provisioner<unknown, unknown>,
+          desired: { key: 'api' },
+          dependsOn: [],
+        },
+        {
+          id: 'stage',
+          name: 'stage',
+          provisioner: stage as Provisioner<unknown, unknown>,
+          desired: { key: 'stage', apiId: UNKNOWN },
+          dependsOn: ['api'],
+          resolve: (out) => ({ key: 'stage', apiId: ref(out, 'api', 'id') }),
+        },
+      ],
+    };
+    const state = await computePlan(stack, 'apply', ctx, silentReporter);
+    assert.equal((state.desired.get('stage') as { apiId: string }).apiId, UNKNOWN, 'not known before apply');
+    await applyPlan(stack, state, ctx, silentReporter);
+    assert.equal(made.get('stage')?.policyOn, 'id-1', 'the stage got the id the API was given');
+    const again = await computePlan(stack, 'apply', ctx, silentReporter);
+    assert.deepEqual(again.outputs.get('api'), { id: 'id-1' });
+    assert.deepEqual(
+      again.plan.changes.map((c) => c.action),
+      ['no-op', 'no-op'],
+    );
   });
 });
