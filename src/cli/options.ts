@@ -14,6 +14,8 @@ export interface CommandOptions {
   yes?: boolean;
   verbose?: boolean;
   destroy?: boolean;
+  dir?: string;
+  dryRun?: boolean;
   exitCode?: boolean;
   port?: string;
   // products

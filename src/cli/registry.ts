@@ -52,6 +52,19 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
     interruptible: true,
     load: async () => (await import('./commands/stack.js')).down,
   }),
+  defineCommand({
+    name: 'deploy-website',
+    summary: 'publish the website folder to the site bucket and invalidate what changed',
+    options: [
+      {
+        flags: '--dir <folder>',
+        description: 'folder to publish (default: website.dir, else the storefront shipped with projet1)',
+      },
+      { flags: '--dry-run', description: 'list what would be uploaded, deleted and invalidated; change nothing' },
+    ],
+    needs: 'stack',
+    load: async () => (await import('./commands/stack.js')).deployWebsite,
+  }),
   {
     name: 'admin-token',
     summary: 'the API admin credential (Authorization: Bearer <token>)',

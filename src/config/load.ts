@@ -118,6 +118,21 @@ function crossFieldIssues(config: Config): ConfigIssue[] {
       message: `"${config.table.ttlAttribute}" is a key attribute and cannot hold an expiry time`,
     });
   }
+  for (const [key, name] of [
+    ['website.bucketName', names.siteBucket],
+    ['website.logBucketName', names.logBucket],
+  ] as const) {
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) || name.includes('..')) {
+      issues.push({ path: key, message: `expands to "${name}", not a valid bucket name (3-63 of a-z 0-9 . -)` });
+    }
+  }
+  if (names.siteBucket === names.logBucket) {
+    issues.push({ path: 'website.logBucketName', message: 'must differ from website.bucketName' });
+  }
+  const ttl = config.website;
+  if (!(ttl.minTtlSeconds <= ttl.defaultTtlSeconds && ttl.defaultTtlSeconds <= ttl.maxTtlSeconds)) {
+    issues.push({ path: 'website.defaultTtlSeconds', message: 'TTLs must satisfy min ≤ default ≤ max' });
+  }
   if (config.api.corsOrigins.length > 1) {
     issues.push({
       path: 'api.corsOrigins',

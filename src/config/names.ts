@@ -18,10 +18,22 @@ export interface ResourceNames {
   api: string;
   stage: string;
   adminTokenParameter: string;
+  siteBucket: string;
+  logBucket: string;
+  /** CloudFront names are global to the account: the region is part of them. */
+  oac: string;
+  distributionComment: string;
 }
 
-export function resourceNames(config: Pick<Config, 'project' | 'environment' | 'table'>): ResourceNames {
+export function resourceNames(
+  config: Pick<Config, 'project' | 'environment' | 'table' | 'region' | 'website'>,
+): ResourceNames {
   const prefix = `${config.project}-${config.environment}`;
+  const expand = (template: string): string =>
+    template
+      .replaceAll('{project}', config.project)
+      .replaceAll('{environment}', config.environment)
+      .replaceAll('{region}', config.region);
   const functions: Record<string, FunctionNames> = {};
   for (const fn of FUNCTIONS) {
     const name = `${prefix}-${fn.id}`;
@@ -29,13 +41,17 @@ export function resourceNames(config: Pick<Config, 'project' | 'environment' | '
   }
   return {
     prefix,
-    table: config.table.name.replaceAll('{project}', config.project).replaceAll('{environment}', config.environment),
+    table: expand(config.table.name),
     categoryIndex: config.table.categoryIndex,
     functions,
     apiAccessLogGroup: `/aws/apigateway/${prefix}-access`,
     api: `${prefix}-api`,
     stage: config.environment,
     adminTokenParameter: `/${config.project}/${config.environment}/admin-token`,
+    siteBucket: expand(config.website.bucketName),
+    logBucket: expand(config.website.logBucketName),
+    oac: `${prefix}-${config.region}-site`,
+    distributionComment: `projet1 ${config.project}/${config.environment} ${config.region}`,
   };
 }
 

@@ -118,6 +118,53 @@ export const configSchema = section(
       },
       'API Gateway REST API',
     ),
+    website: section(
+      {
+        bucketName: text({
+          default: '{environment}-state-lock-{project}',
+          pattern: /^([a-z0-9.-]|\{project\}|\{environment\}|\{region\}){3,63}$/,
+          expect: '3-63 lowercase letters, digits, dots or dashes (placeholders {project}, {environment}, {region})',
+          doc: 'Site bucket name (global across AWS). The design document\'s "development-state-lock-projet1-serverless" by default.',
+        }),
+        logBucketName: text({
+          default: '{environment}-state-lock-{project}-logs',
+          pattern: /^([a-z0-9.-]|\{project\}|\{environment\}|\{region\}){3,63}$/,
+          expect: '3-63 lowercase letters, digits, dots or dashes (placeholders {project}, {environment}, {region})',
+          doc: "Bucket receiving the site bucket's server access logs (under logs/).",
+        }),
+        publicRead: flag({
+          default: false,
+          doc: "The design document's variant: objects publicly readable (the public access block is relaxed just enough).",
+        }),
+        logRetentionDays: integer({ default: 90, min: 1, max: 3650, doc: 'Days before access logs expire.' }),
+        noncurrentVersionDays: integer({
+          default: 30,
+          min: 1,
+          max: 3650,
+          doc: 'Days before replaced site files expire.',
+        }),
+        priceClass: text({
+          default: 'PriceClass_100',
+          oneOf: ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'],
+          doc: 'CloudFront price class (edge locations used).',
+        }),
+        corsOrigins: textList({
+          default: ['*'],
+          minItems: 1,
+          pattern: /^(\*|https?:\/\/[^\s/,]+)$/,
+          expect: '"*" or an origin such as https://shop.example.com',
+          doc: 'Origins allowed to read the site bucket with CORS.',
+        }),
+        minTtlSeconds: integer({ default: 0, min: 0, max: 31536000, doc: 'CloudFront minimum TTL.' }),
+        defaultTtlSeconds: integer({ default: 3600, min: 0, max: 31536000, doc: 'CloudFront default TTL.' }),
+        maxTtlSeconds: integer({ default: 86400, min: 0, max: 31536000, doc: 'CloudFront maximum TTL.' }),
+        dir: nullableText({
+          default: null,
+          doc: 'Folder that deploy-website publishes; null means the storefront shipped with projet1.',
+        }),
+      },
+      'Static website: S3 buckets and the CloudFront distribution',
+    ),
     logs: section(
       {
         retentionDays: integer({

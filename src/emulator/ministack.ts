@@ -128,7 +128,14 @@ export async function start(
     cwd: STATE_DIR,
     detached: true, // own process group, so stop() also ends the Lambda workers it forks
     stdio: ['ignore', log, log],
-    env: { ...process.env, BIND_HOST: '127.0.0.1', GATEWAY_PORT: String(port), IOT_MTLS_ENABLED: '0', SERVICES },
+    env: {
+      ...process.env,
+      BIND_HOST: '127.0.0.1',
+      GATEWAY_PORT: String(port),
+      IOT_MTLS_ENABLED: '0',
+      AUTH: 'true',
+      SERVICES,
+    },
   });
   const pid = child.pid;
   if (pid === undefined) throw new UserError(`Could not start ${BIN}.`);

@@ -29,6 +29,7 @@ export const SERVICE_LIMITS: Record<string, number> = {
   lambda: 6,
   apigateway: 1,
   s3: 4,
+  cloudfront: 2,
   ssm: 2,
 };
 

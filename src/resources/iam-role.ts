@@ -27,7 +27,8 @@ export interface PolicyDocument {
     Effect: 'Allow' | 'Deny';
     Action: string[] | string;
     Resource?: string[] | string;
-    Principal?: Record<string, string>;
+    Principal?: Record<string, string> | '*';
+    Condition?: Record<string, Record<string, string | boolean>>;
   }[];
 }
 

@@ -1,0 +1,201 @@
+// deploy-website: publishes a folder to the site bucket. Only files whose MD5 differs from
+// the stored ETag are uploaded (with their Content-Type and Cache-Control), objects no longer
+// present are deleted, the runtime configuration is written, and exactly the changed paths
+// are invalidated (one invalidation; `/*` above a threshold).
+import { createHash, randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
+import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { contentType } from 'mime-types';
+import { resourceNames } from '../config/names.js';
+import { computePlan } from '../engine/plan.js';
+import { EXIT, UserError } from '../errors.js';
+import { PACKAGE_ROOT } from '../paths.js';
+import type { IoHost } from './io.js';
+import type { Session } from './session.js';
+
+/** Above this many changed paths, one `/*` invalidation is cheaper (AWS bills per path beyond 1,000 a month). */
+export const INVALIDATE_ALL_ABOVE = 15;
+/** Written by projet1, not taken from the folder: what the page needs to find its API. */
+export const RUNTIME_CONFIG = 'config.json';
+
+export interface SiteFile {
+  key: string;
+  body: Buffer;
+  md5: string;
+  contentType: string;
+  cacheControl: string;
+}
+
+export interface DeployResult {
+  dir: string;
+  uploaded: string[];
+  unchanged: number;
+  deleted: string[];
+  invalidated: string[];
+  websiteUrl: string;
+  dryRun: boolean;
+}
+
+const FINGERPRINTED = /\.[0-9a-f]{8,}\.[a-z0-9]+$/i;
+
+/** HTML and unversioned files are revalidated on every load; fingerprinted assets never change. */
+export function cacheControlFor(key: string): string {
+  return FINGERPRINTED.test(key) ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
+
+function file(key: string, body: Buffer): SiteFile {
+  return {
+    key,
+    body,
+    md5: createHash('md5').update(body).digest('hex'),
+    contentType: contentType(key.split('/').pop() ?? key) || 'application/octet-stream',
+    cacheControl: cacheControlFor(key),
+  };
+}
+
+/** The folder's files (dot files skipped), keyed with forward slashes, plus the runtime configuration. */
+export function siteFiles(dir: string, runtime: Record<string, unknown>): SiteFile[] {
+  let stat: ReturnType<typeof statSync>;
+  try {
+    stat = statSync(dir);
+  } catch {
+    throw new UserError(`The website folder ${dir} does not exist.`, {
+      exitCode: EXIT.usage,
+      hint: 'Pass --dir <folder>.',
+    });
+  }
+  if (!stat.isDirectory()) throw new UserError(`${dir} is not a folder.`, { exitCode: EXIT.usage });
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter(
+      (e) =>
+        e.isFile() &&
+        !relative(dir, join(e.parentPath, e.name))
+          .split(sep)
+          .some((p) => p.startsWith('.')),
+    )
+    .map((e) => {
+      const path = join(e.parentPath, e.name);
+      return file(relative(dir, path).split(sep).join('/'), readFileSync(path));
+    })
+    .filter((f) => f.key !== RUNTIME_CONFIG);
+  if (!files.some((f) => f.key === 'index.html')) {
+    throw new UserError(`${dir} has no index.html, the distribution's default root object.`, { exitCode: EXIT.usage });
+  }
+  return [...files, file(RUNTIME_CONFIG, Buffer.from(`${JSON.stringify(runtime, null, 2)}\n`))].sort((a, b) =>
+    a.key.localeCompare(b.key),
+  );
+}
+
+/** The site bucket and the distribution, found like `plan` finds them; refuses when the tier is not up. */
+async function deployedSite(
+  session: Session,
+  io: IoHost,
+): Promise<{ bucket: string; distributionId: string; url: string }> {
+  const wanted = new Set(['bucket:site', 'oac', 'api', 'distribution']);
+  const stack = { ...session.stack, resources: session.stack.resources.filter((r) => wanted.has(r.id)) };
+  const state = await computePlan(stack, 'apply', session.context(io), io);
+  const dist = state.outputs.get('distribution');
+  const bucket = resourceNames(session.config).siteBucket;
+  if (!state.observed.has('bucket:site') || !dist?.id) {
+    throw new UserError(`The website of ${session.config.project}/${session.config.environment} is not deployed.`, {
+      exitCode: EXIT.notFound,
+      hint: 'Run `projet1 up` first (with the same --environment / --endpoint-url).',
+    });
+  }
+  return { bucket, distributionId: dist.id, url: dist.url ?? '' };
+}
+
+async function storedEtags(session: Session, bucket: string): Promise<Map<string, string>> {
+  const s3 = session.aws.client(S3Client);
+  const out = new Map<string, string>();
+  let ContinuationToken: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken }));
+    for (const o of page.Contents ?? []) if (o.Key) out.set(o.Key, (o.ETag ?? '').replaceAll('"', ''));
+    ContinuationToken = page.NextContinuationToken;
+  } while (ContinuationToken);
+  return out;
+}
+
+export function websiteDir(session: Session, override: string | undefined): string {
+  return resolve(override ?? session.config.website.dir ?? join(PACKAGE_ROOT, 'website'));
+}
+
+export async function deployWebsite(
+  session: Session,
+  io: IoHost,
+  opts: { dir: string; dryRun: boolean },
+): Promise<DeployResult> {
+  const files = siteFiles(opts.dir, {
+    apiBase: '',
+    project: session.config.project,
+    environment: session.config.environment,
+  });
+  const site = await deployedSite(session, io);
+  const stored = await storedEtags(session, site.bucket);
+  const changed = files.filter((f) => stored.get(f.key) !== f.md5);
+  const keep = new Set(files.map((f) => f.key));
+  const removed = [...stored.keys()].filter((k) => !keep.has(k)).sort();
+  const paths = [...changed.map((f) => f.key), ...removed].flatMap((k) =>
+    k === 'index.html' ? ['/', '/index.html'] : [`/${k}`],
+  );
+  const invalidated = paths.length > INVALIDATE_ALL_ABOVE ? ['/*'] : paths;
+  const result: DeployResult = {
+    dir: opts.dir,
+    uploaded: changed.map((f) => f.key),
+    unchanged: files.length - changed.length,
+    deleted: removed,
+    invalidated,
+    websiteUrl: site.url,
+    dryRun: opts.dryRun,
+  };
+  if (opts.dryRun) return result;
+
+  const s3 = session.aws.client(S3Client);
+  const t0 = Date.now();
+  let done = 0;
+  // A few uploads in flight: the site is small, S3 is fast, and order does not matter.
+  const queue = [...changed];
+  const worker = async (): Promise<void> => {
+    for (let f = queue.shift(); f; f = queue.shift()) {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: site.bucket,
+          Key: f.key,
+          Body: f.body,
+          ContentType: f.contentType,
+          CacheControl: f.cacheControl,
+          ContentMD5: Buffer.from(f.md5, 'hex').toString('base64'),
+        }),
+      );
+      done++;
+      io.event({
+        type: 'progress',
+        id: 'upload',
+        label: 'uploading',
+        done,
+        total: changed.length,
+        perSecond: done / Math.max(0.001, (Date.now() - t0) / 1000),
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(6, changed.length) }, worker));
+  for (let i = 0; i < removed.length; i += 1000) {
+    const Objects = removed.slice(i, i + 1000).map((Key) => ({ Key }));
+    await s3.send(new DeleteObjectsCommand({ Bucket: site.bucket, Delete: { Objects, Quiet: true } }));
+  }
+  if (invalidated.length > 0) {
+    await session.aws.client(CloudFrontClient).send(
+      new CreateInvalidationCommand({
+        DistributionId: site.distributionId,
+        InvalidationBatch: {
+          CallerReference: `projet1-${randomUUID()}`,
+          Paths: { Quantity: invalidated.length, Items: invalidated },
+        },
+      }),
+    );
+  }
+  return result;
+}

@@ -1,0 +1,135 @@
+// The CloudFront distribution: the private site bucket through OAC, the API on the same
+// origin. Found again by its comment and tags (never duplicated: the caller reference is
+// deterministic too); updated with the ETag (IfMatch); torn down by disabling, waiting until
+// deployed (minutes on AWS) and deleting, so a `down` interrupted during the wait finishes
+// on the next run.
+import {
+  CloudFrontClient,
+  CreateDistributionWithTagsCommand,
+  DeleteDistributionCommand,
+  type DistributionConfig,
+  GetDistributionCommand,
+  ListDistributionsCommand,
+  ListTagsForResourceCommand,
+  TagResourceCommand,
+  UpdateDistributionCommand,
+  waitUntilDistributionDeployed,
+} from '@aws-sdk/client-cloudfront';
+import { unless } from '../aws/errors.js';
+import { fromTagList, toTagList } from '../aws/tags.js';
+import { tagChanges } from '../engine/plan.js';
+import type { ProvisionContext, Provisioner } from '../engine/types.js';
+import { buildConfig, type DistributionShape, shapeChanges, shapeOf } from './distribution-config.js';
+
+export interface DistributionDesired extends DistributionShape {
+  /** Deterministic: a create retried after an interruption is recognised by CloudFront. */
+  callerReference: string;
+  /** How a browser reaches the site: `https://{domain}` on AWS; a local form on an emulator. */
+  urlFor: (domainName: string) => string;
+  tags: Record<string, string>;
+}
+
+export interface DistributionObserved {
+  id: string;
+  arn: string;
+  domainName: string;
+  etag: string;
+  status: string;
+  config: DistributionConfig;
+  tags: Record<string, string>;
+}
+
+const WAIT = { minDelay: 1, maxDelay: 30, maxWaitTime: 3600 };
+
+async function findId(ctx: ProvisionContext, comment: string): Promise<string | undefined> {
+  const cf = ctx.aws.client(CloudFrontClient);
+  let Marker: string | undefined;
+  do {
+    const page = await cf.send(new ListDistributionsCommand({ Marker, MaxItems: 100 }));
+    const hit = page.DistributionList?.Items?.find((d) => d.Comment === comment);
+    if (hit?.Id) return hit.Id;
+    Marker = page.DistributionList?.NextMarker;
+  } while (Marker);
+  return undefined;
+}
+
+async function read(ctx: ProvisionContext, id: string): Promise<DistributionObserved | undefined> {
+  const cf = ctx.aws.client(CloudFrontClient);
+  const res = await unless(cf.send(new GetDistributionCommand({ Id: id })), 'NoSuchDistribution');
+  const dist = res?.Distribution;
+  if (!dist?.DistributionConfig || !dist.ARN) return undefined;
+  const tags = await cf.send(new ListTagsForResourceCommand({ Resource: dist.ARN }));
+  return {
+    id,
+    arn: dist.ARN,
+    domainName: dist.DomainName ?? '',
+    etag: res?.ETag ?? '',
+    status: dist.Status ?? '',
+    config: dist.DistributionConfig,
+    tags: fromTagList(tags.Tags?.Items),
+  };
+}
+
+async function waitDeployed(ctx: ProvisionContext, id: string, why: string): Promise<void> {
+  ctx.note(`${why}: waiting until the distribution is deployed (minutes on AWS)`);
+  await waitUntilDistributionDeployed({ client: ctx.aws.client(CloudFrontClient), ...WAIT }, { Id: id });
+}
+
+export const cloudfrontDistribution: Provisioner<DistributionDesired, DistributionObserved> = {
+  type: 'cloudfront-distribution',
+  service: 'cloudfront',
+
+  async observe(ctx, d) {
+    const id = await findId(ctx, d.comment);
+    return id ? read(ctx, id) : undefined;
+  },
+
+  tags: (o) => o.tags,
+
+  diff: (d, o) => [...shapeChanges(d, shapeOf(o.config), o.config), ...tagChanges(d.tags, o.tags)],
+
+  async create(ctx, d) {
+    const res = await ctx.aws.client(CloudFrontClient).send(
+      new CreateDistributionWithTagsCommand({
+        DistributionConfigWithTags: {
+          DistributionConfig: buildConfig(d, d.callerReference),
+          Tags: { Items: toTagList(d.tags) },
+        },
+      }),
+    );
+    return res.Distribution?.Id ? read(ctx, res.Distribution.Id) : undefined;
+  },
+
+  async update(ctx, d, o, changes) {
+    const cf = ctx.aws.client(CloudFrontClient);
+    if (changes.some((c) => c.field !== 'tags')) {
+      const config = buildConfig(d, o.config.CallerReference ?? d.callerReference);
+      await cf.send(new UpdateDistributionCommand({ Id: o.id, IfMatch: o.etag, DistributionConfig: config }));
+    }
+    if (tagChanges(d.tags, o.tags).length > 0) {
+      await cf.send(new TagResourceCommand({ Resource: o.arn, Tags: { Items: toTagList(d.tags) } }));
+    }
+  },
+
+  async delete(ctx, _d, o) {
+    const cf = ctx.aws.client(CloudFrontClient);
+    let current = o;
+    if (current.config.Enabled) {
+      ctx.note('disabling');
+      await cf.send(
+        new UpdateDistributionCommand({
+          Id: o.id,
+          IfMatch: o.etag,
+          DistributionConfig: { ...o.config, Enabled: false },
+        }),
+      );
+      await waitDeployed(ctx, o.id, 'disabled');
+    } else if (current.status !== 'Deployed') await waitDeployed(ctx, o.id, 'still disabling');
+    const latest = await read(ctx, o.id);
+    if (!latest) return;
+    current = latest;
+    await unless(cf.send(new DeleteDistributionCommand({ Id: o.id, IfMatch: current.etag })), 'NoSuchDistribution');
+  },
+
+  outputsOf: (d, o) => ({ id: o.id, arn: o.arn, domainName: o.domainName, url: d.urlFor(o.domainName) }),
+};

@@ -1,0 +1,166 @@
+// The distribution's settings as plain data (what projet1 decides), the CloudFront
+// DistributionConfig built from them, and the same data read back from one, so that
+// drift is a comparison of two plain records.
+import type { DistributionConfig } from '@aws-sdk/client-cloudfront';
+import { canonicalJson } from '../engine/canonical.js';
+import type { FieldChange } from '../engine/types.js';
+
+export interface ApiOrigin {
+  domainName: string;
+  /** The stage path on AWS ("/development"), the emulator's path form locally. */
+  originPath: string;
+  protocol: 'https-only' | 'http-only';
+  httpPort: number;
+}
+
+export interface DistributionShape {
+  comment: string;
+  enabled: boolean;
+  s3Origin: { domainName: string; oacId: string };
+  apiOrigin: ApiOrigin;
+  defaultRootObject: string;
+  errorPage: string;
+  ttl: { min: number; default: number; max: number };
+  priceClass: string;
+  /** Paths served by the API origin (all methods, no caching, Authorization and query string forwarded). */
+  apiPaths: string[];
+}
+
+const SHAPE_KEYS = [
+  'comment',
+  'enabled',
+  's3Origin',
+  'apiOrigin',
+  'defaultRootObject',
+  'errorPage',
+  'ttl',
+  'priceClass',
+  'apiPaths',
+] as const satisfies readonly (keyof DistributionShape)[];
+
+const S3 = 'site-bucket';
+const API = 'api';
+const list = <T>(items: T[]) => ({ Quantity: items.length, Items: items });
+const ALL_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'POST', 'PATCH', 'DELETE'] as const;
+const READ_METHODS = ['GET', 'HEAD'] as const;
+const noCookies = { Forward: 'none' as const };
+
+export function buildConfig(s: DistributionShape, callerReference: string): DistributionConfig {
+  return {
+    CallerReference: callerReference,
+    Comment: s.comment,
+    Enabled: s.enabled,
+    DefaultRootObject: s.defaultRootObject,
+    PriceClass: s.priceClass as DistributionConfig['PriceClass'],
+    HttpVersion: 'http2',
+    IsIPV6Enabled: true,
+    ViewerCertificate: { CloudFrontDefaultCertificate: true },
+    Origins: list([
+      {
+        Id: S3,
+        DomainName: s.s3Origin.domainName,
+        OriginPath: '',
+        OriginAccessControlId: s.s3Origin.oacId,
+        S3OriginConfig: { OriginAccessIdentity: '' },
+        CustomHeaders: list([]),
+      },
+      {
+        Id: API,
+        DomainName: s.apiOrigin.domainName,
+        OriginPath: s.apiOrigin.originPath,
+        CustomHeaders: list([]),
+        CustomOriginConfig: {
+          HTTPPort: s.apiOrigin.httpPort,
+          HTTPSPort: 443,
+          OriginProtocolPolicy: s.apiOrigin.protocol,
+          OriginSslProtocols: list(['TLSv1.2' as const]),
+          OriginReadTimeout: 30,
+          OriginKeepaliveTimeout: 5,
+        },
+      },
+    ]),
+    DefaultCacheBehavior: {
+      TargetOriginId: S3,
+      ViewerProtocolPolicy: 'redirect-to-https',
+      Compress: true,
+      AllowedMethods: { ...list([...READ_METHODS]), CachedMethods: list([...READ_METHODS]) },
+      ForwardedValues: { QueryString: false, Cookies: noCookies, Headers: list([]) },
+      MinTTL: s.ttl.min,
+      DefaultTTL: s.ttl.default,
+      MaxTTL: s.ttl.max,
+    },
+    CacheBehaviors: list(
+      s.apiPaths.map((PathPattern) => ({
+        PathPattern,
+        TargetOriginId: API,
+        ViewerProtocolPolicy: 'redirect-to-https' as const,
+        Compress: true,
+        AllowedMethods: { ...list([...ALL_METHODS]), CachedMethods: list([...READ_METHODS]) },
+        // The API answers per request: nothing cached; the credential, the body's type, the
+        // version precondition and the query reach it.
+        ForwardedValues: {
+          QueryString: true,
+          Cookies: noCookies,
+          Headers: list(['Authorization', 'Content-Type', 'If-Match']),
+        },
+        MinTTL: 0,
+        DefaultTTL: 0,
+        MaxTTL: 0,
+      })),
+    ),
+    CustomErrorResponses: list(
+      [403, 404].map((ErrorCode) => ({
+        ErrorCode,
+        ResponsePagePath: s.errorPage,
+        ResponseCode: '404',
+        ErrorCachingMinTTL: 10,
+      })),
+    ),
+  };
+}
+
+/** The settings projet1 manages, read back from a DistributionConfig. */
+export function shapeOf(c: DistributionConfig): DistributionShape {
+  const origins = c.Origins?.Items ?? [];
+  const s3 = origins.find((o) => o.Id === S3);
+  const api = origins.find((o) => o.Id === API);
+  const d = c.DefaultCacheBehavior;
+  const errors = c.CustomErrorResponses?.Items ?? [];
+  return {
+    comment: c.Comment ?? '',
+    enabled: c.Enabled === true,
+    s3Origin: { domainName: s3?.DomainName ?? '', oacId: s3?.OriginAccessControlId ?? '' },
+    apiOrigin: {
+      domainName: api?.DomainName ?? '',
+      originPath: api?.OriginPath ?? '',
+      protocol: (api?.CustomOriginConfig?.OriginProtocolPolicy ?? 'https-only') as ApiOrigin['protocol'],
+      httpPort: api?.CustomOriginConfig?.HTTPPort ?? 80,
+    },
+    defaultRootObject: c.DefaultRootObject ?? '',
+    errorPage: errors.find((e) => e.ErrorCode === 404)?.ResponsePagePath ?? '',
+    ttl: { min: d?.MinTTL ?? 0, default: d?.DefaultTTL ?? 0, max: d?.MaxTTL ?? 0 },
+    priceClass: c.PriceClass ?? '',
+    apiPaths: (c.CacheBehaviors?.Items ?? []).filter((b) => b.TargetOriginId === API).map((b) => b.PathPattern ?? ''),
+  };
+}
+
+/** Which managed parts differ, plus the parts of the full config projet1 sets but does not shape (e.g. compression). */
+export function shapeChanges(
+  want: DistributionShape,
+  have: DistributionShape,
+  config: DistributionConfig,
+): FieldChange[] {
+  const changes: FieldChange[] = SHAPE_KEYS.filter((k) => canonicalJson(want[k]) !== canonicalJson(have[k])).map(
+    (k) => ({ field: k, from: have[k], to: want[k] }),
+  );
+  const d = config.DefaultCacheBehavior;
+  const behaviours = [d, ...(config.CacheBehaviors?.Items ?? [])];
+  if (behaviours.some((b) => b?.ViewerProtocolPolicy !== 'redirect-to-https' || b?.Compress !== true)) {
+    changes.push({ field: 'viewerProtocolAndCompression', from: 'changed', to: 'redirect-to-https, compressed' });
+  }
+  const errors = config.CustomErrorResponses?.Items ?? [];
+  if (![403, 404].every((code) => errors.some((e) => e.ErrorCode === code && e.ResponsePagePath === want.errorPage))) {
+    changes.push({ field: 'errorResponses', from: errors.map((e) => e.ErrorCode), to: `403, 404 → ${want.errorPage}` });
+  }
+  return changes;
+}

@@ -1,0 +1,135 @@
+// S3 bucket with its settings (versioning, encryption, CORS, access logs, public access
+// block, lifecycle, ownership, tags). Teardown empties every object version and delete
+// marker, in batches of 1,000, before deleting the bucket.
+import {
+  CreateBucketCommand,
+  type BucketLocationConstraint,
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
+  HeadBucketCommand,
+  ListObjectVersionsCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { isAwsError, unless } from '../aws/errors.js';
+import { canonicalJson } from '../engine/canonical.js';
+import { tagChanges } from '../engine/plan.js';
+import type { FieldChange, ProvisionContext, Provisioner } from '../engine/types.js';
+import { UserError } from '../errors.js';
+import { type BucketSettings, readSettings, SETTINGS, writeSetting } from './s3-settings.js';
+
+export interface BucketDesired extends BucketSettings {
+  name: string;
+  arn: string;
+  region: string;
+  /** The config key that names this bucket, for the "name taken" message. */
+  configKey: string;
+  tags: Record<string, string>;
+}
+
+export type BucketObserved = (BucketSettings & { tags: Record<string, string> }) | { foreign: true };
+
+const isForeign = (o: BucketObserved): o is { foreign: true } => 'foreign' in o;
+
+/** Whether the bucket exists: 404 none, 403 someone else's (bucket names are global). */
+async function exists(ctx: ProvisionContext, name: string): Promise<'ours' | 'foreign' | 'none'> {
+  try {
+    await ctx.aws.client(S3Client).send(new HeadBucketCommand({ Bucket: name }));
+    return 'ours';
+  } catch (err) {
+    if (isAwsError(err, 'NotFound', 'NoSuchBucket')) return 'none';
+    if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403) return 'foreign';
+    throw err;
+  }
+}
+
+/** Deletes every version and delete marker, 1,000 keys per call, with progress. */
+export async function emptyBucket(ctx: ProvisionContext, bucket: string): Promise<number> {
+  const s3 = ctx.aws.client(S3Client);
+  let deleted = 0;
+  let KeyMarker: string | undefined;
+  let VersionIdMarker: string | undefined;
+  for (;;) {
+    const page = await s3.send(
+      new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker, VersionIdMarker, MaxKeys: 1000 }),
+    );
+    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]
+      .filter((v) => v.Key)
+      .map((v) => ({ Key: v.Key as string, VersionId: v.VersionId }));
+    if (objects.length > 0) {
+      await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }));
+      deleted += objects.length;
+      ctx.note(`emptying: ${deleted.toLocaleString('en-US')} object version(s) deleted`);
+    }
+    if (!page.IsTruncated) return deleted;
+    KeyMarker = page.NextKeyMarker;
+    VersionIdMarker = page.NextVersionIdMarker;
+  }
+}
+
+export const s3Bucket: Provisioner<BucketDesired, BucketObserved> = {
+  type: 's3-bucket',
+  service: 's3',
+
+  async observe(ctx, d) {
+    const state = await exists(ctx, d.name);
+    if (state === 'none') return undefined;
+    if (state === 'foreign') return { foreign: true };
+    return readSettings(ctx, d.name);
+  },
+
+  // A bucket we cannot read belongs to another account: no tags, so it is refused as not ours.
+  tags: (o) => (isForeign(o) ? {} : o.tags),
+
+  diff(d, o) {
+    if (isForeign(o)) return [];
+    const changes: FieldChange[] = SETTINGS.filter((k) => canonicalJson(d[k]) !== canonicalJson(o[k])).map((k) => ({
+      field: k,
+      from: o[k],
+      to: d[k],
+    }));
+    return [...changes, ...tagChanges(d.tags, o.tags)];
+  },
+
+  async create(ctx, d) {
+    const s3 = ctx.aws.client(S3Client);
+    try {
+      await s3.send(
+        new CreateBucketCommand({
+          Bucket: d.name,
+          ...(d.region === 'us-east-1'
+            ? {}
+            : { CreateBucketConfiguration: { LocationConstraint: d.region as BucketLocationConstraint } }),
+        }),
+      );
+    } catch (err) {
+      // Ours already (an interrupted run): adopt it. Someone else's: say which setting to change.
+      if (!isAwsError(err, 'BucketAlreadyOwnedByYou')) {
+        if (isAwsError(err, 'BucketAlreadyExists')) {
+          throw new UserError(`The bucket name ${d.name} is taken by another AWS account (bucket names are global).`, {
+            exitCode: 4,
+            hint: `Choose another name with "${d.configKey}" in projet1.config.json (placeholders {project}, {environment} and {region} help).`,
+          });
+        }
+        throw err;
+      }
+    }
+    // Tags first: if the run stops here, the next one recognises the bucket as ours.
+    await writeSetting(ctx, d.name, 'tags', d);
+    for (const field of SETTINGS) await writeSetting(ctx, d.name, field, d);
+  },
+
+  async update(ctx, d, _o, changes) {
+    // The public access block before anything that may need it relaxed (a public policy).
+    const order = ['publicAccessBlock', ...SETTINGS, 'tags'] as const;
+    const fields = new Set(changes.map((c) => c.field));
+    for (const field of new Set(order)) if (fields.has(field)) await writeSetting(ctx, d.name, field, d);
+  },
+
+  async delete(ctx, d) {
+    const deleted = await emptyBucket(ctx, d.name);
+    if (deleted > 0) ctx.note(`emptied ${deleted.toLocaleString('en-US')} object version(s)`);
+    await unless(ctx.aws.client(S3Client).send(new DeleteBucketCommand({ Bucket: d.name })), 'NoSuchBucket');
+  },
+
+  outputs: (d) => ({ name: d.name, arn: d.arn }),
+};

@@ -1,0 +1,296 @@
+// The storefront: reads its API base from config.json (written by `projet1 deploy-website`),
+// lists products page by page with the API's cursor, filters by category, shows a product,
+// and in admin mode creates, edits (with the version, for optimistic concurrency) and deletes.
+// Product data only ever reaches the page as text (textContent, value), never as HTML.
+
+const PAGE_SIZE = 12;
+const $ = (id) => document.getElementById(id);
+const state = { apiBase: '', currency: 'EUR', cursors: [null], page: 0, category: '', current: null, editing: null };
+const tokenKey = 'projet1-admin-token';
+const token = () => sessionStorage.getItem(tokenKey);
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.message || `The API answered ${status}.`);
+    this.status = status;
+    this.body = body || {};
+  }
+}
+
+async function api(path, options = {}) {
+  const headers = { Accept: 'application/json', ...(options.headers || {}) };
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.admin && token()) headers.Authorization = `Bearer ${token()}`;
+  const res = await fetch(`${state.apiBase}${path}`, {
+    method: options.method || 'GET',
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  let body = null;
+  try {
+    body = await res.json();
+  } catch {
+    body = null;
+  }
+  if (!res.ok) throw new ApiError(res.status, body);
+  return body;
+}
+
+const money = (value) =>
+  new Intl.NumberFormat(undefined, { style: 'currency', currency: state.currency }).format(value);
+const stockText = (n) => (n === 0 ? 'Out of stock' : `${n} in stock`);
+
+function setStatus(text, isError = false) {
+  $('status').textContent = text;
+  $('status').classList.toggle('error', isError);
+}
+
+function renderProducts(items) {
+  const list = $('products');
+  list.replaceChildren();
+  for (const p of items) {
+    const card = $('card').content.firstElementChild.cloneNode(true);
+    card.querySelector('.card-name').textContent = p.name;
+    card.querySelector('.card-category').textContent = p.category;
+    card.querySelector('.card-price').textContent = money(p.price);
+    card.querySelector('.card-stock').textContent = stockText(p.stock);
+    card.querySelector('.card-description').textContent = p.description || '';
+    const open = card.querySelector('.card-open');
+    open.setAttribute('aria-label', `${p.name}, ${p.category}, ${money(p.price)}`);
+    open.addEventListener('click', () => showDetail(p.product_id));
+    list.append(card);
+  }
+}
+
+async function loadPage() {
+  setStatus('Loading products…');
+  const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  if (state.category) query.set('category', state.category);
+  const cursor = state.cursors[state.page];
+  if (cursor) query.set('cursor', cursor);
+  try {
+    const body = await api(`/products?${query}`);
+    renderProducts(body.items);
+    state.cursors[state.page + 1] = body.cursor;
+    $('prev').disabled = state.page === 0;
+    $('next').disabled = !body.cursor;
+    $('page-label').textContent = `Page ${state.page + 1}`;
+    if (body.items.length === 0) setStatus(state.category ? `No products in “${state.category}”.` : 'No products yet.');
+    else setStatus(`${body.items.length} product(s) on this page.`);
+  } catch (err) {
+    renderProducts([]);
+    setStatus(`The catalog could not be loaded: ${err.message}`, true);
+  }
+}
+
+/** Categories present: read from the first pages of the catalog (the API has no category list). */
+async function loadCategories() {
+  const seen = new Set();
+  let cursor = null;
+  for (let i = 0; i < 5; i++) {
+    const body = await api(`/products?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    for (const p of body.items) seen.add(p.category);
+    cursor = body.cursor;
+    if (!cursor) break;
+  }
+  const select = $('category');
+  const list = $('known-categories');
+  const keep = select.value;
+  select.replaceChildren(new Option('All categories', ''));
+  list.replaceChildren();
+  for (const c of [...seen].sort((a, b) => a.localeCompare(b))) {
+    select.append(new Option(c, c));
+    list.append(new Option(c));
+  }
+  select.value = seen.has(keep) ? keep : '';
+}
+
+function fill(id, text) {
+  $(id).textContent = text;
+}
+
+async function showDetail(id) {
+  try {
+    const p = await api(`/products/${encodeURIComponent(id)}`);
+    state.current = p;
+    fill('detail-name', p.name);
+    fill('detail-category', p.category);
+    fill('detail-price', money(p.price));
+    fill('detail-stock', stockText(p.stock));
+    fill('detail-description', p.description || 'No description.');
+    fill('detail-id', p.product_id);
+    fill('detail-version', String(p.version));
+    fill('detail-updated', new Date(p.updated_at).toLocaleString());
+    fill('detail-error', '');
+    $('detail-edit').hidden = !token();
+    $('detail-delete').hidden = !token();
+    $('detail').showModal();
+  } catch (err) {
+    setStatus(
+      err.status === 404 ? 'That product no longer exists.' : `The product could not be loaded: ${err.message}`,
+      true,
+    );
+  }
+}
+
+const FIELDS = ['name', 'category', 'price', 'stock', 'description'];
+
+function clearFieldErrors() {
+  for (const f of FIELDS) {
+    fill(`e-${f}`, '');
+    $(`f-${f}`).removeAttribute('aria-invalid');
+  }
+  fill('form-error', '');
+}
+
+function openEditor(product) {
+  state.editing = product;
+  clearFieldErrors();
+  fill('editor-title', product ? `Edit ${product.name}` : 'New product');
+  $('f-name').value = product?.name ?? '';
+  $('f-category').value = product?.category ?? '';
+  $('f-price').value = product ? String(product.price) : '';
+  $('f-stock').value = product ? String(product.stock) : '';
+  $('f-description').value = product?.description ?? '';
+  $('editor').showModal();
+  $('f-name').focus();
+}
+
+/** Numbers stay text when they are not numbers, so the API's validation names the field. */
+const asNumber = (text) => (text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text.trim());
+
+function formBody() {
+  const body = {
+    name: $('f-name').value.trim(),
+    category: $('f-category').value.trim(),
+    price: asNumber($('f-price').value),
+    stock: asNumber($('f-stock').value),
+  };
+  const description = $('f-description').value.trim();
+  if (description) body.description = description;
+  else if (state.editing?.description) body.description = null;
+  return body;
+}
+
+function showApiError(err) {
+  if (err.status === 400 && Array.isArray(err.body.details)) {
+    let first = null;
+    for (const d of err.body.details) {
+      if (!FIELDS.includes(d.field)) continue;
+      fill(`e-${d.field}`, d.message);
+      $(`f-${d.field}`).setAttribute('aria-invalid', 'true');
+      first ??= $(`f-${d.field}`);
+    }
+    fill('form-error', 'Please correct the marked fields.');
+    first?.focus();
+  } else if (err.status === 409) {
+    fill('form-error', 'This product changed meanwhile (someone else saved it). Close, reload it and try again.');
+  } else if (err.status === 401 || err.status === 403) {
+    sessionStorage.removeItem(tokenKey);
+    renderAdmin();
+    fill('form-error', 'The admin token was refused. Sign in again with the current token.');
+  } else fill('form-error', `Saving failed: ${err.message}`);
+}
+
+async function save(event) {
+  event.preventDefault();
+  clearFieldErrors();
+  $('save').disabled = true;
+  try {
+    const editing = state.editing;
+    const saved = editing
+      ? await api(`/products/${encodeURIComponent(editing.product_id)}`, {
+          method: 'PUT',
+          admin: true,
+          body: { ...formBody(), version: editing.version },
+        })
+      : await api('/products', { method: 'POST', admin: true, body: formBody() });
+    $('editor').close();
+    $('detail').close();
+    setStatus(`${editing ? 'Saved' : 'Created'} “${saved.name}”.`);
+    await Promise.all([loadCategories(), loadPage()]);
+  } catch (err) {
+    showApiError(err);
+  } finally {
+    $('save').disabled = false;
+  }
+}
+
+async function remove() {
+  const p = state.current;
+  if (!p || !window.confirm(`Delete “${p.name}”? This cannot be undone.`)) return;
+  try {
+    await api(`/products/${encodeURIComponent(p.product_id)}`, { method: 'DELETE', admin: true });
+    $('detail').close();
+    setStatus(`Deleted “${p.name}”.`);
+    await Promise.all([loadCategories(), loadPage()]);
+  } catch (err) {
+    if (err.status === 401 || err.status === 403) {
+      sessionStorage.removeItem(tokenKey);
+      renderAdmin();
+    }
+    fill('detail-error', `Deleting failed: ${err.message}`);
+  }
+}
+
+function renderAdmin() {
+  const signedIn = Boolean(token());
+  $('admin-toggle').textContent = signedIn ? 'Sign out' : 'Admin sign-in';
+  $('new-product').hidden = !signedIn;
+}
+
+function wire() {
+  for (const button of document.querySelectorAll('[data-close]')) {
+    button.addEventListener('click', () => button.closest('dialog').close());
+  }
+  $('category').addEventListener('change', () => {
+    state.category = $('category').value;
+    state.cursors = [null];
+    state.page = 0;
+    void loadPage();
+  });
+  $('next').addEventListener('click', () => {
+    state.page++;
+    void loadPage().then(() => $('main').focus());
+  });
+  $('prev').addEventListener('click', () => {
+    state.page = Math.max(0, state.page - 1);
+    void loadPage().then(() => $('main').focus());
+  });
+  $('admin-toggle').addEventListener('click', () => {
+    if (token()) {
+      sessionStorage.removeItem(tokenKey);
+      renderAdmin();
+    } else {
+      $('token').value = '';
+      $('signin').showModal();
+    }
+  });
+  $('signin-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const value = $('token').value.trim();
+    if (value.length < 16) return;
+    sessionStorage.setItem(tokenKey, value);
+    $('signin').close();
+    renderAdmin();
+    setStatus('Signed in as admin: open a product to edit or delete it, or add a new one.');
+  });
+  $('new-product').addEventListener('click', () => openEditor(null));
+  $('detail-edit').addEventListener('click', () => openEditor(state.current));
+  $('detail-delete').addEventListener('click', remove);
+  $('product-form').addEventListener('submit', save);
+}
+
+async function start() {
+  wire();
+  renderAdmin();
+  try {
+    const res = await fetch('config.json', { cache: 'no-cache' });
+    if (res.ok) Object.assign(state, await res.json());
+  } catch {
+    // No runtime configuration: the API is on the same origin (CloudFront), as by default.
+  }
+  await Promise.all([loadPage(), loadCategories().catch(() => undefined)]);
+}
+
+void start();
