@@ -207,8 +207,8 @@ async function save(event) {
       : await api('/products', { method: 'POST', admin: true, body: formBody() });
     $('editor').close();
     $('detail').close();
-    setStatus(`${editing ? 'Saved' : 'Created'} “${saved.name}”.`);
     await Promise.all([loadCategories(), loadPage()]);
+    setStatus(`${editing ? 'Saved' : 'Created'} “${saved.name}”.`);
   } catch (err) {
     showApiError(err);
   } finally {
@@ -222,8 +222,8 @@ async function remove() {
   try {
     await api(`/products/${encodeURIComponent(p.product_id)}`, { method: 'DELETE', admin: true });
     $('detail').close();
-    setStatus(`Deleted “${p.name}”.`);
     await Promise.all([loadCategories(), loadPage()]);
+    setStatus(`Deleted “${p.name}”.`);
   } catch (err) {
     if (err.status === 401 || err.status === 403) {
       sessionStorage.removeItem(tokenKey);

@@ -53,7 +53,16 @@ export function gatewayResponses(): Record<string, GatewayResponseDef> {
         'Send the admin credential as "Authorization: Bearer <token>" (projet1 admin-token show).',
       ),
     },
-    ACCESS_DENIED: { status: '403', template: errorTemplate('forbidden', 'The credential is not valid for this API.') },
+    // A wrong token is an authentication failure (RFC 6750 invalid_token: 401). The API never answers 403,
+    // so the distribution can map 403 (a missing key in the private bucket) to error.html without
+    // rewriting any API answer.
+    ACCESS_DENIED: {
+      status: '401',
+      template: errorTemplate(
+        'invalid_token',
+        'The admin credential is not valid (rotated?); see `projet1 admin-token show`.',
+      ),
+    },
     MISSING_AUTHENTICATION_TOKEN: {
       status: '404',
       template: errorTemplate(

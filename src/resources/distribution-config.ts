@@ -108,14 +108,12 @@ export function buildConfig(s: DistributionShape, callerReference: string): Dist
         MaxTTL: 0,
       })),
     ),
-    CustomErrorResponses: list(
-      [403, 404].map((ErrorCode) => ({
-        ErrorCode,
-        ResponsePagePath: s.errorPage,
-        ResponseCode: '404',
-        ErrorCachingMinTTL: 10,
-      })),
-    ),
+    // Error responses apply to every origin. Only 403 is mapped: it is what the private bucket
+    // answers for a missing key (OAC without s3:ListBucket); the API never answers 403, and its
+    // 404s (an unknown product) must reach the page as JSON, so 404 is left alone.
+    CustomErrorResponses: list([
+      { ErrorCode: 403, ResponsePagePath: s.errorPage, ResponseCode: '404', ErrorCachingMinTTL: 10 },
+    ]),
   };
 }
 
@@ -137,7 +135,7 @@ export function shapeOf(c: DistributionConfig): DistributionShape {
       httpPort: api?.CustomOriginConfig?.HTTPPort ?? 80,
     },
     defaultRootObject: c.DefaultRootObject ?? '',
-    errorPage: errors.find((e) => e.ErrorCode === 404)?.ResponsePagePath ?? '',
+    errorPage: errors.find((e) => e.ErrorCode === 403)?.ResponsePagePath ?? '',
     ttl: { min: d?.MinTTL ?? 0, default: d?.DefaultTTL ?? 0, max: d?.MaxTTL ?? 0 },
     priceClass: c.PriceClass ?? '',
     apiPaths: (c.CacheBehaviors?.Items ?? []).filter((b) => b.TargetOriginId === API).map((b) => b.PathPattern ?? ''),
@@ -159,8 +157,8 @@ export function shapeChanges(
     changes.push({ field: 'viewerProtocolAndCompression', from: 'changed', to: 'redirect-to-https, compressed' });
   }
   const errors = config.CustomErrorResponses?.Items ?? [];
-  if (![403, 404].every((code) => errors.some((e) => e.ErrorCode === code && e.ResponsePagePath === want.errorPage))) {
-    changes.push({ field: 'errorResponses', from: errors.map((e) => e.ErrorCode), to: `403, 404 → ${want.errorPage}` });
+  if (errors.length !== 1 || errors[0]?.ErrorCode !== 403 || errors[0]?.ResponsePagePath !== want.errorPage) {
+    changes.push({ field: 'errorResponses', from: errors.map((e) => e.ErrorCode), to: `403 → ${want.errorPage}` });
   }
   return changes;
 }

@@ -178,11 +178,11 @@ describe('protected writes', () => {
     assert.equal(await tableSnapshot(aws()), before);
   });
 
-  it('rejects a wrong credential with 403 and writes nothing', async () => {
+  it('rejects a wrong credential with 401 invalid_token and writes nothing', async () => {
     const before = await tableSnapshot(aws());
     for (const res of await attempts('p1_this-is-not-the-admin-token-at-all')) {
-      assert.equal(res.status, 403);
-      assert.equal(res.body.error, 'forbidden');
+      assert.equal(res.status, 401);
+      assert.equal(res.body.error, 'invalid_token');
     }
     assert.equal(await tableSnapshot(aws()), before);
   });
@@ -205,7 +205,7 @@ describe('protected writes', () => {
     );
     assert.equal(
       (await call(url('/products'), 'POST', { body: product(), token: api.token })).status,
-      403,
+      401,
       'old token refused',
     );
     api.token = fresh;

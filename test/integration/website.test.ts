@@ -98,11 +98,8 @@ describe('web tier resources', () => {
     assert.equal(s3Origin?.DomainName, `${SITE}.s3.eu-west-3.amazonaws.com`);
     assert.equal(c?.DefaultRootObject, 'index.html');
     assert.deepEqual(
-      c?.CustomErrorResponses?.Items?.map((e) => [e.ErrorCode, e.ResponsePagePath]),
-      [
-        [403, '/error.html'],
-        [404, '/error.html'],
-      ],
+      c?.CustomErrorResponses?.Items?.map((e) => [e.ErrorCode, e.ResponsePagePath, e.ResponseCode]),
+      [[403, '/error.html', '404']],
     );
     const d = c?.DefaultCacheBehavior;
     assert.deepEqual(
@@ -181,6 +178,16 @@ describe('deploy-website', () => {
       200,
       'the API through the distribution',
     );
+    const unknown = await viaCloudFront(a.websiteUrl, '/products/no-such-id');
+    assert.equal(unknown.status, 404);
+    assert.equal((JSON.parse(unknown.text) as { error: string }).error, 'not_found', 'API errors pass as JSON');
+    const refused = await viaCloudFront(a.websiteUrl, '/products', {
+      method: 'POST',
+      headers: { Authorization: 'Bearer not-the-admin-token-at-all', 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    assert.equal(refused.status, 401);
+    assert.equal((JSON.parse(refused.text) as { error: string }).error, 'invalid_token');
     const missing = await viaCloudFront(a.websiteUrl, '/no-such-page');
     assert.equal(missing.status, 404);
     assert.match(missing.text, /This page does not exist/);
