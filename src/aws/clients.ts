@@ -1,6 +1,10 @@
 // The one place that constructs AWS SDK clients. Business code asks for a client by
 // its class (`aws.client(DynamoDBClient)`); the SDK module itself is only loaded by
 // the provisioner that imports it, so `--help` never pays for it.
+import { readFileSync } from 'node:fs';
+import { Agent } from 'node:https';
+import { rootCertificates } from 'node:tls';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { RateLimiter } from './rate-limit.js';
 
@@ -8,6 +12,8 @@ export interface AwsTarget {
   region: string;
   endpointUrl: string | null;
   profile: string | null;
+  /** PEM files of certificate authorities to trust besides the usual ones (AWS_CA_BUNDLE, the local emulator's). */
+  caBundle?: string[] | null;
 }
 
 export interface AwsCall {
@@ -24,7 +30,7 @@ export interface ClientConfig {
   credentials?: CredentialSource;
   maxAttempts: number;
   retryMode: 'standard';
-  requestHandler: { connectionTimeout: number; requestTimeout: number };
+  requestHandler: { connectionTimeout: number; requestTimeout: number } | NodeHttpHandler;
   /** S3 on an emulator only answers path-style requests. */
   forcePathStyle?: boolean;
 }
@@ -67,6 +73,7 @@ export class AwsClients {
   private readonly cache = new Map<unknown, SdkClient>();
   private readonly limiter: RateLimiter;
   private readonly credentials: CredentialSource | undefined;
+  private httpsAgent: Agent | undefined;
 
   /**
    * `credentials`: how to get credentials (the CLI passes `cliCredentials`); omitted, the
@@ -102,6 +109,12 @@ export class AwsClients {
       retryMode: 'standard',
       requestHandler: { connectionTimeout: 5000, requestTimeout: 120000 },
     };
+    if (this.target.caBundle?.length) {
+      // One agent for every client, trusting the bundle (e.g. the emulator's self-signed certificate).
+      const extra = this.target.caBundle.map((file) => readFileSync(file, 'utf8'));
+      this.httpsAgent ??= new Agent({ ca: [...rootCertificates, ...extra], keepAlive: true });
+      config.requestHandler = new NodeHttpHandler({ connectionTimeout: 5000, requestTimeout: 120000, httpsAgent: this.httpsAgent });
+    }
     if (this.credentials) config.credentials = this.credentials;
     if (this.target.endpointUrl) {
       config.endpoint = this.target.endpointUrl;

@@ -8,6 +8,7 @@ import type { Stack } from '../engine/plan.js';
 import type { ProvisionContext } from '../engine/types.js';
 import { bundleHandlers } from '../build/bundle.js';
 import { FUNCTIONS } from '../config/functions.js';
+import { caForEndpoint } from '../emulator/ministack.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { buildStack } from '../stack/stack.js';
 import { resolveStackEnv, type StackEnv } from '../stack/stack-env.js';
@@ -36,7 +37,8 @@ export function openConfig(options: SessionOptions): LoadedConfig {
 
 /** The CLI's clients for a configuration: its region, endpoint and profile, the CLI credential chain. */
 export function cliClients(config: Config, env: NodeJS.ProcessEnv = process.env): AwsClients {
-  const target = { region: config.region, endpointUrl: config.endpointUrl, profile: config.profile };
+  const caBundle = [env.AWS_CA_BUNDLE, caForEndpoint(config.endpointUrl)].filter((f): f is string => Boolean(f));
+  const target = { region: config.region, endpointUrl: config.endpointUrl, profile: config.profile, caBundle };
   return new AwsClients(target, { credentials: cliCredentials(target, env) });
 }
 

@@ -3,6 +3,7 @@
 // integration tests (which start their own and stop it even on failure).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -76,13 +77,26 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function isHealthy(endpoint: string): Promise<boolean> {
-  try {
-    const res = await fetch(`${endpoint}/_ministack/health`, { signal: AbortSignal.timeout(1000) });
-    return res.ok;
-  } catch {
-    return false;
+/** Answers on its health route; `ca` trusts a TLS emulator's own certificate. */
+export async function isHealthy(endpoint: string, ca?: string): Promise<boolean> {
+  if (!ca) {
+    try {
+      const res = await fetch(`${endpoint}/_ministack/health`, { signal: AbortSignal.timeout(1000) });
+      return res.ok;
+    } catch {
+      return false;
+    }
   }
+  const pem = existsSync(ca) ? readFileSync(ca) : undefined;
+  if (!pem) return false;
+  return new Promise((resolveHealth) => {
+    const req = httpsGet(`${endpoint}/_ministack/health`, { ca: pem, timeout: 1000 }, (res) => {
+      res.resume();
+      resolveHealth(res.statusCode === 200);
+    });
+    req.on('error', () => resolveHealth(false));
+    req.on('timeout', () => req.destroy());
+  });
 }
 
 function killGroup(pid: number): void {
@@ -114,15 +128,19 @@ function handle(endpoint: string, port: number, pid: number, child?: ChildProces
  * command); otherwise the emulator is killed when this process exits, however it exits.
  */
 export async function start(
-  opts: { port?: number; detached?: boolean; logFile?: string } = {},
+  opts: { port?: number; detached?: boolean; logFile?: string; tls?: boolean; persist?: boolean } = {},
 ): Promise<EmulatorHandle> {
   if (!isInstalled())
     throw new UserError('MiniStack is not installed.', {
       hint: 'Run `npm run emulator:install` (or `projet1 emulator install`).',
     });
   const port = opts.port ?? (await freePort());
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   mkdirSync(STATE_DIR, { recursive: true });
+  // TLS: MiniStack makes its self-signed certificate under TMPDIR; keep it with our state.
+  const tlsEnv = opts.tls ? { USE_SSL: '1', TMPDIR: STATE_DIR } : {};
+  // Saved at shutdown, reloaded at start: `emulator stop` then `start` keeps the stack.
+  const persistEnv = opts.persist ? { PERSIST_STATE: '1', STATE_DIR: join(STATE_DIR, 'data') } : {};
   const log = openSync(opts.logFile ?? join(STATE_DIR, `ministack-${port}.log`), 'w');
   const child = spawn(BIN, [], {
     cwd: STATE_DIR,
@@ -133,6 +151,8 @@ export async function start(
       BIND_HOST: '127.0.0.1',
       GATEWAY_PORT: String(port),
       IOT_MTLS_ENABLED: '0',
+      ...tlsEnv,
+      ...persistEnv,
       AUTH: 'true',
       SERVICES,
     },
@@ -142,7 +162,8 @@ export async function start(
   if (opts.detached) child.unref();
   else process.once('exit', () => killGroup(pid));
   const deadline = Date.now() + 30000;
-  while (!(await isHealthy(endpoint))) {
+  const ca = opts.tls ? emulatorCaPath() : undefined;
+  while (!(await isHealthy(endpoint, ca))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       killGroup(pid);
       throw new UserError(
@@ -158,6 +179,20 @@ export interface RunningEmulator {
   endpoint: string;
   port: number;
   pid: number;
+  /** The certificate of a TLS emulator, to trust (AWS_CA_BUNDLE, curl --cacert). */
+  ca?: string;
+}
+
+/** Where a TLS emulator's self-signed certificate is (made by MiniStack on its first TLS start). */
+export function emulatorCaPath(): string {
+  return join(STATE_DIR, 'ministack-tls', 'server.crt');
+}
+
+/** The certificate to trust for `endpoint` when it is the shared TLS emulator; read synchronously (no call). */
+export function caForEndpoint(endpoint: string | null): string | undefined {
+  if (!endpoint?.startsWith('https:')) return undefined;
+  const state = record();
+  return state?.ca && state.endpoint.replace(/\/$/, '') === endpoint.replace(/\/$/, '') ? state.ca : undefined;
 }
 
 /** The emulator started by `projet1 emulator start`, if it is still answering. */
@@ -176,7 +211,7 @@ function record(): RunningEmulator | undefined {
 /** The emulator started by `projet1 emulator start`, if it is still answering. */
 export async function running(): Promise<RunningEmulator | undefined> {
   const state = record();
-  return state && (await isHealthy(state.endpoint)) ? state : undefined;
+  return state && (await isHealthy(state.endpoint, state.ca)) ? state : undefined;
 }
 
 async function portIsFree(port: number): Promise<boolean> {
@@ -208,8 +243,10 @@ export async function startDetached(port?: number): Promise<RunningEmulator & { 
   const last = record()?.port;
   const chosen = port ?? (last !== undefined && (await portIsFree(last)) ? last : undefined);
   mkdirSync(STATE_DIR, { recursive: true });
-  const h = await start({ detached: true, ...(chosen === undefined ? {} : { port: chosen }) });
-  const state: RunningEmulator = { endpoint: h.endpoint, port: h.port, pid: h.pid };
+  // The user's emulator serves HTTPS (so a browser can open the website through its CloudFront,
+  // which redirects plain HTTP) and keeps its state across stop and start.
+  const h = await start({ detached: true, tls: true, persist: true, ...(chosen === undefined ? {} : { port: chosen }) });
+  const state: RunningEmulator = { endpoint: h.endpoint, port: h.port, pid: h.pid, ca: emulatorCaPath() };
   writeFileSync(STATE_FILE, `${JSON.stringify(state, null, 2)}\n`);
   return { ...state, alreadyRunning: false };
 }

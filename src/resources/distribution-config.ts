@@ -11,6 +11,7 @@ export interface ApiOrigin {
   originPath: string;
   protocol: 'https-only' | 'http-only';
   httpPort: number;
+  httpsPort: number;
 }
 
 export interface DistributionShape {
@@ -71,7 +72,7 @@ export function buildConfig(s: DistributionShape, callerReference: string): Dist
         CustomHeaders: list([]),
         CustomOriginConfig: {
           HTTPPort: s.apiOrigin.httpPort,
-          HTTPSPort: 443,
+          HTTPSPort: s.apiOrigin.httpsPort,
           OriginProtocolPolicy: s.apiOrigin.protocol,
           OriginSslProtocols: list(['TLSv1.2' as const]),
           OriginReadTimeout: 30,
@@ -133,6 +134,7 @@ export function shapeOf(c: DistributionConfig): DistributionShape {
       originPath: api?.OriginPath ?? '',
       protocol: (api?.CustomOriginConfig?.OriginProtocolPolicy ?? 'https-only') as ApiOrigin['protocol'],
       httpPort: api?.CustomOriginConfig?.HTTPPort ?? 80,
+      httpsPort: api?.CustomOriginConfig?.HTTPSPort ?? 443,
     },
     defaultRootObject: c.DefaultRootObject ?? '',
     errorPage: errors.find((e) => e.ErrorCode === 403)?.ResponsePagePath ?? '',

@@ -27,6 +27,8 @@ export function apiTier(config: Config, env: StackEnv, packages: Map<string, Han
   const arn = arns(env);
   const functionArn = (id: string): string => arn.function(names.functions[id]?.function ?? id);
 
+  // The emulator's own certificate (the last bundle): functions on a TLS emulator call it back over HTTPS.
+  const emulatorCa = env.caBundle?.at(-1);
   const functions = FUNCTIONS.map((fn): Resource<FunctionDesired> => {
     const n = names.functions[fn.id];
     const pkg = packages?.get(fn.id);
@@ -50,7 +52,12 @@ export function apiTier(config: Config, env: StackEnv, packages: Map<string, Han
         handler: 'index.handler',
         timeout: config.lambda.timeoutSeconds,
         memory: config.lambda.memoryMb,
-        environment: { ...environment, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        environment: {
+          ...environment,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          // On a TLS emulator the functions call it back over HTTPS: they trust its certificate too.
+          ...(config.endpointUrl && emulatorCa ? { NODE_EXTRA_CA_CERTS: emulatorCa } : {}),
+        },
         // Teardown needs no code; planning and applying always bundle first.
         zip: pkg?.zip ?? Buffer.alloc(0),
         codeSha256: pkg?.sha256 ?? '',

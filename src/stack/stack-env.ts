@@ -8,6 +8,8 @@ export interface StackEnv {
   accountId: string;
   partition: string;
   region: string;
+  /** Extra certificate authority of the target (a TLS emulator): its functions must trust it too. */
+  caBundle?: string[] | null;
 }
 
 export function partitionOf(region: string): string {
@@ -29,7 +31,7 @@ export async function resolveStackEnv(aws: AwsClients): Promise<StackEnv> {
       );
     }
     const partition = me.Arn.split(':')[1] ?? partitionOf(aws.target.region);
-    return { accountId: me.Account, partition, region: aws.target.region };
+    return { accountId: me.Account, partition, region: aws.target.region, caBundle: aws.target.caBundle ?? null };
   } catch (err) {
     throw classifyAwsError(err, aws.target);
   }

@@ -29,14 +29,18 @@ export function apiOrigin(config: Config, env: StackEnv, apiId: string): ApiOrig
       originPath: `/${config.environment}`,
       protocol: 'https-only',
       httpPort: 80,
+      httpsPort: 443,
     };
   }
   const url = new URL(config.endpointUrl);
+  const tls = url.protocol === 'https:';
+  const port = Number(url.port || (tls ? 443 : 80));
   return {
     domainName: url.hostname,
     originPath: `/restapis/${apiId}/${config.environment}/_user_request_`,
-    protocol: 'http-only',
-    httpPort: Number(url.port || 80),
+    protocol: tls ? 'https-only' : 'http-only',
+    httpPort: tls ? 80 : port,
+    httpsPort: tls ? port : 443,
   };
 }
 

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -26,6 +27,32 @@ async function fakeEndpoint(status: number, body: string, type: string): Promise
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const addr = server.address();
   return { url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`, server };
+}
+
+/** A viewer's HTTPS request to the TLS emulator's CloudFront (its certificate does not name *.cloudfront.localhost). */
+function viaCloudFrontTls(websiteUrl: string, path: string): Promise<{ status: number; text: string }> {
+  const url = new URL(path, websiteUrl);
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      {
+        host: '127.0.0.1',
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        headers: { Host: url.host },
+        rejectUnauthorized: false,
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => {
+          text += d;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /** Runs the CLI and resolves once `pattern` shows on stderr, handing over the running child. */
@@ -177,12 +204,28 @@ describe('clear errors', () => {
     assert.doesNotMatch(run.stderr, /Invalid configuration/);
   });
 
-  it('emulator start on another port while one runs says so; a restart reuses the port', async () => {
+  it("the user's emulator: HTTPS, one per user, same port and same state after a restart", async () => {
     const env = cleanEnv();
+    const dir = projectDir({ project: 'mine', table: { name: 'mine-table' } });
     const started = await runCli(['emulator', 'start', '--json'], { env });
     assert.equal(started.code, 0, started.stderr);
     const first = started.json<{ port: number; endpoint: string }>();
+    const user = (...args: string[]) => runCli([...args, '--endpoint-url', first.endpoint], { env, cwd: dir });
     try {
+      assert.match(first.endpoint, /^https:\/\/127\.0\.0\.1:\d+$/);
+      // The CLI trusts the emulator's own certificate (found from its record), and so do the functions.
+      const up = await user('up', '--yes', '--json');
+      assert.equal(up.code, 0, up.stderr + up.stdout);
+      assert.equal((await user('products', 'seed', '--count', '3', '--seed', '5')).code, 0);
+      const site = await user('deploy-website', '--json');
+      assert.equal(site.code, 0, site.stderr + site.stdout);
+      const websiteUrl = site.json<{ websiteUrl: string }>().websiteUrl;
+      assert.match(websiteUrl, /^https:\/\/\w+\.cloudfront\.localhost:\d+$/);
+      const home = await viaCloudFrontTls(websiteUrl, '/');
+      assert.equal(home.status, 200, 'a browser on https:// reaches the site (after accepting the certificate)');
+      const api = await viaCloudFrontTls(websiteUrl, '/products?limit=5');
+      assert.equal((JSON.parse(api.text) as { count: number }).count, 3, 'the functions answer over HTTPS');
+
       const other = await runCli(['emulator', 'start', '--port', String(first.port === 65000 ? 65001 : 65000)], {
         env,
       });
@@ -193,6 +236,9 @@ describe('clear errors', () => {
       assert.equal((await runCli(['emulator', 'stop'], { env })).code, 0);
       const again = await runCli(['emulator', 'start', '--json'], { env });
       assert.equal(again.json<{ port: number }>().port, first.port, 'same port, so AWS_ENDPOINT_URL stays valid');
+      const kept = await user('products', 'list', '--json');
+      assert.equal(kept.json<{ count: number }>().count, 3, 'the catalog survives stop and start');
+      assert.equal((await user('plan', '--exit-code')).code, 0, 'and so does the stack');
     } finally {
       await runCli(['emulator', 'stop'], { env });
     }
