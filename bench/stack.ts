@@ -1,5 +1,6 @@
-// Measures the CLI on the local emulator: `--help` start-up, cold `up`, no-op `up`
-// and `down` (median of several runs, wall time including CLI start) and AWS calls.
+// Measures the CLI on the local emulator: `--help` start-up, cold `up`, no-op `up`,
+// `deploy-website` cold and no-op, and `down` (median of several runs, wall time
+// including CLI start) and AWS calls.
 // Run: npm run bench   (figures go in the closing note, never in test assertions)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -55,6 +56,11 @@ async function main(): Promise<void> {
       record('cold up', cold.ms, cold.doc?.awsCalls);
       const noop = timed(['up', ...e], cwd);
       record('no-op up', noop.ms, noop.doc?.awsCalls);
+      record('deploy-website (cold)', timed(['deploy-website', ...e], cwd).ms);
+      const again = timed(['deploy-website', ...e], cwd);
+      const uploaded = (again.doc as { uploaded?: string[] } | undefined)?.uploaded?.length;
+      if (uploaded !== 0) throw new Error(`a second deploy-website uploaded ${uploaded} file(s)`);
+      record('deploy-website (no-op)', again.ms);
       const down = timed(['down', ...e], cwd);
       record('down', down.ms, down.doc?.awsCalls);
     }

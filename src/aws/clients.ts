@@ -113,7 +113,11 @@ export class AwsClients {
       // One agent for every client, trusting the bundle (e.g. the emulator's self-signed certificate).
       const extra = this.target.caBundle.map((file) => readFileSync(file, 'utf8'));
       this.httpsAgent ??= new Agent({ ca: [...rootCertificates, ...extra], keepAlive: true });
-      config.requestHandler = new NodeHttpHandler({ connectionTimeout: 5000, requestTimeout: 120000, httpsAgent: this.httpsAgent });
+      config.requestHandler = new NodeHttpHandler({
+        connectionTimeout: 5000,
+        requestTimeout: 120000,
+        httpsAgent: this.httpsAgent,
+      });
     }
     if (this.credentials) config.credentials = this.credentials;
     if (this.target.endpointUrl) {

@@ -245,7 +245,12 @@ export async function startDetached(port?: number): Promise<RunningEmulator & { 
   mkdirSync(STATE_DIR, { recursive: true });
   // The user's emulator serves HTTPS (so a browser can open the website through its CloudFront,
   // which redirects plain HTTP) and keeps its state across stop and start.
-  const h = await start({ detached: true, tls: true, persist: true, ...(chosen === undefined ? {} : { port: chosen }) });
+  const h = await start({
+    detached: true,
+    tls: true,
+    persist: true,
+    ...(chosen === undefined ? {} : { port: chosen }),
+  });
   const state: RunningEmulator = { endpoint: h.endpoint, port: h.port, pid: h.pid, ca: emulatorCaPath() };
   writeFileSync(STATE_FILE, `${JSON.stringify(state, null, 2)}\n`);
   return { ...state, alreadyRunning: false };
