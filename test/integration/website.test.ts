@@ -147,6 +147,31 @@ describe('web tier resources', () => {
   });
 });
 
+describe('the public-read variant', () => {
+  it('relaxes the public access block just enough and adds a public read statement', async () => {
+    const { writeFileSync: write } = await import('node:fs');
+    write(join(stack.dir, 'public.json'), JSON.stringify({ website: { publicRead: true } }));
+    const plan = await cli('plan', '--json', '--config', join(stack.dir, 'public.json'));
+    const changes = plan.json<{ changes: Change[] }>().changes.filter((c) => c.action !== 'no-op');
+    assert.deepEqual(changed(changes), [
+      'update bucket:site [publicAccessBlock]',
+      'update bucket-policy:site [policy]',
+    ]);
+    const block = changes[0]?.fields[0]?.to as Record<string, boolean>;
+    assert.deepEqual(block, {
+      blockPublicAcls: true,
+      ignorePublicAcls: true,
+      blockPublicPolicy: false,
+      restrictPublicBuckets: false,
+    });
+    assert.match(
+      JSON.stringify(changes[1]?.fields[0]?.to),
+      /"Sid":"PublicRead","Effect":"Allow","Principal":"\*","Action":"s3:GetObject"/,
+    );
+    assert.equal(changes[1]?.approval, 'changes permissions (policy)', 'a wider policy needs approval');
+  });
+});
+
 describe('deploy-website', () => {
   const site = mkdtempSync(join(tmpdir(), 'projet1-site-'));
   cpSync(join(PACKAGE_ROOT, 'website'), site, { recursive: true });

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { s3Bucket } from '../../src/resources/s3-bucket.js';
 import { AwsClients, CALL } from '../../src/aws/clients.js';
 import { classifyAwsError } from '../../src/aws/errors.js';
 import { writeAll } from '../../src/catalog/batch-writer.js';
@@ -265,6 +267,46 @@ describe('AwsClients in Lambda', () => {
     const { ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
     for (let i = 0; i < 3; i++) await client.send(new ListTablesCommand({}));
     assert.equal(aws.calls.length, 0);
+    aws.destroy();
+  });
+});
+
+describe('a bucket name taken by another account', () => {
+  it('is refused with one message naming the config key (fault injected below the SDK)', async () => {
+    const aws = new AwsClients(
+      { region: 'eu-west-3', endpointUrl: 'http://127.0.0.1:9', profile: null },
+      { credentials: async () => ({ accessKeyId: 'a', secretAccessKey: 'b' }) },
+    );
+    const s3 = aws.client(S3Client);
+    const { Readable } = await import('node:stream');
+    s3.config.requestHandler = {
+      handle: async () => ({
+        response: {
+          statusCode: 409,
+          headers: { 'content-type': 'application/xml' },
+          body: Readable.from([
+            Buffer.from(
+              '<Error><Code>BucketAlreadyExists</Code><Message>The requested bucket name is not available.</Message></Error>',
+            ),
+          ]),
+        },
+      }),
+    } as unknown as typeof s3.config.requestHandler;
+    const ctx: ProvisionContext = { aws, note: () => undefined, sleep: async () => undefined };
+    const desired = {
+      name: 'taken',
+      arn: 'arn:aws:s3:::taken',
+      region: 'eu-west-3',
+      configKey: 'website.bucketName',
+      tags: {},
+    };
+    await assert.rejects(s3Bucket.create(ctx, desired as Parameters<typeof s3Bucket.create>[1]), (err: unknown) => {
+      assert.ok(err instanceof UserError);
+      assert.equal(err.exitCode, 4);
+      assert.match(err.message, /The bucket name taken is taken by another AWS account/);
+      assert.match(err.hint ?? '', /"website\.bucketName"/);
+      return true;
+    });
     aws.destroy();
   });
 });
