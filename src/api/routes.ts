@@ -1,5 +1,5 @@
 // The five routes. Each handler file under handlers/ exposes one of them.
-import { LIMITS, validateCreate, validatePatch, validateProductId } from '../catalog/product.js';
+import { LIMITS, textProblem, validateCreate, validatePatch, validateProductId } from '../catalog/product.js';
 import { HttpError, validationError, type Reply, type Request } from './http.js';
 import { intParam, repository } from './runtime.js';
 
@@ -15,8 +15,9 @@ const etag = (version: number): Record<string, string> => ({ ETag: `"${version}"
 export async function getProducts(req: Request): Promise<Reply> {
   const limit = intParam(req.query('limit'), 'limit', 1, 100, 20);
   const category = req.query('category');
-  if (category !== undefined && (category.trim() === '' || category.length > LIMITS.category)) {
-    throw validationError([{ field: 'category', message: `must be 1-${LIMITS.category} characters` }]);
+  const categoryProblem = category === undefined ? undefined : textProblem(category, LIMITS.category);
+  if (categoryProblem) {
+    throw validationError([{ field: 'category', message: categoryProblem }]);
   }
   const cursor = req.query('cursor');
   const page = await repository().list({

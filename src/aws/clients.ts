@@ -14,7 +14,11 @@ export interface AwsTarget {
   profile: string | null;
   /** PEM files of certificate authorities to trust besides the usual ones (AWS_CA_BUNDLE, the local emulator's). */
   caBundle?: string[] | null;
+  /** Bounds on every call: connecting, and a whole request (long operations use waiters, not long requests). */
+  timeouts?: { connectMs: number; requestMs: number };
 }
+
+export const DEFAULT_TIMEOUTS = { connectMs: 5000, requestMs: 30000 };
 
 export interface AwsCall {
   service: string;
@@ -30,7 +34,7 @@ export interface ClientConfig {
   credentials?: CredentialSource;
   maxAttempts: number;
   retryMode: 'standard';
-  requestHandler: { connectionTimeout: number; requestTimeout: number } | NodeHttpHandler;
+  requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true } | NodeHttpHandler;
   /** S3 on an emulator only answers path-style requests. */
   forcePathStyle?: boolean;
 }
@@ -103,24 +107,27 @@ export class AwsClients {
   }
 
   clientConfig(maxAttempts: number): ClientConfig {
+    const t = this.target.timeouts ?? DEFAULT_TIMEOUTS;
+    // The SDK only warns when a request exceeds its timeout unless told to throw: an endpoint that
+    // accepts connections and never answers would otherwise hang the CLI for good.
+    const bounds = {
+      connectionTimeout: t.connectMs,
+      requestTimeout: t.requestMs,
+      throwOnRequestTimeout: true as const,
+    };
     const config: ClientConfig = {
       region: this.target.region,
       maxAttempts,
       retryMode: 'standard',
-      requestHandler: { connectionTimeout: 5000, requestTimeout: 120000 },
+      requestHandler: bounds,
     };
     if (this.target.caBundle?.length) {
-      // One agent for every client, trusting the bundle (e.g. the emulator's self-signed certificate).
       // One secure context for every connection: building one per socket from ~150 roots costs
       // tens of milliseconds of CPU each. An emulator needs only its own certificate.
       const extra = this.target.caBundle.map((file) => readFileSync(file, 'utf8'));
       const ca = this.target.endpointUrl ? extra : [...rootCertificates, ...extra];
       this.httpsAgent ??= new Agent({ secureContext: createSecureContext({ ca }), keepAlive: true });
-      config.requestHandler = new NodeHttpHandler({
-        connectionTimeout: 5000,
-        requestTimeout: 120000,
-        httpsAgent: this.httpsAgent,
-      });
+      config.requestHandler = new NodeHttpHandler({ ...bounds, httpsAgent: this.httpsAgent });
     }
     if (this.credentials) config.credentials = this.credentials;
     if (this.target.endpointUrl) {

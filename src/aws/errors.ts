@@ -75,6 +75,14 @@ export function classifyAwsError(err: unknown, target: AwsTarget): unknown {
     );
   }
   const net = networkCode(err);
+  if (net === 'ETIMEDOUT' || net === 'TimeoutError') {
+    const seconds = Math.round((target.timeouts?.requestMs ?? 30000) / 1000);
+    return new AwsAccessError(
+      `${target.endpointUrl ? `The AWS endpoint ${target.endpointUrl}` : `AWS in region ${target.region}`} did not answer in time (no reply within ${seconds}s, after retries).`,
+      `Check that ${target.endpointUrl ? 'it is an AWS-compatible endpoint that is not stuck' : 'your network and proxy let AWS calls through'}; the bound per request is aws.requestTimeoutSeconds in projet1.config.json.`,
+      err,
+    );
+  }
   if (net) {
     if (target.endpointUrl) {
       return new AwsAccessError(

@@ -50,13 +50,26 @@ export const PRODUCT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function checkText(v: unknown, field: string, max: number, problems: FieldProblem[]): void {
-  if (typeof v !== 'string') problems.push({ field, message: 'must be a string' });
-  else if (v.trim().length === 0) problems.push({ field, message: 'must not be empty' });
-  else if ([...v].length > max) problems.push({ field, message: `must be at most ${max} characters` });
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The one rule for text, wherever it comes from (a body, a query parameter, a cursor, a file,
+ * a flag): a string, not blank, well-formed Unicode, at most `max` characters (code points,
+ * as a person counts them, not UTF-16 units), no control characters.
+ */
+export function textProblem(v: unknown, max: number): string | undefined {
+  if (typeof v !== 'string') return 'must be a string';
+  if (v.trim().length === 0) return 'must not be empty';
+  if (LONE_SURROGATE.test(v)) return 'must be valid Unicode text (it holds an unpaired surrogate)';
+  if ([...v].length > max) return `must be at most ${max} characters`;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-  else if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(v))
-    problems.push({ field, message: 'must not contain control characters' });
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(v)) return 'must not contain control characters';
+  return undefined;
+}
+
+function checkText(v: unknown, field: string, max: number, problems: FieldProblem[]): void {
+  const message = textProblem(v, max);
+  if (message) problems.push({ field, message });
 }
 
 function checkField(field: string, v: unknown, problems: FieldProblem[]): void {

@@ -10,7 +10,15 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { newProduct, type Product, type ProductInput, type ProductPatch } from './product.js';
+import {
+  LIMITS,
+  newProduct,
+  type Product,
+  type ProductInput,
+  type ProductPatch,
+  textProblem,
+  validateProductId,
+} from './product.js';
 
 export class NotFound extends Error {
   constructor(readonly id: string) {
@@ -61,11 +69,12 @@ export function decodeCursor(cursor: string | undefined, keys: string[]): Record
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new BadCursor();
     const entries = Object.entries(parsed);
-    if (
-      entries.length !== keys.length ||
-      !entries.every(([k, v]) => keys.includes(k) && typeof v === 'string' && v.length <= 1024)
-    )
-      throw new BadCursor();
+    // Each key attribute must pass the rules of the data it points into: a forged key is refused here,
+    // never sent to DynamoDB (where an empty key is a 500).
+    const valid = ([k, v]: [string, unknown]): boolean =>
+      keys.includes(k) &&
+      (k === 'product_id' ? validateProductId(v).length === 0 : textProblem(v, LIMITS.category) === undefined);
+    if (entries.length !== keys.length || !entries.every(valid)) throw new BadCursor();
     return parsed as Record<string, string>;
   } catch {
     throw new BadCursor();

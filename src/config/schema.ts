@@ -118,6 +118,23 @@ export const configSchema = section(
       },
       'API Gateway REST API',
     ),
+    aws: section(
+      {
+        connectTimeoutSeconds: integer({
+          default: 5,
+          min: 1,
+          max: 120,
+          doc: 'Time to connect to AWS (or the endpoint) before a call fails.',
+        }),
+        requestTimeoutSeconds: integer({
+          default: 30,
+          min: 1,
+          max: 900,
+          doc: 'Time one AWS request may take (retries come on top, 6 attempts at most); long operations use waiters.',
+        }),
+      },
+      'Bounds on every AWS call',
+    ),
     website: section(
       {
         bucketName: text({

@@ -20,6 +20,8 @@ import {
   validateProductId,
   type FieldProblem,
   type Product,
+  LIMITS,
+  textProblem,
 } from '../catalog/product.js';
 import { resourceNames, stackTags } from '../config/names.js';
 import { ConflictError, EXIT, UserError } from '../errors.js';
@@ -103,7 +105,8 @@ export async function verifyTable(catalog: Catalog): Promise<void> {
   const expected = stackTags(catalog.config);
   let tags: Record<string, string>;
   try {
-    const client = catalog.aws.client(DynamoDBClient);
+    // Two attempts: the first call also proves the endpoint answers, and a silent one should fail fast.
+    const client = catalog.aws.client(DynamoDBClient, { maxAttempts: 2 });
     const table = await client.send(new DescribeTableCommand({ TableName: catalog.table }));
     tags = fromTagList((await client.send(new ListTagsOfResourceCommand({ ResourceArn: table.Table?.TableArn }))).Tags);
   } catch (err) {
@@ -127,6 +130,9 @@ export async function listPage(
   catalog: Catalog,
   opts: { category?: string; limit: number; cursor?: string },
 ): Promise<Page> {
+  // The same rule as the API and the files: checked before any call.
+  const problem = opts.category === undefined ? undefined : textProblem(opts.category, LIMITS.category);
+  if (problem) throw invalid([{ field: '--category', message: problem }], 'category');
   return guarded(catalog, () => catalog.repo.list(opts));
 }
 

@@ -38,7 +38,17 @@ export function openConfig(options: SessionOptions): LoadedConfig {
 /** The CLI's clients for a configuration: its region, endpoint and profile, the CLI credential chain. */
 export function cliClients(config: Config, env: NodeJS.ProcessEnv = process.env): AwsClients {
   const caBundle = [env.AWS_CA_BUNDLE, caForEndpoint(config.endpointUrl)].filter((f): f is string => Boolean(f));
-  const target = { region: config.region, endpointUrl: config.endpointUrl, profile: config.profile, caBundle };
+  const timeouts = {
+    connectMs: config.aws.connectTimeoutSeconds * 1000,
+    requestMs: config.aws.requestTimeoutSeconds * 1000,
+  };
+  const target = {
+    region: config.region,
+    endpointUrl: config.endpointUrl,
+    profile: config.profile,
+    caBundle,
+    timeouts,
+  };
   return new AwsClients(target, { credentials: cliCredentials(target, env) });
 }
 

@@ -60,6 +60,19 @@ describe('routes', () => {
     assert.equal((await call(url(`/products/${id}`), 'GET')).status, 404);
   });
 
+  it('counts a category in characters everywhere: 100 emoji are created and listed', async () => {
+    const category = '🛒'.repeat(100);
+    const made = await call(url('/products'), 'POST', { body: product({ category }), token: api.token });
+    assert.equal(made.status, 201, made.text);
+    const listed = await call(url(`/products?category=${encodeURIComponent(category)}`), 'GET');
+    assert.equal(listed.status, 200, listed.text);
+    assert.equal((listed.body.items as unknown[]).length, 1);
+    const tooLong = await call(url(`/products?category=${encodeURIComponent('🛒'.repeat(101))}`), 'GET');
+    assert.equal(tooLong.status, 400);
+    const id = String(made.body.product_id);
+    assert.equal((await call(url(`/products/${id}`), 'DELETE', { token: api.token })).status, 200);
+  });
+
   it('paginates with an opaque cursor and filters by category', async () => {
     for (let i = 0; i < 4; i++)
       assert.equal(
@@ -380,6 +393,43 @@ describe('bad input gets a 4xx JSON error and changes nothing', () => {
       path: '/products?cursor=bm90LWEtY3Vyc29y',
       status: 400,
       error: 'invalid_cursor',
+    },
+    {
+      name: 'cursor with an empty key',
+      method: 'GET',
+      path: '/products?cursor=eyJwcm9kdWN0X2lkIjogIiJ9',
+      status: 400,
+      error: 'invalid_cursor',
+    },
+    {
+      name: 'cursor with a path in its key',
+      method: 'GET',
+      path: '/products?cursor=eyJwcm9kdWN0X2lkIjogIi4uL2V0Yy9wYXNzd2QifQ',
+      status: 400,
+      error: 'invalid_cursor',
+    },
+    {
+      name: 'cursor with a control character',
+      method: 'GET',
+      path: '/products?cursor=eyJwcm9kdWN0X2lkIjogImFcdTAwMDFiIn0',
+      status: 400,
+      error: 'invalid_cursor',
+    },
+    {
+      name: 'category cursor whose category breaks the category rules',
+      method: 'GET',
+      path: `/products?category=books&cursor=${Buffer.from(JSON.stringify({ product_id: 'p1', category: '' })).toString('base64url')}`,
+      status: 400,
+      error: 'invalid_cursor',
+    },
+    {
+      name: 'a name with an unpaired surrogate',
+      method: 'POST',
+      raw: '{"name":"Lamp \\ud800","category":"home","price":1,"stock":1}',
+      headers: { 'Content-Type': 'application/json' },
+      status: 400,
+      error: 'validation_error',
+      fields: ['name'],
     },
   ];
   for (const c of cases) {

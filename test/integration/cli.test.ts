@@ -118,6 +118,36 @@ describe('AWS access errors', () => {
   });
 });
 
+describe('an endpoint that accepts connections and never answers', () => {
+  it('gives one clear error naming it within a bounded time, for stack and catalog commands', {
+    timeout: 30000,
+  }, async () => {
+    const { createServer } = await import('node:net');
+    const held: import('node:net').Socket[] = [];
+    const silent = createServer((socket) => void held.push(socket));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const address = silent.address();
+    const endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const dir = projectDir({ aws: { requestTimeoutSeconds: 1 } });
+    try {
+      for (const args of [['plan'], ['products', 'list']]) {
+        const run = await runCli([...args, '--endpoint-url', endpoint], { cwd: dir });
+        assert.equal(run.code, 1, run.stderr);
+        assert.match(
+          run.stderr,
+          new RegExp(
+            `Error: The AWS endpoint ${endpoint} did not answer in time \\(no reply within 1s, after retries\\)\\.`,
+          ),
+        );
+        assert.match(run.stderr, /aws\.requestTimeoutSeconds/);
+      }
+    } finally {
+      for (const s of held) s.destroy();
+      silent.close();
+    }
+  });
+});
+
 describe('credentials', () => {
   it('without credentials on real AWS: one clear error, no stack trace, exit 1', async () => {
     // Empty HOME, no keys, instance metadata off: nothing in the standard chain.

@@ -155,6 +155,19 @@ describe('export and import', () => {
     assert.equal(sortLines((await cli('products', 'export')).stdout), before);
   });
 
+  it('refuses text that is not well-formed Unicode in a file, with its line', async () => {
+    const file = join(dir, 'surrogate.jsonl');
+    writeFileSync(
+      file,
+      `${JSON.stringify({ name: 'Ok', category: 'c', price: 1, stock: 1 })}\n{"name":"Lamp \\ud800","category":"c","price":1,"stock":1}\n`,
+    );
+    const before = await tableSnapshot(aws());
+    const run = await cli('products', 'import', file);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /line 2: name must be valid Unicode text \(it holds an unpaired surrogate\)/);
+    assert.equal(await tableSnapshot(aws()), before, 'nothing imported');
+  });
+
   it('imports nothing from a file with bad rows, and lists each with its line', async () => {
     const good = [...generateProducts(3, 9)].map((p) => JSON.stringify(p));
     const file = join(dir, 'broken.jsonl');

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HttpError, MAX_BODY_BYTES, Request, apiHandler, corsHeaders } from '../../src/api/http.js';
-import { newProduct, validateCreate, validatePatch, validateProductId } from '../../src/catalog/product.js';
+import {
+  newProduct,
+  textProblem,
+  validateCreate,
+  validatePatch,
+  validateProductId,
+} from '../../src/catalog/product.js';
 import { BadCursor, NotFound, VersionConflict, decodeCursor, encodeCursor } from '../../src/catalog/repository.js';
 
 const good = { name: 'Lamp', category: 'home', price: 19.99, stock: 3 };
@@ -61,14 +67,28 @@ describe('ids and cursors', () => {
     for (const id of ['', '../x', 'a/b', 'a b', '\u0000', 'x'.repeat(65), undefined])
       assert.equal(validateProductId(id).length, 1, String(id));
   });
+  it('one text rule: well-formed Unicode, characters not UTF-16 units', () => {
+    assert.equal(textProblem('🛒'.repeat(100), 100), undefined);
+    assert.match(textProblem('🛒'.repeat(101), 100) ?? '', /at most 100 characters/);
+    assert.match(textProblem('Lamp \ud800', 100) ?? '', /unpaired surrogate/);
+    assert.match(textProblem('\udc00 x', 100) ?? '', /unpaired surrogate/);
+    const bad = validateCreate({ ...good, name: 'x\ud83d' });
+    assert.ok(!bad.ok && bad.problems[0]?.field === 'name');
+  });
+
   it('round-trips cursors and rejects forged ones', () => {
     const c = encodeCursor({ product_id: 'p1', category: 'toys' });
     assert.deepEqual(decodeCursor(c ?? undefined, ['product_id', 'category']), { product_id: 'p1', category: 'toys' });
+    const emptyCategory = Buffer.from('{"product_id":"p1","category":" "}').toString('base64url');
+    assert.throws(() => decodeCursor(emptyCategory, ['product_id', 'category']), BadCursor);
     assert.equal(decodeCursor(undefined, ['product_id']), undefined);
     for (const bad of [
       '%%%',
       Buffer.from('[1]').toString('base64url'),
       Buffer.from('{"product_id":1}').toString('base64url'),
+      Buffer.from('{"product_id":""}').toString('base64url'),
+      Buffer.from('{"product_id":"../x"}').toString('base64url'),
+      Buffer.from('{"product_id":"a\\u0001"}').toString('base64url'),
       c ?? '',
     ]) {
       assert.throws(() => decodeCursor(bad, ['product_id']), BadCursor);
