@@ -61,5 +61,9 @@ export async function handler(event: TokenEvent) {
   // Just rotated? The cached token is stale: read the parameter again (bounded), so a new token works at once
   // and, once read, the old one stops working.
   if (!ok && mayReread(given)) ok = timingSafeEqual(given, await expectedDigest(true));
+  // One line per decision; never the token.
+  process.stderr.write(
+    `${JSON.stringify({ level: ok ? 'info' : 'warn', route: 'authorizer', decision: ok ? 'allow' : 'deny' })}\n`,
+  );
   return policy(ok ? 'Allow' : 'Deny', event.methodArn);
 }

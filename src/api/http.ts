@@ -13,7 +13,26 @@ export interface ApiEvent {
   pathParameters?: Record<string, string | undefined> | null;
   body?: string | null;
   isBase64Encoded?: boolean;
+  /** The route template, e.g. "/products/{product_id}". */
+  resource?: string;
   requestContext?: { requestId?: string };
+}
+
+/** The one log line of a request: what happened, never the credential, a token or the body. */
+export interface RequestLog {
+  level: 'info' | 'warn' | 'error';
+  requestId: string | undefined;
+  route: string;
+  status: number;
+  latencyMs: number;
+  productId?: string;
+  error?: string;
+  message?: string;
+}
+
+/** One JSON line per request on stderr: CloudWatch keeps it, and the Lambda runtime stops waiting for output. */
+export function logRequest(line: RequestLog): void {
+  process.stderr.write(`${JSON.stringify(line)}\n`);
 }
 
 export interface ApiResult {
@@ -127,10 +146,18 @@ function toError(err: unknown): HttpError {
 export function apiHandler(route: (req: Request) => Promise<Reply>): (event: ApiEvent) => Promise<ApiResult> {
   const origins = allowedOrigins();
   return async (event) => {
+    const started = performance.now();
     const req = new Request(event);
     const cors = corsHeaders(req.header('origin'), origins);
+    const base = {
+      requestId: event.requestContext?.requestId,
+      route: `${event.httpMethod} ${event.resource ?? event.path ?? ''}`,
+      ...(event.pathParameters?.product_id ? { productId: event.pathParameters.product_id } : {}),
+    };
+    const latencyMs = (): number => Math.round((performance.now() - started) * 10) / 10;
     try {
       const reply = await route(req);
+      logRequest({ level: 'info', ...base, status: reply.status, latencyMs: latencyMs() });
       return {
         statusCode: reply.status,
         headers: { 'Content-Type': 'application/json', ...cors, ...reply.headers },
@@ -138,17 +165,21 @@ export function apiHandler(route: (req: Request) => Promise<Reply>): (event: Api
       };
     } catch (err) {
       const http = toError(err);
-      if (http.status >= 500) {
-        // The client gets a generic message; the log keeps what happened (never the request body).
-        console.error(
-          JSON.stringify({
-            level: 'error',
-            requestId: event.requestContext?.requestId,
-            error: err instanceof Error ? err.name : 'unknown',
-            message: err instanceof Error ? err.message : String(err),
-          }),
-        );
-      }
+      // The client gets a generic message for a fault; the log keeps what happened (never the request body).
+      const fault =
+        http.status >= 500
+          ? {
+              error: err instanceof Error ? err.name : 'unknown',
+              message: err instanceof Error ? err.message : String(err),
+            }
+          : { error: http.code };
+      logRequest({
+        level: http.status >= 500 ? 'error' : 'warn',
+        ...base,
+        status: http.status,
+        latencyMs: latencyMs(),
+        ...fault,
+      });
       const body: ErrorBody = {
         error: http.code,
         message: http.message,

@@ -92,12 +92,16 @@ export class AwsClients {
     this.limiter = new RateLimiter(target.endpointUrl ? {} : RATE_LIMITS);
   }
 
-  /** A cached, instrumented client of the given SDK class. */
-  client<C extends SdkClient>(ctor: ClientClass<C>, opts: { maxAttempts?: number } = {}): C {
-    const key = opts.maxAttempts === undefined ? ctor : `${ctor.name}:${opts.maxAttempts}`;
+  /**
+   * A cached, instrumented client of the given SDK class. `region` overrides the target's, for the
+   * few resources AWS keeps in one region (CloudFront's metrics and alarms live in us-east-1).
+   */
+  client<C extends SdkClient>(ctor: ClientClass<C>, opts: { maxAttempts?: number; region?: string } = {}): C {
+    const plain = opts.maxAttempts === undefined && (opts.region === undefined || opts.region === this.target.region);
+    const key = plain ? ctor : `${ctor.name}:${opts.maxAttempts ?? 6}:${opts.region ?? this.target.region}`;
     const hit = this.cache.get(key);
     if (hit) return hit as C;
-    const client = new ctor(this.clientConfig(opts.maxAttempts ?? 6));
+    const client = new ctor(this.clientConfig(opts.maxAttempts ?? 6, opts.region));
     (client.middlewareStack as unknown as InitializeStack).add(this.instrument(), {
       step: 'initialize',
       name: 'projet1Instrument',
@@ -106,7 +110,7 @@ export class AwsClients {
     return client;
   }
 
-  clientConfig(maxAttempts: number): ClientConfig {
+  clientConfig(maxAttempts: number, region = this.target.region): ClientConfig {
     const t = this.target.timeouts ?? DEFAULT_TIMEOUTS;
     // The SDK only warns when a request exceeds its timeout unless told to throw: an endpoint that
     // accepts connections and never answers would otherwise hang the CLI for good.
@@ -116,7 +120,7 @@ export class AwsClients {
       throwOnRequestTimeout: true as const,
     };
     const config: ClientConfig = {
-      region: this.target.region,
+      region,
       maxAttempts,
       retryMode: 'standard',
       requestHandler: bounds,

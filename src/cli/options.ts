@@ -16,6 +16,9 @@ export interface CommandOptions {
   destroy?: boolean;
   dir?: string;
   dryRun?: boolean;
+  since?: string;
+  filter?: string;
+  follow?: boolean;
   exitCode?: boolean;
   port?: string;
   // products

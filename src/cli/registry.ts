@@ -65,6 +65,21 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
     needs: 'stack',
     load: async () => (await import('./commands/stack.js')).deployWebsite,
   }),
+  defineCommand({
+    name: 'logs',
+    args: '[sources...]',
+    summary: "show the functions' and the API's logs, merged in time order (sources: function ids, api, all)",
+    options: [
+      { flags: '--since <when>', description: 'start at this long ago (15m, 2h, 1d) or this ISO date (default 15m)' },
+      { flags: '--filter <text>', description: 'only events containing this text' },
+      {
+        flags: '--follow',
+        description: 'keep printing new events until Ctrl-C (with --json: one JSON object per line)',
+      },
+    ],
+    needs: 'stack',
+    load: async () => (await import('./commands/logs.js')).logs,
+  }),
   {
     name: 'admin-token',
     summary: 'the API admin credential (Authorization: Bearer <token>)',

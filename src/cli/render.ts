@@ -1,5 +1,5 @@
 // Text renderings of plans, status rows and outputs. Pure functions of data.
-import type { AwsCallSummary, StatusRow } from '../core/stack-ops.js';
+import type { AwsCallSummary, StatusReport, StatusRow } from '../core/stack-ops.js';
 import type { ApplyResult } from '../engine/apply.js';
 import type { Change, FieldChange, Plan } from '../engine/types.js';
 import type { Colors } from './style.js';
@@ -63,6 +63,27 @@ export function renderPlan(plan: Plan, look: Look = PLAIN): string {
 export function renderStatus(rows: StatusRow[], width = Number.POSITIVE_INFINITY): string {
   const body = rows.map((r) => [r.type, r.name, r.state, r.reason ?? renderFields(r.drift)]);
   return table([['TYPE', 'NAME', 'STATE', 'DETAILS'], ...body], width);
+}
+
+/** Resources, then the alarms that are not OK, notification subscriptions, and the live probes. */
+export function renderHealth(r: StatusReport, width = Number.POSITIVE_INFINITY): string {
+  const parts = [renderStatus(r.resources, width)];
+  const notOk = r.alarms.filter((a) => a.state !== 'OK');
+  parts.push(
+    notOk.length === 0
+      ? `Alarms: ${r.alarms.length} OK.`
+      : `${table([['ALARM', 'STATE', 'REASON'], ...notOk.map((a) => [a.name, a.state, a.reason])], width)}\n(${r.alarms.length - notOk.length} other alarm(s) OK)`,
+  );
+  if (r.notifications.length > 0) parts.push(`Notifications: ${r.notifications.join(', ')}`);
+  if (r.probes.length > 0) {
+    const rows = r.probes.map((p) => [
+      p.url,
+      p.status === null ? `no answer (${p.error ?? '?'})` : String(p.status),
+      `${p.latencyMs} ms`,
+    ]);
+    parts.push(table([['PROBE', 'STATUS', 'LATENCY'], ...rows], width));
+  }
+  return parts.join('\n\n');
 }
 
 export function renderOutputs(outputs: Record<string, string>): string {

@@ -133,6 +133,12 @@ function crossFieldIssues(config: Config): ConfigIssue[] {
   if (!(ttl.minTtlSeconds <= ttl.defaultTtlSeconds && ttl.defaultTtlSeconds <= ttl.maxTtlSeconds)) {
     issues.push({ path: 'website.defaultTtlSeconds', message: 'TTLs must satisfy min ≤ default ≤ max' });
   }
+  if (config.alarms.periodSeconds % 60 !== 0) {
+    issues.push({
+      path: 'alarms.periodSeconds',
+      message: `must be a multiple of 60, found ${config.alarms.periodSeconds}`,
+    });
+  }
   if (config.api.corsOrigins.length > 1) {
     issues.push({
       path: 'api.corsOrigins',

@@ -182,6 +182,53 @@ export const configSchema = section(
       },
       'Static website: S3 buckets and the CloudFront distribution',
     ),
+    alarms: section(
+      {
+        enabled: flag({ default: true, doc: 'Create the CloudWatch alarms and the dashboard.' }),
+        periodSeconds: integer({ default: 300, min: 60, max: 86400, doc: 'Period of every alarm (a multiple of 60).' }),
+        evaluationPeriods: integer({
+          default: 1,
+          min: 1,
+          max: 100,
+          doc: 'Periods over the threshold before an alarm fires.',
+        }),
+        treatMissingData: text({
+          default: 'notBreaching',
+          oneOf: ['notBreaching', 'missing', 'ignore', 'breaching'],
+          doc: 'How an alarm treats periods without data (no traffic is not an error by default).',
+        }),
+        lambdaErrors: integer({ default: 1, min: 1, max: 100000, doc: 'Errors of one function in a period.' }),
+        lambdaErrorRatePercent: integer({
+          default: 5,
+          min: 1,
+          max: 100,
+          doc: 'Errors / invocations of one function, in %.',
+        }),
+        lambdaThrottles: integer({
+          default: 1,
+          min: 1,
+          max: 100000,
+          doc: 'Throttled invocations of one function in a period.',
+        }),
+        dynamodbThrottles: integer({
+          default: 1,
+          min: 1,
+          max: 100000,
+          doc: 'Throttled requests or throttle events in a period.',
+        }),
+        api5xxRatePercent: integer({ default: 1, min: 1, max: 100, doc: 'Share of API requests answered 5XX, in %.' }),
+        apiLatencyP99Ms: integer({ default: 3000, min: 10, max: 60000, doc: 'p99 of the API latency, in ms.' }),
+        cloudfront4xxRatePercent: integer({ default: 15, min: 1, max: 100, doc: 'CloudFront 4xx error rate, in %.' }),
+        cloudfront5xxRatePercent: integer({ default: 1, min: 1, max: 100, doc: 'CloudFront 5xx error rate, in %.' }),
+        notifyEmail: nullableText({
+          default: null,
+          pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
+          expect: 'an e-mail address',
+          doc: 'Where alarms and recoveries are sent (an SNS topic with an e-mail subscription); null sends nothing.',
+        }),
+      },
+      'CloudWatch alarms, notifications and dashboard',
+    ),
     logs: section(
       {
         retentionDays: integer({

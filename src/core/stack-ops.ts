@@ -5,6 +5,7 @@ import type { Reporter } from '../engine/events.js';
 import { computePlan, type PlanState } from '../engine/plan.js';
 import { changesNeedingApproval, planHasChanges, type Change, type Plan } from '../engine/types.js';
 import { InterruptedError, type IoHost } from './io.js';
+import { probe, type ProbeResult } from './probe.js';
 import type { Session } from './session.js';
 
 export interface AwsCallSummary {
@@ -113,8 +114,48 @@ function statusRows(p: Plan): StatusRow[] {
   }));
 }
 
-export async function status(session: Session, reporter: Reporter): Promise<StatusRow[]> {
-  return statusRows(await plan(session, 'apply', reporter));
+export interface AlarmStatus {
+  name: string;
+  state: string;
+  reason: string;
+}
+
+export interface StatusReport {
+  resources: StatusRow[];
+  alarms: AlarmStatus[];
+  /** E-mail subscriptions of the alarm topics, with whether they are confirmed. */
+  notifications: string[];
+  probes: ProbeResult[];
+  /** Every resource exists and matches, no alarm is in ALARM, and the API and website answer. */
+  healthy: boolean;
+}
+
+export async function status(session: Session, reporter: Reporter): Promise<StatusReport> {
+  const state = await computePlan(session.stack, 'apply', session.context(reporter), reporter);
+  const resources = statusRows(state.plan);
+  const alarms = session.stack.resources
+    .filter((r) => r.id.startsWith('alarm:') && state.outputs.has(r.id))
+    .map((r) => ({
+      name: r.name,
+      state: state.outputs.get(r.id)?.state ?? '',
+      reason: state.outputs.get(r.id)?.reason ?? '',
+    }));
+  const notifications = session.stack.resources
+    .filter((r) => r.id.startsWith('topic:'))
+    .map((r) => state.outputs.get(r.id)?.subscription ?? '')
+    .filter((s) => s !== '');
+  const out = stackOutputs(session, state);
+  const ca = session.aws.target.caBundle ?? [];
+  const targets = [
+    out.apiUrl ? `${out.apiUrl}/products?limit=1` : undefined,
+    out.websiteUrl ? `${out.websiteUrl}/` : undefined,
+  ];
+  const probes = await Promise.all(targets.filter((u): u is string => u !== undefined).map((u) => probe(u, { ca })));
+  const healthy =
+    resources.every((r) => r.state === 'ok') &&
+    alarms.every((a) => a.state !== 'ALARM') &&
+    probes.every((p) => p.answering);
+  return { resources, alarms, notifications, probes, healthy };
 }
 
 /** Names, ARNs and URLs of the stack: from the configuration, plus what AWS assigned (from the plan state). */
@@ -131,6 +172,7 @@ export function stackOutputs(session: Session, state: Pick<PlanState, 'outputs'>
   }
   if (out['stage.url']) out.apiUrl = out['stage.url'];
   if (out['distribution.url']) out.websiteUrl = out['distribution.url'];
+  if (out['dashboard.url']) out.dashboardUrl = out['dashboard.url'];
   return out;
 }
 

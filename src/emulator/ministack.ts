@@ -10,7 +10,7 @@ import { UserError } from '../errors.js';
 import { PACKAGE_ROOT, stateDir, venvDir } from '../paths.js';
 
 export const MINISTACK_VERSION = '1.5.33';
-export const SERVICES = 'iam,sts,dynamodb,lambda,apigateway,s3,cloudfront,cloudwatch,logs,ssm,secretsmanager';
+export const SERVICES = 'iam,sts,dynamodb,lambda,apigateway,s3,cloudfront,cloudwatch,logs,ssm,secretsmanager,sns';
 
 export { PACKAGE_ROOT };
 const VENV = venvDir();

@@ -30,6 +30,8 @@ export const SERVICE_LIMITS: Record<string, number> = {
   apigateway: 1,
   s3: 4,
   cloudfront: 2,
+  cloudwatch: 4,
+  sns: 2,
   ssm: 2,
 };
 

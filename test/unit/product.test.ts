@@ -130,9 +130,12 @@ describe('HTTP kit', () => {
       apiHandler(async () => Promise.reject(err))({ httpMethod: 'GET', requestContext: { requestId: 'r1' } });
     assert.equal((await run(new NotFound('p'))).statusCode, 404);
     assert.equal((await run(new VersionConflict('p', 1, 2))).statusCode, 409);
-    const original = console.error;
+    const original = process.stderr.write;
     const logged: string[] = [];
-    console.error = (line: string) => void logged.push(line);
+    process.stderr.write = ((line: string) => {
+      logged.push(line);
+      return true;
+    }) as typeof process.stderr.write;
     try {
       const internal = await run(new Error('connect ECONNREFUSED 10.0.0.1:443 secret-ish detail'));
       assert.equal(internal.statusCode, 500);
@@ -140,9 +143,12 @@ describe('HTTP kit', () => {
         error: 'internal_error',
         message: 'Something went wrong on our side. Try again later.',
       });
-      assert.match(logged[0] ?? '', /"requestId":"r1"/);
+      assert.equal(logged.length, 1, 'one line per request');
+      const line = JSON.parse(logged[0] ?? '{}') as Record<string, unknown>;
+      assert.deepEqual([line.level, line.requestId, line.status, line.route], ['error', 'r1', 500, 'GET ']);
+      assert.match(String(line.message), /ECONNREFUSED/, 'the log keeps what the client does not see');
     } finally {
-      console.error = original;
+      process.stderr.write = original;
     }
   });
 

@@ -10,7 +10,7 @@ import {
 import { deployWebsite as coreDeployWebsite, websiteDir } from '../../core/website.js';
 import { EXIT } from '../../errors.js';
 import { planHasChanges } from '../../engine/types.js';
-import { renderKeyOutputs, renderOutputs, renderPlan, renderStatus, renderSummary } from '../render.js';
+import { renderHealth, renderKeyOutputs, renderOutputs, renderPlan, renderSummary } from '../render.js';
 import type { Handler } from '../spec.js';
 
 const changesOf = <C extends { action: string }>(changes: C[]): C[] => changes.filter((c) => c.action !== 'no-op');
@@ -42,21 +42,29 @@ export const plan: Handler<'stack-code'> = async ({ session, io, opts }) => {
   return opts.exitCode && changed ? EXIT.changes : EXIT.ok;
 };
 
+/** `status` exits 2 when anything needs attention, so scripts and monitors can use it. */
 export const status: Handler<'stack-code'> = async ({ session, io }) => {
-  const rows = await coreStatus(session, io);
+  const report = await coreStatus(session, io);
   const c = session.config;
   io.info(`Stack ${c.project}/${c.environment} in ${c.region}${c.endpointUrl ? ` at ${c.endpointUrl}` : ''}`);
   io.result(
-    { project: c.project, environment: c.environment, region: c.region, endpointUrl: c.endpointUrl, resources: rows },
-    renderStatus(rows, io.outWidth),
+    { project: c.project, environment: c.environment, region: c.region, endpointUrl: c.endpointUrl, ...report },
+    renderHealth(report, io.outWidth),
   );
-  const bad = rows.filter((r) => r.state !== 'ok').length;
+  const bad = report.resources.filter((r) => r.state !== 'ok').length;
+  const firing = report.alarms.filter((a) => a.state === 'ALARM').length;
+  const silent = report.probes.filter((p) => !p.answering).length;
+  const problems = [
+    bad ? `${bad} resource(s) need \`projet1 up\`` : '',
+    firing ? `${firing} alarm(s) in ALARM` : '',
+    silent ? `${silent} endpoint(s) not answering` : '',
+  ].filter(Boolean);
   io.info(
-    bad === 0
-      ? 'All resources exist and match the configuration.'
-      : `${bad} resource(s) need \`projet1 up\` (see STATE).`,
+    report.healthy
+      ? 'Healthy: every resource exists and matches, no alarm fires, the API and the website answer.'
+      : `Needs attention: ${problems.join('; ')}.`,
   );
-  return EXIT.ok;
+  return report.healthy ? EXIT.ok : EXIT.changes;
 };
 
 export const outputs: Handler<'stack'> = async ({ session, io }) => {

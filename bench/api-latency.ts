@@ -1,0 +1,68 @@
+// Latency of requests through the API on the emulator, now that each handler writes one
+// log line per request (a silent handler makes MiniStack's runtime wait 50 ms for output).
+// Run: npm run bench:api   (figures go in the closing note, never in test assertions)
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { install, start } from '../src/emulator/ministack.js';
+import { BIN } from '../test/helpers/cli.js';
+
+const N = Number(process.env.BENCH_REQUESTS ?? 300);
+const env = { ...process.env, CI: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round((s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN) * 10) / 10;
+};
+
+function cli(args: string[], cwd: string): string {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`projet1 ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return r.stdout;
+}
+
+async function timeRequests(urls: string[]): Promise<number[]> {
+  const out: number[] = [];
+  for (const url of urls) {
+    const t0 = performance.now();
+    const res = await fetch(url);
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  install();
+  const em = await start();
+  const cwd = mkdtempSync(join(tmpdir(), 'projet1-bench-api-'));
+  writeFileSync(join(cwd, 'projet1.config.json'), '{}');
+  try {
+    const e = ['--endpoint-url', em.endpoint];
+    const api = (JSON.parse(cli(['up', '--yes', '--json', ...e], cwd)) as { outputs: { apiUrl: string } }).outputs
+      .apiUrl;
+    cli(['products', 'seed', '--count', '200', '--seed', '1', ...e], cwd);
+    const items = (
+      JSON.parse(cli(['products', 'list', '--limit', '200', '--json', ...e], cwd)) as {
+        items: { product_id: string; category: string }[];
+      }
+    ).items;
+    const ids = items.map((p) => `${api}/products/${p.product_id}`);
+    const category = items[0]?.category ?? 'books';
+    // Warm every container first: cold starts are not what is measured.
+    await timeRequests([...ids.slice(0, 5), `${api}/products?category=${category}&limit=20`]);
+    const byId = await timeRequests(Array.from({ length: N }, (_, i) => ids[i % ids.length] ?? ''));
+    const byCategory = await timeRequests(
+      Array.from({ length: N }, () => `${api}/products?category=${encodeURIComponent(category)}&limit=20`),
+    );
+    const row = (xs: number[]) => ({ p50Ms: pct(xs, 50), p99Ms: pct(xs, 99), requests: xs.length });
+    process.stdout.write(
+      `${JSON.stringify({ node: process.version, getById: row(byId), categoryListing: row(byCategory) }, null, 2)}\n`,
+    );
+  } finally {
+    await em.stop();
+  }
+}
+
+await main();

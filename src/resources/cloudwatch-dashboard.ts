@@ -1,0 +1,166 @@
+// A CloudWatch dashboard of the stack. Dashboards carry no tags: the name is the stack's own.
+import {
+  CloudWatchClient,
+  DeleteDashboardsCommand,
+  GetDashboardCommand,
+  PutDashboardCommand,
+} from '@aws-sdk/client-cloudwatch';
+import { unless } from '../aws/errors.js';
+import { canonicalJson } from '../engine/canonical.js';
+import type { Provisioner } from '../engine/types.js';
+
+export interface DashboardDesired {
+  name: string;
+  region: string;
+  /** The dashboard body, JSON. */
+  body: string;
+  /** The console address on AWS; null on an emulator. */
+  url?: string | null;
+}
+
+export interface DashboardObserved {
+  body: unknown;
+}
+
+type Metric = (string | { stat?: string; region?: string; label?: string })[];
+
+const widget = (title: string, metrics: Metric[], region: string, x: number, y: number) => ({
+  type: 'metric',
+  x,
+  y,
+  width: 12,
+  height: 6,
+  properties: { title, region, view: 'timeSeries', stacked: false, period: 300, metrics },
+});
+
+export function dashboardBody(s: {
+  region: string;
+  functions: string[];
+  api: { ApiName: string; Stage: string };
+  table: string;
+  index: string;
+  distributionId: string;
+}): string {
+  const api = ['ApiName', s.api.ApiName, 'Stage', s.api.Stage];
+  const fn = (name: string, metric: string, stat: string): Metric => [
+    'AWS/Lambda',
+    metric,
+    'FunctionName',
+    name,
+    { stat },
+  ];
+  const cf = (metric: string, stat: string): Metric => [
+    'AWS/CloudFront',
+    metric,
+    'DistributionId',
+    s.distributionId,
+    'Region',
+    'Global',
+    { stat, region: 'us-east-1' },
+  ];
+  return JSON.stringify({
+    widgets: [
+      widget('API requests', [['AWS/ApiGateway', 'Count', ...api, { stat: 'Sum' }]], s.region, 0, 0),
+      widget(
+        'API latency (ms)',
+        [
+          ['AWS/ApiGateway', 'Latency', ...api, { stat: 'p50' }],
+          ['AWS/ApiGateway', 'Latency', ...api, { stat: 'p99' }],
+        ],
+        s.region,
+        12,
+        0,
+      ),
+      widget(
+        'Errors',
+        [
+          ['AWS/ApiGateway', '4XXError', ...api, { stat: 'Sum' }],
+          ['AWS/ApiGateway', '5XXError', ...api, { stat: 'Sum' }],
+          ...s.functions.map((f) => fn(f, 'Errors', 'Sum')),
+        ],
+        s.region,
+        0,
+        6,
+      ),
+      widget(
+        'Lambda duration p99 (ms)',
+        s.functions.map((f) => fn(f, 'Duration', 'p99')),
+        s.region,
+        12,
+        6,
+      ),
+      widget(
+        'DynamoDB capacity and throttles',
+        [
+          ['AWS/DynamoDB', 'ConsumedReadCapacityUnits', 'TableName', s.table, { stat: 'Sum' }],
+          ['AWS/DynamoDB', 'ConsumedWriteCapacityUnits', 'TableName', s.table, { stat: 'Sum' }],
+          ['AWS/DynamoDB', 'ReadThrottleEvents', 'TableName', s.table, { stat: 'Sum' }],
+          ['AWS/DynamoDB', 'WriteThrottleEvents', 'TableName', s.table, { stat: 'Sum' }],
+          [
+            'AWS/DynamoDB',
+            'ReadThrottleEvents',
+            'TableName',
+            s.table,
+            'GlobalSecondaryIndexName',
+            s.index,
+            { stat: 'Sum' },
+          ],
+        ],
+        s.region,
+        0,
+        12,
+      ),
+      widget(
+        'Website (CloudFront)',
+        [cf('Requests', 'Sum'), cf('4xxErrorRate', 'Average'), cf('5xxErrorRate', 'Average')],
+        'us-east-1',
+        12,
+        12,
+      ),
+    ],
+  });
+}
+
+export const cloudwatchDashboard: Provisioner<DashboardDesired, DashboardObserved> = {
+  type: 'cloudwatch-dashboard',
+  service: 'cloudwatch',
+
+  async observe(ctx, d) {
+    const cw = ctx.aws.client(CloudWatchClient, { region: d.region });
+    const res = await unless(
+      cw.send(new GetDashboardCommand({ DashboardName: d.name })),
+      'ResourceNotFound',
+      'ResourceNotFoundException',
+    );
+    return res?.DashboardBody ? { body: JSON.parse(res.DashboardBody) as unknown } : undefined;
+  },
+
+  tags: () => undefined,
+
+  diff: (d, o) =>
+    canonicalJson(JSON.parse(d.body)) === canonicalJson(o.body)
+      ? []
+      : [{ field: 'body', from: '(changed)', to: "(the stack's widgets)" }],
+
+  async create(ctx, d) {
+    await ctx.aws
+      .client(CloudWatchClient, { region: d.region })
+      .send(new PutDashboardCommand({ DashboardName: d.name, DashboardBody: d.body }));
+  },
+
+  async update(ctx, d) {
+    await this.create(ctx, d);
+  },
+
+  async delete(ctx, d) {
+    await unless(
+      ctx.aws
+        .client(CloudWatchClient, { region: d.region })
+        .send(new DeleteDashboardsCommand({ DashboardNames: [d.name] })),
+      'ResourceNotFound',
+      'DashboardNotFoundError',
+    );
+  },
+
+  outputs: (d) => ({ name: d.name, ...(d.url ? { url: d.url } : {}) }),
+};
