@@ -87,6 +87,30 @@ describe('alarms', () => {
   });
 });
 
+describe('notifications', () => {
+  it("an e-mail address adds a topic per alarm region, as every alarm's action; status shows the subscription", async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const config = join(stack.dir, 'notify.json');
+    writeFileSync(config, JSON.stringify({ alarms: { notifyEmail: 'ops@example.com' } }));
+    const up = await cli('up', '--yes', '--json', '--config', config);
+    assert.equal(up.code, 0, up.stderr + up.stdout);
+    const topic = (region: string) => `arn:aws:sns:${region}:000000000000:${PREFIX}-eu-west-3-alarms`;
+    const here = (await alarmsIn('eu-west-3')).find((a) => a.AlarmName === `${PREFIX}-get-products-errors`);
+    assert.deepEqual([here?.AlarmActions, here?.OKActions], [[topic('eu-west-3')], [topic('eu-west-3')]]);
+    const east = (await alarmsIn('us-east-1')).find((a) => a.AlarmName === `${PREFIX}-eu-west-3-cloudfront-5xx-rate`);
+    assert.deepEqual(east?.AlarmActions, [topic('us-east-1')], "a topic in the alarm's own region");
+    const status = await cli('status', '--config', config);
+    assert.match(status.stdout, /Notifications: ops@example\.com \((pending confirmation|confirmed)\)/);
+    const back = await cli('up', '--yes', '--json');
+    assert.equal(back.code, 0, 'back to no notifications');
+    assert.deepEqual(
+      (await alarmsIn('eu-west-3')).find((a) => a.AlarmName === `${PREFIX}-get-products-errors`)?.AlarmActions,
+      [],
+    );
+  });
+});
+
 describe('logs', () => {
   it('each request leaves one JSON line (no token, no body); `logs` shows them parsed and filtered', async () => {
     const made = await call(`${stack.url}/products`, 'POST', {

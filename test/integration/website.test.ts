@@ -53,6 +53,13 @@ const changed = (changes: Change[]) =>
     .filter((c) => c.action !== 'no-op')
     .map((c) => `${c.action} ${c.id} [${c.fields.map((f) => f.field).join(',')}]`);
 const distributionId = () => outputs['distribution.id'] ?? '';
+/** An out-of-band change to the distribution, as someone using the console would make it. */
+async function changeDistribution(patch: Record<string, unknown>): Promise<void> {
+  const cf = aws().client(CloudFrontClient);
+  const current = await cf.send(new GetDistributionConfigCommand({ Id: distributionId() }));
+  const DistributionConfig = { ...current.DistributionConfig, ...patch } as never;
+  await cf.send(new UpdateDistributionCommand({ Id: distributionId(), IfMatch: current.ETag, DistributionConfig }));
+}
 
 describe('web tier resources', () => {
   it('the buckets are configured as the design document says', async () => {
@@ -123,19 +130,7 @@ describe('web tier resources', () => {
     const s3 = aws().client(S3Client);
     await s3.send(new PutBucketVersioningCommand({ Bucket: SITE, VersioningConfiguration: { Status: 'Suspended' } }));
     await s3.send(new DeleteBucketCorsCommand({ Bucket: SITE }));
-    const cf = aws().client(CloudFrontClient);
-    const current = await cf.send(new GetDistributionConfigCommand({ Id: distributionId() }));
-    await cf.send(
-      new UpdateDistributionCommand({
-        Id: distributionId(),
-        IfMatch: current.ETag,
-        DistributionConfig: {
-          ...current.DistributionConfig,
-          DefaultRootObject: 'home.html',
-          PriceClass: 'PriceClass_All',
-        } as never,
-      }),
-    );
+    await changeDistribution({ DefaultRootObject: 'home.html', PriceClass: 'PriceClass_All' });
     const plan = await cli('plan', '--json');
     assert.deepEqual(changed(plan.json<{ changes: Change[] }>().changes), [
       'update bucket:site [versioning,cors]',
@@ -268,15 +263,8 @@ describe('deploy-website', () => {
 describe('teardown', () => {
   it('a down interrupted after disabling the distribution is finished by the next down; buckets go with every version', async () => {
     // What a down killed during the wait leaves: the distribution disabled, everything else in place.
+    await changeDistribution({ Enabled: false });
     const cf = aws().client(CloudFrontClient);
-    const current = await cf.send(new GetDistributionConfigCommand({ Id: distributionId() }));
-    await cf.send(
-      new UpdateDistributionCommand({
-        Id: distributionId(),
-        IfMatch: current.ETag,
-        DistributionConfig: { ...current.DistributionConfig, Enabled: false } as never,
-      }),
-    );
     const versions = await aws()
       .client(S3Client)
       .send(new ListObjectVersionsCommand({ Bucket: SITE }));
