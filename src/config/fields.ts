@@ -67,6 +67,15 @@ export function flag(o: { default: boolean; doc: string }) {
     .describe(o.doc);
 }
 
+/** A boolean that may be left to a rule (null), e.g. "on outside development". */
+export function nullableFlag(o: { default: boolean | null; doc: string }) {
+  return z
+    .boolean({ error: (iss) => `expected true, false or null, found ${found(iss)}` })
+    .nullable()
+    .default(o.default)
+    .describe(o.doc);
+}
+
 export function textList(o: { default: string[]; minItems: number; pattern: RegExp; expect: string; doc: string }) {
   const item = z
     .string({ error: (iss) => `expected a string, found ${found(iss)}` })

@@ -37,7 +37,12 @@ export function resourceNames(
   const functions: Record<string, FunctionNames> = {};
   for (const fn of FUNCTIONS) {
     const name = `${prefix}-${fn.id}`;
-    functions[fn.id] = { function: name, role: `${name}-exec`, logGroup: `/aws/lambda/${name}` };
+    // IAM is global: the region is in the role's name, so two regions of a stack never share (or delete) a role.
+    functions[fn.id] = {
+      function: name,
+      role: `${name}-${regionCode(config.region)}`,
+      logGroup: `/aws/lambda/${name}`,
+    };
   }
   return {
     prefix,
@@ -55,9 +60,30 @@ export function resourceNames(
   };
 }
 
+const COMPASS: Record<string, string> = {
+  north: 'n',
+  south: 's',
+  east: 'e',
+  west: 'w',
+  central: 'c',
+  northeast: 'ne',
+  northwest: 'nw',
+  southeast: 'se',
+  southwest: 'sw',
+  gov: 'g',
+};
+
+/** A short, unique form of a region for global names within their length limits: eu-west-3 → euw3, ap-southeast-1 → apse1. */
+export function regionCode(region: string): string {
+  const parts = region.split('-');
+  const number = parts.at(-1) ?? '';
+  const middle = parts.slice(1, -1).map((p) => COMPASS[p] ?? p.slice(0, 2));
+  return `${parts[0] ?? ''}${middle.join('')}${number}`;
+}
+
 export const MANAGED_BY = 'projet1';
 
 /** Tags put on every resource that supports them; also how ownership is checked. */
-export function stackTags(config: Pick<Config, 'project' | 'environment'>): Record<string, string> {
-  return { project: config.project, environment: config.environment, 'managed-by': MANAGED_BY };
+export function stackTags(config: Pick<Config, 'project' | 'environment' | 'region'>): Record<string, string> {
+  return { project: config.project, environment: config.environment, region: config.region, 'managed-by': MANAGED_BY };
 }

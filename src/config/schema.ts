@@ -1,6 +1,6 @@
 // The configuration schema. Defaults reproduce the user's design document (the seed).
 import { z } from 'zod';
-import { flag, integer, nullableText, section, text, textList } from './fields.js';
+import { flag, integer, nullableFlag, nullableText, section, text, textList } from './fields.js';
 
 // Values CloudWatch Logs accepts for retentionInDays.
 const RETENTION_DAYS = [
@@ -72,6 +72,10 @@ export const configSchema = section(
           doc: 'Name of the global secondary index on `category` (projection ALL).',
         }),
         pointInTimeRecovery: flag({ default: true, doc: 'Point-in-time recovery (continuous backups).' }),
+        deletionProtection: nullableFlag({
+          default: null,
+          doc: 'DynamoDB deletion protection; null means on, except in the "development" environment.',
+        }),
         ttlAttribute: nullableText({
           default: 'expires_at',
           pattern: /^[a-zA-Z0-9_.-]{1,255}$/,

@@ -1,9 +1,12 @@
 // The operations behind the commands. They return data and report events; never print.
-import { UserError } from '../errors.js';
+import { EXIT, UserError } from '../errors.js';
 import { applyPlan, refuseConflicts, type ApplyResult } from '../engine/apply.js';
 import type { Reporter } from '../engine/events.js';
 import { computePlan, type PlanState } from '../engine/plan.js';
 import { changesNeedingApproval, planHasChanges, type Change, type Plan } from '../engine/types.js';
+import { CreateBackupCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { resourceNames } from '../config/names.js';
+import type { TableObserved } from '../resources/dynamodb-table.js';
 import { InterruptedError, type IoHost } from './io.js';
 import { probe, type ProbeResult } from './probe.js';
 import type { Session } from './session.js';
@@ -43,6 +46,8 @@ async function applyApproved(
   state: PlanState,
   io: IoHost,
   verb: 'up' | 'down',
+  /** Runs once approved, before the first change (the backup before a down). */
+  beforeApply?: () => Promise<void>,
 ): Promise<ApplyResult> {
   refuseConflicts(state.plan);
   const risky = changesNeedingApproval(state.plan);
@@ -55,6 +60,7 @@ async function applyApproved(
       throw new UserError(`Cancelled; nothing was ${verb === 'down' ? 'deleted' : 'changed'}.`, { exitCode: 1 });
   }
   if (io.interrupted) throw new InterruptedError('Nothing was changed.', `projet1 ${verb}`);
+  await beforeApply?.();
   io.event({ type: 'phase', phase: verb === 'down' ? 'destroy' : 'apply', total: pending.length });
   const result = await applyPlan(session.stack, state, session.context(io), io, { shouldStop: () => io.interrupted });
   if (result.notStarted.length > 0) {
@@ -78,11 +84,50 @@ export async function up(session: Session, io: IoHost): Promise<UpResult> {
   return { plan: state.plan, result, outputs: stackOutputs(session, state) };
 }
 
-export async function down(session: Session, io: IoHost): Promise<{ plan: Plan; result: ApplyResult | undefined }> {
+export interface DownResult {
+  plan: Plan;
+  result: ApplyResult | undefined;
+  /** The on-demand backup taken of a non-empty table before it was deleted. */
+  backupArn: string | undefined;
+}
+
+export async function down(session: Session, io: IoHost): Promise<DownResult> {
   const state = await computePlan(session.stack, 'destroy', session.context(io), io);
   const toDelete = state.plan.changes.filter((c) => c.action === 'delete' || c.action === 'conflict');
-  if (toDelete.length === 0) return { plan: state.plan, result: undefined };
-  return { plan: state.plan, result: await applyApproved(session, state, io, 'down') };
+  if (toDelete.length === 0) return { plan: state.plan, result: undefined, backupArn: undefined };
+  const table = state.observed.get('table') as TableObserved | undefined;
+  const tableName = resourceNames(session.config).table;
+  const deletesTable = state.plan.changes.some((c) => c.id === 'table' && c.action === 'delete');
+  // Refused before anything is deleted, with the way out, rather than failing half way.
+  if (deletesTable && table?.deletionProtection) {
+    throw new UserError(`Table ${tableName} has deletion protection on; nothing was deleted.`, {
+      exitCode: EXIT.conflict,
+      hint: 'It is on by default outside the "development" environment. To delete the stack and its catalog: set "table": { "deletionProtection": false } in projet1.config.json, run `projet1 up`, then `projet1 down`.',
+    });
+  }
+  let backupArn: string | undefined;
+  const result = await applyApproved(session, state, io, 'down', async () => {
+    if (deletesTable) backupArn = await backupIfNotEmpty(session, io, tableName);
+  });
+  return { plan: state.plan, result, backupArn };
+}
+
+/** The catalog never goes with a `down` by accident: a non-empty table is backed up first (on-demand backup). */
+async function backupIfNotEmpty(session: Session, io: IoHost, table: string): Promise<string | undefined> {
+  const ddb = session.aws.client(DynamoDBClient);
+  const probe = await ddb.send(new ScanCommand({ TableName: table, Limit: 1, Select: 'COUNT' }));
+  if ((probe.Count ?? 0) === 0 && !probe.LastEvaluatedKey) return undefined;
+  // Backup names: letters, digits, . _ - (3-255).
+  const name = `${table}-before-down-${new Date().toISOString().replace(/[:.]/g, '-')}`.slice(0, 255);
+  const res = await ddb.send(new CreateBackupCommand({ TableName: table, BackupName: name }));
+  const arn = res.BackupDetails?.BackupArn ?? name;
+  io.notify({
+    level: 'info',
+    code: 'P1_BACKUP',
+    message: `Backed up ${table} before deleting it: ${arn}`,
+    data: { arn },
+  });
+  return arn;
 }
 
 export type ResourceState = 'ok' | 'missing' | 'drifted' | 'foreign';

@@ -9,6 +9,7 @@ import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-clo
 import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { contentType } from 'mime-types';
 import { resourceNames } from '../config/names.js';
+import { refuseConflicts } from '../engine/apply.js';
 import { computePlan } from '../engine/plan.js';
 import { EXIT, UserError } from '../errors.js';
 import { PACKAGE_ROOT } from '../paths.js';
@@ -96,6 +97,11 @@ async function deployedSite(
   const wanted = new Set(['bucket:site', 'oac', 'api', 'distribution']);
   const stack = { ...session.stack, resources: session.stack.resources.filter((r) => wanted.has(r.id)) };
   const state = await computePlan(stack, 'apply', session.context(io), io);
+  // A bucket of that name that is not this stack's (another account, region or environment): never write to it.
+  refuseConflicts({
+    mode: 'apply',
+    changes: state.plan.changes.filter((c) => c.id === 'bucket:site' || c.id === 'distribution'),
+  });
   const dist = state.outputs.get('distribution');
   const bucket = resourceNames(session.config).siteBucket;
   if (!state.observed.has('bucket:site') || !dist?.id) {

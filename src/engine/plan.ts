@@ -129,6 +129,10 @@ export function ownershipProblem(
     if (found[key] !== expected[key])
       return `belongs to ${key} "${found[key] ?? '(none)'}", not "${expected[key] ?? ''}"`;
   }
+  // Global resources (a bucket name, a role) seen from another region are that region's, not ours.
+  if (found.region !== undefined && expected.region !== undefined && found.region !== expected.region) {
+    return `belongs to region "${found.region}", not "${expected.region}"`;
+  }
   return undefined;
 }
 

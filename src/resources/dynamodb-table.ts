@@ -32,6 +32,8 @@ export interface TableDesired {
   writeCapacity: number;
   pointInTimeRecovery: boolean;
   ttlAttribute: string | null;
+  /** DynamoDB refuses to delete the table while this is on. */
+  deletionProtection: boolean;
   tags: Record<string, string>;
 }
 
@@ -43,6 +45,7 @@ export interface TableObserved {
   encrypted: boolean;
   pointInTimeRecovery: boolean;
   ttlAttribute: string | null;
+  deletionProtection: boolean;
   tags: Record<string, string>;
 }
 
@@ -99,6 +102,7 @@ export const dynamodbTable: Provisioner<TableDesired, TableObserved> = {
         ttlDesc?.TimeToLiveStatus === 'ENABLED' || ttlDesc?.TimeToLiveStatus === 'ENABLING'
           ? (ttlDesc.AttributeName ?? null)
           : null,
+      deletionProtection: table.DeletionProtectionEnabled === true,
       tags: fromTagList(tags?.Tags),
     };
   },
@@ -117,6 +121,7 @@ export const dynamodbTable: Provisioner<TableDesired, TableObserved> = {
     add('encryption', o.encrypted, true);
     add('pointInTimeRecovery', o.pointInTimeRecovery, d.pointInTimeRecovery);
     add('ttlAttribute', o.ttlAttribute, d.ttlAttribute);
+    add('deletionProtection', o.deletionProtection, d.deletionProtection);
     return [
       ...changes.filter((c) => !(c.field === 'capacity' && changes.some((x) => x.field === 'billingMode'))),
       ...tagChanges(d.tags, o.tags),
@@ -146,6 +151,7 @@ export const dynamodbTable: Provisioner<TableDesired, TableObserved> = {
             },
           ],
           SSESpecification: { Enabled: true },
+          DeletionProtectionEnabled: d.deletionProtection,
           Tags: toTagList(d.tags),
         }),
       ),
@@ -202,6 +208,10 @@ export const dynamodbTable: Provisioner<TableDesired, TableObserved> = {
     }
     if (fields.has('encryption')) {
       await ddb.send(new UpdateTableCommand({ TableName: d.name, SSESpecification: { Enabled: true } }));
+      await waitActive(ctx, d.name);
+    }
+    if (fields.has('deletionProtection')) {
+      await ddb.send(new UpdateTableCommand({ TableName: d.name, DeletionProtectionEnabled: d.deletionProtection }));
       await waitActive(ctx, d.name);
     }
     if (fields.has('pointInTimeRecovery')) {

@@ -26,12 +26,19 @@ export const s3BucketPolicy: Provisioner<BucketPolicyDesired, BucketPolicyObserv
   securityFields: ['policy'],
 
   async observe(ctx, d) {
-    const res = await unless(
-      ctx.aws.client(S3Client).send(new GetBucketPolicyCommand({ Bucket: d.bucket })),
-      'NoSuchBucketPolicy',
-      'NoSuchBucket',
-    );
-    return res?.Policy ? { policy: parsePolicyDocument(res.Policy) } : undefined;
+    try {
+      const res = await unless(
+        ctx.aws.client(S3Client).send(new GetBucketPolicyCommand({ Bucket: d.bucket })),
+        'NoSuchBucketPolicy',
+        'NoSuchBucket',
+      );
+      return res?.Policy ? { policy: parsePolicyDocument(res.Policy) } : undefined;
+    } catch (err) {
+      // The bucket lives in another region (S3 answers 301): it is not ours here, and its
+      // bucket resource is refused as such, so nothing is planned on its policy.
+      if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 301) return undefined;
+      throw err;
+    }
   },
 
   // Its bucket carries the tags and the ownership check.

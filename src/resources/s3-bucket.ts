@@ -2,6 +2,7 @@
 // block, lifecycle, ownership, tags). Teardown empties every object version and delete
 // marker, in batches of 1,000, before deleting the bucket.
 import {
+  GetBucketTaggingCommand,
   CreateBucketCommand,
   type BucketLocationConstraint,
   DeleteBucketCommand,
@@ -11,6 +12,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { isAwsError, unless } from '../aws/errors.js';
+import { fromTagList } from '../aws/tags.js';
 import { canonicalJson } from '../engine/canonical.js';
 import { tagChanges } from '../engine/plan.js';
 import type { FieldChange, ProvisionContext, Provisioner } from '../engine/types.js';
@@ -26,18 +28,26 @@ export interface BucketDesired extends BucketSettings {
   tags: Record<string, string>;
 }
 
-export type BucketObserved = (BucketSettings & { tags: Record<string, string> }) | { foreign: true };
+/** A bucket that is not ours to manage here: another account's, or in another region (its tags say whose). */
+export type BucketObserved =
+  | (BucketSettings & { tags: Record<string, string> })
+  | { foreign: true; tags: Record<string, string> };
 
-const isForeign = (o: BucketObserved): o is { foreign: true } => 'foreign' in o;
+const isForeign = (o: BucketObserved): o is { foreign: true; tags: Record<string, string> } => 'foreign' in o;
 
-/** Whether the bucket exists: 404 none, 403 someone else's (bucket names are global). */
-async function exists(ctx: ProvisionContext, name: string): Promise<'ours' | 'foreign' | 'none'> {
+type Existence = { state: 'here' | 'none' | 'foreign' } | { state: 'elsewhere'; region: string };
+
+/** Whether the bucket exists: 404 none, 403 another account's, 301 in another region (bucket names are global). */
+async function exists(ctx: ProvisionContext, name: string): Promise<Existence> {
   try {
     await ctx.aws.client(S3Client).send(new HeadBucketCommand({ Bucket: name }));
-    return 'ours';
+    return { state: 'here' };
   } catch (err) {
-    if (isAwsError(err, 'NotFound', 'NoSuchBucket')) return 'none';
-    if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403) return 'foreign';
+    if (isAwsError(err, 'NotFound', 'NoSuchBucket')) return { state: 'none' };
+    const e = err as { $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> } };
+    if (e.$metadata?.httpStatusCode === 403) return { state: 'foreign' };
+    const region = e.$response?.headers?.['x-amz-bucket-region'];
+    if (e.$metadata?.httpStatusCode === 301 && region) return { state: 'elsewhere', region };
     throw err;
   }
 }
@@ -71,14 +81,22 @@ export const s3Bucket: Provisioner<BucketDesired, BucketObserved> = {
   service: 's3',
 
   async observe(ctx, d) {
-    const state = await exists(ctx, d.name);
-    if (state === 'none') return undefined;
-    if (state === 'foreign') return { foreign: true };
+    const found = await exists(ctx, d.name);
+    if (found.state === 'none') return undefined;
+    if (found.state === 'foreign') return { foreign: true, tags: {} };
+    if (found.state === 'elsewhere') {
+      // Read its tags where it lives; its region is a fact, whatever the tags say.
+      const tagging = await unless(
+        ctx.aws.client(S3Client, { region: found.region }).send(new GetBucketTaggingCommand({ Bucket: d.name })),
+        'NoSuchTagSet',
+      );
+      return { foreign: true, tags: { ...fromTagList(tagging?.TagSet), region: found.region } };
+    }
     return readSettings(ctx, d.name);
   },
 
-  // A bucket we cannot read belongs to another account: no tags, so it is refused as not ours.
-  tags: (o) => (isForeign(o) ? {} : o.tags),
+  // Another account's has no tags we can read; another region's carries that region: either is refused.
+  tags: (o) => o.tags,
 
   diff(d, o) {
     if (isForeign(o)) return [];

@@ -2,7 +2,7 @@
 // the REST API and its stage.
 import type { HandlerPackage } from '../build/bundle.js';
 import { FUNCTIONS } from '../config/functions.js';
-import { resourceNames, stackTags } from '../config/names.js';
+import { regionCode, resourceNames, stackTags } from '../config/names.js';
 import type { Config } from '../config/schema.js';
 import { type Resource, ref, UNKNOWN } from '../engine/types.js';
 import {
@@ -126,7 +126,7 @@ export function apiTier(config: Config, env: StackEnv, packages: Map<string, Han
       tags,
     },
   };
-  const loggingRole = `${names.prefix}-apigw-logs`;
+  const loggingRole = `${names.prefix}-apigw-logs-${regionCode(env.region)}`;
   const accessLog = arn.logGroup(names.apiAccessLogGroup);
   const account: Resource<AccountDesired> = {
     id: 'apigateway-account',

@@ -66,6 +66,7 @@ export function dataTier(config: Config, env: StackEnv): Resource[] {
       writeCapacity: config.table.writeCapacity,
       pointInTimeRecovery: config.table.pointInTimeRecovery,
       ttlAttribute: config.table.ttlAttribute,
+      deletionProtection: config.table.deletionProtection ?? config.environment !== 'development',
       tags,
     },
   };

@@ -252,7 +252,7 @@ describe('up shows what it will do', () => {
     const no = await onTerminal(['up', '--endpoint-url', endpoint()], dir, 'no');
     assert.equal(no.code, 1, no.screen);
     assert.match(no.screen, /These changes need your approval:/);
-    assert.match(no.screen, /create iam-role approve-development-get-products-exec: grants permissions/);
+    assert.match(no.screen, /create iam-role approve-development-get-products-euw3: grants permissions/);
     assert.match(no.screen, /Cancelled; nothing was changed\./);
     const tables =
       (await emulatorClients(endpoint()).client(DynamoDBClient).send(new ListTablesCommand({}))).TableNames ?? [];

@@ -165,6 +165,7 @@ describe('interrupted runs', () => {
     const tags = [
       { Key: 'project', Value: 'resume' },
       { Key: 'environment', Value: 'dev' },
+      { Key: 'region', Value: 'eu-west-3' },
       { Key: 'managed-by', Value: 'projet1' },
     ];
     // What a run killed right after CreateTable / CreateRole leaves behind.
@@ -192,13 +193,18 @@ describe('interrupted runs', () => {
     );
     await aws.client(IAMClient).send(
       new CreateRoleCommand({
-        RoleName: 'resume-dev-create-product-exec',
+        RoleName: 'resume-dev-create-product-euw3',
         AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}',
         Tags: tags,
       }),
     );
 
-    const dir = projectDir({ project: 'resume', environment: 'dev', table: { name: 'resume-table' } });
+    // Deletion protection off: this test removes the stack at its end.
+    const dir = projectDir({
+      project: 'resume',
+      environment: 'dev',
+      table: { name: 'resume-table', deletionProtection: false },
+    });
     const plan = (await runCli(['plan', '--json', '--endpoint-url', endpoint], { cwd: dir })).json<{
       changes: Change[];
     }>();
@@ -227,7 +233,7 @@ describe('interrupted runs', () => {
     );
     const policy = await aws
       .client(IAMClient)
-      .send(new GetRolePolicyCommand({ RoleName: 'resume-dev-create-product-exec', PolicyName: 'least-privilege' }));
+      .send(new GetRolePolicyCommand({ RoleName: 'resume-dev-create-product-euw3', PolicyName: 'least-privilege' }));
     assert.ok(policy.PolicyDocument);
     assert.equal((await runCli(['plan', '--exit-code', '--endpoint-url', endpoint], { cwd: dir })).code, 0);
     assert.equal((await runCli(['down', '--yes', '--endpoint-url', endpoint], { cwd: dir })).code, 0);

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { DynamoDBClient, ListBackupsCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { generateProducts } from '../../src/catalog/generate.js';
 import type { Product } from '../../src/catalog/product.js';
 import { tableSnapshot } from '../helpers/api.js';
@@ -131,6 +132,27 @@ describe('single products', () => {
   });
 });
 
+describe('deletion protection', () => {
+  it('is on outside development: down refuses and explains, nothing is deleted; turned off, down works', async () => {
+    const qa = projectDir({ environment: 'qa', table: { name: 'catalog-{environment}' } });
+    const inQa = (...args: string[]) => runCli([...args, '--endpoint-url', emulator.get().endpoint], { cwd: qa });
+    assert.equal((await inQa('up', '--yes')).code, 0);
+    const refused = await inQa('down', '--yes');
+    assert.equal(refused.code, 4);
+    assert.match(refused.stderr, /Table catalog-qa has deletion protection on; nothing was deleted\./);
+    assert.match(refused.stderr, /"deletionProtection": false/);
+    const tables = (await aws().client(DynamoDBClient).send(new ListTablesCommand({}))).TableNames ?? [];
+    assert.ok(tables.includes('catalog-qa'));
+    assert.equal((await inQa('plan', '--exit-code')).code, 0, 'nothing else was deleted either');
+    writeFileSync(
+      join(qa, 'projet1.config.json'),
+      JSON.stringify({ environment: 'qa', table: { name: 'catalog-{environment}', deletionProtection: false } }),
+    );
+    assert.equal((await inQa('up', '--yes')).code, 0);
+    assert.equal((await inQa('down', '--yes')).code, 0);
+  });
+});
+
 describe('export and import', () => {
   it('round-trips losslessly through down and up (JSON Lines and CSV)', async () => {
     const jsonl = join(dir, 'backup.jsonl');
@@ -140,7 +162,18 @@ describe('export and import', () => {
     const before = sortLines(readFileSync(jsonl, 'utf8'));
     assert.ok(before.split('\n').length > 1000);
 
-    assert.equal((await cli('down', '--yes')).code, 0);
+    const down = await cli('down', '--yes');
+    assert.equal(down.code, 0, down.stderr);
+    // The catalog never goes with a down by accident: a non-empty table is backed up first.
+    const arn = /Backed up products-catalog before deleting it: (arn:aws:dynamodb:\S+)/.exec(down.stderr)?.[1];
+    assert.ok(arn, down.stderr);
+    const backups = await aws()
+      .client(DynamoDBClient)
+      .send(new ListBackupsCommand({ TableName: 'products-catalog' }));
+    assert.ok(
+      (backups.BackupSummaries ?? []).some((b) => b.BackupArn === arn),
+      'the backup exists',
+    );
     assert.equal((await cli('up', '--yes')).code, 0);
     assert.equal((await all()).length, 0);
 

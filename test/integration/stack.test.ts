@@ -29,7 +29,12 @@ import { emulatorClients, useEmulator } from '../helpers/emulator.js';
 
 const emulator = useEmulator();
 const PREFIX = 'projet1-serverless-development';
-const TAGS = { project: 'projet1-serverless', environment: 'development', 'managed-by': 'projet1' };
+const TAGS = {
+  project: 'projet1-serverless',
+  environment: 'development',
+  region: 'eu-west-3',
+  'managed-by': 'projet1',
+};
 const dir = projectDir({ project: 'projet1-serverless', environment: 'development', region: 'eu-west-3' });
 
 const aws = () => emulatorClients(emulator.get().endpoint);
@@ -66,7 +71,7 @@ describe('stack lifecycle on the emulator', () => {
     assert.equal(refused.code, 2, refused.stderr);
     assert.match(
       refused.stderr,
-      /Confirmation needed and this session cannot ask \(no terminal\):\n {2}create iam-role projet1-serverless-development-get-products-exec: grants permissions/,
+      /Confirmation needed and this session cannot ask \(no terminal\):\n {2}create iam-role projet1-serverless-development-get-products-euw3: grants permissions/,
     );
     assert.match(refused.stderr, /Pass --yes/);
     assert.match(refused.stderr, /\+\s+create\s+dynamodb-table\s+products-catalog/, 'the plan is shown first');
@@ -103,7 +108,7 @@ describe('stack lifecycle on the emulator', () => {
 
     const iam = aws().client(IAMClient);
     for (const fn of FUNCTIONS) {
-      const role = (await iam.send(new GetRoleCommand({ RoleName: `${PREFIX}-${fn.id}-exec` }))).Role;
+      const role = (await iam.send(new GetRoleCommand({ RoleName: `${PREFIX}-${fn.id}-euw3` }))).Role;
       assert.deepEqual(parsePolicyDocument(role?.AssumeRolePolicyDocument), {
         Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
@@ -163,7 +168,7 @@ describe('stack lifecycle on the emulator', () => {
       assert.equal(f.Configuration?.Runtime, 'nodejs22.x');
       assert.equal(f.Configuration?.Timeout, 30);
       assert.equal(f.Configuration?.MemorySize, 256);
-      assert.equal(f.Configuration?.Role, `arn:aws:iam::000000000000:role/${PREFIX}-${fn.id}-exec`);
+      assert.equal(f.Configuration?.Role, `arn:aws:iam::000000000000:role/${PREFIX}-${fn.id}-euw3`);
       assert.deepEqual(f.Tags, TAGS);
     }
     const groupTags = await aws()

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfig, type ConfigFlags } from '../../src/config/load.js';
-import { resourceNames, stackTags } from '../../src/config/names.js';
+import { regionCode, resourceNames, stackTags } from '../../src/config/names.js';
 import { ConfigError, type ConfigIssue } from '../../src/errors.js';
 
 function dirWith(content: string | undefined): string {
@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       categoryIndex: 'category-index',
       pointInTimeRecovery: true,
       ttlAttribute: 'expires_at',
+      deletionProtection: null,
     });
     assert.deepEqual(config.lambda, { runtime: 'nodejs22.x', timeoutSeconds: 30, memoryMb: 256 });
   });
@@ -179,18 +180,32 @@ describe('resource names and tags', () => {
     const names = resourceNames(config);
     assert.equal(names.table, 'catalog-prod');
     assert.equal(names.functions['get-products']?.function, 'projet1-serverless-prod-get-products');
-    assert.equal(names.functions['get-products']?.role, 'projet1-serverless-prod-get-products-exec');
+    assert.equal(names.functions['get-products']?.role, 'projet1-serverless-prod-get-products-euw3');
     assert.equal(names.functions['get-products']?.logGroup, '/aws/lambda/projet1-serverless-prod-get-products');
     assert.deepEqual(stackTags(config), {
       project: 'projet1-serverless',
       environment: 'prod',
+      region: 'eu-west-3',
       'managed-by': 'projet1',
     });
   });
 
+  it('give global names a short region code, unique per region', () => {
+    const codes = [
+      'eu-west-3',
+      'us-east-1',
+      'ap-southeast-1',
+      'ap-southeast-2',
+      'us-gov-west-1',
+      'me-central-1',
+      'ca-west-1',
+    ].map(regionCode);
+    assert.deepEqual(codes, ['euw3', 'use1', 'apse1', 'apse2', 'usgw1', 'mec1', 'caw1']);
+  });
+
   it('keep every role name within the IAM limit of 64 characters at the longest allowed names', () => {
     const { config } = loadConfig(
-      { environment: 'abcdefghijkl' },
+      { environment: 'abcdefghijkl', region: 'ap-southeast-5' },
       { TF_VAR_project_name: 'abcdefghijklmnopqrstuvwx' },
       dirWith(undefined),
     );

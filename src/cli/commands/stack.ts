@@ -82,7 +82,12 @@ export const down: Handler<'stack'> = async ({ session, io }) => {
     const foreign = res.plan.changes.filter((x) => x.action === 'conflict');
     if (foreign.length) io.info(`Left alone (not ours): ${foreign.map((x) => x.name).join(', ')}`);
   }
-  io.result({ changes: changesOf(res.plan.changes), summary: res.result ?? null, awsCalls: callSummary(session) });
+  io.result({
+    changes: changesOf(res.plan.changes),
+    summary: res.result ?? null,
+    backupArn: res.backupArn ?? null,
+    awsCalls: callSummary(session),
+  });
   return EXIT.ok;
 };
 

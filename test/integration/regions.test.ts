@@ -1,0 +1,74 @@
+// Two regions of the same stack, side by side on one emulator: global names (IAM roles,
+// CloudFront, buckets with {region}) never collide, and each `down` leaves the other intact
+// and answering. A global resource of another region is refused as not ours.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Change } from '../../src/engine/types.js';
+import { call } from '../helpers/api.js';
+import { projectDir, runCli } from '../helpers/cli.js';
+import { useEmulator } from '../helpers/emulator.js';
+
+const emulator = useEmulator();
+const dir = projectDir({
+  website: {
+    bucketName: '{environment}-site-{project}-{region}',
+    logBucketName: '{environment}-logs-{project}-{region}',
+  },
+});
+const cli = (region: string, ...args: string[]) =>
+  runCli([...args, '--region', region, '--endpoint-url', emulator.get().endpoint], { cwd: dir });
+const changes = (doc: { changes: Change[] }) =>
+  doc.changes.filter((c) => c.action !== 'no-op').map((c) => `${c.action} ${c.id}`);
+
+describe('two regions of one stack', () => {
+  const apis: Record<string, string> = {};
+
+  it('come up side by side; neither plans to change the other', async () => {
+    for (const region of ['eu-west-3', 'us-east-1']) {
+      const up = await cli(region, 'up', '--yes', '--json');
+      assert.equal(up.code, 0, `${region}: ${up.stderr}${up.stdout}`);
+      apis[region] = up.json<{ outputs: Record<string, string> }>().outputs.apiUrl ?? '';
+    }
+    for (const region of ['eu-west-3', 'us-east-1']) {
+      assert.deepEqual(
+        changes((await cli(region, 'plan', '--json')).json()),
+        [],
+        `${region} is untouched by the other`,
+      );
+      assert.equal((await call(`${apis[region]}/products`, 'GET')).status, 200);
+    }
+  });
+
+  it('a down in one region leaves the other intact and answering', async () => {
+    assert.equal((await cli('us-east-1', 'down', '--yes')).code, 0);
+    assert.deepEqual(changes((await cli('eu-west-3', 'plan', '--json')).json()), [], 'eu-west-3 still whole');
+    assert.equal((await call(`${apis['eu-west-3']}/products`, 'GET')).status, 200);
+    assert.equal((await call(`${apis['eu-west-3']}/products`, 'POST', { body: {} })).status, 401, 'its authorizer too');
+  });
+
+  it('a bucket named the same from another region is refused as not ours', async () => {
+    const fixed = projectDir({
+      website: {
+        bucketName: 'development-site-projet1-serverless-eu-west-3',
+        logBucketName: 'development-logs-projet1-serverless-eu-west-3',
+      },
+    });
+    const plan = await runCli(['plan', '--json', '--region', 'us-west-2', '--endpoint-url', emulator.get().endpoint], {
+      cwd: fixed,
+    });
+    const site = plan.json<{ changes: Change[] }>().changes.find((c) => c.id === 'bucket:site');
+    assert.deepEqual([site?.action, site?.reason], ['conflict', 'belongs to region "eu-west-3", not "us-west-2"']);
+    const down = await runCli(['down', '--yes', '--region', 'us-west-2', '--endpoint-url', emulator.get().endpoint], {
+      cwd: fixed,
+    });
+    assert.equal(down.code, 4, 'refused: nothing of eu-west-3 is deleted');
+    const publish = await runCli(
+      ['deploy-website', '--region', 'us-west-2', '--endpoint-url', emulator.get().endpoint],
+      {
+        cwd: fixed,
+      },
+    );
+    assert.equal(publish.code, 4, 'and nothing is published into its bucket');
+    assert.equal((await call(`${apis['eu-west-3']}/products`, 'GET')).status, 200);
+  });
+});
