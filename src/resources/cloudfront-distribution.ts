@@ -19,6 +19,7 @@ import { unless } from '../aws/errors.js';
 import { fromTagList, toTagList } from '../aws/tags.js';
 import { tagChanges } from '../engine/plan.js';
 import type { ProvisionContext, Provisioner } from '../engine/types.js';
+import { findInPages } from './cloudfront-list.js';
 import { buildConfig, type DistributionShape, shapeChanges, shapeOf } from './distribution-config.js';
 
 export interface DistributionDesired extends DistributionShape {
@@ -43,14 +44,13 @@ const WAIT = { minDelay: 1, maxDelay: 30, maxWaitTime: 3600 };
 
 async function findId(ctx: ProvisionContext, comment: string): Promise<string | undefined> {
   const cf = ctx.aws.client(CloudFrontClient);
-  let Marker: string | undefined;
-  do {
-    const page = await cf.send(new ListDistributionsCommand({ Marker, MaxItems: 100 }));
-    const hit = page.DistributionList?.Items?.find((d) => d.Comment === comment);
-    if (hit?.Id) return hit.Id;
-    Marker = page.DistributionList?.NextMarker;
-  } while (Marker);
-  return undefined;
+  return findInPages(
+    async (Marker) => {
+      const list = (await cf.send(new ListDistributionsCommand({ Marker, MaxItems: 100 }))).DistributionList;
+      return { items: list?.Items, next: list?.NextMarker };
+    },
+    (d) => d.Comment === comment,
+  );
 }
 
 async function read(ctx: ProvisionContext, id: string): Promise<DistributionObserved | undefined> {

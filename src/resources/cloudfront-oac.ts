@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-cloudfront';
 import { isAwsError, unless } from '../aws/errors.js';
 import type { ProvisionContext, Provisioner } from '../engine/types.js';
+import { findInPages } from './cloudfront-list.js';
 
 export interface OacDesired {
   name: string;
@@ -32,14 +33,14 @@ const SIGNING = 'sigv4/always/s3';
 
 async function findId(ctx: ProvisionContext, name: string): Promise<string | undefined> {
   const cf = ctx.aws.client(CloudFrontClient);
-  let Marker: string | undefined;
-  do {
-    const page = await cf.send(new ListOriginAccessControlsCommand({ Marker, MaxItems: 100 }));
-    const hit = page.OriginAccessControlList?.Items?.find((o) => o.Name === name);
-    if (hit?.Id) return hit.Id;
-    Marker = page.OriginAccessControlList?.NextMarker;
-  } while (Marker);
-  return undefined;
+  return findInPages(
+    async (Marker) => {
+      const list = (await cf.send(new ListOriginAccessControlsCommand({ Marker, MaxItems: 100 })))
+        .OriginAccessControlList;
+      return { items: list?.Items, next: list?.NextMarker };
+    },
+    (o) => o.Name === name,
+  );
 }
 
 const config = (d: OacDesired) => ({
