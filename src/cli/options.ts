@@ -19,6 +19,8 @@ export interface CommandOptions {
   since?: string;
   filter?: string;
   follow?: boolean;
+  backup?: string;
+  time?: string;
   exitCode?: boolean;
   port?: string;
   // products

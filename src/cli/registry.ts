@@ -80,6 +80,23 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
     needs: 'stack',
     load: async () => (await import('./commands/logs.js')).logs,
   }),
+  defineCommand({
+    name: 'backups',
+    summary: "list the catalog table's backups and its point-in-time window",
+    needs: 'stack',
+    load: async () => (await import('./commands/restore.js')).backups,
+  }),
+  defineCommand({
+    name: 'restore',
+    summary: 'put the catalog back as it was: from a backup, or at a point in time',
+    options: [
+      { flags: '--backup <arn>', description: 'a backup ARN (`projet1 backups`; `down` prints the one it makes)' },
+      { flags: '--time <when>', description: 'an ISO date, or how long ago (15m, 2h) within the point-in-time window' },
+    ],
+    needs: 'stack',
+    interruptible: false,
+    load: async () => (await import('./commands/restore.js')).restore,
+  }),
   {
     name: 'admin-token',
     summary: 'the API admin credential (Authorization: Bearer <token>)',

@@ -235,3 +235,49 @@ describe('export and import', () => {
     assert.match((await cli('products', 'import', odd)).stderr, /Cannot tell the format/);
   });
 });
+
+describe('backups and restore', () => {
+  it('a backup made by down brings the catalog back, into the re-created table or over a changed one', async () => {
+    const before = (await all()).map((p) => p.product_id).sort();
+    assert.ok(before.length > 0);
+    const down = await cli('down', '--yes');
+    const arn = /Backed up products-catalog before deleting it: (\S+)/.exec(down.stderr)?.[1] ?? '';
+    assert.ok(arn, down.stderr);
+
+    const refused = await cli('restore', '--backup', arn);
+    assert.equal(refused.code, 2, 'replacing the catalog needs --yes without a terminal');
+    const back = await cli('restore', '--backup', arn, '--yes', '--json');
+    assert.equal(back.code, 0, back.stderr + back.stdout);
+    assert.equal(back.json<{ recreated: boolean }>().recreated, true);
+    assert.equal((await cli('up', '--yes')).code, 0, "up adopts the restored table (it carries the stack's tags)");
+    assert.deepEqual((await all()).map((p) => p.product_id).sort(), before);
+
+    // Over a table that changed since: the deleted product comes back, the new one goes.
+    const gone = before[0] ?? '';
+    assert.equal((await cli('products', 'delete', gone)).code, 0);
+    const made = await cli(
+      'products',
+      'create',
+      '--name',
+      'After the backup',
+      '--category',
+      'c',
+      '--price',
+      '1',
+      '--stock',
+      '1',
+      '--json',
+    );
+    assert.equal(made.code, 0);
+    const again = await cli('restore', '--backup', arn, '--yes');
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /Restored [\d,]+ product\(s\) into products-catalog from \S+ in [\d.]+s\./);
+    assert.deepEqual((await all()).map((p) => p.product_id).sort(), before);
+
+    const listed = await cli('backups', '--json');
+    assert.ok(listed.json<{ backups: { arn: string }[] }>().backups.some((b) => b.arn === arn));
+    assert.match((await cli('backups')).stdout, /Point in time: from /);
+    const pitr = await cli('restore', '--time', '1m', '--yes');
+    assert.equal(pitr.code, 0, pitr.stderr);
+  });
+});

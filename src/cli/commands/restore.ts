@@ -1,0 +1,43 @@
+// `projet1 backups` and `projet1 restore --backup <arn> | --time <when>`.
+import { listBackups, restoreCatalog } from '../../core/restore.js';
+import { EXIT, UserError } from '../../errors.js';
+import type { Handler } from '../spec.js';
+import { table } from '../table.js';
+
+export const backups: Handler<'stack'> = async ({ session, io }) => {
+  const list = await listBackups(session);
+  const rows = list.backups.map((b) => [
+    b.created ?? '',
+    b.name,
+    b.status,
+    b.bytes === null ? '' : String(b.bytes),
+    b.arn,
+  ]);
+  const pitr = list.pitr
+    ? `Point in time: from ${list.pitr.earliest ?? '?'} to ${list.pitr.latest ?? '?'}.`
+    : 'Point-in-time recovery is off.';
+  const text = rows.length
+    ? table([['CREATED', 'NAME', 'STATUS', 'BYTES', 'ARN'], ...rows], io.outWidth)
+    : `No backup of ${list.table}.`;
+  io.result({ ...list }, `${text}\n${pitr}`);
+  return 0;
+};
+
+export const restore: Handler<'stack'> = async ({ session, io, opts }) => {
+  if ((opts.backup === undefined) === (opts.time === undefined)) {
+    throw new UserError('Give exactly one of --backup <arn> or --time <ISO date | 15m>.', {
+      exitCode: EXIT.usage,
+      hint: '`projet1 backups` lists the backups and the point-in-time window.',
+    });
+  }
+  const r = await restoreCatalog(
+    session,
+    io,
+    opts.backup !== undefined ? { backupArn: opts.backup } : { time: opts.time ?? '' },
+  );
+  io.info(
+    `Restored ${r.items.toLocaleString('en-US')} product(s) into ${r.table} from ${r.source} in ${(r.ms / 1000).toFixed(1)}s.${r.recreated ? ' The table came back from the backup: run `projet1 up` to restore its settings (point-in-time recovery, TTL, protection).' : ''}`,
+  );
+  io.result({ ...r });
+  return 0;
+};
