@@ -1,25 +1,17 @@
 // Latency of requests through the API on the emulator, now that each handler writes one
 // log line per request (a silent handler makes MiniStack's runtime wait 50 ms for output).
 // Run: npm run bench:api   (figures go in the closing note, never in test assertions)
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { install, start } from '../src/emulator/ministack.js';
-import { BIN } from '../test/helpers/cli.js';
+import { projet1 } from './projet1.js';
 
 const N = Number(process.env.BENCH_REQUESTS ?? 300);
-const env = { ...process.env, CI: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return Math.round((s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN) * 10) / 10;
 };
-
-function cli(args: string[], cwd: string): string {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`projet1 ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return r.stdout;
-}
 
 async function timeRequests(urls: string[]): Promise<number[]> {
   const out: number[] = [];
@@ -40,11 +32,11 @@ async function main(): Promise<void> {
   writeFileSync(join(cwd, 'projet1.config.json'), '{}');
   try {
     const e = ['--endpoint-url', em.endpoint];
-    const api = (JSON.parse(cli(['up', '--yes', '--json', ...e], cwd)) as { outputs: { apiUrl: string } }).outputs
-      .apiUrl;
-    cli(['products', 'seed', '--count', '200', '--seed', '1', ...e], cwd);
+    const api = (JSON.parse(projet1(['up', '--yes', '--json', ...e], cwd).stdout) as { outputs: { apiUrl: string } })
+      .outputs.apiUrl;
+    projet1(['products', 'seed', '--count', '200', '--seed', '1', ...e], cwd);
     const items = (
-      JSON.parse(cli(['products', 'list', '--limit', '200', '--json', ...e], cwd)) as {
+      JSON.parse(projet1(['products', 'list', '--limit', '200', '--json', ...e], cwd).stdout) as {
         items: { product_id: string; category: string }[];
       }
     ).items;

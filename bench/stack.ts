@@ -2,31 +2,24 @@
 // `deploy-website` cold and no-op, and `down` (median of several runs, wall time
 // including CLI start) and AWS calls.
 // Run: npm run bench   (figures go in the closing note, never in test assertions)
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { install, start } from '../src/emulator/ministack.js';
-import { BIN } from '../test/helpers/cli.js';
+import { projet1 } from './projet1.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const env = { ...process.env, CI: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
 function timed(
   args: string[],
   cwd: string,
 ): { ms: number; doc: { awsCalls?: { total: number; mutating: number } } | undefined } {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`projet1 ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  let doc: { awsCalls?: { total: number; mutating: number } } | undefined;
+  const r = projet1(args, cwd);
   try {
-    doc = JSON.parse(r.stdout) as { awsCalls?: { total: number; mutating: number } };
+    return { ms: r.ms, doc: JSON.parse(r.stdout) as { awsCalls?: { total: number; mutating: number } } };
   } catch {
-    doc = undefined;
+    return { ms: r.ms, doc: undefined };
   }
-  return { ms, doc };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;

@@ -1,6 +1,6 @@
 // Files a command reads or writes, with one clear line for every way the path can be wrong
 // (missing, a directory, under a regular file, no permission) instead of a Node stack trace.
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseJsonText } from '../config/json-text.js';
 import { EXIT, UserError } from '../errors.js';
@@ -30,7 +30,8 @@ export function fileError(err: unknown, path: string, what: string): UserError {
 export function checkReadableFile(path: string, what: string): void {
   try {
     if (statSync(path).isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
-    readFileSync(path, { flag: 'r' }).subarray(0, 0);
+    // Opening proves it can be read without reading it (an import file may be large).
+    closeSync(openSync(path, 'r'));
   } catch (err) {
     throw fileError(err, path, what);
   }
@@ -65,9 +66,9 @@ export function checkWritableTarget(path: string, what: string): void {
 
 /** A JSON file holding one product (products create --file): errors name the product file. */
 export function readProductFile(path: string): unknown {
+  checkReadableFile(path, 'product file');
   let text: string;
   try {
-    if (statSync(path).isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
     text = readFileSync(path, 'utf8');
   } catch (err) {
     throw fileError(err, path, 'product file');

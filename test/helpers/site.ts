@@ -1,7 +1,8 @@
 // The website as a viewer reaches it through the emulator's CloudFront: the distribution's
 // host form on the emulator's port, over "HTTPS" (X-Forwarded-Proto, as a TLS-terminating
 // edge sets it; plain HTTP gets CloudFront's redirect).
-import { request } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 
 export const VIEWER_HTTPS = { 'X-Forwarded-Proto': 'https' } as const;
 
@@ -11,18 +12,22 @@ export interface SiteReply {
   text: string;
 }
 
-/** fetch() cannot set Host and does not resolve *.localhost: dial loopback and name the distribution. */
+/**
+ * fetch() cannot set Host and does not resolve *.localhost: dial loopback and name the distribution.
+ * An https:// website (the user's TLS emulator) is reached over TLS; its certificate does not name
+ * *.cloudfront.localhost, as a browser told to accept it would not mind.
+ */
 export function viaCloudFront(
   websiteUrl: string,
   path: string,
   opts: { method?: string; headers?: Record<string, string>; body?: string; https?: boolean } = {},
 ): Promise<SiteReply> {
   const url = new URL(path, websiteUrl);
-  const headers: Record<string, string> = {
-    Host: url.host,
-    ...(opts.https === false ? {} : VIEWER_HTTPS),
-    ...opts.headers,
-  };
+  const tls = url.protocol === 'https:';
+  // Over real TLS the edge knows the viewer uses HTTPS; over plain HTTP, say so as a TLS-terminating edge would.
+  const viewer = opts.https === false || tls ? {} : VIEWER_HTTPS;
+  const headers: Record<string, string> = { Host: url.host, ...viewer, ...opts.headers };
+  const request = tls ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -31,6 +36,7 @@ export function viaCloudFront(
         path: `${url.pathname}${url.search}`,
         method: opts.method ?? 'GET',
         headers,
+        ...(tls ? { rejectUnauthorized: false } : {}),
       },
       (res) => {
         let text = '';

@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BIN, cleanEnv, projectDir, runCli } from '../helpers/cli.js';
 import { useEmulator } from '../helpers/emulator.js';
+import { viaCloudFront } from '../helpers/site.js';
 
 const emulator = useEmulator();
 const endpoint = () => emulator.get().endpoint;
@@ -22,32 +22,6 @@ async function fakeEndpoint(status: number, body: string, type: string): Promise
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const addr = server.address();
   return { url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`, server };
-}
-
-/** A viewer's HTTPS request to the TLS emulator's CloudFront (its certificate does not name *.cloudfront.localhost). */
-function viaCloudFrontTls(websiteUrl: string, path: string): Promise<{ status: number; text: string }> {
-  const url = new URL(path, websiteUrl);
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      {
-        host: '127.0.0.1',
-        port: url.port,
-        path: `${url.pathname}${url.search}`,
-        headers: { Host: url.host },
-        rejectUnauthorized: false,
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => {
-          text += d;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 describe('--json: exactly one JSON document for every outcome', () => {
@@ -166,9 +140,9 @@ describe('clear errors', () => {
       assert.equal(site.code, 0, site.stderr + site.stdout);
       const websiteUrl = site.json<{ websiteUrl: string }>().websiteUrl;
       assert.match(websiteUrl, /^https:\/\/\w+\.cloudfront\.localhost:\d+$/);
-      const home = await viaCloudFrontTls(websiteUrl, '/');
+      const home = await viaCloudFront(websiteUrl, '/');
       assert.equal(home.status, 200, 'a browser on https:// reaches the site (after accepting the certificate)');
-      const api = await viaCloudFrontTls(websiteUrl, '/products?limit=5');
+      const api = await viaCloudFront(websiteUrl, '/products?limit=5');
       assert.equal((JSON.parse(api.text) as { count: number }).count, 3, 'the functions answer over HTTPS');
 
       const other = await runCli(['emulator', 'start', '--port', String(first.port === 65000 ? 65001 : 65000)], {

@@ -1,8 +1,8 @@
 // The CLI's building blocks without AWS: approval rules, teardown order, stopping on
 // Ctrl-C, colour and width rules, the live task lines, error wording and state folders.
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
+import { captureStream } from '../helpers/capture.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { s3Bucket } from '../../src/resources/s3-bucket.js';
@@ -171,24 +171,18 @@ describe('terminal output', () => {
   });
 
   it('shows one live line per task in flight, each within the terminal width', () => {
-    let screen = '';
-    const stream = new Writable({
-      write: (chunk: Buffer, _e, cb) => {
-        screen += chunk.toString();
-        cb();
-      },
-    }) as unknown as NodeJS.WriteStream;
-    Object.assign(stream, { isTTY: true, columns: 50 });
+    const { stream, text: screenText } = captureStream({ isTTY: true, columns: 50 });
     const r = taskReporter(stream, colors(false));
     r.event({ type: 'phase', phase: 'apply', total: 3 });
     r.event({ type: 'start', id: 'a', name: 'projet1-serverless-development-get-products-exec', action: 'create' });
     r.event({ type: 'start', id: 'b', name: 'products-catalog', action: 'create' });
     // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping terminal escapes is the point.
-    const frame = screen.split(/\x1b\[[?0-9;]*[A-Za-z]/).join('');
+    const escapes = /\x1b\[[?0-9;]*[A-Za-z]/;
+    const frame = screenText().split(escapes).join('');
     assert.match(frame, /⠋ creating projet1-serverless-development-get-…\n/, 'cut to 49 columns');
     assert.match(frame, /creating products-catalog/);
     r.event({ type: 'done', id: 'b', name: 'products-catalog', action: 'create', ms: 300 });
-    assert.match(screen, /✓ created products-catalog \(0\.3s\)\n/);
+    assert.match(screenText(), /✓ created products-catalog \(0\.3s\)\n/);
     r.close();
     for (const line of frame.split('\n')) assert.ok([...line].length <= 50, `"${line}"`);
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
+import { captureStream } from '../helpers/capture.js';
 import { describeEvent, isInteractive, plainReporter } from '../../src/cli/progress.js';
 
 describe('reporters', () => {
@@ -14,20 +14,14 @@ describe('reporters', () => {
   });
 
   it('plain lines describe each step', () => {
-    let text = '';
-    const sink = new Writable({
-      write: (chunk: Buffer, _e, cb) => {
-        text += chunk.toString();
-        cb();
-      },
-    });
-    const r = plainReporter(sink);
+    const { stream, text: written } = captureStream();
+    const r = plainReporter(stream);
     r.event({ type: 'phase', phase: 'apply', total: 2 });
     r.event({ type: 'start', id: 't', name: 'products-catalog', action: 'create' });
     r.event({ type: 'done', id: 't', name: 'products-catalog', action: 'create', ms: 1500 });
     r.event({ type: 'failed', id: 'r', name: 'role-x', action: 'update', message: 'Access denied' });
     assert.equal(
-      text,
+      written(),
       '» Applying changes (2 resources)\n  creating products-catalog\n✓ created products-catalog (1.5s)\n✗ failed updating role-x: Access denied\n',
     );
     assert.equal(
