@@ -5,9 +5,15 @@ import { openCatalog } from '../core/catalog.js';
 import { openConfig, openSession } from '../core/session.js';
 import { configFlags } from './options.js';
 import { renderCalls } from './render.js';
-import type { BaseContext, ContextOf, Handler, Needs } from './spec.js';
+import { acquireLock, type HeldLock } from '../core/lock.js';
+import type { BaseContext, CommandSpec, ContextOf, Handler, Needs } from './spec.js';
 
-export async function runWithNeeds(needs: Needs, base: BaseContext, handler: Handler<Needs>): Promise<number> {
+export async function runWithNeeds(
+  spec: Pick<CommandSpec, 'name' | 'needs' | 'locks'>,
+  base: BaseContext,
+  handler: Handler<Needs>,
+): Promise<number> {
+  const { needs } = spec;
   const flags = configFlags(base.opts);
   const run = handler as (ctx: BaseContext) => Promise<number | undefined>;
   switch (needs) {
@@ -30,10 +36,20 @@ export async function runWithNeeds(needs: Needs, base: BaseContext, handler: Han
     case 'stack':
     case 'stack-code': {
       const session = await openSession({ flags, withCode: needs === 'stack-code' });
+      let lock: HeldLock | undefined;
       try {
+        // A dry run changes nothing, so it neither waits for nor blocks another run.
+        if (spec.locks && !base.opts.dryRun) {
+          lock = await acquireLock(session.aws, session.config, base.io, {
+            command: spec.name,
+            leaseSeconds: session.config.lock.leaseSeconds,
+            force: Boolean(base.opts.forceUnlock),
+          });
+        }
         const ctx: ContextOf['stack'] = { ...base, session };
         return (await run(ctx)) ?? 0;
       } finally {
+        await lock?.release();
         if (base.io.verbose) base.io.info(renderCalls(callSummary(session)));
         session.aws.destroy();
       }

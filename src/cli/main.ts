@@ -48,6 +48,8 @@ function addCommand(parent: Command, spec: CommandSpec, prefix: string, outcome:
   const cmd = parent.command(spec.name).description(spec.summary).exitOverride();
   if (spec.args) cmd.arguments(spec.args);
   for (const o of spec.options ?? []) cmd.option(o.flags, o.description);
+  if (spec.locks)
+    cmd.option('--force-unlock', "break the stack's lock held by another run (only when nothing else runs)");
   cmd.action(async (...params: unknown[]) => {
     const c = params.at(-1) as Command;
     const opts = c.optsWithGlobals<CommandOptions>();
@@ -63,7 +65,7 @@ function addCommand(parent: Command, spec: CommandSpec, prefix: string, outcome:
     try {
       const handler = await spec.load();
       const { runWithNeeds } = await import('./context.js');
-      outcome.code = await runWithNeeds(spec.needs, { opts, args: c.args, io: host }, handler);
+      outcome.code = await runWithNeeds(spec, { opts, args: c.args, io: host }, handler);
     } finally {
       process.off('SIGINT', onSigint);
       host.close();

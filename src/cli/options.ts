@@ -22,6 +22,7 @@ export interface CommandOptions {
   backup?: string;
   time?: string;
   exitCode?: boolean;
+  forceUnlock?: boolean;
   port?: string;
   // products
   category?: string;

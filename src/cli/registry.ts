@@ -18,6 +18,7 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
     summary: 'create or update every resource so AWS matches the configuration',
     needs: 'stack-code',
     interruptible: true,
+    locks: true,
     load: async () => (await import('./commands/stack.js')).up,
   }),
   defineCommand({
@@ -50,6 +51,7 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
     summary: 'delete every resource of the stack, in reverse dependency order',
     needs: 'stack',
     interruptible: true,
+    locks: true,
     load: async () => (await import('./commands/stack.js')).down,
   }),
   defineCommand({
@@ -63,6 +65,7 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
       { flags: '--dry-run', description: 'list what would be uploaded, deleted and invalidated; change nothing' },
     ],
     needs: 'stack',
+    locks: true,
     load: async () => (await import('./commands/stack.js')).deployWebsite,
   }),
   defineCommand({
@@ -95,6 +98,7 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
     ],
     needs: 'stack',
     interruptible: false,
+    locks: true,
     load: async () => (await import('./commands/restore.js')).restore,
   }),
   {

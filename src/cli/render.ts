@@ -1,4 +1,5 @@
 // Text renderings of plans, status rows and outputs. Pure functions of data.
+import { describeLock } from '../core/lock.js';
 import type { AwsCallSummary, StatusReport, StatusRow } from '../core/stack-ops.js';
 import type { ApplyResult } from '../engine/apply.js';
 import type { Change, FieldChange, Plan } from '../engine/types.js';
@@ -74,6 +75,7 @@ export function renderHealth(r: StatusReport, width = Number.POSITIVE_INFINITY):
       ? `Alarms: ${r.alarms.length} OK.`
       : `${table([['ALARM', 'STATE', 'REASON'], ...notOk.map((a) => [a.name, a.state, a.reason])], width)}\n(${r.alarms.length - notOk.length} other alarm(s) OK)`,
   );
+  if (r.lock) parts.push(`Lock: ${r.lock.stale ? 'stale (free to take over), was ' : ''}${describeLock(r.lock)}`);
   if (r.notifications.length > 0) parts.push(`Notifications: ${r.notifications.join(', ')}`);
   if (r.probes.length > 0) {
     const rows = r.probes.map((p) => [

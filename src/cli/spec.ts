@@ -44,6 +44,8 @@ export interface CommandSpec<N extends Needs = Needs> {
   needs: N;
   /** Ctrl-C stops starting new work and lets calls in flight finish (exit 130). */
   interruptible?: boolean;
+  /** Changes the stack: holds the stack lock while it runs (and gets `--force-unlock`). */
+  locks?: boolean;
   /** Imports the command's code when it runs. */
   load: () => Promise<Handler<N>>;
 }

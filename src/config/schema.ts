@@ -139,6 +139,17 @@ export const configSchema = section(
       },
       'Bounds on every AWS call',
     ),
+    lock: section(
+      {
+        leaseSeconds: integer({
+          default: 120,
+          min: 3,
+          max: 3600,
+          doc: 'Lease of the stack lock: renewed while a run goes on; a killed run frees the stack after this long.',
+        }),
+      },
+      'The lock that keeps two runs from changing the stack at once',
+    ),
     website: section(
       {
         bucketName: text({

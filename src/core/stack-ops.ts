@@ -8,6 +8,7 @@ import { CreateBackupCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/clien
 import { resourceNames } from '../config/names.js';
 import type { TableObserved } from '../resources/dynamodb-table.js';
 import { InterruptedError, type IoHost } from './io.js';
+import { lockName, readLock, type LockInfo } from './lock.js';
 import { probe, type ProbeResult } from './probe.js';
 import type { Session } from './session.js';
 
@@ -171,6 +172,8 @@ export interface StatusReport {
   /** E-mail subscriptions of the alarm topics, with whether they are confirmed. */
   notifications: string[];
   probes: ProbeResult[];
+  /** The run holding the stack lock, if any (a lock whose lease passed is stale). */
+  lock: (LockInfo & { stale: boolean }) | null;
   /** Every resource exists and matches, no alarm is in ALARM, and the API and website answer. */
   healthy: boolean;
 }
@@ -195,12 +198,16 @@ export async function status(session: Session, reporter: Reporter): Promise<Stat
     out.apiUrl ? `${out.apiUrl}/products?limit=1` : undefined,
     out.websiteUrl ? `${out.websiteUrl}/` : undefined,
   ];
-  const probes = await Promise.all(targets.filter((u): u is string => u !== undefined).map((u) => probe(u, { ca })));
+  const [probes, held] = await Promise.all([
+    Promise.all(targets.filter((u): u is string => u !== undefined).map((u) => probe(u, { ca }))),
+    readLock(session.aws, lockName(session.config)),
+  ]);
+  const lock = held ? { ...held, stale: Date.parse(held.expiresAt) <= Date.now() } : null;
   const healthy =
     resources.every((r) => r.state === 'ok') &&
     alarms.every((a) => a.state !== 'ALARM') &&
     probes.every((p) => p.answering);
-  return { resources, alarms, notifications, probes, healthy };
+  return { resources, alarms, notifications, probes, lock, healthy };
 }
 
 /** Names, ARNs and URLs of the stack: from the configuration, plus what AWS assigned (from the plan state). */

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Change } from '../../src/engine/types.js';
 import { BIN, cleanEnv, projectDir, runCli } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
@@ -132,6 +133,10 @@ describe('Ctrl-C', () => {
       /Error: Interrupted\. \d+ created, 0 updated, 0 deleted before stopping; \d+ change\(s\) not started\./,
     );
     assert.match(out.stderr, /run `projet1 up` again to resume/);
+    const ssm = emulatorClients(endpoint()).client(SSMClient);
+    await assert.rejects(ssm.send(new GetParameterCommand({ Name: '/sigint/development/lock' })), {
+      name: 'ParameterNotFound',
+    });
     const again = await runCli(['up', '--yes', '--json', '--endpoint-url', endpoint()], { cwd: dir });
     assert.equal(again.code, 0, again.stderr);
     assert.ok(
