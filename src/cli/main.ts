@@ -42,6 +42,13 @@ class UsageError extends UserError {
 interface Outcome {
   code: number;
   host: CliHost | undefined;
+  streams: Streams;
+}
+
+/** Where the CLI writes; the process's own streams unless a caller (a test) captures them. */
+export interface Streams {
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
 }
 
 function addCommand(parent: Command, spec: CommandSpec, prefix: string, outcome: Outcome): void {
@@ -58,6 +65,7 @@ function addCommand(parent: Command, spec: CommandSpec, prefix: string, outcome:
       json: Boolean(opts.json),
       verbose: Boolean(opts.verbose),
       yes: Boolean(opts.yes),
+      ...outcome.streams,
     });
     outcome.host = host;
     const onSigint = sigintHandler(host, (code) => process.exit(code));
@@ -101,12 +109,16 @@ function addGroup(program: Command, group: GroupSpec, outcome: Outcome): void {
   for (const spec of group.commands) addCommand(cmd, spec, `${group.name} `, outcome);
 }
 
-export function buildProgram(outcome: Outcome, writeErr: (text: string) => void): Command {
+export function buildProgram(
+  outcome: Outcome,
+  writeErr: (text: string) => void,
+  writeOut: (text: string) => void = (text) => process.stdout.write(text),
+): Command {
   const program = globalOptions(new Command('projet1'))
     .description('Provision and run a serverless product catalog on AWS or a local emulator, without Terraform.')
     .version(version(), '-V, --version')
     .configureHelp({ showGlobalOptions: true })
-    .configureOutput({ writeErr })
+    .configureOutput({ writeErr, writeOut })
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   for (const entry of COMMANDS) {
@@ -117,11 +129,17 @@ export function buildProgram(outcome: Outcome, writeErr: (text: string) => void)
 }
 
 /** Runs the CLI and returns the exit code; bin/ sets it on the process. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], streams: Streams = {}): Promise<number> {
   const json = argv.includes('--json');
-  const outcome: Outcome = { code: 0, host: undefined };
+  const outcome: Outcome = { code: 0, host: undefined, streams };
+  const stderr = streams.stderr ?? process.stderr;
   // With --json, commander's own error text becomes the JSON error document instead.
-  const program = buildProgram(outcome, (text) => (json ? undefined : process.stderr.write(text)));
+  const program = buildProgram(
+    outcome,
+    (text) => (json ? undefined : stderr.write(text)),
+    (text) => (streams.stdout ?? process.stdout).write(text),
+  );
+
   try {
     await program.parseAsync(argv);
     return outcome.code;
@@ -133,6 +151,7 @@ export async function main(argv: string[]): Promise<number> {
         json,
         verbose: argv.includes('--verbose'),
         yes: false,
+        ...streams,
       });
     if (err instanceof CommanderError) {
       // Help and version exit 0; every usage mistake is a usage error (2).
