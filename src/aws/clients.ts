@@ -4,7 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { createSecureContext, rootCertificates } from 'node:tls';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { backoff } from './backoff.js';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { RateLimiter } from './rate-limit.js';
 
@@ -26,6 +28,16 @@ export interface AwsCall {
   mutating: boolean;
 }
 
+/** One more attempt of a call the SDK retries on its own (throttling, a 5xx, a reset connection). */
+export interface AwsRetry {
+  service: string;
+  operation: string;
+  /** 2 for the first retry. */
+  attempt: number;
+  /** Why the previous attempt failed: the error's name, and its HTTP status when there was one. */
+  after: string;
+}
+
 export type CredentialSource = () => Promise<AwsCredentialIdentity>;
 
 export interface ClientConfig {
@@ -35,6 +47,7 @@ export interface ClientConfig {
   maxAttempts: number;
   retryMode: 'standard';
   requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true } | NodeHttpHandler;
+  retryStrategy?: ConfiguredRetryStrategy;
   /** S3 on an emulator only answers path-style requests. */
   forcePathStyle?: boolean;
 }
@@ -49,17 +62,26 @@ interface SdkClient {
   middlewareStack: { add: (...args: never[]) => void };
   destroy(): void;
 }
-type InitializeStack = { add(fn: MiddlewareFn, opts: { step: 'initialize'; name: string }): void };
+type StackAdd = {
+  add(fn: MiddlewareFn, opts: { step: 'initialize' | 'finalizeRequest'; name: string; priority?: 'low' }): void;
+};
 export type ClientClass<C extends SdkClient> = new (config: ClientConfig) => C;
 
 /** Where a failed call's service and operation are kept on its error. */
 export const CALL = Symbol.for('projet1.call');
+const ATTEMPT = Symbol('projet1.attempt');
 
 /** Operations that never change anything (AWS naming conventions). */
 const READ_ONLY = /^(Get|Describe|List|Head|Query|Scan|BatchGet|Lookup|Search|Select|Test)/;
 
 // Real AWS publishes hard per-account rates for some control-plane calls; going over
 // them means 429s that the SDK would retry anyway, so pace them up front.
+// API Gateway's control plane answers 429 for tens of seconds (DeleteRestApi: 1 per 30 s per
+// account), well past the SDK's default backoff (about 3 s over 6 attempts): retry its calls
+// for longer, from 0.5-1 s up to 5-10 s between attempts (at least 30 s in all).
+const LONG_QUOTAS = new Set(['APIGatewayClient']);
+const QUOTA_ATTEMPTS = 10;
+
 const RATE_LIMITS: Record<string, number> = {
   'APIGateway.CreateDeployment': 5000,
   'APIGateway.CreateResource': 200,
@@ -73,6 +95,9 @@ export class AwsClients {
   readonly target: AwsTarget;
   /** Every call made, for `--verbose` and the tests; empty unless counting (a warm Lambda would grow it forever). */
   readonly calls: AwsCall[] = [];
+  /** Attempts the SDK made again, in order (`--verbose` shows them as they happen through `onRetry`). */
+  readonly retries: AwsRetry[] = [];
+  onRetry: ((retry: AwsRetry) => void) | undefined;
   private readonly countCalls: boolean;
   private readonly cache = new Map<unknown, SdkClient>();
   private readonly limiter: RateLimiter;
@@ -101,11 +126,18 @@ export class AwsClients {
     const key = plain ? ctor : `${ctor.name}:${opts.maxAttempts ?? 6}:${opts.region ?? this.target.region}`;
     const hit = this.cache.get(key);
     if (hit) return hit as C;
-    const client = new ctor(this.clientConfig(opts.maxAttempts ?? 6, opts.region));
-    (client.middlewareStack as unknown as InitializeStack).add(this.instrument(), {
-      step: 'initialize',
-      name: 'projet1Instrument',
-    });
+    const config = this.clientConfig(opts.maxAttempts ?? 6, opts.region);
+    if (LONG_QUOTAS.has(ctor.name) && opts.maxAttempts === undefined) {
+      config.maxAttempts = QUOTA_ATTEMPTS;
+      config.retryStrategy = new ConfiguredRetryStrategy(QUOTA_ATTEMPTS, (attempt) =>
+        backoff(attempt, 1000, 10000, true),
+      );
+    }
+    const client = new ctor(config);
+    const stack = client.middlewareStack as unknown as StackAdd;
+    stack.add(this.instrument(), { step: 'initialize', name: 'projet1Instrument' });
+    // Inside the SDK's retry loop (low priority in its step): runs once per attempt.
+    stack.add(this.attempts(), { step: 'finalizeRequest', name: 'projet1Attempts', priority: 'low' });
     this.cache.set(key, client);
     return client;
   }
@@ -148,6 +180,31 @@ export class AwsClients {
   destroy(): void {
     for (const client of this.cache.values()) client.destroy();
     this.cache.clear();
+  }
+
+  private attempts(): MiddlewareFn {
+    return (next, context) => async (args) => {
+      const state = ((context as Record<symbol, { n: number; after: string }>)[ATTEMPT] ??= { n: 0, after: '' });
+      state.n++;
+      if (state.n > 1) {
+        const retry: AwsRetry = {
+          service: (context.clientName ?? 'Unknown').replace(/Client$/, ''),
+          operation: (context.commandName ?? 'Unknown').replace(/Command$/, ''),
+          attempt: state.n,
+          after: state.after,
+        };
+        if (this.countCalls) this.retries.push(retry);
+        this.onRetry?.(retry);
+      }
+      try {
+        return await next(args);
+      } catch (err) {
+        const e = err as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+        const status = e.$metadata?.httpStatusCode;
+        state.after = `${e.code ?? e.name ?? 'error'}${status ? ` (HTTP ${status})` : ''}`;
+        throw err;
+      }
+    };
   }
 
   private instrument(): MiddlewareFn {

@@ -50,6 +50,38 @@ function networkCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/** Nothing answers there, or nothing in time: retrying at once only makes the user wait longer. */
+const DOWN = ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'TimeoutError'];
+
+/**
+ * The first call of a run (it also proves the endpoint works) with its client at two attempts: a down
+ * or silent endpoint fails at once, while a transient fault (a reset, a 5xx, throttling) gets up to
+ * six attempts in all, as any other call.
+ */
+export async function firstCall<T>(call: () => Promise<T>): Promise<T> {
+  for (let round = 1; ; round++) {
+    try {
+      return await call();
+    } catch (err) {
+      const code = networkCode(err);
+      if (round >= 3 || (code !== undefined && DOWN.includes(code)) || !isTransient(err)) throw err;
+    }
+  }
+}
+
+/** A fault worth trying again: the network, a 5xx, throttling. */
+export function isTransient(err: unknown): boolean {
+  const e = shape(err) as SdkErrorShape & { $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  const status = e.$metadata?.httpStatusCode ?? 0;
+  return (
+    networkCode(err) !== undefined ||
+    status >= 500 ||
+    status === 429 ||
+    e.$retryable !== undefined ||
+    /Throttl|TooManyRequests|RequestLimitExceeded/.test(`${e.name ?? ''} ${e.code ?? ''}`)
+  );
+}
+
 /**
  * Classifies an error from any AWS call: unreachable endpoint, bad credentials,
  * access denied and unknown region become AwsAccessError; anything else is returned as is.

@@ -5,6 +5,7 @@ import { openCatalog } from '../core/catalog.js';
 import { openConfig, openSession } from '../core/session.js';
 import { configFlags } from './options.js';
 import { renderCalls } from './render.js';
+import type { AwsRetry } from '../aws/clients.js';
 import { acquireLock, type HeldLock } from '../core/lock.js';
 import type { BaseContext, CommandSpec, ContextOf, Handler, Needs } from './spec.js';
 
@@ -26,6 +27,7 @@ export async function runWithNeeds(
     case 'catalog': {
       // The table's ownership is checked by the first catalog operation, after flags and files are.
       const catalog = openCatalog({ flags });
+      catalog.aws.onRetry = retryReporter(base);
       try {
         const ctx: ContextOf['catalog'] = { ...base, catalog };
         return (await run(ctx)) ?? 0;
@@ -36,6 +38,7 @@ export async function runWithNeeds(
     case 'stack':
     case 'stack-code': {
       const session = await openSession({ flags, withCode: needs === 'stack-code' });
+      session.aws.onRetry = retryReporter(base);
       let lock: HeldLock | undefined;
       try {
         // A dry run changes nothing, so it neither waits for nor blocks another run.
@@ -55,4 +58,16 @@ export async function runWithNeeds(
       }
     }
   }
+}
+
+/** With --verbose, each attempt the SDK makes again shows as it happens. */
+function retryReporter(base: BaseContext): ((r: AwsRetry) => void) | undefined {
+  if (!base.io.verbose) return undefined;
+  return (r) =>
+    base.io.notify({
+      level: 'debug',
+      code: 'P1_RETRY',
+      message: `retry ${r.attempt - 1} of ${r.service}.${r.operation} after ${r.after}`,
+      data: r,
+    });
 }

@@ -119,5 +119,6 @@ export function renderKeyOutputs(outputs: Record<string, string>): string {
 }
 
 export function renderCalls(calls: AwsCallSummary): string {
-  return `AWS calls: ${calls.total} (${calls.mutating} mutating${calls.mutating ? `: ${calls.mutatingOperations.join(', ')}` : ''})`;
+  const retried = calls.retries ? `; ${calls.retries} retried` : '';
+  return `AWS calls: ${calls.total} (${calls.mutating} mutating${calls.mutating ? `: ${calls.mutatingOperations.join(', ')}` : ''}${retried})`;
 }

@@ -3,7 +3,7 @@
 import { DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from '../aws/clients.js';
-import { classifyAwsError, isAwsError } from '../aws/errors.js';
+import { classifyAwsError, firstCall, isAwsError } from '../aws/errors.js';
 import { fromTagList } from '../aws/tags.js';
 import { ownershipProblem } from '../engine/plan.js';
 import {
@@ -107,7 +107,7 @@ export async function verifyTable(catalog: Catalog): Promise<void> {
   try {
     // Two attempts: the first call also proves the endpoint answers, and a silent one should fail fast.
     const client = catalog.aws.client(DynamoDBClient, { maxAttempts: 2 });
-    const table = await client.send(new DescribeTableCommand({ TableName: catalog.table }));
+    const table = await firstCall(() => client.send(new DescribeTableCommand({ TableName: catalog.table })));
     tags = fromTagList((await client.send(new ListTagsOfResourceCommand({ ResourceArn: table.Table?.TableArn }))).Tags);
   } catch (err) {
     throw catalogError(err, catalog);

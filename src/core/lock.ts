@@ -120,6 +120,8 @@ export async function acquireLock(
   };
   if (!(await put(aws, name, info, false))) {
     const held = await readLock(aws, name);
+    // Our own put, retried by the SDK after its answer was lost: the lock is ours.
+    if (held?.id === info.id) return hold(aws, name, info, leaseMs, io);
     const free = held === undefined || isStale(held) || opts.force;
     if (held && !free) {
       throw new UserError(

@@ -17,6 +17,8 @@ export interface AwsCallSummary {
   mutating: number;
   /** "Service.Operation" of every mutating call, in order. */
   mutatingOperations: string[];
+  /** Attempts the SDK made again after a throttle, a 5xx or a lost connection. */
+  retries: number;
 }
 
 export function callSummary(session: Session): AwsCallSummary {
@@ -25,6 +27,7 @@ export function callSummary(session: Session): AwsCallSummary {
     total: session.aws.calls.length,
     mutating: mutating.length,
     mutatingOperations: mutating.map((c) => `${c.service}.${c.operation}`),
+    retries: session.aws.retries.length,
   };
 }
 

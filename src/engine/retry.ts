@@ -1,16 +1,11 @@
 // Retries for the transient states AWS reports as errors (a role not yet assumable,
-// a function still updating): exponential backoff from 1 s, capped at 10 s. The one
-// backoff formula of the project (the SDK retries its own throttling below us).
+// a function still updating), and creates AWS does not deduplicate. The SDK retries its
+// own throttling and faults below us.
+import { backoff } from '../aws/backoff.js';
+import { isTransient } from '../aws/errors.js';
 import type { ProvisionContext } from './types.js';
 
-/**
- * Delay before retry number `attempt` (1-based): base·2^(attempt-1), capped; with `jitter`,
- * a random 50-100% of it, so parallel workers do not retry in step.
- */
-export function backoff(attempt: number, baseMs: number, capMs: number, jitter = false): number {
-  const delay = Math.min(baseMs * 2 ** (attempt - 1), capMs);
-  return jitter ? delay * (0.5 + Math.random() / 2) : delay;
-}
+export { backoff };
 
 /**
  * Runs `call` until it succeeds, `retryable` returns no note for its error, or
@@ -30,6 +25,35 @@ export async function retrying<T>(
       if (note === undefined || attempt >= maxAttempts) throw err;
       ctx.note(note);
       await ctx.sleep(backoff(attempt, 1000, 10000));
+    }
+  }
+}
+
+/**
+ * A create AWS does not deduplicate (CreateRestApi makes a second API of the same name): one
+ * attempt at a time (`create` must use a client with retries off), and after a fault that leaves
+ * it unclear whether it took (a lost answer, a 5xx), look for what it may have made before trying
+ * again. Throttling and quota answers are just waited out.
+ */
+export async function createOnce<T>(
+  ctx: ProvisionContext,
+  what: string,
+  create: () => Promise<T>,
+  find: () => Promise<T | undefined>,
+  maxAttempts = 8,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await create();
+    } catch (err) {
+      if (!isTransient(err) || attempt >= maxAttempts) throw err;
+      const found = await find();
+      if (found !== undefined) {
+        ctx.note(`${what}: the answer was lost, but it was made; using it`);
+        return found;
+      }
+      ctx.note(`${what}: ${(err as Error).name || 'fault'}, trying again`);
+      await ctx.sleep(backoff(attempt, 500, 10000, true));
     }
   }
 }

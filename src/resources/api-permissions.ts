@@ -1,6 +1,6 @@
 // Lambda resource policies that let exactly this API (and route) invoke each function.
 import { AddPermissionCommand, GetPolicyCommand, LambdaClient, RemovePermissionCommand } from '@aws-sdk/client-lambda';
-import { unless } from '../aws/errors.js';
+import { isAwsError, unless } from '../aws/errors.js';
 import type { ProvisionContext } from '../engine/types.js';
 
 export const PERMISSION_SID = 'projet1-apigateway';
@@ -34,15 +34,22 @@ export async function writePermission(
       lambda.send(new RemovePermissionCommand({ FunctionName: functionName, StatementId: PERMISSION_SID })),
       'ResourceNotFoundException',
     );
-  await lambda.send(
-    new AddPermissionCommand({
-      FunctionName: functionName,
-      StatementId: PERMISSION_SID,
-      Action: 'lambda:InvokeFunction',
-      Principal: 'apigateway.amazonaws.com',
-      SourceArn: sourceArn,
-    }),
-  );
+  const add = new AddPermissionCommand({
+    FunctionName: functionName,
+    StatementId: PERMISSION_SID,
+    Action: 'lambda:InvokeFunction',
+    Principal: 'apigateway.amazonaws.com',
+    SourceArn: sourceArn,
+  });
+  try {
+    await lambda.send(add);
+  } catch (err) {
+    // A retry of an add whose answer was lost meets the statement it made: that one is fine.
+    if (!isAwsError(err, 'ResourceConflictException')) throw err;
+    if ((await readPermission(ctx, functionName)) === sourceArn) return;
+    await removePermission(ctx, functionName);
+    await lambda.send(add);
+  }
 }
 
 export async function removePermission(ctx: ProvisionContext, functionName: string): Promise<void> {

@@ -15,7 +15,7 @@ import {
   UpdateDistributionCommand,
   waitUntilDistributionDeployed,
 } from '@aws-sdk/client-cloudfront';
-import { unless } from '../aws/errors.js';
+import { isAwsError, unless } from '../aws/errors.js';
 import { fromTagList, toTagList } from '../aws/tags.js';
 import { tagChanges } from '../engine/plan.js';
 import type { ProvisionContext, Provisioner } from '../engine/types.js';
@@ -75,6 +75,32 @@ async function waitDeployed(ctx: ProvisionContext, id: string, why: string): Pro
   await waitUntilDistributionDeployed({ client: ctx.aws.client(CloudFrontClient), ...WAIT }, { Id: id });
 }
 
+/**
+ * UpdateDistribution guarded by the ETag we read. A retry of an update whose answer was lost (or a
+ * change made meanwhile) fails its precondition: read again, stop if the change is already there,
+ * else apply it over what is there now.
+ */
+async function updateConfig(
+  ctx: ProvisionContext,
+  seen: DistributionObserved,
+  want: (current: DistributionConfig) => DistributionConfig,
+  applied: (current: DistributionObserved) => boolean,
+): Promise<void> {
+  const cf = ctx.aws.client(CloudFrontClient);
+  try {
+    await cf.send(
+      new UpdateDistributionCommand({ Id: seen.id, IfMatch: seen.etag, DistributionConfig: want(seen.config) }),
+    );
+  } catch (err) {
+    if (!isAwsError(err, 'PreconditionFailed', 'InvalidIfMatchVersion')) throw err;
+    const latest = await read(ctx, seen.id);
+    if (!latest || applied(latest)) return;
+    await cf.send(
+      new UpdateDistributionCommand({ Id: seen.id, IfMatch: latest.etag, DistributionConfig: want(latest.config) }),
+    );
+  }
+}
+
 export const cloudfrontDistribution: Provisioner<DistributionDesired, DistributionObserved> = {
   type: 'cloudfront-distribution',
   service: 'cloudfront',
@@ -104,7 +130,12 @@ export const cloudfrontDistribution: Provisioner<DistributionDesired, Distributi
     const cf = ctx.aws.client(CloudFrontClient);
     if (changes.some((c) => c.field !== 'tags')) {
       const config = buildConfig(d, o.config.CallerReference ?? d.callerReference);
-      await cf.send(new UpdateDistributionCommand({ Id: o.id, IfMatch: o.etag, DistributionConfig: config }));
+      await updateConfig(
+        ctx,
+        o,
+        () => config,
+        (latest) => shapeChanges(d, shapeOf(latest.config), latest.config).length === 0,
+      );
     }
     if (tagChanges(d.tags, o.tags).length > 0) {
       await cf.send(new TagResourceCommand({ Resource: o.arn, Tags: { Items: toTagList(d.tags) } }));
@@ -116,12 +147,11 @@ export const cloudfrontDistribution: Provisioner<DistributionDesired, Distributi
     let current = o;
     if (current.config.Enabled) {
       ctx.note('disabling');
-      await cf.send(
-        new UpdateDistributionCommand({
-          Id: o.id,
-          IfMatch: o.etag,
-          DistributionConfig: { ...o.config, Enabled: false },
-        }),
+      await updateConfig(
+        ctx,
+        o,
+        (config) => ({ ...config, Enabled: false }),
+        (latest) => !latest.config.Enabled,
       );
       await waitDeployed(ctx, o.id, 'disabled');
     } else if (current.status !== 'Deployed') await waitDeployed(ctx, o.id, 'still disabling');

@@ -91,9 +91,17 @@ export const cloudfrontOac: Provisioner<OacDesired, OacObserved> = {
   },
 
   async update(ctx, d, o) {
-    await ctx.aws
-      .client(CloudFrontClient)
-      .send(new UpdateOriginAccessControlCommand({ Id: o.id, IfMatch: o.etag, OriginAccessControlConfig: config(d) }));
+    const cf = ctx.aws.client(CloudFrontClient);
+    const send = (etag: string) =>
+      cf.send(new UpdateOriginAccessControlCommand({ Id: o.id, IfMatch: etag, OriginAccessControlConfig: config(d) }));
+    try {
+      await send(o.etag);
+    } catch (err) {
+      // A retried update whose answer was lost fails its ETag check: read again; done if it took.
+      if (!isAwsError(err, 'PreconditionFailed', 'InvalidIfMatchVersion')) throw err;
+      const latest = await this.observe(ctx, d);
+      if (latest && this.diff(d, latest).length > 0) await send(latest.etag);
+    }
   },
 
   async delete(ctx, _d, o) {

@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { unless } from '../aws/errors.js';
 import { canonicalJson } from '../engine/canonical.js';
+import { createOnce } from '../engine/retry.js';
 import { tagChanges } from '../engine/plan.js';
 import type { FieldChange, ProvisionContext, Provisioner } from '../engine/types.js';
 import { splitKey, type ApiDefinition, type AuthorizerDef, type GatewayResponseDef } from './api-definition.js';
@@ -166,49 +167,65 @@ export const restApi: Provisioner<ApiDesired, ApiObserved> = {
   },
 
   async create(ctx, d) {
-    const res = await ctx.aws.client(APIGatewayClient).send(
-      new CreateRestApiCommand({
-        name: d.name,
-        description: d.description,
-        endpointConfiguration: { types: ['REGIONAL'] },
-        tags: d.tags,
-      }),
+    const once = ctx.aws.client(APIGatewayClient, { maxAttempts: 1 });
+    const command = new CreateRestApiCommand({
+      name: d.name,
+      description: d.description,
+      endpointConfiguration: { types: ['REGIONAL'] },
+      tags: d.tags,
+    });
+    const made = await createOnce(
+      ctx,
+      'CreateRestApi',
+      async () => (await once.send(command)).id,
+      async () => (await findApi(ctx, d.name, d.tags))?.id,
     );
     const observed = await this.observe(ctx, d);
-    if (!observed || observed.id !== res.id)
-      throw new Error(`API ${d.name} (${res.id ?? '?'}) is not visible right after creation`);
+    if (!observed || observed.id !== made)
+      throw new Error(`API ${d.name} (${made ?? '?'}) is not visible right after creation`);
     await this.update(ctx, d, observed, this.diff(d, observed));
     return observed;
   },
 
   async update(ctx, d, o) {
     const api = ctx.aws.client(APIGatewayClient);
+    const once = ctx.aws.client(APIGatewayClient, { maxAttempts: 1 });
     const restApiId = o.id;
     // Resources, parents first.
     const ids = { ...o.resourceIds };
     for (const path of ['/products', '/products/{product_id}']) {
       if (ids[path]) continue;
       const parent = path.slice(0, path.lastIndexOf('/')) || '/';
-      const created = await api.send(
-        new CreateResourceCommand({ restApiId, parentId: ids[parent], pathPart: path.split('/').pop() }),
+      const command = new CreateResourceCommand({ restApiId, parentId: ids[parent], pathPart: path.split('/').pop() });
+      const made = await createOnce(
+        ctx,
+        `CreateResource ${path}`,
+        async () => (await once.send(command)).id,
+        async () =>
+          (await api.send(new GetResourcesCommand({ restApiId, limit: 500 }))).items?.find((r) => r.path === path)?.id,
       );
-      if (created.id) ids[path] = created.id;
+      if (made) ids[path] = made;
     }
     // Authorizer before the methods that reference it.
     const want = d.definition.authorizer;
     let authorizerId = o.authorizer?.id;
     if (!authorizerId) {
-      const a = await api.send(
-        new CreateAuthorizerCommand({
-          restApiId,
-          name: want.name,
-          type: 'TOKEN',
-          authorizerUri: want.uri,
-          identitySource: want.identitySource,
-          authorizerResultTtlInSeconds: want.ttlSeconds,
-        }),
+      const command = new CreateAuthorizerCommand({
+        restApiId,
+        name: want.name,
+        type: 'TOKEN',
+        authorizerUri: want.uri,
+        identitySource: want.identitySource,
+        authorizerResultTtlInSeconds: want.ttlSeconds,
+      });
+      // Authorizer names are not unique: a retried create would make a second one.
+      authorizerId = await createOnce(
+        ctx,
+        'CreateAuthorizer',
+        async () => (await once.send(command)).id,
+        async () =>
+          (await api.send(new GetAuthorizersCommand({ restApiId }))).items?.find((a) => a.name === want.name)?.id,
       );
-      authorizerId = a.id;
     } else if (!sameAuthorizer(o.authorizer, want)) {
       await api.send(
         new UpdateAuthorizerCommand({

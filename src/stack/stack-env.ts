@@ -1,7 +1,7 @@
 // Facts about the target account needed to compute ARNs before anything exists.
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../aws/clients.js';
-import { classifyAwsError } from '../aws/errors.js';
+import { classifyAwsError, firstCall } from '../aws/errors.js';
 import { AwsAccessError } from '../errors.js';
 
 export interface StackEnv {
@@ -21,8 +21,8 @@ export function partitionOf(region: string): string {
 /** Also the preflight: one cheap call that proves the endpoint and credentials work. */
 export async function resolveStackEnv(aws: AwsClients): Promise<StackEnv> {
   try {
-    // Two attempts only: an unreachable endpoint should fail in a second, not after a long backoff.
-    const me = await aws.client(STSClient, { maxAttempts: 2 }).send(new GetCallerIdentityCommand({}));
+    // An unreachable endpoint should fail in a second, not after a long backoff.
+    const me = await firstCall(() => aws.client(STSClient, { maxAttempts: 2 }).send(new GetCallerIdentityCommand({})));
     // A web server that is not AWS can answer 200 with a page the XML parser reads as nothing.
     if (!me.Account || !me.Arn) {
       throw new AwsAccessError(
