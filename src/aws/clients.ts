@@ -184,7 +184,9 @@ export class AwsClients {
 
   private attempts(): MiddlewareFn {
     return (next, context) => async (args) => {
-      const state = ((context as Record<symbol, { n: number; after: string }>)[ATTEMPT] ??= { n: 0, after: '' });
+      const bag = context as Record<symbol, { n: number; after: string } | undefined>;
+      const state = bag[ATTEMPT] ?? { n: 0, after: '' };
+      bag[ATTEMPT] = state;
       state.n++;
       if (state.n > 1) {
         const retry: AwsRetry = {

@@ -7,11 +7,6 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import {
-  CloudFrontClient,
-  ListDistributionsCommand,
-  ListOriginAccessControlsCommand,
-} from '@aws-sdk/client-cloudfront';
 import { call } from '../helpers/api.js';
 import { projectDir, runCli } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
