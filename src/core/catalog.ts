@@ -108,7 +108,9 @@ export async function verifyTable(catalog: Catalog): Promise<void> {
     // Two attempts: the first call also proves the endpoint answers, and a silent one should fail fast.
     const client = catalog.aws.client(DynamoDBClient, { maxAttempts: 2 });
     const table = await firstCall(() => client.send(new DescribeTableCommand({ TableName: catalog.table })));
-    tags = fromTagList((await client.send(new ListTagsOfResourceCommand({ ResourceArn: table.Table?.TableArn }))).Tags);
+    // The endpoint answered: from here on, the usual retries.
+    const tagged = catalog.aws.client(DynamoDBClient);
+    tags = fromTagList((await tagged.send(new ListTagsOfResourceCommand({ ResourceArn: table.Table?.TableArn }))).Tags);
   } catch (err) {
     throw catalogError(err, catalog);
   }
