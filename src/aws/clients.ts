@@ -173,6 +173,14 @@ export class AwsClients {
     return config;
   }
 
+  /** Clients on the same target whose calls are not counted: bookkeeping (the stack lock), not the stack. */
+  uncounted(): AwsClients {
+    return new AwsClients(this.target, {
+      ...(this.credentials ? { credentials: this.credentials } : {}),
+      countCalls: false,
+    });
+  }
+
   mutatingCalls(): AwsCall[] {
     return this.calls.filter((c) => c.mutating);
   }

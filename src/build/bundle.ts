@@ -1,21 +1,17 @@
 // Bundles every Lambda handler with esbuild (CommonJS, AWS SDK included: emulators do
 // not provide it, and pinning it makes behaviour the same everywhere), then zips each
-// deterministically. Same source and lockfile -> same bytes -> same CodeSha256.
+// deterministically. Same source and dependencies -> same bytes -> same CodeSha256.
+//
+// The cache is per function, keyed by that function's actual inputs as esbuild's metafile
+// listed them last time (our sources by content, dependencies by size and time), plus the
+// esbuild version and options: an edit to one handler rebuilds one bundle, not six.
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { cacheDir } from '../paths.js';
+import { readEntry, writeEntry } from './bundle-cache.js';
 import { zip } from './zip.js';
 
 export interface HandlerPackage {
@@ -28,134 +24,134 @@ export interface HandlerPackage {
   bundleBytes: number;
 }
 
-/**
- * Bundles are cached under the cache directory's build/ (see paths.ts), keyed by a hash of
- * every input (sources, lockfile, esbuild version): unchanged code costs a hash, not a bundle.
- */
-export async function bundleHandlers(
-  root: string,
-  ids: readonly string[],
-  cache = join(cacheDir(), 'build'),
-): Promise<Map<string, HandlerPackage>> {
-  const esbuild = await import('esbuild');
-  const key = inputsHash(root, ids, esbuild.version);
-  const dir = join(cache, key);
-  const cached = readCache(dir, ids);
-  if (cached) return cached;
-  const built = await build(esbuild, root, ids);
-  writeCache(dir, built);
-  return built;
+/** What a bundle was made from: files relative to the root, as esbuild's metafile names them. */
+export type Inputs = string[];
+
+/** The one set of esbuild options: `up` and `dev` build the same bytes from the same sources. */
+export const BUILD_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: true,
+  legalComments: 'none',
+  write: false,
+  outdir: 'out',
+  logLevel: 'silent',
+  metafile: true,
+} as const;
+
+export const entryPoints = (ids: readonly string[]): Record<string, string> =>
+  Object.fromEntries(ids.map((id) => [id, join('handlers', `${id}.ts`)]));
+
+export function packageOf(id: string, code: Buffer): HandlerPackage {
+  return packageOfZip(id, zip([{ name: 'index.js', data: code }]));
 }
 
-function inputsHash(root: string, ids: readonly string[], esbuildVersion: string): string {
-  const hash = createHash('sha256').update(`esbuild ${esbuildVersion}\n${ids.join(',')}\n`);
-  const files = [
-    ...listFiles(join(root, 'handlers')),
-    ...listFiles(join(root, 'src')),
-    join(root, 'package-lock.json'),
-  ].sort();
-  for (const file of files) {
-    hash.update(`${relative(root, file)}\n`);
-    if (existsSync(file)) hash.update(readFileSync(file));
+/** Our zips hold one file; its size is in the local header (offset 22). */
+function packageOfZip(id: string, archive: Buffer): HandlerPackage {
+  const sha256 = createHash('sha256').update(archive).digest('base64');
+  return { id, zip: archive, sha256, bundleBytes: archive.length >= 26 ? archive.readUInt32LE(22) : 0 };
+}
+
+/** The version of the esbuild that builds, read from its package.json (importing it costs more). */
+export function esbuildVersion(): string {
+  try {
+    const pkg = createRequire(import.meta.url).resolve('esbuild/package.json');
+    return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * The cache key of a function built from `inputs`: our sources by content; installed dependencies
+ * by size and modification time (reading the SDK's thousand files on every run would cost more
+ * than it saves; a reinstall changes their times). A missing input is a change too.
+ */
+export function inputsKey(root: string, id: string, inputs: Inputs, version: string): string {
+  const hash = createHash('sha256').update(`${version}\n${JSON.stringify(BUILD_OPTIONS)}\n${id}\n`);
+  for (const file of [...inputs].sort()) {
+    hash.update(`${file}\n`);
+    try {
+      const path = join(root, file);
+      if (file.includes('node_modules/')) {
+        const s = statSync(path);
+        hash.update(`${s.size}:${s.mtimeMs}\n`);
+      } else hash.update(readFileSync(path));
+    } catch {
+      hash.update('(missing)\n');
+    }
   }
   return hash.digest('hex').slice(0, 32);
 }
 
-function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? listFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
-  );
+export interface BundleStats {
+  /** Functions rebuilt this time (the others came from the cache). */
+  built: string[];
 }
 
-/** A cache entry that is missing, partial or unreadable is a miss: it is rebuilt, never trusted. */
-function readCache(dir: string, ids: readonly string[]): Map<string, HandlerPackage> | undefined {
-  try {
-    const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Record<string, number>;
-    return new Map(
-      ids.map((id) => {
-        const archive = readFileSync(join(dir, `${id}.zip`));
-        if (typeof meta[id] !== 'number' || archive.length === 0) throw new Error(`incomplete cache entry ${dir}`);
-        return [
-          id,
-          { id, zip: archive, sha256: createHash('sha256').update(archive).digest('base64'), bundleBytes: meta[id] },
-        ];
-      }),
-    );
-  } catch {
-    return undefined;
-  }
-}
-
-const KEEP_BUILDS = 5;
-
-/** Written in a temporary folder renamed into place: a crash leaves no half entry. */
-function writeCache(dir: string, built: Map<string, HandlerPackage>): void {
-  let temp: string | undefined;
-  try {
-    pruneCache(dirname(dir));
-    mkdirSync(dirname(dir), { recursive: true });
-    temp = mkdtempSync(`${dir}.tmp-`);
-    for (const p of built.values()) writeFileSync(join(temp, `${p.id}.zip`), p.zip);
-    writeFileSync(
-      join(temp, 'meta.json'),
-      JSON.stringify(Object.fromEntries([...built.values()].map((p) => [p.id, p.bundleBytes]))),
-    );
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(temp, dir);
-  } catch {
-    /* an unwritable cache still works, just without the cache */
-    if (temp) rmSync(temp, { recursive: true, force: true });
-  }
-}
-
-/** Keeps the newest builds only: every source change makes a new one. */
-function pruneCache(root: string): void {
-  if (!existsSync(root)) return;
-  const dirs = readdirSync(root)
-    .map((name) => ({ path: join(root, name), at: statSync(join(root, name)).mtimeMs }))
-    .sort((a, b) => b.at - a.at);
-  for (const old of dirs.slice(KEEP_BUILDS - 1)) rmSync(old.path, { recursive: true, force: true });
-}
-
-async function build(
-  esbuild: typeof import('esbuild'),
+export async function bundleHandlers(
   root: string,
   ids: readonly string[],
+  cache = join(cacheDir(), 'build'),
+  stats?: BundleStats,
 ): Promise<Map<string, HandlerPackage>> {
-  let result: Awaited<ReturnType<typeof esbuild.build>>;
-  try {
-    result = await esbuild.build({
-      absWorkingDir: root,
-      entryPoints: Object.fromEntries(ids.map((id) => [id, join('handlers', `${id}.ts`)])),
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      minify: true,
-      legalComments: 'none',
-      write: false,
-      outdir: 'out',
-      logLevel: 'silent',
-    });
-  } catch (err) {
-    const errors = (err as { errors?: { text: string; location?: { file: string; line: number } }[] }).errors ?? [];
-    const lines = errors.map((e) => `  ${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`);
-    throw new UserError(`Bundling the Lambda handlers failed:\n${lines.join('\n') || String(err)}`, {
-      hint: 'Fix the handler source under handlers/ and run again.',
-    });
+  const version = esbuildVersion();
+  const out = new Map<string, HandlerPackage>();
+  const missing: string[] = [];
+  for (const id of ids) {
+    const hit = readEntry(cache, id, (inputs) => inputsKey(root, id, inputs, version));
+    if (hit) out.set(id, packageOfZip(id, hit.zip));
+    else missing.push(id);
   }
-  const packages = new Map<string, HandlerPackage>();
+  if (missing.length > 0) {
+    const built = await build(root, missing);
+    for (const [id, b] of built) {
+      const p = packageOf(id, b.code);
+      writeEntry(cache, id, inputsKey(root, id, b.inputs, version), b.inputs, p.zip);
+      out.set(id, p);
+    }
+  }
+  if (stats) stats.built = missing;
+  return new Map(ids.map((id) => [id, out.get(id) as HandlerPackage]));
+}
+
+export interface Built {
+  code: Buffer;
+  inputs: Inputs;
+}
+
+type BuildResult = { outputFiles?: { path: string; contents: Uint8Array }[]; metafile?: Metafile };
+export interface Metafile {
+  outputs: Record<string, { entryPoint?: string; inputs: Record<string, unknown> }>;
+}
+
+/** Each output's code and inputs, by function id, from an esbuild result with a metafile. */
+export function splitResult(result: BuildResult): Map<string, Built> {
+  const built = new Map<string, Built>();
   for (const file of result.outputFiles ?? []) {
     const id = file.path.split('/').pop()?.replace(/\.js$/, '') ?? '';
-    const code = Buffer.from(file.contents);
-    const archive = zip([{ name: 'index.js', data: code }]);
-    packages.set(id, {
-      id,
-      zip: archive,
-      sha256: createHash('sha256').update(archive).digest('base64'),
-      bundleBytes: code.length,
-    });
+    const meta = Object.entries(result.metafile?.outputs ?? {}).find(([out]) => out.endsWith(`/${id}.js`))?.[1];
+    built.set(id, { code: Buffer.from(file.contents), inputs: Object.keys(meta?.inputs ?? {}) });
   }
-  return packages;
+  return built;
+}
+
+/** A build failure as one message naming each file and line. */
+export function buildError(err: unknown): UserError {
+  const errors = (err as { errors?: { text: string; location?: { file: string; line: number } }[] }).errors ?? [];
+  const lines = errors.map((e) => `  ${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`);
+  return new UserError(`Bundling the Lambda handlers failed:\n${lines.join('\n') || String(err)}`, {
+    hint: 'Fix the handler source under handlers/ and run again.',
+  });
+}
+
+async function build(root: string, ids: readonly string[]): Promise<Map<string, Built>> {
+  const esbuild = await import('esbuild');
+  try {
+    return splitResult(await esbuild.build({ ...BUILD_OPTIONS, absWorkingDir: root, entryPoints: entryPoints(ids) }));
+  } catch (err) {
+    throw buildError(err);
+  }
 }

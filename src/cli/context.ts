@@ -5,7 +5,7 @@ import { openCatalog } from '../core/catalog.js';
 import { openConfig, openSession } from '../core/session.js';
 import { configFlags } from './options.js';
 import { renderCalls } from './render.js';
-import type { AwsRetry } from '../aws/clients.js';
+import type { AwsClients, AwsRetry } from '../aws/clients.js';
 import { acquireLock, type HeldLock } from '../core/lock.js';
 import type { BaseContext, CommandSpec, ContextOf, Handler, Needs } from './spec.js';
 
@@ -40,10 +40,13 @@ export async function runWithNeeds(
       const session = await openSession({ flags, withCode: needs === 'stack-code' });
       session.aws.onRetry = retryReporter(base);
       let lock: HeldLock | undefined;
+      let lockAws: AwsClients | undefined;
       try {
         // A dry run changes nothing, so it neither waits for nor blocks another run.
         if (spec.locks && !base.opts.dryRun) {
-          lock = await acquireLock(session.aws, session.config, base.io, {
+          // Its own clients: the lock's writes are not changes to the stack (a no-op `up` stays at zero).
+          lockAws = session.aws.uncounted();
+          lock = await acquireLock(lockAws, session.config, base.io, {
             command: spec.name,
             leaseSeconds: session.config.lock.leaseSeconds,
             force: Boolean(base.opts.forceUnlock),
@@ -53,6 +56,7 @@ export async function runWithNeeds(
         return (await run(ctx)) ?? 0;
       } finally {
         await lock?.release();
+        lockAws?.destroy();
         if (base.io.verbose) base.io.info(renderCalls(callSummary(session)));
         session.aws.destroy();
       }

@@ -1,5 +1,5 @@
 // Text renderings of plans, status rows and outputs. Pure functions of data.
-import { describeLock } from '../core/lock.js';
+import { describeLock } from '../core/lock-info.js';
 import type { AwsCallSummary, StatusReport, StatusRow } from '../core/stack-ops.js';
 import type { ApplyResult } from '../engine/apply.js';
 import type { Change, FieldChange, Plan } from '../engine/types.js';

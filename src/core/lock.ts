@@ -10,17 +10,9 @@ import { unless } from '../aws/errors.js';
 import type { Config } from '../config/schema.js';
 import { EXIT, UserError } from '../errors.js';
 import type { IoHost } from './io.js';
+import { describeLock, type LockInfo } from './lock-info.js';
 
-export interface LockInfo {
-  id: string;
-  /** user@host, and the process id. */
-  holder: string;
-  pid: number;
-  command: string;
-  acquiredAt: string;
-  /** The lease: past this time the lock is stale and the next run takes it over. */
-  expiresAt: string;
-}
+export { describeLock, type LockInfo };
 
 export interface HeldLock {
   info: LockInfo;
@@ -90,9 +82,6 @@ async function takeOver(aws: AwsClients, name: string, old: LockInfo, mine: Lock
     await remove(aws, marker);
   }
 }
-
-export const describeLock = (l: LockInfo): string =>
-  `held by ${l.holder} (pid ${l.pid}, \`projet1 ${l.command}\`) since ${l.acquiredAt}, lease until ${l.expiresAt}`;
 
 export interface LockOptions {
   command: string;
