@@ -23,6 +23,9 @@ export interface CommandOptions {
   time?: string;
   exitCode?: boolean;
   forceUnlock?: boolean;
+  force?: boolean;
+  /** false with --no-logs */
+  logs?: boolean;
   port?: string;
   // products
   category?: string;

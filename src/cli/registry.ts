@@ -22,6 +22,18 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
     load: async () => (await import('./commands/stack.js')).up,
   }),
   defineCommand({
+    name: 'dev',
+    summary: 'up, then put every saved change live: handlers, website, config; logs stream alongside',
+    options: [
+      { flags: '--no-logs', description: "do not stream the functions' and the API's logs" },
+      { flags: '--force', description: 'run against an environment marked as production' },
+    ],
+    needs: 'stack-code',
+    interruptible: true,
+    locks: true,
+    load: async () => (await import('./commands/dev.js')).dev,
+  }),
+  defineCommand({
     name: 'plan',
     summary: 'show what `up` (or `down` with --destroy) would change, without changing anything',
     options: [

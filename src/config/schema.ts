@@ -40,6 +40,10 @@ export const configSchema = section(
       default: null,
       doc: 'Named profile from ~/.aws/config; null uses the standard credential chain.',
     }),
+    production: nullableFlag({
+      default: null,
+      doc: 'This environment serves real users: `projet1 dev` refuses it unless --force. null means true for an environment named prod or production.',
+    }),
     table: section(
       {
         name: text({

@@ -5,12 +5,11 @@ import {
   CreateFunctionCommand,
   DeleteFunctionCommand,
   GetFunctionCommand,
+  GetFunctionConfigurationCommand,
   LambdaClient,
   TagResourceCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
-  waitUntilFunctionActiveV2,
-  waitUntilFunctionUpdatedV2,
   type Runtime,
 } from '@aws-sdk/client-lambda';
 import { isAwsError, unless } from '../aws/errors.js';
@@ -40,8 +39,27 @@ export interface FunctionObserved {
   tags: Record<string, string>;
 }
 
-// Start polling fast (emulators settle in well under a second), back off to 5 s on real AWS.
-const WAIT = { minDelay: 0.1, maxDelay: 5, maxWaitTime: 300 };
+/**
+ * Waits until the function is Active (after a create) or its last update Successful. Polls
+ * often at first, since a change settles in about half a second on an emulator and a few on AWS
+ * (the SDK's waiters back off with jitter and overshoot by as much again), then every 2 s.
+ */
+async function settled(ctx: ProvisionContext, name: string, what: 'State' | 'LastUpdateStatus'): Promise<void> {
+  const lambda = ctx.aws.client(LambdaClient);
+  const base = ctx.aws.target.endpointUrl ? 50 : 250;
+  const deadline = Date.now() + 300_000;
+  for (let attempt = 1; ; attempt++) {
+    const c = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+    const state = what === 'State' ? c.State : c.LastUpdateStatus;
+    if (state === undefined || state === 'Active' || state === 'Successful') return;
+    if (state === 'Failed' || state === 'Inactive')
+      throw new Error(
+        `${name} is ${state}: ${(what === 'State' ? c.StateReason : c.LastUpdateStatusReason) ?? 'no reason given'}`,
+      );
+    if (Date.now() > deadline) throw new Error(`${name} still ${state} after 5 minutes`);
+    await ctx.sleep(Math.min(base * 1.25 ** attempt, 2000));
+  }
+}
 const settingsOf = (d: FunctionDesired): Record<string, unknown> => ({
   runtime: d.runtime,
   handler: d.handler,
@@ -138,7 +156,7 @@ export const lambdaFunction: Provisioner<FunctionDesired, FunctionObserved> = {
       ),
     );
     ctx.note('waiting for the function to be Active');
-    await waitUntilFunctionActiveV2({ client: lambda, ...WAIT }, { FunctionName: d.name });
+    await settled(ctx, d.name, 'State');
     if (!created) {
       // Left by an interrupted run: bring it to the desired state.
       const observed = await this.observe(ctx, d);
@@ -151,7 +169,7 @@ export const lambdaFunction: Provisioner<FunctionDesired, FunctionObserved> = {
     const fields = new Set(changes.map((c) => c.field));
     const settle = async (): Promise<void> => {
       ctx.note('waiting for the update to finish');
-      await waitUntilFunctionUpdatedV2({ client: lambda, ...WAIT }, { FunctionName: d.name });
+      await settled(ctx, d.name, 'LastUpdateStatus');
     };
     if (fields.has('code')) {
       await withRetries(ctx, 'UpdateFunctionCode', () =>

@@ -29,10 +29,10 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 export function runCli(
   args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[]; input?: string } = {},
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[]; input?: string; bin?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], {
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.bin ?? BIN, ...args], {
       cwd: opts.cwd ?? PACKAGE_ROOT,
       env: opts.env ?? cleanEnv(),
       stdio: ['pipe', 'pipe', 'pipe'],

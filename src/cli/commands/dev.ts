@@ -1,0 +1,40 @@
+// `projet1 dev [--no-logs] [--force]`: up once, then every saved change goes live; the
+// functions' and the API's logs stream in the same terminal. Ctrl-C stops watching, lets the
+// update in flight finish, and exits 0.
+import { DevLoop } from '../../core/dev.js';
+import { followLogs, logSources } from '../../core/logs.js';
+import { EXIT } from '../../errors.js';
+import { configFlags } from '../options.js';
+import type { Handler } from '../spec.js';
+import { renderEvent } from './logs.js';
+
+const isFrame = (message: string): boolean => /^(START|END) RequestId:/.test(message);
+
+async function untilInterrupted(interrupted: () => boolean): Promise<void> {
+  while (!interrupted()) await new Promise((r) => setTimeout(r, 100));
+}
+
+export const dev: Handler<'stack-code'> = async ({ session, io, opts }) => {
+  const loop = new DevLoop(session, io, {
+    force: Boolean(opts.force),
+    reopen: { flags: configFlags(opts), withCode: true },
+  });
+  await loop.start();
+  const logs =
+    opts.logs === false || io.json
+      ? Promise.resolve()
+      : followLogs(session, logSources(session, []), {
+          startTime: Date.now(),
+          intervalMs: 1000,
+          stopped: () => io.interrupted,
+          emit: (e) => {
+            if (!isFrame(e.message)) void io.out(`${renderEvent(e, io.look.colors)}\n`);
+          },
+        }).catch((err: unknown) => io.info(`Logs stopped: ${err instanceof Error ? err.message : String(err)}`));
+  await untilInterrupted(() => io.interrupted);
+  await loop.stop();
+  await logs;
+  io.info(`Stopped watching after ${loop.updates.length} function update(s).`);
+  io.result({ updates: loop.updates });
+  return EXIT.ok;
+};

@@ -1,0 +1,242 @@
+// `projet1 dev`: the stack up once, then every save goes live. Handler and shared-code changes
+// rebuild incrementally and update only the functions whose bundle changed, through the same
+// provisioner `up` uses (no drift); website changes publish the changed files; a config change
+// re-plans and applies (asking before anything risky, as `up` does). Reports through the I/O host.
+import { type FSWatcher, watch } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { devBuilder, type DevBuilder } from '../build/dev-builder.js';
+import { FUNCTIONS } from '../config/functions.js';
+import type { Config } from '../config/schema.js';
+import type { Reporter } from '../engine/events.js';
+import { EXIT, UserError } from '../errors.js';
+import { PACKAGE_ROOT } from '../paths.js';
+import { type FunctionDesired, lambdaFunction } from '../resources/lambda-function.js';
+import type { IoHost } from './io.js';
+import { openSession, type Session, type SessionOptions } from './session.js';
+import { up } from './stack-ops.js';
+import { deployWebsite, websiteDir } from './website.js';
+
+export const isProduction = (c: Pick<Config, 'production' | 'environment'>): boolean =>
+  c.production ?? /^prod(uction)?$/.test(c.environment);
+
+export interface DevOptions {
+  /** Run against a production environment anyway. */
+  force: boolean;
+  /** How to reopen the session after a config change (the same flags the command got). */
+  reopen: SessionOptions;
+}
+
+export interface FunctionUpdate {
+  id: string;
+  /** From the first file event to the update being complete. */
+  ms: number;
+  detectMs: number;
+  buildMs: number;
+  updateMs: number;
+}
+
+const quiet: Reporter = { event: () => undefined };
+const SETTLE_MS = 25;
+
+/** Refuses production unless forced; warns that a real AWS stack changes on every save. */
+export function checkDevTarget(session: Session, io: IoHost, force: boolean): void {
+  const c = session.config;
+  if (isProduction(c) && !force) {
+    throw new UserError(
+      `${c.project}/${c.environment} is a production environment: \`projet1 dev\` refuses to hot-update it.`,
+      {
+        exitCode: EXIT.conflict,
+        hint: 'Deploy with `projet1 up`. To update it on every save anyway, run `projet1 dev --force`.',
+      },
+    );
+  }
+  if (!c.endpointUrl) {
+    io.notify({
+      level: 'warn',
+      code: 'P1_DEV_LIVE',
+      message: `dev updates the live stack ${c.project}/${c.environment} in account ${session.env.accountId}, ${c.region}, on every save.`,
+    });
+  }
+}
+
+export class DevLoop {
+  private builder: DevBuilder | undefined;
+  private watchers: FSWatcher[] = [];
+  private pending = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
+  /** Every function update made, for the summary and the tests. */
+  readonly updates: FunctionUpdate[] = [];
+  private readonly first: Session;
+
+  constructor(
+    private session: Session,
+    private readonly io: IoHost,
+    private readonly opts: DevOptions,
+  ) {
+    this.first = session;
+  }
+
+  /** `up`, then the first build, then watching. */
+  async start(): Promise<void> {
+    checkDevTarget(this.session, this.io, this.opts.force);
+    await up(this.session, this.io);
+    // The site as it is in the working copy, so later saves publish only what changed.
+    const site = websiteDir(this.session, undefined);
+    await deployWebsite(this.session, quietIo(this.io), { dir: site, dryRun: false });
+    this.builder = await devBuilder(
+      PACKAGE_ROOT,
+      FUNCTIONS.map((f) => f.id),
+    );
+    await this.builder.build();
+    const config = this.session.loaded.file;
+    const dirs = new Set([...this.builder.sourceDirs(), site]);
+    for (const dir of dirs) this.watch(dir, dir === site);
+    if (config) this.watch(dirname(config), false, basename(config));
+    this.io.notify({
+      level: 'info',
+      code: 'P1_DEV_WATCHING',
+      message: `Watching handlers, their shared code, ${site}${config ? ` and ${basename(config)}` : ''} (Ctrl-C to stop)…`,
+    });
+  }
+
+  private watch(dir: string, recursive: boolean, only?: string): void {
+    try {
+      const w = watch(dir, { recursive }, (_event, name) => {
+        if (!name || (only && name !== only)) return;
+        const file = join(dir, name.toString());
+        if (!this.pending.has(file)) this.pending.set(file, performance.now());
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => this.flush(), SETTLE_MS);
+      });
+      this.watchers.push(w);
+    } catch {
+      /* a folder that does not exist (no website dir) is simply not watched */
+    }
+  }
+
+  /** Handles saved files one batch at a time, in order. */
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = new Map();
+    this.running = this.running.then(() => this.handle(batch)).catch((err: unknown) => this.report(err));
+  }
+
+  private report(err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    const hint = err instanceof UserError && err.hint ? `\n${err.hint}` : '';
+    this.io.notify({ level: 'error', code: 'P1_DEV_FAILED', message: `${message}${hint}` });
+  }
+
+  private async handle(batch: Map<string, number>): Promise<void> {
+    if (this.io.interrupted || !this.builder || batch.size === 0) return;
+    const first = Math.min(...batch.values());
+    const files = [...batch.keys()];
+    const config = this.session.loaded.file;
+    const site = websiteDir(this.session, undefined);
+    if (config && files.includes(config)) await this.configChanged();
+    if (files.some((f) => f.startsWith(`${site}/`) || f === site)) await this.websiteChanged(first);
+    if (files.some((f) => this.builder?.reaches(f) || f.endsWith('.ts'))) await this.codeChanged(first);
+  }
+
+  private async codeChanged(firstEvent: number): Promise<void> {
+    if (!this.builder) return;
+    const detected = performance.now();
+    const build = await this.builder.build();
+    if (build.changed.length === 0) return;
+    await Promise.all(
+      build.changed.map(async (id) => {
+        const t0 = performance.now();
+        const resource = this.session.stack.resources.find((r) => r.id === `function:${id}`);
+        const pkg = build.packages.get(id);
+        if (!resource || !pkg) return;
+        const desired = { ...(resource.desired as FunctionDesired), zip: pkg.zip, codeSha256: pkg.sha256 };
+        const ctx = this.session.context(quiet)(resource.id);
+        await lambdaFunction.update(ctx, desired, { codeSha256: '', settings: {}, tags: {} }, [
+          { field: 'code', from: null, to: pkg.sha256 },
+        ]);
+        // What `up` would now deploy is what runs: the stack's desired state follows.
+        resource.desired = desired;
+        const u: FunctionUpdate = {
+          id,
+          ms: performance.now() - firstEvent,
+          detectMs: detected - firstEvent,
+          buildMs: build.ms,
+          updateMs: performance.now() - t0,
+        };
+        this.updates.push(u);
+        this.io.notify({
+          level: 'info',
+          code: 'P1_DEV_FUNCTION',
+          message: `${resource.name} live ${Math.round(u.ms)} ms after save (detect ${Math.round(u.detectMs)}, build ${Math.round(u.buildMs)}, update ${Math.round(u.updateMs)})`,
+          data: u,
+        });
+      }),
+    );
+  }
+
+  private async websiteChanged(firstEvent: number): Promise<void> {
+    const r = await deployWebsite(this.session, quietIo(this.io), {
+      dir: websiteDir(this.session, undefined),
+      dryRun: false,
+    });
+    if (r.uploaded.length + r.deleted.length === 0) return;
+    const what = [...r.uploaded.map((k) => `+${k}`), ...r.deleted.map((k) => `-${k}`)].join(' ');
+    this.io.notify({
+      level: 'info',
+      code: 'P1_DEV_WEBSITE',
+      message: `website ${what} live ${Math.round(performance.now() - firstEvent)} ms after save${r.invalidated.length ? ` (invalidated ${r.invalidated.join(' ')})` : ''}`,
+      data: r,
+    });
+  }
+
+  private async configChanged(): Promise<void> {
+    const next = await openSession(this.opts.reopen);
+    const [a, b] = [this.session.config, next.config];
+    if (
+      a.project !== b.project ||
+      a.environment !== b.environment ||
+      a.region !== b.region ||
+      a.endpointUrl !== b.endpointUrl
+    ) {
+      next.aws.destroy();
+      throw new UserError('The config now names another stack: restart `projet1 dev` to work on it.');
+    }
+    const result = await up(next, this.io);
+    // The first session belongs to the command (it closes it); later ones are closed on stop.
+    if (this.session !== this.first) this.session.aws.destroy();
+    this.session = next;
+    const n = result.result.counts;
+    this.io.notify({
+      level: 'info',
+      code: 'P1_DEV_CONFIG',
+      message: `config applied: ${n.created} created, ${n.updated} updated, ${n.deleted} deleted`,
+    });
+  }
+
+  /** Stops watching and lets the update in flight finish. */
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    for (const w of this.watchers) w.close();
+    this.watchers = [];
+    await this.running;
+    await this.builder?.dispose();
+    if (this.session !== this.first) this.session.aws.destroy();
+  }
+
+  get current(): Session {
+    return this.session;
+  }
+}
+
+/** The host with its progress events muted: dev prints one line per change. */
+function quietIo(io: IoHost): IoHost {
+  return {
+    event: () => undefined,
+    notify: (m) => (m.level === 'warn' || m.level === 'error' ? io.notify(m) : undefined),
+    requestConfirmation: (r) => io.requestConfirmation(r),
+    get interrupted() {
+      return io.interrupted;
+    },
+  };
+}

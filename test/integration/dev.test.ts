@@ -1,0 +1,146 @@
+// `projet1 dev` in a temporary copy of the project on the emulator: a handler edit goes live
+// (only that function updated), a syntax error keeps the old code answering and is reported
+// with file and line, the next good save recovers, a website edit is served through the
+// distribution, `plan` finds no drift afterwards, and Ctrl-C exits 0 leaving no process behind.
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { PACKAGE_ROOT } from '../../src/paths.js';
+import { call } from '../helpers/api.js';
+import { cleanEnv, projectDir, runCli } from '../helpers/cli.js';
+import { useEmulator } from '../helpers/emulator.js';
+import { viaCloudFront } from '../helpers/site.js';
+
+const emulator = useEmulator();
+
+/** The project as a developer has it: sources, website, built CLI; dependencies shared. */
+function copyProject(): string {
+  const root = mkdtempSync(join(tmpdir(), 'projet1-dev-'));
+  for (const entry of [
+    'bin',
+    'dist',
+    'handlers',
+    'src',
+    'website',
+    'package.json',
+    'package-lock.json',
+    'tsconfig.json',
+  ])
+    cpSync(join(PACKAGE_ROOT, entry), join(root, entry), { recursive: true });
+  symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(root, 'node_modules'));
+  return root;
+}
+
+/** Polls `check` until it returns true (bounded): the observable end of an asynchronous change. */
+async function eventually(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) if (await check()) return;
+  assert.fail(`${what}: not within ${ms} ms`);
+}
+
+interface Running {
+  child: ChildProcess;
+  stderr: () => string;
+  waitFor(pattern: RegExp): Promise<void>;
+  done: Promise<number | null>;
+}
+
+function startDev(root: string, cwd: string, endpoint: string): Running {
+  const child = spawn(
+    process.execPath,
+    [join(root, 'bin', 'projet1.js'), 'dev', '--yes', '--verbose', '--no-logs', '--endpoint-url', endpoint],
+    { cwd, env: cleanEnv({ PROJET1_CACHE_DIR: join(root, '.cache') }), stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  child.stdout?.resume();
+  return {
+    child,
+    stderr: () => err,
+    waitFor: (pattern) =>
+      eventually(`stderr shows ${pattern}`, async () => {
+        await new Promise((r) => setTimeout(r, 50));
+        return pattern.test(err);
+      }),
+    done: new Promise((r) => child.on('close', (code) => r(code))),
+  };
+}
+
+describe('projet1 dev', () => {
+  it('puts saved changes live, keeps the old code on a build error, and leaves no drift', async (t) => {
+    const root = copyProject();
+    const cwd = projectDir({ project: 'devloop', table: { name: 'devloop-table' } });
+    const endpoint = emulator.get().endpoint;
+    const dev = startDev(root, cwd, endpoint);
+    await dev.waitFor(/Watching handlers/);
+    const out = (await runCli(['outputs', '--json', '--endpoint-url', endpoint], { cwd })).json<{
+      outputs: Record<string, string>;
+    }>().outputs;
+    const byId = () => call(`${out.apiUrl}/products/nothing-here`, 'GET');
+    assert.equal((await byId()).status, 404);
+
+    const handler = join(root, 'handlers', 'get-product-by-id.ts');
+    const version = (v: string) =>
+      writeFileSync(
+        handler,
+        `export const handler = async () => ({ statusCode: 200, body: JSON.stringify({ dev: '${v}' }) });\n`,
+      );
+    version('v2');
+    await eventually('the edit answers', async () => (await byId()).body.dev === 'v2');
+    await dev.waitFor(/devloop-development-get-product-by-id live \d+ ms after save/);
+
+    writeFileSync(handler, 'export const handler = (;\n');
+    await dev.waitFor(/Bundling the Lambda handlers failed:\n\s+handlers\/get-product-by-id\.ts:1:/);
+    assert.equal((await byId()).body.dev, 'v2', 'the old code keeps answering');
+    version('v3');
+    await eventually('the next good save recovers', async () => (await byId()).body.dev === 'v3');
+
+    const page = join(root, 'website', 'index.html');
+    appendFileSync(page, '\n<!-- dev edit -->\n');
+    await eventually('the website edit is served', async () =>
+      (await viaCloudFront(out.websiteUrl ?? '', '/index.html')).text.includes('<!-- dev edit -->'),
+    );
+
+    const children = execFileSync('pgrep', ['-P', String(dev.child.pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
+    dev.child.kill('SIGINT');
+    assert.equal(await dev.done, 0, dev.stderr());
+    for (const line of dev
+      .stderr()
+      .split('\n')
+      .filter((l) => / live \d+ ms after save/.test(l)))
+      t.diagnostic(line);
+    const updates = (dev.stderr().match(/Lambda\.UpdateFunctionCode/g) ?? []).length;
+    assert.equal(updates, 2, 'two saves that changed one function: two updates of that function only');
+    const alive = (pid: string): boolean => {
+      try {
+        process.kill(Number(pid), 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await eventually(
+      'its child processes (esbuild) end with it',
+      async () => {
+        await new Promise((r) => setTimeout(r, 50));
+        return !children.some(alive);
+      },
+      5000,
+    );
+
+    const plan = await runCli(['plan', '--exit-code', '--endpoint-url', endpoint], {
+      cwd,
+      env: cleanEnv({ PROJET1_CACHE_DIR: join(root, '.cache') }),
+      bin: join(root, 'bin', 'projet1.js'),
+    });
+    assert.equal(plan.code, 0, `no drift after dev:\n${plan.stdout}${plan.stderr}`);
+    assert.ok(readFileSync(page, 'utf8').includes('dev edit'));
+  });
+});
