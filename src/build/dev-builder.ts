@@ -1,9 +1,8 @@
-// Incremental builds for `projet1 dev`: one esbuild context kept alive for every handler, with
+// Incremental builds for `projet1 dev`: an esbuild context kept alive per handler, with
 // the same options as `up` (so the same bytes), and its metafile to know which functions a
 // changed file reaches. Each build also fills the per-function cache, so the `up` that follows
 // a dev session rebuilds nothing.
-import { relative } from 'node:path';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { cacheDir } from '../paths.js';
 import { writeEntry } from './bundle-cache.js';
 import {
@@ -27,8 +26,11 @@ export interface DevBuild {
 }
 
 export interface DevBuilder {
-  /** Rebuilds (incrementally). A source error rejects with a UserError naming file and line. */
-  build(): Promise<DevBuild>;
+  /**
+   * Rebuilds (incrementally) the functions `files` reach, or every function without `files`.
+   * A source error rejects with a UserError naming file and line.
+   */
+  build(files?: string[]): Promise<DevBuild>;
   /** True when `file` (absolute) is an input of some function, as of the last good build. */
   reaches(file: string): boolean;
   /** Folders holding our own inputs (not dependencies): what to watch. */
@@ -36,6 +38,7 @@ export interface DevBuilder {
   dispose(): Promise<void>;
 }
 
+/** One esbuild context per function: an edit to one handler relinks and minifies that bundle only. */
 export async function devBuilder(
   root: string,
   ids: readonly string[],
@@ -43,34 +46,49 @@ export async function devBuilder(
 ): Promise<DevBuilder> {
   const esbuild = await import('esbuild');
   const version = esbuildVersion();
-  const ctx = await esbuild.context({ ...BUILD_OPTIONS, absWorkingDir: root, entryPoints: entryPoints(ids) });
-  let last = new Map<string, HandlerPackage>();
-  let inputs = new Map<string, Built['inputs']>();
+  const contexts = new Map(
+    await Promise.all(
+      ids.map(
+        async (id) =>
+          [
+            id,
+            await esbuild.context({ ...BUILD_OPTIONS, absWorkingDir: root, entryPoints: entryPoints([id]) }),
+          ] as const,
+      ),
+    ),
+  );
+  const last = new Map<string, HandlerPackage>();
+  const inputs = new Map<string, Built['inputs']>();
   const ours = (): string[] => [...new Set([...inputs.values()].flat())].filter((f) => !f.includes('node_modules/'));
+  const reached = (files: string[]): string[] => {
+    const rel = files.map((f) => relative(root, f));
+    // A file no build has seen yet (just created) may be imported by anyone: rebuild all.
+    if (rel.some((f) => ![...inputs.values()].some((list) => list.includes(f)))) return [...ids];
+    return ids.filter((id) => rel.some((f) => inputs.get(id)?.includes(f)));
+  };
   return {
-    async build() {
+    async build(files) {
       const t0 = performance.now();
-      let built: Map<string, Built>;
+      const targets = files && inputs.size > 0 ? reached(files) : [...ids];
+      let results: Map<string, Built>[];
       try {
-        built = splitResult(await ctx.rebuild());
+        results = await Promise.all(
+          targets.map(async (id) => splitResult(await (contexts.get(id) as BuildContext).rebuild())),
+        );
       } catch (err) {
         throw buildError(err);
       }
-      const packages = new Map<string, HandlerPackage>();
       const changed: string[] = [];
-      for (const [id, b] of built) {
-        const previous = last.get(id);
+      for (const [id, b] of results.flatMap((m) => [...m])) {
         const p = packageOf(id, b.code);
-        packages.set(id, p);
-        if (previous?.sha256 !== p.sha256) {
+        if (last.get(id)?.sha256 !== p.sha256) {
           changed.push(id);
           writeEntry(cache, id, inputsKey(root, id, b.inputs, version), b.inputs, p.zip);
         }
+        last.set(id, p);
         inputs.set(id, b.inputs);
       }
-      inputs = new Map(inputs);
-      last = packages;
-      return { packages, changed, ms: performance.now() - t0 };
+      return { packages: new Map(last), changed, ms: performance.now() - t0 };
     },
     reaches(file) {
       const rel = relative(root, file);
@@ -79,6 +97,10 @@ export async function devBuilder(
     sourceDirs() {
       return [...new Set(ours().map((f) => join(root, f, '..')))];
     },
-    dispose: () => ctx.dispose(),
+    dispose: async () => {
+      await Promise.all([...contexts.values()].map((c) => c.dispose()));
+    },
   };
 }
+
+type BuildContext = Awaited<ReturnType<typeof import('esbuild')['context']>>;

@@ -136,13 +136,14 @@ export class DevLoop {
     const site = websiteDir(this.session, undefined);
     if (config && files.includes(config)) await this.configChanged();
     if (files.some((f) => f.startsWith(`${site}/`) || f === site)) await this.websiteChanged(first);
-    if (files.some((f) => this.builder?.reaches(f) || f.endsWith('.ts'))) await this.codeChanged(first);
+    const code = files.filter((f) => this.builder?.reaches(f) || f.endsWith('.ts'));
+    if (code.length > 0) await this.codeChanged(first, code);
   }
 
-  private async codeChanged(firstEvent: number): Promise<void> {
+  private async codeChanged(firstEvent: number, files: string[]): Promise<void> {
     if (!this.builder) return;
     const detected = performance.now();
-    const build = await this.builder.build();
+    const build = await this.builder.build(files);
     if (build.changed.length === 0) return;
     await Promise.all(
       build.changed.map(async (id) => {

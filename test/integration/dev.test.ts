@@ -106,6 +106,13 @@ describe('projet1 dev', () => {
       (await viaCloudFront(out.websiteUrl ?? '', '/index.html')).text.includes('<!-- dev edit -->'),
     );
 
+    // A safe config change (memory) is applied at once, without a question.
+    writeFileSync(
+      join(cwd, 'projet1.config.json'),
+      JSON.stringify({ project: 'devloop', table: { name: 'devloop-table' }, lambda: { memoryMb: 512 } }),
+    );
+    await dev.waitFor(/config applied: 0 created, 6 updated, 0 deleted/);
+
     const children = execFileSync('pgrep', ['-P', String(dev.child.pid)], { encoding: 'utf8' })
       .split('\n')
       .filter(Boolean);
@@ -135,9 +142,10 @@ describe('projet1 dev', () => {
       5000,
     );
 
+    // A fresh cache: `up` builds the same bytes from the same sources as dev did.
     const plan = await runCli(['plan', '--exit-code', '--endpoint-url', endpoint], {
       cwd,
-      env: cleanEnv({ PROJET1_CACHE_DIR: join(root, '.cache') }),
+      env: cleanEnv({ PROJET1_CACHE_DIR: join(root, '.fresh-cache') }),
       bin: join(root, 'bin', 'projet1.js'),
     });
     assert.equal(plan.code, 0, `no drift after dev:\n${plan.stdout}${plan.stderr}`);
