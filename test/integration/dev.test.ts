@@ -4,35 +4,16 @@
 // distribution, `plan` finds no drift afterwards, and Ctrl-C exits 0 leaving no process behind.
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { PACKAGE_ROOT } from '../../src/paths.js';
 import { call } from '../helpers/api.js';
 import { cleanEnv, projectDir, runCli } from '../helpers/cli.js';
 import { useEmulator } from '../helpers/emulator.js';
+import { copyProject } from '../helpers/project-copy.js';
 import { viaCloudFront } from '../helpers/site.js';
 
 const emulator = useEmulator();
-
-/** The project as a developer has it: sources, website, built CLI; dependencies shared. */
-function copyProject(): string {
-  const root = mkdtempSync(join(tmpdir(), 'projet1-dev-'));
-  for (const entry of [
-    'bin',
-    'dist',
-    'handlers',
-    'src',
-    'website',
-    'package.json',
-    'package-lock.json',
-    'tsconfig.json',
-  ])
-    cpSync(join(PACKAGE_ROOT, entry), join(root, entry), { recursive: true });
-  symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(root, 'node_modules'));
-  return root;
-}
 
 /** Polls `check` until it returns true (bounded): the observable end of an asynchronous change. */
 async function eventually(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
