@@ -1,7 +1,6 @@
 // Opens what a command declared it needs (config, a stack session, a catalog), runs it,
 // and always releases it. Imported only when a command runs: it loads the AWS SDK.
 import { callSummary } from '../core/stack-ops.js';
-import { openCatalog } from '../core/catalog.js';
 import { openConfig, openSession } from '../core/session.js';
 import { configFlags } from './options.js';
 import { renderCalls } from './render.js';
@@ -26,6 +25,8 @@ export async function runWithNeeds(
     }
     case 'catalog': {
       // The table's ownership is checked by the first catalog operation, after flags and files are.
+      // Loaded here only: the catalog's DynamoDB document client is not needed by stack commands.
+      const { openCatalog } = await import('../core/catalog.js');
       const catalog = openCatalog({ flags });
       catalog.aws.onRetry = retryReporter(base);
       try {

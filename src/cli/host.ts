@@ -5,7 +5,14 @@ import { createInterface } from 'node:readline/promises';
 import type { ConfirmRequest, IoHost, IoMessage } from '../core/io.js';
 import type { EngineEvent } from '../engine/events.js';
 import { EXIT, UserError } from '../errors.js';
-import { type CliReporter, isInteractive, plainReporter, quietReporter, taskReporter } from './progress.js';
+import {
+  type CliReporter,
+  isInteractive,
+  type LiveUpdate,
+  plainReporter,
+  quietReporter,
+  taskReporter,
+} from './progress.js';
 import { errorDocument, errorText } from './render-error.js';
 import { renderFields, renderPlan, type Look } from './render.js';
 import { colors, useColor } from './style.js';
@@ -19,6 +26,8 @@ export interface HostOptions {
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
+  /** Live progress lines on a terminal; without it, one plain line per event. */
+  liveUpdate?: LiveUpdate;
 }
 
 export class CliHost implements IoHost {
@@ -28,7 +37,7 @@ export class CliHost implements IoHost {
   readonly look: Look;
   /** The width stdout tables fit (unbounded in a pipe). */
   readonly outWidth: number;
-  private readonly o: Required<Omit<HostOptions, 'env'>> & { env: NodeJS.ProcessEnv };
+  private readonly o: Required<Omit<HostOptions, 'env' | 'liveUpdate'>> & { env: NodeJS.ProcessEnv };
   private readonly progress: CliReporter;
   private stopRequested = false;
   private answered = false;
@@ -45,7 +54,9 @@ export class CliHost implements IoHost {
     };
     this.outWidth = this.o.stdout.isTTY ? Math.max(40, this.o.stdout.columns || 80) : Number.POSITIVE_INFINITY;
     if (this.json) this.progress = quietReporter;
-    else this.progress = isInteractive(stderr, env) ? taskReporter(stderr, this.look.colors) : plainReporter(stderr);
+    else if (isInteractive(stderr, env) && options.liveUpdate)
+      this.progress = taskReporter(stderr, this.look.colors, options.liveUpdate);
+    else this.progress = plainReporter(stderr);
   }
 
   get interrupted(): boolean {

@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, UserError } from '../errors.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { CliHost } from './host.js';
+import { isInteractive } from './progress.js';
 import type { CommandOptions } from './options.js';
 import { COMMANDS } from './registry.js';
 import type { CommandSpec, GroupSpec } from './spec.js';
@@ -60,12 +61,16 @@ function addCommand(parent: Command, spec: CommandSpec, prefix: string, outcome:
   cmd.action(async (...params: unknown[]) => {
     const c = params.at(-1) as Command;
     const opts = c.optsWithGlobals<CommandOptions>();
+    const stderr = outcome.streams.stderr ?? process.stderr;
+    const live =
+      !opts.json && isInteractive(stderr, process.env) ? (await import('log-update')).createLogUpdate : undefined;
     const host = new CliHost({
       command: `${prefix}${spec.name}`,
       json: Boolean(opts.json),
       verbose: Boolean(opts.verbose),
       yes: Boolean(opts.yes),
       ...outcome.streams,
+      ...(live ? { liveUpdate: live } : {}),
     });
     outcome.host = host;
     const onSigint = sigintHandler(host, (code) => process.exit(code));

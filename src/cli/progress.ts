@@ -1,7 +1,10 @@
 // Renders engine events on stderr: on a terminal, one live line per task in flight
 // (redrawn in place, never wider than the terminal) above the finished ones; in CI or a
 // pipe, plain lines; with --json, nothing (the command prints one document at the end).
-import { createLogUpdate } from 'log-update';
+import type { createLogUpdate } from 'log-update';
+
+/** log-update's factory: loaded only for a terminal (its Unicode tables cost ~17 ms to load). */
+export type LiveUpdate = typeof createLogUpdate;
 import type { EngineEvent, Reporter } from '../engine/events.js';
 import type { ChangeAction } from '../engine/types.js';
 import type { Colors } from './style.js';
@@ -80,8 +83,8 @@ export function fit(text: string, width: number): string {
   return chars.length <= width ? text : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
 }
 
-export function taskReporter(stream: NodeJS.WriteStream, colors: Colors): CliReporter {
-  const live = createLogUpdate(stream, { showCursor: false });
+export function taskReporter(stream: NodeJS.WriteStream, colors: Colors, liveUpdate: LiveUpdate): CliReporter {
+  const live = liveUpdate(stream, { showCursor: false });
   const tasks = new Map<string, string>();
   let header = '';
   let frame = 0;

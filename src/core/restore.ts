@@ -14,7 +14,7 @@ import {
   TagResourceCommand,
   waitUntilTableExists,
   waitUntilTableNotExists,
-} from '@aws-sdk/client-dynamodb';
+} from '../aws/sdk/dynamodb.js';
 import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { isAwsError } from '../aws/errors.js';
 import { toTagList } from '../aws/tags.js';

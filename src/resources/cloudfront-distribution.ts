@@ -14,7 +14,7 @@ import {
   TagResourceCommand,
   UpdateDistributionCommand,
   waitUntilDistributionDeployed,
-} from '@aws-sdk/client-cloudfront';
+} from '../aws/sdk/cloudfront.js';
 import { isAwsError, unless } from '../aws/errors.js';
 import { fromTagList, toTagList } from '../aws/tags.js';
 import { tagChanges } from '../engine/plan.js';

@@ -13,7 +13,7 @@ import {
   PutRolePolicyCommand,
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
-} from '@aws-sdk/client-iam';
+} from '../aws/sdk/iam.js';
 import { unless } from '../aws/errors.js';
 import { fromTagList, toTagList } from '../aws/tags.js';
 import { canonicalJson, parsePolicyDocument } from '../engine/canonical.js';

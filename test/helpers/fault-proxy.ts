@@ -62,6 +62,8 @@ export interface FaultProxy {
   injected: Map<FaultKind, number>;
   /** The calls of `loseFirstAnswerOf` whose answer was lost so far. */
   lostOnce: Set<string>;
+  /** Every signed call received, by "service.Operation". */
+  calls: Map<string, number>;
   /** Mutating calls that reached the emulator, by "service.Operation". */
   forwarded: Map<string, number>;
   close(): Promise<void>;
@@ -112,6 +114,7 @@ export async function startFaultProxy(target: string, profile: FaultProfile): Pr
   const createdNotRead = new Map<string, number>();
   const upstream = new URL(target);
   const lostOnce = new Set<string>();
+  const calls = new Map<string, number>();
 
   /** A fault decided before the call reaches the emulator, or undefined to forward it. */
   function before(call: Call): Reply | 'reset' | 'reset-after' | undefined {
@@ -258,6 +261,7 @@ export async function startFaultProxy(target: string, profile: FaultProfile): Pr
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
     const call = identify(req.method ?? 'GET', req.url ?? '/', req.headers, body);
+    if (call) calls.set(`${call.service}.${call.operation}`, (calls.get(`${call.service}.${call.operation}`) ?? 0) + 1);
     if (call && rnd() < profile.slow) {
       count('slow');
       await new Promise((r) => setTimeout(r, 100 + rnd() * 500));
@@ -301,6 +305,7 @@ export async function startFaultProxy(target: string, profile: FaultProfile): Pr
     injected,
     forwarded,
     lostOnce,
+    calls,
     close: () =>
       new Promise((r) => {
         server.closeAllConnections();

@@ -1,5 +1,6 @@
 // The CLI's building blocks without AWS: approval rules, teardown order, stopping on
 // Ctrl-C, colour and width rules, the live task lines, error wording and state folders.
+import { createLogUpdate } from 'log-update';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { captureStream } from '../helpers/capture.js';
@@ -172,7 +173,7 @@ describe('terminal output', () => {
 
   it('shows one live line per task in flight, each within the terminal width', () => {
     const { stream, text: screenText } = captureStream({ isTTY: true, columns: 50 });
-    const r = taskReporter(stream, colors(false));
+    const r = taskReporter(stream, colors(false), createLogUpdate);
     r.event({ type: 'phase', phase: 'apply', total: 3 });
     r.event({ type: 'start', id: 'a', name: 'projet1-serverless-development-get-products-exec', action: 'create' });
     r.event({ type: 'start', id: 'b', name: 'products-catalog', action: 'create' });
