@@ -128,7 +128,15 @@ function handle(endpoint: string, port: number, pid: number, child?: ChildProces
  * command); otherwise the emulator is killed when this process exits, however it exits.
  */
 export async function start(
-  opts: { port?: number; detached?: boolean; logFile?: string; tls?: boolean; persist?: boolean } = {},
+  opts: {
+    port?: number;
+    detached?: boolean;
+    logFile?: string;
+    tls?: boolean;
+    persist?: boolean;
+    /** Services to run besides the stack's (the CDK comparison needs cloudformation). */
+    extraServices?: string[];
+  } = {},
 ): Promise<EmulatorHandle> {
   if (!isInstalled())
     throw new UserError('MiniStack is not installed.', {
@@ -154,7 +162,7 @@ export async function start(
       ...tlsEnv,
       ...persistEnv,
       AUTH: 'true',
-      SERVICES,
+      SERVICES: [SERVICES, ...(opts.extraServices ?? [])].join(','),
     },
   });
   const pid = child.pid;
