@@ -1,4 +1,4 @@
-// Measures the CLI on the local emulator: `--help` start-up, cold `up`, no-op `up`,
+// Measures the CLI on the local emulator: `--help` start-up, cold `up`, no-op `up` and `plan`,
 // `deploy-website` cold and no-op, and `down` (median of several runs, wall time
 // including CLI start) and AWS calls.
 // Run: npm run bench   (figures go in the closing note, never in test assertions)
@@ -49,6 +49,8 @@ async function main(): Promise<void> {
       record('cold up', cold.ms, cold.doc?.awsCalls);
       const noop = timed(['up', ...e], cwd);
       record('no-op up', noop.ms, noop.doc?.awsCalls);
+      const plan = timed(['plan', ...e], cwd);
+      record('no-op plan', plan.ms, plan.doc?.awsCalls);
       record('deploy-website (cold)', timed(['deploy-website', ...e], cwd).ms);
       const again = timed(['deploy-website', ...e], cwd);
       const uploaded = (again.doc as { uploaded?: string[] } | undefined)?.uploaded?.length;
