@@ -6,6 +6,7 @@
 // was handled, and slow answers. Unsigned requests (the API's own traffic) pass untouched.
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { prng } from '../../src/catalog/generate.js';
 import { identify, type Call } from './aws-call.js';
 
 export interface FaultProfile {
@@ -69,18 +70,6 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Reply {
   status: number;
   headers: Record<string, string>;
@@ -102,7 +91,8 @@ function awsError(call: Call, status: number, code: string, message: string): Re
 }
 
 export async function startFaultProxy(target: string, profile: FaultProfile): Promise<FaultProxy> {
-  const rnd = random(profile.seed);
+  // Seeded, so a failing run can be replayed.
+  const rnd = prng(profile.seed);
   const injected = new Map<FaultKind, number>();
   const forwarded = new Map<string, number>();
   const count = (k: FaultKind) => injected.set(k, (injected.get(k) ?? 0) + 1);
