@@ -132,4 +132,17 @@ describe('projet1 dev', () => {
     assert.equal(plan.code, 0, `no drift after dev:\n${plan.stdout}${plan.stderr}`);
     assert.ok(readFileSync(page, 'utf8').includes('dev edit'));
   });
+
+  it('refuses a production environment unless forced, before changing anything', async () => {
+    const cwd = projectDir({ project: 'devprod', environment: 'prod', table: { name: 'devprod-table' } });
+    const run = await runCli(['dev', '--yes', '--no-logs', '--endpoint-url', emulator.get().endpoint], { cwd });
+    assert.equal(run.code, 4, run.stderr);
+    assert.match(run.stderr, /devprod\/prod is a production environment: `projet1 dev` refuses to hot-update it\./);
+    assert.match(run.stderr, /projet1 dev --force/);
+    const plan = await runCli(['plan', '--json', '--endpoint-url', emulator.get().endpoint], { cwd });
+    const changes = plan.json<{ changes: { id: string; action: string }[] }>().changes;
+    // Every resource of the stack is still to create (the account's API Gateway logging role is shared).
+    const made = changes.filter((c) => c.action !== 'create' && c.id !== 'apigateway-account');
+    assert.deepEqual(made, [], 'nothing was created');
+  });
 });
