@@ -2,7 +2,7 @@
 // where) and runs it on loopback. Used by `projet1 emulator`, `npm run local` and the
 // integration tests (which start their own and stop it even on failure).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -107,7 +107,8 @@ function killGroup(pid: number): void {
   }
 }
 
-function handle(endpoint: string, port: number, pid: number, child?: ChildProcess): EmulatorHandle {
+/** `log`: the log of an emulator this process owns, removed when it stops (tests start hundreds). */
+function handle(endpoint: string, port: number, pid: number, child?: ChildProcess, log?: string): EmulatorHandle {
   return {
     endpoint,
     port,
@@ -119,6 +120,7 @@ function handle(endpoint: string, port: number, pid: number, child?: ChildProces
     async stop() {
       killGroup(pid);
       if (child && child.exitCode === null) await new Promise((r) => child.once('exit', r));
+      if (log) rmSync(log, { force: true });
     },
   };
 }
@@ -149,7 +151,8 @@ export async function start(
   const tlsEnv = opts.tls ? { USE_SSL: '1', TMPDIR: STATE_DIR } : {};
   // Saved at shutdown, reloaded at start: `emulator stop` then `start` keeps the stack.
   const persistEnv = opts.persist ? { PERSIST_STATE: '1', STATE_DIR: join(STATE_DIR, 'data') } : {};
-  const log = openSync(opts.logFile ?? join(STATE_DIR, `ministack-${port}.log`), 'w');
+  const logPath = opts.logFile ?? join(STATE_DIR, `ministack-${port}.log`);
+  const log = openSync(logPath, 'w');
   const child = spawn(BIN, [], {
     cwd: STATE_DIR,
     detached: true, // own process group, so stop() also ends the Lambda workers it forks
@@ -180,7 +183,7 @@ export async function start(
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return handle(endpoint, port, pid, opts.detached ? undefined : child);
+  return handle(endpoint, port, pid, opts.detached ? undefined : child, opts.detached ? undefined : logPath);
 }
 
 export interface RunningEmulator {
