@@ -65,24 +65,40 @@ export function esbuildVersion(): string {
 }
 
 /**
- * The cache key of a function built from `inputs`: our sources by content; installed dependencies
+ * What a file's content is, for a cache key: our sources by their bytes; installed dependencies
  * by size and modification time (reading the SDK's thousand files on every run would cost more
- * than it saves; a reinstall changes their times). A missing input is a change too.
+ * than it saves; a reinstall changes their times). Remembered per file: the functions share most
+ * of their inputs, so each file is read or stat'ed once per run, not once per function.
  */
-export function inputsKey(root: string, id: string, inputs: Inputs, version: string): string {
-  const hash = createHash('sha256').update(`${version}\n${JSON.stringify(BUILD_OPTIONS)}\n${id}\n`);
-  for (const file of [...inputs].sort()) {
-    hash.update(`${file}\n`);
-    try {
-      const path = join(root, file);
-      if (file.includes('node_modules/')) {
-        const s = statSync(path);
-        hash.update(`${s.size}:${s.mtimeMs}\n`);
-      } else hash.update(readFileSync(path));
-    } catch {
-      hash.update('(missing)\n');
+export function fingerprinter(root: string): (file: string) => string | Buffer {
+  const seen = new Map<string, string | Buffer>();
+  return (file) => {
+    let print = seen.get(file);
+    if (print === undefined) {
+      try {
+        const path = join(root, file);
+        if (file.includes('node_modules/')) {
+          const s = statSync(path);
+          print = `${s.size}:${s.mtimeMs}`;
+        } else print = readFileSync(path);
+      } catch {
+        print = '(missing)';
+      }
+      seen.set(file, print);
     }
-  }
+    return print;
+  };
+}
+
+/** The cache key of a function built from `inputs` (a missing input is a change too). */
+export function inputsKey(
+  id: string,
+  inputs: Inputs,
+  version: string,
+  print: (file: string) => string | Buffer,
+): string {
+  const hash = createHash('sha256').update(`${version}\n${JSON.stringify(BUILD_OPTIONS)}\n${id}\n`);
+  for (const file of [...inputs].sort()) hash.update(`${file}\n`).update(print(file)).update('\n');
   return hash.digest('hex').slice(0, 32);
 }
 
@@ -98,18 +114,21 @@ export async function bundleHandlers(
   stats?: BundleStats,
 ): Promise<Map<string, HandlerPackage>> {
   const version = esbuildVersion();
+  const print = fingerprinter(root);
   const out = new Map<string, HandlerPackage>();
   const missing: string[] = [];
   for (const id of ids) {
-    const hit = readEntry(cache, id, (inputs) => inputsKey(root, id, inputs, version));
+    const hit = readEntry(cache, id, (inputs) => inputsKey(id, inputs, version, print));
     if (hit) out.set(id, packageOfZip(id, hit.zip));
     else missing.push(id);
   }
   if (missing.length > 0) {
     const built = await build(root, missing);
+    // Files just built from may differ from what the lookup read: fingerprint them afresh.
+    const builtFrom = fingerprinter(root);
     for (const [id, b] of built) {
       const p = packageOf(id, b.code);
-      writeEntry(cache, id, inputsKey(root, id, b.inputs, version), b.inputs, p.zip);
+      writeEntry(cache, id, inputsKey(id, b.inputs, version, builtFrom), b.inputs, p.zip);
       out.set(id, p);
     }
   }

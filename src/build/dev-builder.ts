@@ -12,6 +12,7 @@ import {
   entryPoints,
   esbuildVersion,
   type HandlerPackage,
+  fingerprinter,
   inputsKey,
   packageOf,
   splitResult,
@@ -60,10 +61,12 @@ export async function devBuilder(
   const last = new Map<string, HandlerPackage>();
   const inputs = new Map<string, Built['inputs']>();
   const ours = (): string[] => [...new Set([...inputs.values()].flat())].filter((f) => !f.includes('node_modules/'));
+  /** `rel` (relative to the root) is an input of some function, as of the last good build. */
+  const known = (rel: string): boolean => [...inputs.values()].some((list) => list.includes(rel));
   const reached = (files: string[]): string[] => {
     const rel = files.map((f) => relative(root, f));
     // A file no build has seen yet (just created) may be imported by anyone: rebuild all.
-    if (rel.some((f) => ![...inputs.values()].some((list) => list.includes(f)))) return [...ids];
+    if (!rel.every(known)) return [...ids];
     return ids.filter((id) => rel.some((f) => inputs.get(id)?.includes(f)));
   };
   return {
@@ -79,21 +82,19 @@ export async function devBuilder(
         throw buildError(err);
       }
       const changed: string[] = [];
+      const print = fingerprinter(root);
       for (const [id, b] of results.flatMap((m) => [...m])) {
         const p = packageOf(id, b.code);
         if (last.get(id)?.sha256 !== p.sha256) {
           changed.push(id);
-          writeEntry(cache, id, inputsKey(root, id, b.inputs, version), b.inputs, p.zip);
+          writeEntry(cache, id, inputsKey(id, b.inputs, version, print), b.inputs, p.zip);
         }
         last.set(id, p);
         inputs.set(id, b.inputs);
       }
       return { packages: new Map(last), changed, ms: performance.now() - t0 };
     },
-    reaches(file) {
-      const rel = relative(root, file);
-      return [...inputs.values()].some((list) => list.includes(rel));
-    },
+    reaches: (file) => known(relative(root, file)),
     sourceDirs() {
       return [...new Set(ours().map((f) => join(root, f, '..')))];
     },

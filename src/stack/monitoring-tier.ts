@@ -130,30 +130,26 @@ export function monitoringTier(config: Config, env: StackEnv): Resource[] {
       { metrics: throttled, expression: Object.keys(throttled).join(' + '), threshold: a.dynamodbThrottles },
       ['table'],
     ),
-    ...(['Read', 'Write'] as const).flatMap((kind) => [
-      alarm(
-        `table-${kind.toLowerCase()}-throttle-events`,
-        env.region,
-        `${names.table} ${kind.toLowerCase()} throttle events`,
-        {
-          metrics: { m: metric('AWS/DynamoDB', `${kind}ThrottleEvents`, table, 'Sum') },
-          expression: null,
-          threshold: a.dynamodbThrottles,
-        },
-        ['table'],
+    ...(['Read', 'Write'] as const).flatMap((kind) =>
+      (
+        [
+          ['table', names.table, table],
+          ['index', names.categoryIndex, gsi],
+        ] as const
+      ).map(([scope, label, dims]) =>
+        alarm(
+          `${scope}-${kind.toLowerCase()}-throttle-events`,
+          env.region,
+          `${label} ${kind.toLowerCase()} throttle events`,
+          {
+            metrics: { m: metric('AWS/DynamoDB', `${kind}ThrottleEvents`, dims, 'Sum') },
+            expression: null,
+            threshold: a.dynamodbThrottles,
+          },
+          ['table'],
+        ),
       ),
-      alarm(
-        `index-${kind.toLowerCase()}-throttle-events`,
-        env.region,
-        `${names.categoryIndex} ${kind.toLowerCase()} throttle events`,
-        {
-          metrics: { m: metric('AWS/DynamoDB', `${kind}ThrottleEvents`, gsi, 'Sum') },
-          expression: null,
-          threshold: a.dynamodbThrottles,
-        },
-        ['table'],
-      ),
-    ]),
+    ),
   ];
 
   const stage = { ApiName: names.api, Stage: names.stage };

@@ -10,17 +10,11 @@ import { describe, it } from 'node:test';
 import { call } from '../helpers/api.js';
 import { cleanEnv, projectDir, runCli } from '../helpers/cli.js';
 import { useEmulator } from '../helpers/emulator.js';
+import { eventually } from '../helpers/eventually.js';
 import { copyProject } from '../helpers/project-copy.js';
 import { viaCloudFront } from '../helpers/site.js';
 
 const emulator = useEmulator();
-
-/** Polls `check` until it returns true (bounded): the observable end of an asynchronous change. */
-async function eventually(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) if (await check()) return;
-  assert.fail(`${what}: not within ${ms} ms`);
-}
 
 interface Running {
   child: ChildProcess;

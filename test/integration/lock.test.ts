@@ -11,6 +11,7 @@ import { silentIo } from '../../src/core/io.js';
 import { GetRestApisCommand, APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { BIN, cleanEnv, projectDir, runCli } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
+import { eventually } from '../helpers/eventually.js';
 
 const emulator = useEmulator();
 const endpoint = () => emulator.get().endpoint;
@@ -59,6 +60,18 @@ async function lockValue(name: string): Promise<{ pid: number; command: string }
   }
 }
 
+/** A project whose `up` took the lock, then was killed (SIGKILL: no chance to release it). */
+async function killedHolder(config: { project: string } & Record<string, unknown>): Promise<string> {
+  const dir = projectDir(config);
+  const run = upWaitingForApproval(dir);
+  await run.asking;
+  const held = await lockValue(`/${config.project}/development/lock`);
+  assert.ok(held);
+  process.kill(held.pid, 'SIGKILL');
+  await run.done;
+  return dir;
+}
+
 interface StatusDoc {
   lock: { holder: string; command: string; stale: boolean } | null;
 }
@@ -100,13 +113,7 @@ describe('the stack lock', () => {
   });
 
   it('of a killed holder: refused until --force-unlock breaks it', async () => {
-    const dir = projectDir({ project: 'lockkill', table: { name: 'lockkill-table' } });
-    const run = upWaitingForApproval(dir);
-    await run.asking;
-    const held = await lockValue('/lockkill/development/lock');
-    assert.ok(held);
-    process.kill(held.pid, 'SIGKILL');
-    await run.done;
+    const dir = await killedHolder({ project: 'lockkill', table: { name: 'lockkill-table' } });
     const refused = await runCli(['up', '--yes', '--endpoint-url', endpoint()], { cwd: dir });
     assert.equal(refused.code, 4, refused.stderr);
     const forced = await runCli(['up', '--yes', '--force-unlock', '--endpoint-url', endpoint()], { cwd: dir });
@@ -116,21 +123,19 @@ describe('the stack lock', () => {
   });
 
   it('of a killed holder: taken over once its lease ran out', async () => {
-    const dir = projectDir({ project: 'lockstale', table: { name: 'lockstale-table' }, lock: { leaseSeconds: 3 } });
-    const run = upWaitingForApproval(dir);
-    await run.asking;
-    const held = await lockValue('/lockstale/development/lock');
-    assert.ok(held);
-    process.kill(held.pid, 'SIGKILL');
-    await run.done;
-    // Polls status (bounded) until the lease shows as run out: nobody renews a dead run's lease.
-    const deadline = Date.now() + 15_000;
-    let stale = false;
-    while (!stale && Date.now() < deadline) {
-      const doc = (await runCli(['status', '--json', '--endpoint-url', endpoint()], { cwd: dir })).json<StatusDoc>();
-      stale = doc.lock?.stale === true;
-    }
-    assert.ok(stale, 'the lease runs out');
+    const dir = await killedHolder({
+      project: 'lockstale',
+      table: { name: 'lockstale-table' },
+      lock: { leaseSeconds: 3 },
+    });
+    // Nobody renews a dead run's lease: status shows it run out.
+    await eventually(
+      'the lease runs out',
+      async () =>
+        (await runCli(['status', '--json', '--endpoint-url', endpoint()], { cwd: dir })).json<StatusDoc>().lock
+          ?.stale === true,
+      15_000,
+    );
     const up = await runCli(['up', '--yes', '--endpoint-url', endpoint()], { cwd: dir });
     assert.equal(up.code, 0, up.stderr);
     assert.match(up.stderr, /Took over the stale lock held by/);

@@ -2,13 +2,11 @@
 // functions' and the API's logs stream in the same terminal. Ctrl-C stops watching, lets the
 // update in flight finish, and exits 0.
 import { DevLoop } from '../../core/dev.js';
-import { followLogs, logSources } from '../../core/logs.js';
+import { logSources } from '../../core/logs.js';
 import { EXIT } from '../../errors.js';
 import { configFlags } from '../options.js';
 import type { Handler } from '../spec.js';
-import { renderEvent } from './logs.js';
-
-const isFrame = (message: string): boolean => /^(START|END) RequestId:/.test(message);
+import { streamLogs } from './logs.js';
 
 async function untilInterrupted(interrupted: () => boolean): Promise<void> {
   while (!interrupted()) await new Promise((r) => setTimeout(r, 100));
@@ -20,16 +18,13 @@ export const dev: Handler<'stack-code'> = async ({ session, io, opts }) => {
     reopen: { flags: configFlags(opts), withCode: true },
   });
   await loop.start();
+  // Not with --json: one document is the whole output there.
   const logs =
     opts.logs === false || io.json
       ? Promise.resolve()
-      : followLogs(session, logSources(session, []), {
+      : streamLogs(session, io, logSources(session, []), {
           startTime: Date.now(),
-          intervalMs: 1000,
           stopped: () => io.interrupted,
-          emit: (e) => {
-            if (!isFrame(e.message)) void io.out(`${renderEvent(e, io.look.colors)}\n`);
-          },
         }).catch((err: unknown) => io.info(`Logs stopped: ${err instanceof Error ? err.message : String(err)}`));
   await untilInterrupted(() => io.interrupted);
   await loop.stop();

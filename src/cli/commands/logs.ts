@@ -1,6 +1,8 @@
 // `projet1 logs [source…] [--since] [--filter] [--follow]`: the functions' and the API's logs,
 // merged in time order; request lines shown as level, route, status and latency.
-import { followLogs, type LogEvent, logSources, parseSince, readLogs } from '../../core/logs.js';
+import { followLogs, type LogEvent, type LogSource, logSources, parseSince, readLogs } from '../../core/logs.js';
+import type { Session } from '../../core/session.js';
+import type { CliHost } from '../host.js';
 import type { Colors } from '../style.js';
 import type { Handler } from '../spec.js';
 
@@ -30,6 +32,22 @@ export function renderEvent(e: LogEvent, c: Colors): string {
   return `${c.dim(time)} ${source} ${failed ? c.red(e.message) : c.dim(e.message)}`;
 }
 
+/** Prints new events as they arrive until `stopped`, one line each: text, or JSON Lines with --json. */
+export function streamLogs(
+  session: Session,
+  io: CliHost,
+  sources: LogSource[],
+  opts: { startTime: number; filter?: string; stopped: () => boolean },
+): Promise<void> {
+  return followLogs(session, sources, {
+    ...opts,
+    intervalMs: 1000,
+    emit: (e) => {
+      if (!isFrame(e)) void io.out(`${io.json ? JSON.stringify(e) : renderEvent(e, io.look.colors)}\n`);
+    },
+  });
+}
+
 export const logs: Handler<'stack'> = async ({ session, io, opts, args }) => {
   const sources = logSources(session, args);
   const startTime = parseSince(opts.since ?? '15m');
@@ -52,16 +70,7 @@ export const logs: Handler<'stack'> = async ({ session, io, opts, args }) => {
   process.once('SIGINT', onSigint);
   try {
     io.info(`Following ${sources.map((s) => s.source).join(', ')} (Ctrl-C to stop)…`);
-    await followLogs(session, sources, {
-      startTime,
-      ...(filter ? { filter } : {}),
-      intervalMs: 1000,
-      stopped: () => stop,
-      // One line per event as it arrives: text, or JSON Lines with --json.
-      emit: (e) => {
-        if (!isFrame(e)) void io.out(`${io.json ? JSON.stringify(e) : renderEvent(e, colors)}\n`);
-      },
-    });
+    await streamLogs(session, io, sources, { startTime, ...(filter ? { filter } : {}), stopped: () => stop });
   } finally {
     process.off('SIGINT', onSigint);
   }
