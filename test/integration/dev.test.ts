@@ -51,53 +51,59 @@ describe('projet1 dev', () => {
     const root = copyProject();
     const cwd = projectDir({ project: 'devloop', table: { name: 'devloop-table' } });
     const endpoint = emulator.get().endpoint;
-    const dev = startDev(root, cwd, endpoint);
-    await dev.waitFor(/Watching handlers/);
-    const out = (await runCli(['outputs', '--json', '--endpoint-url', endpoint], { cwd })).json<{
-      outputs: Record<string, string>;
-    }>().outputs;
-    const byId = () => call(`${out.apiUrl}/products/nothing-here`, 'GET');
-    assert.equal((await byId()).status, 404);
-
-    const handler = join(root, 'handlers', 'get-product-by-id.ts');
-    const version = (v: string) =>
-      writeFileSync(
-        handler,
-        `export const handler = async () => ({ statusCode: 200, body: JSON.stringify({ dev: '${v}' }) });\n`,
-      );
-    version('v2');
-    await eventually('the edit answers', async () => (await byId()).body.dev === 'v2');
-    await dev.waitFor(/devloop-development-get-product-by-id live \d+ ms after save/);
-
-    writeFileSync(handler, 'export const handler = (;\n');
-    await dev.waitFor(/Bundling the Lambda handlers failed:\n\s+handlers\/get-product-by-id\.ts:1:/);
-    assert.equal((await byId()).body.dev, 'v2', 'the old code keeps answering');
-    version('v3');
-    await eventually('the next good save recovers', async () => (await byId()).body.dev === 'v3');
-
     const page = join(root, 'website', 'index.html');
-    appendFileSync(page, '\n<!-- dev edit -->\n');
-    await eventually('the website edit is served', async () =>
-      (await viaCloudFront(out.websiteUrl ?? '', '/index.html')).text.includes('<!-- dev edit -->'),
-    );
+    let children: string[] = [];
+    const dev = startDev(root, cwd, endpoint);
+    try {
+      await dev.waitFor(/Watching handlers/);
+      const out = (await runCli(['outputs', '--json', '--endpoint-url', endpoint], { cwd })).json<{
+        outputs: Record<string, string>;
+      }>().outputs;
+      const byId = () => call(`${out.apiUrl}/products/nothing-here`, 'GET');
+      assert.equal((await byId()).status, 404);
 
-    // A safe config change (memory) is applied at once, without a question.
-    writeFileSync(
-      join(cwd, 'projet1.config.json'),
-      JSON.stringify({ project: 'devloop', table: { name: 'devloop-table' }, lambda: { memoryMb: 512 } }),
-    );
-    await dev.waitFor(/config applied: 0 created, 6 updated, 0 deleted/);
+      const handler = join(root, 'handlers', 'get-product-by-id.ts');
+      const version = (v: string) =>
+        writeFileSync(
+          handler,
+          `export const handler = async () => ({ statusCode: 200, body: JSON.stringify({ dev: '${v}' }) });\n`,
+        );
+      version('v2');
+      await eventually('the edit answers', async () => (await byId()).body.dev === 'v2');
+      await dev.waitFor(/devloop-development-get-product-by-id live \d+ ms after save/);
 
-    const children = execFileSync('pgrep', ['-P', String(dev.child.pid)], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean);
-    dev.child.kill('SIGINT');
-    assert.equal(await dev.done, 0, dev.stderr());
-    for (const line of dev
-      .stderr()
-      .split('\n')
-      .filter((l) => / live \d+ ms after save/.test(l)))
-      t.diagnostic(line);
+      writeFileSync(handler, 'export const handler = (;\n');
+      await dev.waitFor(/Bundling the Lambda handlers failed:\n\s+handlers\/get-product-by-id\.ts:1:/);
+      assert.equal((await byId()).body.dev, 'v2', 'the old code keeps answering');
+      version('v3');
+      await eventually('the next good save recovers', async () => (await byId()).body.dev === 'v3');
+      appendFileSync(page, '\n<!-- dev edit -->\n');
+      await eventually('the website edit is served', async () =>
+        (await viaCloudFront(out.websiteUrl ?? '', '/index.html')).text.includes('<!-- dev edit -->'),
+      );
+
+      // A safe config change (memory) is applied at once, without a question.
+      writeFileSync(
+        join(cwd, 'projet1.config.json'),
+        JSON.stringify({ project: 'devloop', table: { name: 'devloop-table' }, lambda: { memoryMb: 512 } }),
+      );
+      await dev.waitFor(/config applied: 0 created, 6 updated, 0 deleted/);
+
+      children = execFileSync('pgrep', ['-P', String(dev.child.pid)], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean);
+      dev.child.kill('SIGINT');
+      assert.equal(await dev.done, 0, dev.stderr());
+      for (const line of dev
+        .stderr()
+        .split('\n')
+        .filter((l) => / live \d+ ms after save/.test(l)))
+        t.diagnostic(line);
+    } catch (err) {
+      // A failure must not leave dev running (the test file would never end); its output says why.
+      dev.child.kill('SIGKILL');
+      throw new Error(`${err instanceof Error ? err.message : String(err)}\n--- dev's stderr ---\n${dev.stderr()}`);
+    }
     const updates = (dev.stderr().match(/Lambda\.UpdateFunctionCode/g) ?? []).length;
     assert.equal(updates, 2, 'two saves that changed one function: two updates of that function only');
     const alive = (pid: string): boolean => {
