@@ -17,7 +17,7 @@ process.stdout.on('error', (err) => {
   throw err;
 });
 
-import('../dist/src/cli/main.js').then(
+import('../dist/cli/main.js').then(
   async ({ main }) => {
     process.exitCode = await main(process.argv);
   },

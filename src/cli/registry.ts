@@ -78,7 +78,7 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
     ],
     needs: 'stack',
     locks: true,
-    load: async () => (await import('./commands/stack.js')).deployWebsite,
+    load: async () => (await import('./commands/website.js')).deployWebsite,
   }),
   defineCommand({
     name: 'logs',

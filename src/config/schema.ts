@@ -1,5 +1,5 @@
 // The configuration schema. Defaults reproduce the user's design document (the seed).
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { flag, integer, nullableFlag, nullableText, section, text, textList } from './fields.js';
 
 // Values CloudWatch Logs accepts for retentionInDays.
@@ -11,7 +11,7 @@ export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$/;
 
 export const configSchema = section(
   {
-    $schema: z.string().optional(),
+    $schema: z.optional(z.string()),
     project: text({
       default: 'projet1-serverless',
       pattern: /^[a-z][a-z0-9-]{1,22}[a-z0-9]$/,

@@ -1,6 +1,6 @@
 // Catalog operations on DynamoDB directly (no API Gateway), with the handlers' validation.
 // Errors become user errors with distinct exit codes: 2 invalid, 3 not found, 4 conflict.
-import { DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand } from '../aws/sdk/dynamodb.js';
+import { DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from '../aws/clients.js';
 import { classifyAwsError, firstCall, isAwsError } from '../aws/errors.js';

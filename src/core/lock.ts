@@ -4,7 +4,7 @@
 // `--force-unlock` breaks a live one. The lock is released on exit, Ctrl-C included.
 import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
-import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from '../aws/sdk/ssm.js';
+import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsClients } from '../aws/clients.js';
 import { unless } from '../aws/errors.js';
 import type { Config } from '../config/schema.js';

@@ -1,6 +1,6 @@
 // Reading the stack's CloudWatch Logs: the functions' and the API's access log, merged in
 // time order, the JSON lines parsed; and following new events until told to stop.
-import { CloudWatchLogsClient, type FilteredLogEvent, FilterLogEventsCommand } from '../aws/sdk/cloudwatch-logs.js';
+import { CloudWatchLogsClient, type FilteredLogEvent, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { isAwsError } from '../aws/errors.js';
 import { FUNCTIONS } from '../config/functions.js';
 import { resourceNames } from '../config/names.js';

@@ -14,7 +14,7 @@ import {
   TagResourceCommand,
   waitUntilTableExists,
   waitUntilTableNotExists,
-} from '../aws/sdk/dynamodb.js';
+} from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { isAwsError } from '../aws/errors.js';
 import { toTagList } from '../aws/tags.js';

@@ -4,7 +4,7 @@ import { applyPlan, refuseConflicts, type ApplyResult } from '../engine/apply.js
 import type { Reporter } from '../engine/events.js';
 import { computePlan, type PlanState } from '../engine/plan.js';
 import { changesNeedingApproval, planHasChanges, type Change, type Plan } from '../engine/types.js';
-import { CreateBackupCommand, DynamoDBClient, ScanCommand } from '../aws/sdk/dynamodb.js';
+import { CreateBackupCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { resourceNames } from '../config/names.js';
 import type { TableObserved } from '../resources/dynamodb-table.js';
 import { InterruptedError, type IoHost } from './io.js';

@@ -7,7 +7,7 @@ import {
   PutIntegrationResponseCommand,
   PutMethodCommand,
   PutMethodResponseCommand,
-} from '../aws/sdk/api-gateway.js';
+} from '@aws-sdk/client-api-gateway';
 import { unless } from '../aws/errors.js';
 import type { ProvisionContext } from '../engine/types.js';
 import type { MethodDef } from './api-definition.js';

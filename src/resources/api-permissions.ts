@@ -1,5 +1,5 @@
 // Lambda resource policies that let exactly this API (and route) invoke each function.
-import { AddPermissionCommand, GetPolicyCommand, LambdaClient, RemovePermissionCommand } from '../aws/sdk/lambda.js';
+import { AddPermissionCommand, GetPolicyCommand, LambdaClient, RemovePermissionCommand } from '@aws-sdk/client-lambda';
 import { isAwsError, unless } from '../aws/errors.js';
 import type { ProvisionContext } from '../engine/types.js';
 

@@ -10,7 +10,7 @@ import {
   TagResourceCommand,
   UpdateStageCommand,
   type PatchOperation,
-} from '../aws/sdk/api-gateway.js';
+} from '@aws-sdk/client-api-gateway';
 import { unless } from '../aws/errors.js';
 import { tagChanges } from '../engine/plan.js';
 import { type FieldChange, type ProvisionContext, type Provisioner, UNKNOWN } from '../engine/types.js';

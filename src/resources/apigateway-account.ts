@@ -1,7 +1,7 @@
 // API Gateway writes access logs only once the account names a CloudWatch role. That
 // setting is account-wide: projet1 sets it only when it is empty, and on teardown
 // clears it only if it still names projet1's role.
-import { APIGatewayClient, GetAccountCommand, UpdateAccountCommand } from '../aws/sdk/api-gateway.js';
+import { APIGatewayClient, GetAccountCommand, UpdateAccountCommand } from '@aws-sdk/client-api-gateway';
 import { isAwsError } from '../aws/errors.js';
 import { retrying } from '../engine/retry.js';
 import type { ProvisionContext, Provisioner } from '../engine/types.js';

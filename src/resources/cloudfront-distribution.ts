@@ -14,7 +14,7 @@ import {
   TagResourceCommand,
   UpdateDistributionCommand,
   waitUntilDistributionDeployed,
-} from '../aws/sdk/cloudfront.js';
+} from '@aws-sdk/client-cloudfront';
 import { isAwsError, unless } from '../aws/errors.js';
 import { fromTagList, toTagList } from '../aws/tags.js';
 import { tagChanges } from '../engine/plan.js';

@@ -8,7 +8,7 @@ import {
   GetOriginAccessControlCommand,
   ListOriginAccessControlsCommand,
   UpdateOriginAccessControlCommand,
-} from '../aws/sdk/cloudfront.js';
+} from '@aws-sdk/client-cloudfront';
 import { isAwsError, unless } from '../aws/errors.js';
 import type { ProvisionContext, Provisioner } from '../engine/types.js';
 import { findInPages } from './cloudfront-list.js';

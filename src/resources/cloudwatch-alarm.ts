@@ -12,7 +12,7 @@ import {
   PutMetricAlarmCommand,
   type Statistic,
   TagResourceCommand,
-} from '../aws/sdk/cloudwatch.js';
+} from '@aws-sdk/client-cloudwatch';
 import type { AwsClients } from '../aws/clients.js';
 import { fromTagList, toTagList } from '../aws/tags.js';
 import { canonicalJson } from '../engine/canonical.js';

@@ -4,7 +4,7 @@ import {
   DeleteDashboardsCommand,
   GetDashboardCommand,
   PutDashboardCommand,
-} from '../aws/sdk/cloudwatch.js';
+} from '@aws-sdk/client-cloudwatch';
 import { unless } from '../aws/errors.js';
 import { canonicalJson } from '../engine/canonical.js';
 import type { Provisioner } from '../engine/types.js';

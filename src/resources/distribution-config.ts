@@ -1,7 +1,7 @@
 // The distribution's settings as plain data (what projet1 decides), the CloudFront
 // DistributionConfig built from them, and the same data read back from one, so that
 // drift is a comparison of two plain records.
-import type { DistributionConfig } from '../aws/sdk/cloudfront.js';
+import type { DistributionConfig } from '@aws-sdk/client-cloudfront';
 import { canonicalJson } from '../engine/canonical.js';
 import type { FieldChange } from '../engine/types.js';
 

@@ -15,7 +15,7 @@ import {
   waitUntilTableExists,
   waitUntilTableNotExists,
   type GlobalSecondaryIndexUpdate,
-} from '../aws/sdk/dynamodb.js';
+} from '@aws-sdk/client-dynamodb';
 import { unless } from '../aws/errors.js';
 import { fromTagList, toTagList } from '../aws/tags.js';
 import { UserError } from '../errors.js';

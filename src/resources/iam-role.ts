@@ -13,7 +13,7 @@ import {
   PutRolePolicyCommand,
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
-} from '../aws/sdk/iam.js';
+} from '@aws-sdk/client-iam';
 import { unless } from '../aws/errors.js';
 import { fromTagList, toTagList } from '../aws/tags.js';
 import { canonicalJson, parsePolicyDocument } from '../engine/canonical.js';

@@ -11,7 +11,7 @@ import {
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
   type Runtime,
-} from '../aws/sdk/lambda.js';
+} from '@aws-sdk/client-lambda';
 import { isAwsError, unless } from '../aws/errors.js';
 import { canonicalJson } from '../engine/canonical.js';
 import { tagChanges } from '../engine/plan.js';

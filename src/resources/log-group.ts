@@ -7,7 +7,7 @@ import {
   ListTagsForResourceCommand,
   PutRetentionPolicyCommand,
   TagResourceCommand,
-} from '../aws/sdk/cloudwatch-logs.js';
+} from '@aws-sdk/client-cloudwatch-logs';
 import { unless } from '../aws/errors.js';
 import { tagChanges } from '../engine/plan.js';
 import type { FieldChange, Provisioner } from '../engine/types.js';

@@ -15,7 +15,7 @@ import {
   TagResourceCommand,
   UpdateAuthorizerCommand,
   type RestApi,
-} from '../aws/sdk/api-gateway.js';
+} from '@aws-sdk/client-api-gateway';
 import { unless } from '../aws/errors.js';
 import { canonicalJson } from '../engine/canonical.js';
 import { createOnce } from '../engine/retry.js';

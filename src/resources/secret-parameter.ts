@@ -8,7 +8,7 @@ import {
   ListTagsForResourceCommand,
   PutParameterCommand,
   SSMClient,
-} from '../aws/sdk/ssm.js';
+} from '@aws-sdk/client-ssm';
 import type { AwsClients } from '../aws/clients.js';
 import { unless } from '../aws/errors.js';
 import { fromTagList, toTagList } from '../aws/tags.js';

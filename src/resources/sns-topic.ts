@@ -10,7 +10,7 @@ import {
   SubscribeCommand,
   TagResourceCommand,
   UnsubscribeCommand,
-} from '../aws/sdk/sns.js';
+} from '@aws-sdk/client-sns';
 import { unless } from '../aws/errors.js';
 import { fromTagList, toTagList } from '../aws/tags.js';
 import { tagChanges } from '../engine/plan.js';

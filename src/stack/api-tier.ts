@@ -28,7 +28,8 @@ export function apiTier(config: Config, env: StackEnv, packages: Map<string, Han
   const functionArn = (id: string): string => arn.function(names.functions[id]?.function ?? id);
 
   // The emulator's own certificate (the last bundle): functions on a TLS emulator call it back over HTTPS.
-  const emulatorCa = env.caBundle?.at(-1);
+  // Over plain HTTP there is nothing to trust: the caller's AWS_CA_BUNDLE must not become stack config.
+  const emulatorCa = config.endpointUrl?.startsWith('https:') ? env.caBundle?.at(-1) : undefined;
   const functions = FUNCTIONS.map((fn): Resource<FunctionDesired> => {
     const n = names.functions[fn.id];
     const pkg = packages?.get(fn.id);
@@ -56,7 +57,7 @@ export function apiTier(config: Config, env: StackEnv, packages: Map<string, Han
           ...environment,
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
           // On a TLS emulator the functions call it back over HTTPS: they trust its certificate too.
-          ...(config.endpointUrl && emulatorCa ? { NODE_EXTRA_CA_CERTS: emulatorCa } : {}),
+          ...(emulatorCa ? { NODE_EXTRA_CA_CERTS: emulatorCa } : {}),
         },
         // Teardown needs no code; planning and applying always bundle first.
         zip: pkg?.zip ?? Buffer.alloc(0),

@@ -1,5 +1,5 @@
 // Facts about the target account needed to compute ARNs before anything exists.
-import { GetCallerIdentityCommand, STSClient } from '../aws/sdk/sts.js';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../aws/clients.js';
 import { classifyAwsError, firstCall } from '../aws/errors.js';
 import { AwsAccessError } from '../errors.js';

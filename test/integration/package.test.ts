@@ -38,7 +38,7 @@ describe('the npm package', () => {
     const paths = info.files.map((f) => f.path);
     for (const needed of [
       'bin/projet1.js',
-      'dist/src/cli/main.js',
+      'dist/cli/main.js',
       'handlers/authorizer.ts',
       'src/catalog/product.ts',
       'package.json',

@@ -24,7 +24,7 @@ import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { FUNCTIONS } from '../../src/config/functions.js';
 import { parsePolicyDocument } from '../../src/engine/canonical.js';
 import type { Change } from '../../src/engine/types.js';
-import { projectDir, runCli } from '../helpers/cli.js';
+import { cleanEnv, projectDir, runCli } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
 
 const emulator = useEmulator();
@@ -185,6 +185,14 @@ describe('stack lifecycle on the emulator', () => {
     const doc = (await cli('up', '--json')).json<UpDoc>();
     assert.equal(doc.awsCalls.mutating, 0, doc.awsCalls.mutatingOperations.join(', '));
     assert.deepEqual(doc.summary?.counts, { created: 0, updated: 0, deleted: 0, unchanged: TOTAL });
+  });
+
+  it("the caller's AWS_CA_BUNDLE is not stack configuration over plain HTTP", async () => {
+    const withBundle = await runCli(['plan', '--exit-code', '--endpoint-url', emulator.get().endpoint], {
+      cwd: dir,
+      env: cleanEnv({ AWS_CA_BUNDLE: '/etc/ssl/certs/ca-certificates.crt' }),
+    });
+    assert.equal(withBundle.code, 0, withBundle.stdout + withBundle.stderr);
   });
 
   it('plan lists out-of-band drift exactly, and up repairs it', async () => {

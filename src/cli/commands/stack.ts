@@ -1,4 +1,5 @@
 // up, plan, status, outputs, down: thin renderings of the core's stack operations.
+// (deploy-website is in website.ts: its MIME table and S3 object code are not loaded for these.)
 import {
   callSummary,
   deployedOutputs,
@@ -7,7 +8,6 @@ import {
   status as coreStatus,
   up as coreUp,
 } from '../../core/stack-ops.js';
-import { deployWebsite as coreDeployWebsite, websiteDir } from '../../core/website.js';
 import { EXIT } from '../../errors.js';
 import { planHasChanges } from '../../engine/types.js';
 import { renderHealth, renderKeyOutputs, renderOutputs, renderPlan, renderSummary } from '../render.js';
@@ -88,19 +88,5 @@ export const down: Handler<'stack'> = async ({ session, io }) => {
     backupArn: res.backupArn ?? null,
     awsCalls: callSummary(session),
   });
-  return EXIT.ok;
-};
-
-export const deployWebsite: Handler<'stack'> = async ({ session, io, opts }) => {
-  const dir = websiteDir(session, opts.dir);
-  const r = await coreDeployWebsite(session, io, { dir, dryRun: Boolean(opts.dryRun) });
-  const verb = r.dryRun ? 'Would upload' : 'Uploaded';
-  const lines = [...r.uploaded.map((k) => `  + ${k}`), ...r.deleted.map((k) => `  - ${k}`)];
-  if (lines.length) io.info(lines.join('\n'));
-  io.info(
-    `${verb} ${r.uploaded.length}, unchanged ${r.unchanged}, ${r.dryRun ? 'would delete' : 'deleted'} ${r.deleted.length}; ` +
-      `${r.invalidated.length ? `${r.dryRun ? 'would invalidate' : 'invalidated'} ${r.invalidated.join(' ')}` : 'nothing to invalidate'} (${(elapsed() / 1000).toFixed(1)}s).`,
-  );
-  io.result({ ...r }, r.websiteUrl);
   return EXIT.ok;
 };
