@@ -3,6 +3,7 @@ import {
   APIGatewayClient,
   DeleteMethodCommand,
   GetMethodCommand,
+  type Method,
   PutIntegrationCommand,
   PutIntegrationResponseCommand,
   PutMethodCommand,
@@ -18,16 +19,23 @@ export interface ObservedMethod extends MethodDef {
 
 const HEADER = 'method.response.header.';
 
+/**
+ * The method as GetResources(embed=methods) returned it, or read on its own when the embedded copy is
+ * bare (API Gateway documents embedding; a method without its `httpMethod` was not embedded).
+ */
 export async function readMethod(
   ctx: ProvisionContext,
   apiId: string,
   resourceId: string,
   httpMethod: string,
+  embedded: Method | undefined,
 ): Promise<ObservedMethod | undefined> {
-  const m = await unless(
-    ctx.aws.client(APIGatewayClient).send(new GetMethodCommand({ restApiId: apiId, resourceId, httpMethod })),
-    'NotFoundException',
-  );
+  const m = embedded?.httpMethod
+    ? embedded
+    : await unless(
+        ctx.aws.client(APIGatewayClient).send(new GetMethodCommand({ restApiId: apiId, resourceId, httpMethod })),
+        'NotFoundException',
+      );
   if (!m) return undefined;
   const integration = m.methodIntegration;
   const out: ObservedMethod = {

@@ -13,11 +13,11 @@ import {
   type Statistic,
   TagResourceCommand,
 } from '@aws-sdk/client-cloudwatch';
-import type { AwsClients } from '../aws/clients.js';
 import { fromTagList, toTagList } from '../aws/tags.js';
 import { canonicalJson } from '../engine/canonical.js';
 import { tagChanges } from '../engine/plan.js';
 import type { FieldChange, ProvisionContext, Provisioner } from '../engine/types.js';
+import { forget, listed, stackPrefix } from './listing.js';
 
 export interface MetricRef {
   namespace: string;
@@ -145,48 +145,27 @@ const RULE_FIELDS = [
   'description',
 ] as const;
 
-type Alarms = Promise<Map<string, MetricAlarm>>;
-const seen = new WeakMap<AwsClients, Map<string, Alarms>>();
-
 /**
  * The alarm named `name`. The first lookup in a region reads every alarm of the stack (names share
- * its prefix) in one paged call, and later lookups use it: each alarm is read once per run, not
- * once each. A change to an alarm forgets what was read.
+ * its prefix) in one paged call, and later lookups use it: each alarm is read once per run.
  */
 function describeAlarm(ctx: ProvisionContext, d: AlarmDesired): Promise<MetricAlarm | undefined> {
-  const prefix = `${d.tags.project ?? ''}-${d.tags.environment ?? ''}-`;
-  const key = `${d.region} ${prefix}`;
-  const byKey = seen.get(ctx.aws) ?? new Map<string, Alarms>();
-  seen.set(ctx.aws, byKey);
-  let all = byKey.get(key);
-  if (!all) {
-    all = (async () => {
-      const found = new Map<string, MetricAlarm>();
-      let NextToken: string | undefined;
-      do {
-        const page = await client(ctx, d.region).send(
-          new DescribeAlarmsCommand({
-            AlarmNamePrefix: prefix,
-            AlarmTypes: ['MetricAlarm'],
-            MaxRecords: 100,
-            NextToken,
-          }),
-        );
-        for (const a of page.MetricAlarms ?? []) found.set(a.AlarmName ?? '', a);
-        NextToken = page.NextToken;
-      } while (NextToken);
-      return found;
-    })();
-    // A failed read is not remembered: the next lookup tries again.
-    all.catch(() => byKey.delete(key));
-    byKey.set(key, all);
-  }
-  return all.then((m) => m.get(d.name));
+  const prefix = stackPrefix(d.name, d.tags);
+  return listed(ctx.aws, FAMILY, `${d.region} ${prefix}`, d.name, async () => {
+    const found = new Map<string, MetricAlarm>();
+    let NextToken: string | undefined;
+    do {
+      const page = await client(ctx, d.region).send(
+        new DescribeAlarmsCommand({ AlarmNamePrefix: prefix, AlarmTypes: ['MetricAlarm'], MaxRecords: 100, NextToken }),
+      );
+      for (const a of page.MetricAlarms ?? []) found.set(a.AlarmName ?? '', a);
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return found;
+  });
 }
 
-const forget = (ctx: ProvisionContext): void => {
-  seen.delete(ctx.aws);
-};
+const FAMILY = 'cloudwatch-alarm';
 
 export const cloudwatchAlarm: Provisioner<AlarmDesired, AlarmObserved> = {
   type: 'cloudwatch-alarm',
@@ -229,7 +208,7 @@ export const cloudwatchAlarm: Provisioner<AlarmDesired, AlarmObserved> = {
 
   async create(ctx, d) {
     await client(ctx, d.region).send(new PutMetricAlarmCommand({ ...putInput(d), Tags: toTagList(d.tags) }));
-    forget(ctx);
+    forget(ctx.aws, FAMILY);
   },
 
   async update(ctx, d, o, changes) {
@@ -237,12 +216,12 @@ export const cloudwatchAlarm: Provisioner<AlarmDesired, AlarmObserved> = {
     if (changes.some((c) => c.field !== 'tags')) await cw.send(new PutMetricAlarmCommand(putInput(d)));
     if (tagChanges(d.tags, o.tags).length > 0)
       await cw.send(new TagResourceCommand({ ResourceARN: o.arn, Tags: toTagList(d.tags) }));
-    forget(ctx);
+    forget(ctx.aws, FAMILY);
   },
 
   async delete(ctx, d) {
     await client(ctx, d.region).send(new DeleteAlarmsCommand({ AlarmNames: [d.name] }));
-    forget(ctx);
+    forget(ctx.aws, FAMILY);
   },
 
   outputs: (d) => ({ name: d.name, region: d.region }),

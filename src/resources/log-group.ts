@@ -4,6 +4,7 @@ import {
   CreateLogGroupCommand,
   DeleteLogGroupCommand,
   DescribeLogGroupsCommand,
+  type LogGroup,
   ListTagsForResourceCommand,
   PutRetentionPolicyCommand,
   TagResourceCommand,
@@ -11,6 +12,9 @@ import {
 import { unless } from '../aws/errors.js';
 import { tagChanges } from '../engine/plan.js';
 import type { FieldChange, Provisioner } from '../engine/types.js';
+import { forget, listed, stackPrefix } from './listing.js';
+
+const FAMILY = 'log-group';
 
 export interface LogGroupDesired {
   name: string;
@@ -30,15 +34,26 @@ export const logGroup: Provisioner<LogGroupDesired, LogGroupObserved> = {
 
   async observe(ctx, d) {
     const logs = ctx.aws.client(CloudWatchLogsClient);
-    // DescribeLogGroups is a prefix search: absent means no exact match among the results.
-    const res = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: d.name, limit: 50 }));
-    const group = res.logGroups?.find((g) => g.logGroupName === d.name);
+    // The stack's groups share prefixes (/aws/lambda/<project>-<environment>-): one listing reads them all.
+    const prefix = stackPrefix(d.name, d.tags);
+    const group = await listed(ctx.aws, FAMILY, prefix, d.name, async () => {
+      const found = new Map<string, LogGroup>();
+      let nextToken: string | undefined;
+      do {
+        const page = await logs.send(
+          new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix, limit: 50, nextToken }),
+        );
+        for (const g of page.logGroups ?? []) found.set(g.logGroupName ?? '', g);
+        nextToken = page.nextToken;
+      } while (nextToken);
+      return found;
+    });
     if (!group) return undefined;
     const tags = await unless(
       logs.send(new ListTagsForResourceCommand({ resourceArn: d.arn })),
       'ResourceNotFoundException',
     );
-    if (!tags) return undefined; // deleted between the two calls
+    if (!tags) return undefined; // deleted since the listing
     return { retentionDays: group.retentionInDays ?? null, tags: tags.tags ?? {} };
   },
 
@@ -59,6 +74,7 @@ export const logGroup: Provisioner<LogGroupDesired, LogGroupObserved> = {
     );
     if (!created) await logs.send(new TagResourceCommand({ resourceArn: d.arn, tags: d.tags }));
     await logs.send(new PutRetentionPolicyCommand({ logGroupName: d.name, retentionInDays: d.retentionDays }));
+    forget(ctx.aws, FAMILY);
   },
 
   async update(ctx, d, _o, changes) {
@@ -68,6 +84,7 @@ export const logGroup: Provisioner<LogGroupDesired, LogGroupObserved> = {
         await logs.send(new PutRetentionPolicyCommand({ logGroupName: d.name, retentionInDays: d.retentionDays }));
       if (change.field === 'tags') await logs.send(new TagResourceCommand({ resourceArn: d.arn, tags: d.tags }));
     }
+    forget(ctx.aws, FAMILY);
   },
 
   async delete(ctx, d) {
@@ -75,6 +92,7 @@ export const logGroup: Provisioner<LogGroupDesired, LogGroupObserved> = {
       ctx.aws.client(CloudWatchLogsClient).send(new DeleteLogGroupCommand({ logGroupName: d.name })),
       'ResourceNotFoundException',
     );
+    forget(ctx.aws, FAMILY);
   },
 
   outputs: (d) => ({ name: d.name }),

@@ -1,6 +1,6 @@
 // The REST API and everything in it: resources, methods with Lambda proxy integrations,
 // CORS preflights, the token authorizer, gateway responses, and the functions' invoke
-// permissions. Found again by name (no state file); drift is read method by method.
+// permissions. Found again by name (no state file); drift is read method by method (embedded in the resource listing).
 import {
   APIGatewayClient,
   CreateAuthorizerCommand,
@@ -92,26 +92,28 @@ export const restApi: Provisioner<ApiDesired, ApiObserved> = {
     if (!found?.id) return undefined;
     const api = ctx.aws.client(APIGatewayClient);
     const id = found.id;
-    const resources = (await api.send(new GetResourcesCommand({ restApiId: id, limit: 500 }))).items ?? [];
+    // One round: the resources with their methods embedded, the authorizers, the gateway responses and
+    // the functions' invoke permissions do not depend on each other.
+    const invokers = Object.keys(d.invokers);
+    const [resourcePage, authorizerPage, responsePage, granted] = await Promise.all([
+      api.send(new GetResourcesCommand({ restApiId: id, limit: 500, embed: ['methods'] })),
+      api.send(new GetAuthorizersCommand({ restApiId: id })),
+      api.send(new GetGatewayResponsesCommand({ restApiId: id, limit: 500 })),
+      Promise.all(invokers.map((fn) => readPermission(ctx, fn))),
+    ]);
+    const resources = resourcePage.items ?? [];
+    const responses = responsePage.items ?? [];
+    const permissions = Object.fromEntries(invokers.map((fn, i) => [fn, granted[i]]));
     const methods: Record<string, ObservedMethod> = {};
     await Promise.all(
       resources.flatMap((r) =>
-        Object.keys(r.resourceMethods ?? {}).map(async (m) => {
-          const read = r.id && r.path ? await readMethod(ctx, id, r.id, m) : undefined;
+        Object.entries(r.resourceMethods ?? {}).map(async ([m, embedded]) => {
+          const read = r.id && r.path ? await readMethod(ctx, id, r.id, m, embedded) : undefined;
           if (read && r.path) methods[`${m} ${r.path}`] = read;
         }),
       ),
     );
-    const auth = ((await api.send(new GetAuthorizersCommand({ restApiId: id }))).items ?? []).find(
-      (a) => a.name === d.definition.authorizer.name,
-    );
-    const responses = (await api.send(new GetGatewayResponsesCommand({ restApiId: id, limit: 500 }))).items ?? [];
-    const permissions: Record<string, string | undefined> = {};
-    await Promise.all(
-      Object.keys(d.invokers).map(async (fn) => {
-        permissions[fn] = await readPermission(ctx, fn);
-      }),
-    );
+    const auth = authorizerPage.items?.find((a) => a.name === d.definition.authorizer.name);
     return {
       id,
       tags: found.tags ?? {},

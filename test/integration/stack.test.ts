@@ -7,6 +7,7 @@ import {
   DeleteLogGroupCommand,
   DescribeLogGroupsCommand,
   ListTagsForResourceCommand,
+  PutRetentionPolicyCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeContinuousBackupsCommand,
@@ -18,7 +19,14 @@ import {
   UpdateContinuousBackupsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
-import { APIGatewayClient, GetAccountCommand, GetRestApisCommand, GetStageCommand } from '@aws-sdk/client-api-gateway';
+import {
+  APIGatewayClient,
+  DeleteMethodCommand,
+  GetAccountCommand,
+  GetResourcesCommand,
+  GetRestApisCommand,
+  GetStageCommand,
+} from '@aws-sdk/client-api-gateway';
 import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { FUNCTIONS } from '../../src/config/functions.js';
@@ -207,19 +215,33 @@ describe('stack lifecycle on the emulator', () => {
     await aws()
       .client(CloudWatchLogsClient)
       .send(new DeleteLogGroupCommand({ logGroupName: `/aws/apigateway/${PREFIX}-access` }));
+    // A sibling read from the same listing, and a method read from the embedded resource listing.
+    await aws()
+      .client(CloudWatchLogsClient)
+      .send(new PutRetentionPolicyCommand({ logGroupName: `/aws/lambda/${PREFIX}-get-products`, retentionInDays: 3 }));
+    const gateway = aws().client(APIGatewayClient);
+    const restApiId = (await gateway.send(new GetRestApisCommand({}))).items?.find(
+      (a) => a.name === `${PREFIX}-api`,
+    )?.id;
+    const byId = (await gateway.send(new GetResourcesCommand({ restApiId }))).items?.find(
+      (r) => r.path === '/products/{product_id}',
+    );
+    await gateway.send(new DeleteMethodCommand({ restApiId, resourceId: byId?.id, httpMethod: 'DELETE' }));
 
     const plan = await cli('plan', '--json');
     assert.equal(plan.code, 0);
     assert.deepEqual(changed(plan.json<{ changes: Change[] }>().changes), [
       'update table [pointInTimeRecovery]',
+      'update log-group:get-products [retentionDays]',
       'create log-group:api-access',
+      'update api [methods]',
     ]);
     const text = await cli('plan', '--exit-code');
     assert.equal(text.code, 2, 'plan --exit-code signals changes');
     assert.match(text.stdout, /update\s+dynamodb-table\s+products-catalog\s+pointInTimeRecovery: false → true/);
 
     const up = (await cli('up', '--json')).json<UpDoc>();
-    assert.deepEqual(up.summary?.counts, { created: 1, updated: 1, deleted: 0, unchanged: TOTAL - 2 });
+    assert.deepEqual(up.summary?.counts, { created: 1, updated: 3, deleted: 0, unchanged: TOTAL - 4 });
     assert.equal((await cli('plan', '--exit-code')).code, 0, 'no changes after the repair');
   });
 
