@@ -11,10 +11,15 @@ export interface Run {
   ms: number;
 }
 
-/** Runs `projet1 <args>` in `cwd`; a failure stops the bench with its stderr. */
-export function projet1(args: string[], cwd: string): Run {
+/** Runs `projet1 <args>` in `cwd` (with `extraEnv`); a failure stops the bench with its stderr. */
+export function projet1(args: string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}): Run {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { ...env, ...extraEnv },
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`projet1 ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return { stdout: r.stdout, stderr: r.stderr, ms };

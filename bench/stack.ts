@@ -1,11 +1,11 @@
 // Measures the CLI on the local emulator: `--help` start-up, cold `up`, no-op `up` and `plan`,
 // `deploy-website` cold and no-op, and `down` (median of several runs, wall time
-// including CLI start) and AWS calls.
+// including CLI start) and AWS calls; then up, no-op up and plan, and down over TLS.
 // Run: npm run bench   (figures go in the closing note, never in test assertions)
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { install, start } from '../src/emulator/ministack.js';
+import { emulatorCaPath, install, start } from '../src/emulator/ministack.js';
 import { projet1 } from './projet1.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -13,8 +13,9 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 function timed(
   args: string[],
   cwd: string,
+  env: NodeJS.ProcessEnv = {},
 ): { ms: number; doc: { awsCalls?: { total: number; mutating: number } } | undefined } {
-  const r = projet1(args, cwd);
+  const r = projet1(args, cwd, env);
   try {
     return { ms: r.ms, doc: JSON.parse(r.stdout) as { awsCalls?: { total: number; mutating: number } } };
   } catch {
@@ -61,6 +62,21 @@ async function main(): Promise<void> {
     }
   } finally {
     await em.stop();
+  }
+  // `npm run local` and `emulator start` serve HTTPS: the stack's runs again over TLS.
+  const tls = await start({ tls: true });
+  try {
+    const e = ['--endpoint-url', tls.endpoint, '--json', '--yes'];
+    const env = { AWS_CA_BUNDLE: emulatorCaPath() };
+    for (let i = 0; i < RUNS; i++) {
+      const cold = timed(['up', ...e], cwd, env);
+      record('TLS: cold up', cold.ms, cold.doc?.awsCalls);
+      record('TLS: no-op up', timed(['up', ...e], cwd, env).ms);
+      record('TLS: no-op plan', timed(['plan', ...e], cwd, env).ms);
+      record('TLS: down', timed(['down', ...e], cwd, env).ms);
+    }
+  } finally {
+    await tls.stop();
   }
   process.stdout.write(`${JSON.stringify({ runs: RUNS, node: process.version, results: rows }, null, 2)}\n`);
 }
