@@ -6,10 +6,11 @@ import { configFlags } from './options.js';
 import { renderCalls } from './render.js';
 import type { AwsClients, AwsRetry } from '../aws/clients.js';
 import { acquireLock, type HeldLock } from '../core/lock.js';
+import { STOP_SIGNALS, signalExitCode } from './signals.js';
 import type { BaseContext, CommandSpec, ContextOf, Handler, Needs } from './spec.js';
 
 export async function runWithNeeds(
-  spec: Pick<CommandSpec, 'name' | 'needs' | 'locks'>,
+  spec: Pick<CommandSpec, 'name' | 'needs' | 'locks' | 'interruptible'>,
   base: BaseContext,
   handler: Handler<Needs>,
 ): Promise<number> {
@@ -42,6 +43,7 @@ export async function runWithNeeds(
       session.aws.onRetry = retryReporter(base);
       let lock: HeldLock | undefined;
       let lockAws: AwsClients | undefined;
+      let unwatch: (() => void) | undefined;
       try {
         // A dry run changes nothing, so it neither waits for nor blocks another run.
         if (spec.locks && !base.opts.dryRun) {
@@ -54,8 +56,10 @@ export async function runWithNeeds(
           });
         }
         const ctx: ContextOf['stack'] = { ...base, session };
+        if (lock && !spec.interruptible) unwatch = releaseOnStop(lock);
         return (await run(ctx)) ?? 0;
       } finally {
+        unwatch?.();
         await lock?.release();
         lockAws?.destroy();
         if (base.io.verbose) base.io.info(renderCalls(callSummary(session)));
@@ -63,6 +67,23 @@ export async function runWithNeeds(
       }
     }
   }
+}
+
+/**
+ * A command that cannot stop half-way ends at a stop signal, as it always did, but releases the stack
+ * lock first: killed with it, the stack stays locked until the lease runs out. A second signal ends
+ * the process at once.
+ */
+function releaseOnStop(lock: HeldLock): () => void {
+  const unwatch = (): void => {
+    for (const signal of STOP_SIGNALS) process.off(signal, onStop);
+  };
+  const onStop = (signal: NodeJS.Signals): void => {
+    unwatch();
+    void lock.release().finally(() => process.exit(signalExitCode(signal)));
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onStop);
+  return unwatch;
 }
 
 /** With --verbose, each attempt the SDK makes again shows as it happens. */

@@ -2,7 +2,7 @@
 // on a terminal, and is the one result sink: text on stdout, or with --json exactly one
 // JSON document, `{"ok": true, ...}` or `{"ok": false, "error": {...}}`, for every outcome.
 import { createInterface } from 'node:readline/promises';
-import type { ConfirmRequest, IoHost, IoMessage } from '../core/io.js';
+import { type ConfirmRequest, EXIT_INTERRUPTED, type IoHost, type IoMessage } from '../core/io.js';
 import type { EngineEvent } from '../engine/events.js';
 import { EXIT, UserError } from '../errors.js';
 import {
@@ -41,6 +41,8 @@ export class CliHost implements IoHost {
   private readonly progress: CliReporter;
   private stopRequested = false;
   private answered = false;
+  /** The question being asked, if any: a stop request cancels it. */
+  private asking: AbortController | undefined;
 
   constructor(options: HostOptions) {
     const env = options.env ?? process.env;
@@ -66,6 +68,11 @@ export class CliHost implements IoHost {
   /** Ctrl-C: the core stops starting new work and reports what was done. */
   interrupt(): void {
     this.stopRequested = true;
+    // Waiting for an answer, nothing is in flight: the question ends the run.
+    if (this.asking) {
+      this.asking.abort();
+      return;
+    }
     this.info('Stopping: no new work starts; waiting for the calls in flight (Ctrl-C again to quit at once)…');
   }
 
@@ -103,11 +110,18 @@ export class CliHost implements IoHost {
     this.progress.close();
     this.info(`${this.look.colors.bold('These changes need your approval:')}\n${list.join('\n')}`);
     const rl = createInterface({ input: this.o.stdin, output: this.o.stderr });
+    this.asking = new AbortController();
     try {
-      const answer = await rl.question(`${req.question} Type "yes" to confirm: `);
+      const answer = await rl.question(`${req.question} Type "yes" to confirm: `, { signal: this.asking.signal });
       this.answered = true;
       return answer.trim().toLowerCase() === 'yes';
+    } catch (err) {
+      // Ctrl-C at the question (readline aborts it), or a stop signal while it waits (interrupt()).
+      if ((err as Error).name !== 'AbortError') throw err;
+      this.answered = true;
+      throw new UserError('Cancelled at the question; nothing was changed.', { exitCode: EXIT_INTERRUPTED });
     } finally {
+      this.asking = undefined;
       rl.close();
     }
   }

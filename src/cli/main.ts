@@ -8,6 +8,7 @@ import { EXIT, UserError } from '../errors.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { CliHost } from './host.js';
 import { isInteractive } from './progress.js';
+import { STOP_SIGNALS, signalExitCode } from './signals.js';
 import type { CommandOptions } from './options.js';
 import { COMMANDS } from './registry.js';
 import type { CommandSpec, GroupSpec } from './spec.js';
@@ -73,26 +74,29 @@ function addCommand(parent: Command, spec: CommandSpec, prefix: string, outcome:
       ...(live ? { liveUpdate: live } : {}),
     });
     outcome.host = host;
-    const onSigint = sigintHandler(host, (code) => process.exit(code));
-    if (spec.interruptible) process.on('SIGINT', onSigint);
+    const onStop = stopHandler(host, (code) => process.exit(code));
+    if (spec.interruptible) for (const signal of STOP_SIGNALS) process.on(signal, onStop);
     try {
       const handler = await spec.load();
       const { runWithNeeds } = await import('./context.js');
       outcome.code = await runWithNeeds(spec, { opts, args: c.args, io: host }, handler);
     } finally {
-      process.off('SIGINT', onSigint);
+      for (const signal of STOP_SIGNALS) process.off(signal, onStop);
       host.close();
     }
   });
 }
 
-/** First Ctrl-C: stop starting work, let what is in flight finish, report. Second: quit now. */
-export function sigintHandler(
+/**
+ * First Ctrl-C (or SIGTERM): stop starting work, let what is in flight finish, report. Second: quit
+ * now, with 128 + the signal's number as shells report it.
+ */
+export function stopHandler(
   host: Pick<CliHost, 'interrupted' | 'interrupt'>,
   exit: (code: number) => void,
-): () => void {
-  return () => {
-    if (host.interrupted) exit(130);
+): (signal: NodeJS.Signals) => void {
+  return (signal) => {
+    if (host.interrupted) exit(signalExitCode(signal));
     else host.interrupt();
   };
 }

@@ -21,12 +21,14 @@ interface Waiting {
   /** Resolves once the run asks for approval (it holds the lock by then). */
   asking: Promise<void>;
   answer(text: string): void;
+  /** Keys as typed, e.g. Ctrl-C. */
+  type(keys: string): void;
   done: Promise<{ code: number | null; screen: string }>;
 }
 
-/** `up` on a pseudo-terminal (util-linux `script`), stopped at its approval question. */
-function upWaitingForApproval(cwd: string): Waiting {
-  const cmd = [process.execPath, BIN, 'up', '--endpoint-url', endpoint()].map((a) => `'${a}'`).join(' ');
+/** `up` (or `args`) on a pseudo-terminal (util-linux `script`), stopped at its approval question. */
+function upWaitingForApproval(cwd: string, args = ['up']): Waiting {
+  const cmd = [process.execPath, BIN, ...args, '--endpoint-url', endpoint()].map((a) => `'${a}'`).join(' ');
   const child = spawn('script', ['-qec', cmd, '/dev/null'], {
     cwd,
     env: cleanEnv({ CI: '', TERM: 'xterm' }),
@@ -44,6 +46,7 @@ function upWaitingForApproval(cwd: string): Waiting {
   return {
     asking,
     answer: (text) => child.stdin.write(`${text}\n`),
+    type: (keys) => child.stdin.write(keys),
     done: new Promise((r) => child.on('close', (code) => r({ code, screen }))),
   };
 }
@@ -110,6 +113,38 @@ describe('the stack lock', () => {
     run.answer('no');
     assert.equal((await run.done).code, 1);
     assert.equal(await lockValue('/lockno/development/lock'), undefined);
+  });
+
+  it('is released, and the question cancelled, by Ctrl-C or SIGTERM at the question', async () => {
+    for (const [project, stop] of [
+      ['lockkey', (run: Waiting) => run.type('\x03')],
+      ['lockterm', async () => process.kill((await lockValue('/lockterm/development/lock'))?.pid ?? 0, 'SIGTERM')],
+    ] as const) {
+      const run = upWaitingForApproval(projectDir({ project, table: { name: `${project}-table` } }));
+      await run.asking;
+      await stop(run);
+      const out = await run.done;
+      assert.equal(out.code, 130, out.screen);
+      assert.match(out.screen, /Cancelled at the question; nothing was changed\./);
+      assert.doesNotMatch(out.screen, /Internal error/);
+      assert.equal(await lockValue(`/${project}/development/lock`), undefined, project);
+    }
+  });
+
+  it('is released when SIGTERM ends a command that cannot stop half-way (restore)', async () => {
+    const arn = 'arn:aws:dynamodb:eu-west-3:000000000000:table/lockrest-table/backup/01700000000000-abcdefgh';
+    const run = upWaitingForApproval(projectDir({ project: 'lockrest', table: { name: 'lockrest-table' } }), [
+      'restore',
+      '--backup',
+      arn,
+    ]);
+    await run.asking;
+    const held = await lockValue('/lockrest/development/lock');
+    assert.equal(held?.command, 'restore');
+    process.kill(held?.pid ?? 0, 'SIGTERM');
+    const out = await run.done;
+    assert.equal(out.code, 143, out.screen);
+    assert.equal(await lockValue('/lockrest/development/lock'), undefined);
   });
 
   it('of a killed holder: refused until --force-unlock breaks it', async () => {

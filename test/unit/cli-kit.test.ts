@@ -11,7 +11,7 @@ import { AwsClients, CALL } from '../../src/aws/clients.js';
 import { classifyAwsError } from '../../src/aws/errors.js';
 import { writeAll } from '../../src/catalog/batch-writer.js';
 import { generateProducts } from '../../src/catalog/generate.js';
-import { sigintHandler } from '../../src/cli/main.js';
+import { stopHandler } from '../../src/cli/main.js';
 import { fit, taskReporter } from '../../src/cli/progress.js';
 import { colors, useColor } from '../../src/cli/style.js';
 import { table } from '../../src/cli/table.js';
@@ -96,10 +96,10 @@ describe('teardown order', () => {
 });
 
 describe('stopping', () => {
-  it('the first Ctrl-C asks the run to stop, the second exits 130 at once', () => {
+  it('the first Ctrl-C or SIGTERM asks the run to stop, the second exits 130 or 143 at once', () => {
     let interrupted = false;
     const exits: number[] = [];
-    const onSigint = sigintHandler(
+    const onStop = stopHandler(
       {
         get interrupted() {
           return interrupted;
@@ -110,10 +110,11 @@ describe('stopping', () => {
       },
       (c) => exits.push(c),
     );
-    onSigint();
+    onStop('SIGTERM');
     assert.deepEqual([interrupted, exits], [true, []]);
-    onSigint();
-    assert.deepEqual(exits, [130]);
+    onStop('SIGINT');
+    onStop('SIGTERM');
+    assert.deepEqual(exits, [130, 143]);
   });
 
   it('the graph starts nothing new once asked to stop, and reports the rest as interrupted', async () => {

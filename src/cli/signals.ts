@@ -1,0 +1,8 @@
+// The signals that stop a run: Ctrl-C, and SIGTERM from `kill`, `timeout`, a cancelled CI job or a
+// container being stopped. Both get the same care: the stack lock is never left behind by either.
+import { constants } from 'node:os';
+
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/** 128 + the signal's number, as shells report a process the signal ended. */
+export const signalExitCode = (signal: NodeJS.Signals): number => 128 + (constants.signals[signal] ?? 2);
