@@ -189,6 +189,24 @@ describe('logs', () => {
     child.kill('SIGINT');
     assert.equal(await exit, 0);
   });
+
+  it('--follow ends with exit 0 on SIGTERM too', async () => {
+    const child = spawn(process.execPath, [BIN, 'logs', '--follow', '--endpoint-url', emulator.get().endpoint], {
+      cwd: stack.dir,
+      env: cleanEnv(),
+    });
+    let stderr = '';
+    const following = new Promise<void>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes('Following')) resolve();
+      });
+    });
+    const exit = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    await following;
+    child.kill('SIGTERM');
+    assert.equal(await exit, 0, stderr);
+  });
 });
 
 describe('status tells the truth', () => {

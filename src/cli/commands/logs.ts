@@ -5,6 +5,7 @@ import type { Session } from '../../core/session.js';
 import type { CliHost } from '../host.js';
 import type { Colors } from '../style.js';
 import type { Handler } from '../spec.js';
+import { STOP_SIGNALS } from '../signals.js';
 
 const isFrame = (e: LogEvent): boolean => /^(START|END) RequestId:/.test(e.message);
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
@@ -62,17 +63,17 @@ export const logs: Handler<'stack'> = async ({ session, io, opts, args }) => {
     if (events.length === 0) io.info(`No log events since ${new Date(startTime).toISOString()}.`);
     return 0;
   }
-  // Following ends on Ctrl-C, quietly, with exit 0.
+  // Following ends on Ctrl-C (or SIGTERM), quietly, with exit 0.
   let stop = false;
-  const onSigint = (): void => {
+  const onStop = (): void => {
     stop = true;
   };
-  process.once('SIGINT', onSigint);
+  for (const signal of STOP_SIGNALS) process.once(signal, onStop);
   try {
     io.info(`Following ${sources.map((s) => s.source).join(', ')} (Ctrl-C to stop)…`);
     await streamLogs(session, io, sources, { startTime, ...(filter ? { filter } : {}), stopped: () => stop });
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const signal of STOP_SIGNALS) process.off(signal, onStop);
   }
   return 0;
 };
