@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { PACKAGE_ROOT, stateDir, venvDir } from '../paths.js';
+import { diesWithThisProcess, killGroup } from './process-group.js';
 
 export const MINISTACK_VERSION = '1.5.33';
 export const SERVICES = 'iam,sts,dynamodb,lambda,apigateway,s3,cloudfront,cloudwatch,logs,ssm,secretsmanager,sns';
@@ -99,16 +100,13 @@ export async function isHealthy(endpoint: string, ca?: string): Promise<boolean>
   });
 }
 
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGTERM');
-  } catch {
-    /* already gone */
-  }
-}
-
-/** `log`: the log of an emulator this process owns, removed when it stops (tests start hundreds). */
-function handle(endpoint: string, port: number, pid: number, child?: ChildProcess, log?: string): EmulatorHandle {
+/** `owned`: an emulator this process started, whose log is removed when it stops (tests start hundreds). */
+function handle(
+  endpoint: string,
+  port: number,
+  pid: number,
+  owned?: { child: ChildProcess; log: string; release: () => void },
+): EmulatorHandle {
   return {
     endpoint,
     port,
@@ -119,8 +117,11 @@ function handle(endpoint: string, port: number, pid: number, child?: ChildProces
     },
     async stop() {
       killGroup(pid);
-      if (child && child.exitCode === null) await new Promise((r) => child.once('exit', r));
-      if (log) rmSync(log, { force: true });
+      if (!owned) return;
+      owned.release();
+      const { child } = owned;
+      if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+      rmSync(owned.log, { force: true });
     },
   };
 }
@@ -171,19 +172,20 @@ export async function start(
   const pid = child.pid;
   if (pid === undefined) throw new UserError(`Could not start ${BIN}.`);
   if (opts.detached) child.unref();
-  else process.once('exit', () => killGroup(pid));
+  const release = opts.detached ? () => undefined : diesWithThisProcess(pid);
   const deadline = Date.now() + 30000;
   const ca = opts.tls ? emulatorCaPath() : undefined;
   while (!(await isHealthy(endpoint, ca))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       killGroup(pid);
+      release();
       throw new UserError(
         `MiniStack did not become healthy on ${endpoint}; see ${join(STATE_DIR, `ministack-${port}.log`)}.`,
       );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return handle(endpoint, port, pid, opts.detached ? undefined : child, opts.detached ? undefined : logPath);
+  return handle(endpoint, port, pid, opts.detached ? undefined : { child, log: logPath, release });
 }
 
 export interface RunningEmulator {
