@@ -173,11 +173,11 @@ export class AwsClients {
 
   /** One keep-alive pool for every client of the run (and its uncounted sibling). */
   private pool(): { http: HttpAgent; https: HttpsAgent } {
-    const pool = {
-      keepAlive: true,
-      maxSockets: this.target.endpointUrl ? MAX_SOCKETS.endpoint : MAX_SOCKETS.aws,
-    };
-    this.agents ??= { http: new HttpAgent(pool), https: new HttpsAgent({ ...pool, ...this.tls() }) };
+    if (!this.agents) {
+      const maxSockets = this.target.endpointUrl ? MAX_SOCKETS.endpoint : MAX_SOCKETS.aws;
+      const options = { keepAlive: true, maxSockets };
+      this.agents = { http: new HttpAgent(options), https: new HttpsAgent({ ...options, ...this.tls() }) };
+    }
     return this.agents;
   }
 

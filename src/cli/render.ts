@@ -95,6 +95,9 @@ export function renderOutputs(outputs: Record<string, string>): string {
     .join('\n');
 }
 
+/** Time since the process started: what the user waited, start-up included. */
+export const elapsed = (): number => performance.now();
+
 /** One line for a whole run; `ms` counts from the process start, not just the apply. */
 export function renderSummary(verb: string, result: ApplyResult | undefined, ms: number): string {
   const took = `${(ms / 1000).toFixed(1)}s`;

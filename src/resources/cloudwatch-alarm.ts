@@ -5,9 +5,9 @@ import {
   CloudWatchClient,
   type ComparisonOperator,
   DeleteAlarmsCommand,
-  DescribeAlarmsCommand,
   type MetricAlarm,
   type MetricDataQuery,
+  paginateDescribeAlarms,
   ListTagsForResourceCommand,
   PutMetricAlarmCommand,
   type Statistic,
@@ -153,14 +153,9 @@ function describeAlarm(ctx: ProvisionContext, d: AlarmDesired): Promise<MetricAl
   const prefix = stackPrefix(d.name, d.tags);
   return listed(ctx.aws, FAMILY, `${d.region} ${prefix}`, d.name, async () => {
     const found = new Map<string, MetricAlarm>();
-    let NextToken: string | undefined;
-    do {
-      const page = await client(ctx, d.region).send(
-        new DescribeAlarmsCommand({ AlarmNamePrefix: prefix, AlarmTypes: ['MetricAlarm'], MaxRecords: 100, NextToken }),
-      );
+    const input = { AlarmNamePrefix: prefix, AlarmTypes: ['MetricAlarm' as const], MaxRecords: 100 };
+    for await (const page of paginateDescribeAlarms({ client: client(ctx, d.region) }, input))
       for (const a of page.MetricAlarms ?? []) found.set(a.AlarmName ?? '', a);
-      NextToken = page.NextToken;
-    } while (NextToken);
     return found;
   });
 }

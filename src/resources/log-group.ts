@@ -3,8 +3,8 @@ import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
   DeleteLogGroupCommand,
-  DescribeLogGroupsCommand,
   type LogGroup,
+  paginateDescribeLogGroups,
   ListTagsForResourceCommand,
   PutRetentionPolicyCommand,
   TagResourceCommand,
@@ -38,14 +38,8 @@ export const logGroup: Provisioner<LogGroupDesired, LogGroupObserved> = {
     const prefix = stackPrefix(d.name, d.tags);
     const group = await listed(ctx.aws, FAMILY, prefix, d.name, async () => {
       const found = new Map<string, LogGroup>();
-      let nextToken: string | undefined;
-      do {
-        const page = await logs.send(
-          new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix, limit: 50, nextToken }),
-        );
+      for await (const page of paginateDescribeLogGroups({ client: logs }, { logGroupNamePrefix: prefix, limit: 50 }))
         for (const g of page.logGroups ?? []) found.set(g.logGroupName ?? '', g);
-        nextToken = page.nextToken;
-      } while (nextToken);
       return found;
     });
     if (!group) return undefined;

@@ -27,7 +27,7 @@ interface Waiting {
 }
 
 /** `up` (or `args`) on a pseudo-terminal (util-linux `script`), stopped at its approval question. */
-function upWaitingForApproval(cwd: string, args = ['up']): Waiting {
+function waitingForApproval(cwd: string, args = ['up']): Waiting {
   const cmd = [process.execPath, BIN, ...args, '--endpoint-url', endpoint()].map((a) => `'${a}'`).join(' ');
   const child = spawn('script', ['-qec', cmd, '/dev/null'], {
     cwd,
@@ -66,7 +66,7 @@ async function lockValue(name: string): Promise<{ pid: number; command: string }
 /** A project whose `up` took the lock, then was killed (SIGKILL: no chance to release it). */
 async function killedHolder(config: { project: string } & Record<string, unknown>): Promise<string> {
   const dir = projectDir(config);
-  const run = upWaitingForApproval(dir);
+  const run = waitingForApproval(dir);
   await run.asking;
   const held = await lockValue(`/${config.project}/development/lock`);
   assert.ok(held);
@@ -82,7 +82,7 @@ interface StatusDoc {
 describe('the stack lock', () => {
   it('refuses a second run while the first holds it, shows it in status, and is released at the end', async () => {
     const dir = projectDir({ project: 'lockone', table: { name: 'lockone-table' } });
-    const first = upWaitingForApproval(dir);
+    const first = waitingForApproval(dir);
     await first.asking;
     const second = await runCli(['up', '--yes', '--endpoint-url', endpoint()], { cwd: dir });
     assert.equal(second.code, 4, second.stderr);
@@ -107,7 +107,7 @@ describe('the stack lock', () => {
 
   it('is released when the run is cancelled', async () => {
     const dir = projectDir({ project: 'lockno', table: { name: 'lockno-table' } });
-    const run = upWaitingForApproval(dir);
+    const run = waitingForApproval(dir);
     await run.asking;
     assert.equal((await lockValue('/lockno/development/lock'))?.command, 'up');
     run.answer('no');
@@ -120,7 +120,7 @@ describe('the stack lock', () => {
       ['lockkey', (run: Waiting) => run.type('\x03')],
       ['lockterm', async () => process.kill((await lockValue('/lockterm/development/lock'))?.pid ?? 0, 'SIGTERM')],
     ] as const) {
-      const run = upWaitingForApproval(projectDir({ project, table: { name: `${project}-table` } }));
+      const run = waitingForApproval(projectDir({ project, table: { name: `${project}-table` } }));
       await run.asking;
       await stop(run);
       const out = await run.done;
@@ -133,7 +133,7 @@ describe('the stack lock', () => {
 
   it('is released when SIGTERM ends a command that cannot stop half-way (restore)', async () => {
     const arn = 'arn:aws:dynamodb:eu-west-3:000000000000:table/lockrest-table/backup/01700000000000-abcdefgh';
-    const run = upWaitingForApproval(projectDir({ project: 'lockrest', table: { name: 'lockrest-table' } }), [
+    const run = waitingForApproval(projectDir({ project: 'lockrest', table: { name: 'lockrest-table' } }), [
       'restore',
       '--backup',
       arn,

@@ -10,12 +10,10 @@ import {
 } from '../../core/stack-ops.js';
 import { EXIT } from '../../errors.js';
 import { planHasChanges } from '../../engine/types.js';
-import { renderHealth, renderKeyOutputs, renderOutputs, renderPlan, renderSummary } from '../render.js';
+import { elapsed, renderHealth, renderKeyOutputs, renderOutputs, renderPlan, renderSummary } from '../render.js';
 import type { Handler } from '../spec.js';
 
 const changesOf = <C extends { action: string }>(changes: C[]): C[] => changes.filter((c) => c.action !== 'no-op');
-/** Time since the process started: what the user waited, start-up included. */
-const elapsed = (): number => performance.now();
 
 export const up: Handler<'stack-code'> = async ({ session, io }) => {
   const res = await coreUp(session, io);

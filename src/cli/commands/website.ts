@@ -1,10 +1,8 @@
 // deploy-website: a thin rendering of the core's website publishing.
 import { deployWebsite as coreDeployWebsite, websiteDir } from '../../core/website.js';
 import { EXIT } from '../../errors.js';
+import { elapsed } from '../render.js';
 import type { Handler } from '../spec.js';
-
-/** Time since the process started: what the user waited, start-up included. */
-const elapsed = (): number => performance.now();
 
 export const deployWebsite: Handler<'stack'> = async ({ session, io, opts }) => {
   const dir = websiteDir(session, opts.dir);
