@@ -7,7 +7,10 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { prng } from '../../src/catalog/generate.js';
+import { AwsClients } from '../../src/aws/clients.js';
 import { identify, type Call } from './aws-call.js';
+import { awsError, type Reply } from './aws-reply.js';
+import type { Behaviour, BehaviourContext, RawRequest } from './aws-behaviour/types.js';
 
 export interface FaultProfile {
   seed: number;
@@ -29,6 +32,10 @@ export interface FaultProfile {
   lostCreates: boolean;
   /** API Gateway's published per-account rates, as the minimum interval between calls. */
   quotas: Record<string, number>;
+  /** Documented AWS behaviours played on top of the faults above (see aws-behaviour/). */
+  behaviours?: Behaviour[];
+  /** AWS's durations in `behaviours` are multiplied by this (1 = real time). */
+  scale?: number;
 }
 
 export const REALISTIC: FaultProfile = {
@@ -59,8 +66,8 @@ export type FaultKind =
 
 export interface FaultProxy {
   url: string;
-  /** Faults injected so far, by kind. */
-  injected: Map<FaultKind, number>;
+  /** Faults and behaviours injected so far, by kind. */
+  injected: Map<FaultKind | string, number>;
   /** The calls of `loseFirstAnswerOf` whose answer was lost so far. */
   lostOnce: Set<string>;
   /** Every signed call received, by "service.Operation". */
@@ -70,32 +77,18 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-interface Reply {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-/** An error answer in the call's protocol, as AWS writes it. */
-function awsError(call: Call, status: number, code: string, message: string): Reply {
-  if (call.protocol === 'json') {
-    const body = JSON.stringify({ __type: code, message });
-    return { status, headers: { 'content-type': 'application/x-amz-json-1.0' }, body };
-  }
-  if (call.protocol === 'rest-json') {
-    const body = JSON.stringify({ message, Message: message });
-    return { status, headers: { 'content-type': 'application/json', 'x-amzn-errortype': code }, body };
-  }
-  const body = `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault</RequestId></ErrorResponse>`;
-  return { status, headers: { 'content-type': 'text/xml' }, body };
-}
-
 export async function startFaultProxy(target: string, profile: FaultProfile): Promise<FaultProxy> {
   // Seeded, so a failing run can be replayed.
   const rnd = prng(profile.seed);
-  const injected = new Map<FaultKind, number>();
+  const injected = new Map<FaultKind | string, number>();
   const forwarded = new Map<string, number>();
-  const count = (k: FaultKind) => injected.set(k, (injected.get(k) ?? 0) + 1);
+  const count = (k: FaultKind | string) => injected.set(k, (injected.get(k) ?? 0) + 1);
+  const behaviours = profile.behaviours ?? [];
+  const emulator = new AwsClients(
+    { region: 'eu-west-3', endpointUrl: target, profile: null },
+    { credentials: async () => ({ accessKeyId: 'test', secretAccessKey: 'test' }) },
+  );
+  const behaviourContext = (): BehaviourContext => ({ now: Date.now(), scale: profile.scale ?? 1, emulator, count });
   const lastCall = new Map<string, number>();
   const roleChanged = new Map<string, number>();
   const functionChanged = new Map<string, number>();
@@ -256,7 +249,10 @@ export async function startFaultProxy(target: string, profile: FaultProfile): Pr
       count('slow');
       await new Promise((r) => setTimeout(r, 100 + rnd() * 500));
     }
-    const fault = call ? before(call) : undefined;
+    const raw: RawRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body };
+    let played: Reply | undefined;
+    if (call) for (const b of behaviours) if (!played) played = await b.before?.(call, raw, behaviourContext());
+    const fault = played ?? (call ? before(call) : undefined);
     if (fault === 'reset') {
       req.socket.destroy();
       return;
@@ -276,7 +272,9 @@ export async function startFaultProxy(target: string, profile: FaultProfile): Pr
     let out = answer.body;
     if (call && answer.status < 300) {
       const text = answer.body.toString('utf8');
-      const rewritten = after(call, text);
+      let rewritten = after(call, text);
+      const ctx = behaviourContext();
+      for (const b of behaviours) if (b.after) rewritten = b.after(call, raw, rewritten, ctx);
       if (rewritten !== text) out = Buffer.from(rewritten);
     }
     const headers = { ...answer.headers, 'content-length': String(out.length) };

@@ -1,0 +1,30 @@
+// The AWS behaviour profile: every documented behaviour the proxy reproduces, by area (a file per
+// area keeps each small; add yours to the list), and the proxy profile that plays them.
+import { type FaultProfile, REALISTIC } from '../fault-proxy.js';
+import type { Behaviour } from './types.js';
+
+export type { Behaviour } from './types.js';
+
+export const AWS_BEHAVIOURS: Behaviour[] = [];
+
+/**
+ * AWS as documented, without random faults: its propagation delays, settling states, quotas and
+ * account-level refusals. `scale` shortens AWS's durations for tests (1 = real time, for the bench).
+ */
+export function awsLike(scale: number, overrides: Partial<FaultProfile> = {}): FaultProfile {
+  return {
+    ...REALISTIC,
+    randomFault: 0,
+    slow: 0,
+    // IAM: "a few seconds" to propagate, ~10 s observed (IAM User Guide, "Changes that I make are not always immediately visible").
+    iamPropagationMs: Math.round(10_000 * scale),
+    // Lambda: Pending then Active within 1-5 s of a create, InProgress for seconds after an update (Lambda function states).
+    lambdaUpdateMs: Math.round(3_000 * scale),
+    // CloudFront: a change is InProgress for minutes before Deployed.
+    cloudfrontMs: Math.round(180_000 * scale),
+    readAfterCreateMs: Math.round(2_000 * scale),
+    behaviours: AWS_BEHAVIOURS,
+    scale,
+    ...overrides,
+  };
+}
