@@ -109,7 +109,8 @@ export function loadConfig(
 
 function crossFieldIssues(config: Config): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const names = resourceNames(config);
+  // Any account id has 12 digits: the names are checked as they will be.
+  const names = resourceNames(config, '000000000000');
   if (names.table.length > 255)
     issues.push({ path: 'table.name', message: `expands to ${names.table.length} characters, the limit is 255` });
   if (config.table.ttlAttribute !== null && ['product_id', 'category'].includes(config.table.ttlAttribute)) {

@@ -25,15 +25,22 @@ export interface ResourceNames {
   distributionComment: string;
 }
 
+/** Stands for the account id in names computed before any AWS call (`projet1 config`); always 12 characters. */
+export const ACCOUNT_PLACEHOLDER = '{accountId}';
+
+/** `accountId` fills the `{accountId}` placeholder; without it (no AWS call made yet) the placeholder stays. */
 export function resourceNames(
   config: Pick<Config, 'project' | 'environment' | 'table' | 'region' | 'website'>,
+  accountId: string = ACCOUNT_PLACEHOLDER,
 ): ResourceNames {
   const prefix = `${config.project}-${config.environment}`;
   const expand = (template: string): string =>
     template
       .replaceAll('{project}', config.project)
       .replaceAll('{environment}', config.environment)
-      .replaceAll('{region}', config.region);
+      .replaceAll('{regionCode}', regionCode(config.region))
+      .replaceAll('{region}', config.region)
+      .replaceAll('{accountId}', accountId);
   const functions: Record<string, FunctionNames> = {};
   for (const fn of FUNCTIONS) {
     const name = `${prefix}-${fn.id}`;

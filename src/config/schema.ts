@@ -7,6 +7,13 @@ const RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+// Bucket names are global across all of AWS: {accountId} (12 digits) and the region make a name unique to
+// one account and region, so no two users of projet1 ask for the same one. The defaults use the short
+// region code (euw3) so that the longest project and environment names still fit S3's 63 characters.
+const BUCKET_TEMPLATE = /^([a-z0-9.-]|\{project\}|\{environment\}|\{region\}|\{regionCode\}|\{accountId\}){3,63}$/;
+const BUCKET_EXPECT =
+  '3-63 lowercase letters, digits, dots or dashes (placeholders {project}, {environment}, {region}, {regionCode}, {accountId})';
+
 export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$/;
 
 export const configSchema = section(
@@ -157,15 +164,15 @@ export const configSchema = section(
     website: section(
       {
         bucketName: text({
-          default: '{environment}-state-lock-{project}',
-          pattern: /^([a-z0-9.-]|\{project\}|\{environment\}|\{region\}){3,63}$/,
-          expect: '3-63 lowercase letters, digits, dots or dashes (placeholders {project}, {environment}, {region})',
-          doc: 'Site bucket name (global across AWS). The design document\'s "development-state-lock-projet1-serverless" by default.',
+          default: '{project}-{environment}-site-{accountId}-{regionCode}',
+          pattern: BUCKET_TEMPLATE,
+          expect: BUCKET_EXPECT,
+          doc: 'Site bucket name, global across all of AWS: the account id and region code (euw3) make the default unique. The design document\'s exact name is "{environment}-state-lock-{project}".',
         }),
         logBucketName: text({
-          default: '{environment}-state-lock-{project}-logs',
-          pattern: /^([a-z0-9.-]|\{project\}|\{environment\}|\{region\}){3,63}$/,
-          expect: '3-63 lowercase letters, digits, dots or dashes (placeholders {project}, {environment}, {region})',
+          default: '{project}-{environment}-logs-{accountId}-{regionCode}',
+          pattern: BUCKET_TEMPLATE,
+          expect: BUCKET_EXPECT,
           doc: "Bucket receiving the site bucket's server access logs (under logs/).",
         }),
         publicRead: flag({

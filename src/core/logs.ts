@@ -37,7 +37,7 @@ export function parseSince(text: string, now = Date.now()): number {
 
 /** The log groups of the named sources: function ids, `api`, or `all` (the default). */
 export function logSources(session: Session, wanted: string[]): LogSource[] {
-  const names = resourceNames(session.config);
+  const names = resourceNames(session.config, session.env.accountId);
   const all: LogSource[] = [
     ...FUNCTIONS.map((fn) => ({ source: fn.id, group: names.functions[fn.id]?.logGroup ?? '' })),
     { source: 'api', group: names.apiAccessLogGroup },

@@ -103,7 +103,7 @@ async function deployedSite(
     changes: state.plan.changes.filter((c) => c.id === 'bucket:site' || c.id === 'distribution'),
   });
   const dist = state.outputs.get('distribution');
-  const bucket = resourceNames(session.config).siteBucket;
+  const bucket = resourceNames(session.config, session.env.accountId).siteBucket;
   if (!state.observed.has('bucket:site') || !dist?.id) {
     throw new UserError(`The website of ${session.config.project}/${session.config.environment} is not deployed.`, {
       exitCode: EXIT.notFound,

@@ -22,7 +22,7 @@ import { arns } from './data-tier.js';
 import type { StackEnv } from './stack-env.js';
 
 export function apiTier(config: Config, env: StackEnv, packages: Map<string, HandlerPackage> | undefined): Resource[] {
-  const names = resourceNames(config);
+  const names = resourceNames(config, env.accountId);
   const tags = stackTags(config);
   const arn = arns(env);
   const functionArn = (id: string): string => arn.function(names.functions[id]?.function ?? id);

@@ -46,7 +46,7 @@ export function functionPolicy(
 }
 
 export function dataTier(config: Config, env: StackEnv): Resource[] {
-  const names = resourceNames(config);
+  const names = resourceNames(config, env.accountId);
   const tags = stackTags(config);
   const arn = arns(env);
   const tableArn = arn.table(names.table);

@@ -17,7 +17,7 @@ const DYNAMO_OPERATIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Qu
 
 export function monitoringTier(config: Config, env: StackEnv): Resource[] {
   if (!config.alarms.enabled) return [];
-  const names = resourceNames(config);
+  const names = resourceNames(config, env.accountId);
   const tags = stackTags(config);
   const a = config.alarms;
   const regions = [...new Set([env.region, CLOUDFRONT_METRICS_REGION])];

@@ -66,7 +66,7 @@ const denyInsecure = (bucketArn: string): PolicyDocument['Statement'][number] =>
 });
 
 export function webTier(config: Config, env: StackEnv): Resource[] {
-  const names = resourceNames(config);
+  const names = resourceNames(config, env.accountId);
   const tags = stackTags(config);
   const w = config.website;
   const s3Arn = (bucket: string): string => `arn:${env.partition}:s3:::${bucket}`;

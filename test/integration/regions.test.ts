@@ -1,6 +1,7 @@
-// Two regions of the same stack, side by side on one emulator: global names (IAM roles,
-// CloudFront, buckets with {region}) never collide, and each `down` leaves the other intact
-// and answering. A global resource of another region is refused as not ours.
+// Two regions of the same stack, side by side on one emulator with no settings at all: global
+// names (IAM roles, CloudFront, the default bucket names with the account and region) never
+// collide, and each `down` leaves the other intact and answering. A global resource of another
+// region is refused as not ours.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Change } from '../../src/engine/types.js';
@@ -9,12 +10,8 @@ import { projectDir, runCli } from '../helpers/cli.js';
 import { useEmulator } from '../helpers/emulator.js';
 
 const emulator = useEmulator();
-const dir = projectDir({
-  website: {
-    bucketName: '{environment}-site-{project}-{region}',
-    logBucketName: '{environment}-logs-{project}-{region}',
-  },
-});
+// No settings: the defaults alone must let a stack run in two regions.
+const dir = projectDir({});
 const cli = (region: string, ...args: string[]) =>
   runCli([...args, '--region', region, '--endpoint-url', emulator.get().endpoint], { cwd: dir });
 const changes = (doc: { changes: Change[] }) =>

@@ -36,8 +36,9 @@ import { runCli } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
 import { viaCloudFront } from '../helpers/site.js';
 
-const SITE = 'development-state-lock-projet1-serverless';
-const LOGS = `${SITE}-logs`;
+// The default names: unique to the account (the emulator's is 000000000000) and region.
+const SITE = 'projet1-serverless-development-site-000000000000-euw3';
+const LOGS = 'projet1-serverless-development-logs-000000000000-euw3';
 let stack: Deployed;
 let outputs: Record<string, string> = {};
 const emulator = useEmulator(async (h) => {
@@ -276,7 +277,7 @@ describe('teardown', () => {
     assert.equal(down.code, 0, down.stderr);
     const buckets = (await aws().client(S3Client).send(new ListBucketsCommand({}))).Buckets ?? [];
     assert.deepEqual(
-      buckets.filter((b) => b.Name?.startsWith('development-state-lock')),
+      buckets.filter((b) => b.Name?.startsWith('projet1-serverless-development-')),
       [],
     );
     const dists = (await cf.send(new ListDistributionsCommand({}))).DistributionList?.Items ?? [];
