@@ -44,10 +44,11 @@ describe('two regions of one stack', () => {
   });
 
   it('a bucket named the same from another region is refused as not ours', async () => {
+    // eu-west-3's own bucket names, written out, asked for from us-west-2.
     const fixed = projectDir({
       website: {
-        bucketName: 'development-site-projet1-serverless-eu-west-3',
-        logBucketName: 'development-logs-projet1-serverless-eu-west-3',
+        bucketName: 'projet1-serverless-development-site-000000000000-euw3',
+        logBucketName: 'projet1-serverless-development-logs-000000000000-euw3',
       },
     });
     const plan = await runCli(['plan', '--json', '--region', 'us-west-2', '--endpoint-url', emulator.get().endpoint], {
