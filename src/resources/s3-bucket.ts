@@ -63,14 +63,11 @@ async function exists(ctx: ProvisionContext, name: string): Promise<Existence> {
   }
 }
 
-/** The plan's reason for a name another account owns: what, which setting, how out. */
-function takenReason(d: BucketDesired): string {
-  return (
-    `is a bucket name owned by another AWS account (bucket names are global across all of AWS). ` +
-    `Choose another name with "${d.configKey}" in projet1.config.json, or keep its {accountId} and {region} ` +
-    'placeholders (as the default does) so the name is unique to your account and region'
-  );
-}
+const TAKEN = 'is owned by another AWS account (bucket names are global across all of AWS)';
+/** The way out of a name another account owns: which setting, and what keeps a name unique. */
+const wayOut = (d: BucketDesired): string =>
+  `Choose another name with "${d.configKey}" in projet1.config.json, or keep its {accountId} and {region} ` +
+  'placeholders (as the default does) so the name is unique to your account and region';
 
 /** Deletes every version and delete marker, 1,000 keys per call, with progress. */
 export async function emptyBucket(ctx: ProvisionContext, bucket: string): Promise<number> {
@@ -121,7 +118,7 @@ export const s3Bucket: Provisioner<BucketDesired, BucketObserved> = {
     return readSettings(ctx, d.name);
   },
 
-  conflict: (d, o) => (isForeign(o) && o.otherAccount ? takenReason(d) : undefined),
+  conflict: (d, o) => (isForeign(o) && o.otherAccount ? `${TAKEN}. ${wayOut(d)}` : undefined),
 
   // Another region's carries that region: it is refused.
   tags: (o) => o.tags,
@@ -151,7 +148,7 @@ export const s3Bucket: Provisioner<BucketDesired, BucketObserved> = {
       // Ours already (an interrupted run): adopt it. Someone else's: say which setting to change.
       if (!isAwsError(err, 'BucketAlreadyOwnedByYou')) {
         if (isAwsError(err, 'BucketAlreadyExists')) {
-          throw new UserError(`The bucket ${d.name} ${takenReason(d)}.`, { exitCode: EXIT.conflict });
+          throw new UserError(`The bucket ${d.name} ${TAKEN}.`, { exitCode: EXIT.conflict, hint: `${wayOut(d)}.` });
         }
         throw err;
       }

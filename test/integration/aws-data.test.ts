@@ -120,7 +120,7 @@ describe('a bucket name owned by another AWS account', () => {
   it('up refuses with exit 4 and creates nothing', async () => {
     const up = await cli('up', '--yes');
     assert.equal(up.code, 4, up.stderr);
-    assert.match(up.stderr, /taken-by-another-account is a bucket name owned by another AWS account/);
+    assert.match(up.stderr, /taken-by-another-account is owned by another AWS account/);
     assert.match(up.stderr, /website\.bucketName/);
     assert.deepEqual(await inventory(direct(), 'taken'), DOWN_INVENTORY);
     const buckets = ((await direct().client(S3Client).send(new ListBucketsCommand({}))).Buckets ?? []).filter((b) =>
