@@ -175,6 +175,23 @@ export function classifyAwsError(err: unknown, target: AwsTarget): unknown {
 }
 
 /**
+ * DynamoDB has not yet made continuous backups available on a table it just created
+ * (UpdateContinuousBackups reference: ContinuousBackupsUnavailableException, "Backups are being enabled").
+ */
+export function backupsNotYetAvailable(err: unknown): boolean {
+  return isAwsError(err, 'ContinuousBackupsUnavailableException');
+}
+
+/**
+ * S3 has not yet propagated a bucket it just created: its settings calls answer NoSuchBucket (404) or
+ * OperationAborted (409) for a while (S3 User Guide, "Consistency model"; Terraform's AWS provider
+ * retries them for s3BucketPropagationTimeout, 2 minutes).
+ */
+export function bucketNotYetVisible(err: unknown): boolean {
+  return isAwsError(err, 'NoSuchBucket', 'OperationAborted');
+}
+
+/**
  * Resolves to undefined when the call fails with one of `names` (the service's
  * NotFound, or AlreadyExists when retrying a create); any other error is rethrown.
  */

@@ -106,7 +106,8 @@ function withApproval(r: Resource, change: Change): Change {
 function changeFor(r: Resource, observed: unknown, mode: Plan['mode'], expectedTags: Record<string, string>): Change {
   const base = { id: r.id, type: r.provisioner.type, name: r.name };
   if (observed === undefined) return { ...base, action: mode === 'apply' ? 'create' : 'no-op', fields: [] };
-  const conflict = ownershipProblem(r.provisioner.tags(observed), expectedTags);
+  const conflict =
+    r.provisioner.conflict?.(r.desired, observed) ?? ownershipProblem(r.provisioner.tags(observed), expectedTags);
   if (conflict) return { ...base, action: 'conflict', fields: [], reason: conflict };
   if (mode === 'destroy')
     return { ...base, action: r.provisioner.owned?.(r.desired, observed) === false ? 'no-op' : 'delete', fields: [] };

@@ -30,6 +30,11 @@ export interface Provisioner<D, O> {
   observe(ctx: ProvisionContext, desired: D): Promise<O | undefined>;
   /** False when the resource found is someone else's shared setting: teardown leaves it alone. */
   owned?(desired: D, observed: O): boolean;
+  /**
+   * Why the resource found is not ours when its tags cannot say (a bucket name another account owns,
+   * whose tags we may not read); the plan shows it as the conflict's reason.
+   */
+  conflict?(desired: D, observed: O): string | undefined;
   /** Tags found on the resource, for the ownership check; undefined when the type has none. */
   tags(observed: O): Record<string, string> | undefined;
   /**

@@ -12,11 +12,12 @@ import {
   UpdateContinuousBackupsCommand,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
-  waitUntilTableExists,
   waitUntilTableNotExists,
   type GlobalSecondaryIndexUpdate,
 } from '@aws-sdk/client-dynamodb';
-import { unless } from '../aws/errors.js';
+import { backoff } from '../aws/backoff.js';
+import { backupsNotYetAvailable, unless } from '../aws/errors.js';
+import { retrying } from '../engine/retry.js';
 import { fromTagList, toTagList } from '../aws/tags.js';
 import { UserError } from '../errors.js';
 import { tagChanges } from '../engine/plan.js';
@@ -52,6 +53,13 @@ export interface TableObserved {
 const NOT_FOUND = 'ResourceNotFoundException';
 // Start polling fast (emulators settle at once), back off to 5 s on real AWS.
 const WAIT = { minDelay: 0.1, maxDelay: 5, maxWaitTime: 600 };
+/**
+ * UpdateContinuousBackups answers ContinuousBackupsUnavailableException for a while after a table
+ * becomes ACTIVE. Terraform's AWS provider (aws_dynamodb_table, updatePITR) retries it for
+ * updateTableContinuousBackupsTimeout, 20 minutes: with `retrying`'s backoff (1, 2, 4, 8, then 10 s)
+ * that is 4 + 119 attempts.
+ */
+const PITR_ATTEMPTS = 123;
 
 const capacityOf = (mode: string, read?: number, write?: number): string =>
   mode === 'PAY_PER_REQUEST' ? 'on-demand' : `${read ?? 0} RCU / ${write ?? 0} WCU`;
@@ -60,9 +68,51 @@ const throughput = (d: TableDesired) =>
     ? { ReadCapacityUnits: d.readCapacity, WriteCapacityUnits: d.writeCapacity }
     : undefined;
 
+/**
+ * Until the table and every global secondary index are ACTIVE. The SDK's waitUntilTableExists looks
+ * at TableStatus only, and an index added by UpdateTable is CREATING (backfilling) for minutes on
+ * an ACTIVE table: a Query on it is refused until then, and the API's category listing uses it.
+ */
 async function waitActive(ctx: ProvisionContext, name: string): Promise<void> {
-  ctx.note('waiting for the table to be ACTIVE');
-  await waitUntilTableExists({ client: ctx.aws.client(DynamoDBClient), ...WAIT }, { TableName: name });
+  ctx.note('waiting for the table and its index to be ACTIVE');
+  const ddb = ctx.aws.client(DynamoDBClient);
+  const deadline = Date.now() + WAIT.maxWaitTime * 1000;
+  let said = '';
+  for (let attempt = 1; ; attempt++) {
+    // NotFound too: a read right after CreateTable may not see the table yet.
+    const table = (await unless(ddb.send(new DescribeTableCommand({ TableName: name })), NOT_FOUND))?.Table;
+    const busy = [
+      ...(table?.TableStatus === 'ACTIVE' ? [] : [`table ${table?.TableStatus ?? 'not visible yet'}`]),
+      ...(table?.GlobalSecondaryIndexes ?? [])
+        .filter((i) => i.IndexStatus !== undefined && i.IndexStatus !== 'ACTIVE')
+        .map((i) => `index ${i.IndexName ?? '?'} ${i.IndexStatus ?? ''}`),
+    ].join(', ');
+    if (!busy) return;
+    if (Date.now() > deadline) throw new Error(`table ${name} not ACTIVE after ${WAIT.maxWaitTime} s (${busy})`);
+    if (busy !== said) {
+      said = busy;
+      ctx.note(`waiting: ${busy}`);
+    }
+    await ctx.sleep(backoff(attempt, WAIT.minDelay * 1000, WAIT.maxDelay * 1000));
+  }
+}
+
+/** Turns PITR on or off, waiting out the time DynamoDB takes to make backups available on a new table. */
+async function setPitr(ctx: ProvisionContext, d: TableDesired): Promise<void> {
+  const ddb = ctx.aws.client(DynamoDBClient);
+  const update = new UpdateContinuousBackupsCommand({
+    TableName: d.name,
+    PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: d.pointInTimeRecovery },
+  });
+  await retrying(
+    ctx,
+    () => ddb.send(update),
+    (err) =>
+      backupsNotYetAvailable(err)
+        ? 'continuous backups are not yet available on the new table (DynamoDB enables them after it is ACTIVE); waiting'
+        : undefined,
+    PITR_ATTEMPTS,
+  );
 }
 
 export const dynamodbTable: Provisioner<TableDesired, TableObserved> = {
@@ -214,14 +264,7 @@ export const dynamodbTable: Provisioner<TableDesired, TableObserved> = {
       await ddb.send(new UpdateTableCommand({ TableName: d.name, DeletionProtectionEnabled: d.deletionProtection }));
       await waitActive(ctx, d.name);
     }
-    if (fields.has('pointInTimeRecovery')) {
-      await ddb.send(
-        new UpdateContinuousBackupsCommand({
-          TableName: d.name,
-          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: d.pointInTimeRecovery },
-        }),
-      );
-    }
+    if (fields.has('pointInTimeRecovery')) await setPitr(ctx, d);
     const ttl = changes.find((c) => c.field === 'ttlAttribute');
     if (ttl) {
       // TTL allows one attribute: switching attributes means disabling the old one first.

@@ -3,13 +3,15 @@
 import {
   DeleteBucketPolicyCommand,
   GetBucketPolicyCommand,
+  HeadBucketCommand,
   PutBucketPolicyCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { unless } from '../aws/errors.js';
 import { canonicalJson, parsePolicyDocument } from '../engine/canonical.js';
-import type { Provisioner } from '../engine/types.js';
+import type { ProvisionContext, Provisioner } from '../engine/types.js';
 import type { PolicyDocument } from './iam-role.js';
+import { onNewBucket } from './s3-settings.js';
 
 export interface BucketPolicyDesired {
   bucket: string;
@@ -18,6 +20,16 @@ export interface BucketPolicyDesired {
 
 export interface BucketPolicyObserved {
   policy: unknown;
+}
+
+/** False when S3 refuses even HeadBucket (403): the bucket is another account's. */
+async function readable(ctx: ProvisionContext, bucket: string): Promise<boolean> {
+  try {
+    await ctx.aws.client(S3Client).send(new HeadBucketCommand({ Bucket: bucket }));
+    return true;
+  } catch (err) {
+    return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== 403;
+  }
 }
 
 export const s3BucketPolicy: Provisioner<BucketPolicyDesired, BucketPolicyObserved> = {
@@ -36,7 +48,11 @@ export const s3BucketPolicy: Provisioner<BucketPolicyDesired, BucketPolicyObserv
     } catch (err) {
       // The bucket lives in another region (S3 answers 301): it is not ours here, and its
       // bucket resource is refused as such, so nothing is planned on its policy.
-      if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 301) return undefined;
+      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 301) return undefined;
+      // Another account's bucket refuses every read: its bucket resource is refused as such. Ours
+      // (HeadBucket answers) refusing the read is a permission this account lacks.
+      if (status === 403 && !(await readable(ctx, d.bucket))) return undefined;
       throw err;
     }
   },
@@ -47,10 +63,11 @@ export const s3BucketPolicy: Provisioner<BucketPolicyDesired, BucketPolicyObserv
   diff: (d, o) =>
     canonicalJson(d.policy) === canonicalJson(o.policy) ? [] : [{ field: 'policy', from: o.policy, to: d.policy }],
 
+  // Its bucket is usually made moments before in the same run: wait out its propagation, as
+  // Terraform's aws_s3_bucket_policy does (NoSuchBucket retried for 2 minutes).
   async create(ctx, d) {
-    await ctx.aws
-      .client(S3Client)
-      .send(new PutBucketPolicyCommand({ Bucket: d.bucket, Policy: JSON.stringify(d.policy) }));
+    const put = new PutBucketPolicyCommand({ Bucket: d.bucket, Policy: JSON.stringify(d.policy) });
+    await onNewBucket(ctx, d.bucket, () => ctx.aws.client(S3Client).send(put));
   },
 
   async update(ctx, d) {

@@ -16,7 +16,7 @@ import { fromTagList } from '../aws/tags.js';
 import { canonicalJson } from '../engine/canonical.js';
 import { tagChanges } from '../engine/plan.js';
 import type { FieldChange, ProvisionContext, Provisioner } from '../engine/types.js';
-import { UserError } from '../errors.js';
+import { EXIT, UserError } from '../errors.js';
 import { type BucketSettings, readSettings, SETTINGS, writeSetting } from './s3-settings.js';
 
 export interface BucketDesired extends BucketSettings {
@@ -28,14 +28,23 @@ export interface BucketDesired extends BucketSettings {
   tags: Record<string, string>;
 }
 
-/** A bucket that is not ours to manage here: another account's, or in another region (its tags say whose). */
+/**
+ * A bucket that is not ours to manage here: in another region (its tags say whose), or another
+ * account's (`otherAccount`: S3 refuses us any look at it, as it does for every bucket it does not let us read).
+ */
 export type BucketObserved =
   | (BucketSettings & { tags: Record<string, string> })
-  | { foreign: true; tags: Record<string, string> };
+  | { foreign: true; tags: Record<string, string>; otherAccount?: true };
 
-const isForeign = (o: BucketObserved): o is { foreign: true; tags: Record<string, string> } => 'foreign' in o;
+const isForeign = (o: BucketObserved): o is { foreign: true; tags: Record<string, string>; otherAccount?: true } =>
+  'foreign' in o;
+
+const OTHER_ACCOUNT = { foreign: true, tags: {}, otherAccount: true } as const;
 
 type Existence = { state: 'here' | 'none' | 'foreign' } | { state: 'elsewhere'; region: string };
+
+const statusOf = (err: unknown): number | undefined =>
+  (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 
 /** Whether the bucket exists: 404 none, 403 another account's, 301 in another region (bucket names are global). */
 async function exists(ctx: ProvisionContext, name: string): Promise<Existence> {
@@ -44,13 +53,21 @@ async function exists(ctx: ProvisionContext, name: string): Promise<Existence> {
     return { state: 'here' };
   } catch (err) {
     if (isAwsError(err, 'NotFound', 'NoSuchBucket')) return { state: 'none' };
-    const e = err as { $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> } };
-    if (e.$metadata?.httpStatusCode === 403) return { state: 'foreign' };
-    const region = e.$response?.headers?.['x-amz-bucket-region'];
-    if (e.$metadata?.httpStatusCode === 301 && region) return { state: 'elsewhere', region };
+    // HeadBucket answers 403 with an empty body for a bucket that exists but is not this account's.
+    if (statusOf(err) === 403) return { state: 'foreign' };
+    const region = (err as { $response?: { headers?: Record<string, string> } }).$response?.headers?.[
+      'x-amz-bucket-region'
+    ];
+    if (statusOf(err) === 301 && region) return { state: 'elsewhere', region };
     throw err;
   }
 }
+
+const TAKEN = 'is owned by another AWS account (bucket names are global across all of AWS)';
+/** The way out of a name another account owns: which setting, and what keeps a name unique. */
+const wayOut = (d: BucketDesired): string =>
+  `Choose another name with "${d.configKey}" in projet1.config.json, or keep its {accountId} and {region} ` +
+  'placeholders (as the default does) so the name is unique to your account and region';
 
 /** Deletes every version and delete marker, 1,000 keys per call, with progress. */
 export async function emptyBucket(ctx: ProvisionContext, bucket: string): Promise<number> {
@@ -83,19 +100,27 @@ export const s3Bucket: Provisioner<BucketDesired, BucketObserved> = {
   async observe(ctx, d) {
     const found = await exists(ctx, d.name);
     if (found.state === 'none') return undefined;
-    if (found.state === 'foreign') return { foreign: true, tags: {} };
+    if (found.state === 'foreign') return OTHER_ACCOUNT;
     if (found.state === 'elsewhere') {
-      // Read its tags where it lives; its region is a fact, whatever the tags say.
-      const tagging = await unless(
-        ctx.aws.client(S3Client, { region: found.region }).send(new GetBucketTaggingCommand({ Bucket: d.name })),
-        'NoSuchTagSet',
-      );
-      return { foreign: true, tags: { ...fromTagList(tagging?.TagSet), region: found.region } };
+      // Read its tags where it lives; its region is a fact, whatever the tags say. Another
+      // account's bucket in another region refuses that read (403).
+      try {
+        const tagging = await unless(
+          ctx.aws.client(S3Client, { region: found.region }).send(new GetBucketTaggingCommand({ Bucket: d.name })),
+          'NoSuchTagSet',
+        );
+        return { foreign: true, tags: { ...fromTagList(tagging?.TagSet), region: found.region } };
+      } catch (err) {
+        if (statusOf(err) === 403) return OTHER_ACCOUNT;
+        throw err;
+      }
     }
     return readSettings(ctx, d.name);
   },
 
-  // Another account's has no tags we can read; another region's carries that region: either is refused.
+  conflict: (d, o) => (isForeign(o) && o.otherAccount ? `${TAKEN}. ${wayOut(d)}` : undefined),
+
+  // Another region's carries that region: it is refused.
   tags: (o) => o.tags,
 
   diff(d, o) {
@@ -123,17 +148,14 @@ export const s3Bucket: Provisioner<BucketDesired, BucketObserved> = {
       // Ours already (an interrupted run): adopt it. Someone else's: say which setting to change.
       if (!isAwsError(err, 'BucketAlreadyOwnedByYou')) {
         if (isAwsError(err, 'BucketAlreadyExists')) {
-          throw new UserError(`The bucket name ${d.name} is taken by another AWS account (bucket names are global).`, {
-            exitCode: 4,
-            hint: `Choose another name with "${d.configKey}" in projet1.config.json (placeholders {project}, {environment} and {region} help).`,
-          });
+          throw new UserError(`The bucket ${d.name} ${TAKEN}.`, { exitCode: EXIT.conflict, hint: `${wayOut(d)}.` });
         }
         throw err;
       }
     }
     // Tags first: if the run stops here, the next one recognises the bucket as ours.
-    await writeSetting(ctx, d.name, 'tags', d);
-    for (const field of SETTINGS) await writeSetting(ctx, d.name, field, d);
+    await writeSetting(ctx, d.name, 'tags', d, true);
+    for (const field of SETTINGS) await writeSetting(ctx, d.name, field, d, true);
   },
 
   async update(ctx, d, _o, changes) {

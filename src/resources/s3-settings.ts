@@ -21,8 +21,9 @@ import {
   PutPublicAccessBlockCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { unless } from '../aws/errors.js';
+import { bucketNotYetVisible, unless } from '../aws/errors.js';
 import { fromTagList, toTagList } from '../aws/tags.js';
+import { retrying } from '../engine/retry.js';
 import type { ProvisionContext } from '../engine/types.js';
 
 export interface PublicAccessBlock {
@@ -128,8 +129,44 @@ export async function readSettings(
   };
 }
 
-/** Writes one setting as desired (null removes it where AWS allows). */
-export async function writeSetting(
+/**
+ * How many tries make Terraform's s3BucketPropagationTimeout (2 minutes, internal/service/s3): with
+ * `retrying`'s backoff (1, 2, 4, 8, then 10 s) that is 4 + 11 waits.
+ */
+const PROPAGATION_ATTEMPTS = 16;
+
+/**
+ * A call on a bucket this run just created: S3 may answer NoSuchBucket or OperationAborted until
+ * the new bucket has propagated, so wait it out as Terraform's provider does for every bucket setting.
+ */
+export function onNewBucket<T>(ctx: ProvisionContext, bucket: string, call: () => Promise<T>): Promise<T> {
+  return retrying(
+    ctx,
+    call,
+    (err) =>
+      bucketNotYetVisible(err)
+        ? `bucket ${bucket} was just created and S3 does not show it everywhere yet (${(err as Error).name}); waiting`
+        : undefined,
+    PROPAGATION_ATTEMPTS,
+  );
+}
+
+/**
+ * Writes one setting as desired (null removes it where AWS allows); `justCreated` waits out the
+ * new bucket's propagation.
+ */
+export function writeSetting(
+  ctx: ProvisionContext,
+  bucket: string,
+  field: (typeof SETTINGS)[number] | 'tags',
+  want: BucketSettings & { tags: Record<string, string> },
+  justCreated = false,
+): Promise<void> {
+  const write = () => putSetting(ctx, bucket, field, want);
+  return justCreated ? onNewBucket(ctx, bucket, write) : write();
+}
+
+async function putSetting(
   ctx: ProvisionContext,
   bucket: string,
   field: (typeof SETTINGS)[number] | 'tags',

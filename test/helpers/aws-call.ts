@@ -93,6 +93,44 @@ function cloudfront(method: string, path: string): Call {
   return rest('cloudfront', method, op, 'rest-xml', m?.[1] ? { resource: m[1] } : {});
 }
 
+// S3's bucket sub-resources (the query string's first key) and the operation name they form.
+const S3_SUBRESOURCES: Record<string, string> = {
+  versioning: 'BucketVersioning',
+  encryption: 'BucketEncryption',
+  cors: 'BucketCors',
+  logging: 'BucketLogging',
+  publicAccessBlock: 'PublicAccessBlock',
+  lifecycle: 'BucketLifecycleConfiguration',
+  ownershipControls: 'BucketOwnershipControls',
+  tagging: 'BucketTagging',
+  policy: 'BucketPolicy',
+  location: 'BucketLocation',
+  acl: 'BucketAcl',
+  website: 'BucketWebsite',
+};
+const VERB: Record<string, string> = { GET: 'Get', PUT: 'Put', DELETE: 'Delete', HEAD: 'Head' };
+
+/** S3 (path style, as the clients use with an endpoint): the bucket is the first path segment (`/bucket/` for the bucket itself). */
+function s3(method: string, url: string): Call {
+  const [path = '/', qs = ''] = url.split('?');
+  const [, bucketPart = '', ...keyParts] = path.split('/');
+  const bucket = decodeURIComponent(bucketPart);
+  const params = new URLSearchParams(qs);
+  const sub = [...params.keys()].find((k) => k in S3_SUBRESOURCES || k === 'versions' || k === 'delete');
+  let op = params.get('x-id') ?? `${method} s3`;
+  if (!params.get('x-id')) {
+    if (!bucket) op = method === 'GET' ? 'ListBuckets' : op;
+    else if (keyParts.join('/') !== '') op = `${VERB[method] ?? method}Object`;
+    else if (sub === 'versions') op = 'ListObjectVersions';
+    else if (sub === 'delete') op = 'DeleteObjects';
+    else if (sub === 'lifecycle' && method === 'DELETE') op = 'DeleteBucketLifecycle';
+    else if (sub) op = `${VERB[method] ?? method}${S3_SUBRESOURCES[sub]}`;
+    else if (method === 'PUT') op = 'CreateBucket';
+    else op = method === 'GET' ? 'ListObjectsV2' : `${VERB[method] ?? method}Bucket`;
+  }
+  return rest('s3', method, op, 'rest-xml', bucket ? { resource: bucket } : {});
+}
+
 function query(service: string, form: URLSearchParams): Call {
   const op = form.get('Action') ?? 'Unknown';
   const role = form.get('RoleName') ?? undefined;
@@ -128,5 +166,6 @@ export function identify(method: string, url: string, headers: IncomingHttpHeade
   if (service === 'lambda') return lambda(method, path, body);
   if (service === 'apigateway') return apigateway(method, path, body);
   if (service === 'cloudfront') return cloudfront(method, path);
+  if (service === 's3') return s3(method, url);
   return rest(service, method, `${method} ${service}`, 'rest-xml');
 }

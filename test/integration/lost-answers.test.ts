@@ -37,8 +37,10 @@ const LOSE = [
   'cloudfront.UpdateDistribution',
   'cloudfront.DeleteDistribution',
   'cloudfront.CreateInvalidation',
-  's3.PUT s3',
-  's3.DELETE s3',
+  's3.CreateBucket',
+  's3.PutBucketPolicy',
+  's3.DeleteBucketPolicy',
+  's3.DeleteBucket',
 ];
 
 let proxy: FaultProxy | undefined;

@@ -299,8 +299,9 @@ describe('a bucket name taken by another account', () => {
     await assert.rejects(s3Bucket.create(ctx, desired as Parameters<typeof s3Bucket.create>[1]), (err: unknown) => {
       assert.ok(err instanceof UserError);
       assert.equal(err.exitCode, 4);
-      assert.match(err.message, /The bucket name taken is taken by another AWS account/);
+      assert.match(err.message, /The bucket taken is owned by another AWS account/);
       assert.match(err.hint ?? '', /"website\.bucketName"/);
+      assert.match(err.hint ?? '', /\{accountId\}/);
       return true;
     });
     aws.destroy();

@@ -1,11 +1,13 @@
 // The AWS behaviour profile: every documented behaviour the proxy reproduces, by area (a file per
 // area keeps each small; add yours to the list), and the proxy profile that plays them.
 import { type FaultProfile, REALISTIC } from '../fault-proxy.js';
+import { DYNAMODB_BEHAVIOURS } from './dynamodb.js';
+import { S3_BEHAVIOURS } from './s3.js';
 import type { Behaviour } from './types.js';
 
 export type { Behaviour } from './types.js';
 
-export const AWS_BEHAVIOURS: Behaviour[] = [];
+export const AWS_BEHAVIOURS: Behaviour[] = [...DYNAMODB_BEHAVIOURS, ...S3_BEHAVIOURS];
 
 /**
  * AWS as documented, without random faults: its propagation delays, settling states, quotas and
