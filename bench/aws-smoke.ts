@@ -220,16 +220,18 @@ async function main(): Promise<number> {
   let lambda: LambdaUsage | undefined;
   let alarms = 0;
   const items: Items = { written: 0, read: 0 };
+  let stack: Stack | undefined;
   try {
     deployed = true; // from the first call on, a half-made stack needs the clean-up too
     await r.step('up (cold)', () => r.must(['up', '--yes', '--verbose']));
-    const stack = await stackOf(r, environment);
+    stack = await stackOf(r, environment);
     alarms = stack.alarms;
     await exercise(r, stack, aws, environment, backups, items);
-    lambda = await lambdaUsage(aws, stack.functionLogGroups, started);
   } catch (err) {
     failure = err;
   }
+  // Before `down` deletes the log groups, whatever stopped the run: what ran is billed all the same.
+  if (stack) lambda = await lambdaUsage(aws, stack.functionLogGroups, started);
   r.cleaningUp();
   let clean = !deployed;
   if (deployed) {
