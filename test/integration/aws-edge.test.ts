@@ -106,6 +106,7 @@ describe('GetFunction without Tags (a deployer without lambda:ListTags)', () => 
     const plan = await via(dir, 'plan', '--exit-code');
     assert.equal(plan.code, 0, `${plan.stdout}\n${plan.stderr}`);
     assert.ok((proxy?.injected.get('lambda-tags-hidden') ?? 0) >= 6, 'every function was read without Tags');
+    assert.ok((proxy?.calls.get('lambda.ListTags') ?? 0) >= 6, 'and its tags read with ListTags');
     const up = await via(dir, 'up', '--yes');
     assert.equal(up.code, 0, up.stderr);
     assert.doesNotMatch(up.stdout + up.stderr, /not managed by projet1/);

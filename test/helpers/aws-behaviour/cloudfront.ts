@@ -8,6 +8,9 @@ import type { Behaviour } from './types.js';
 export const UNVERIFIED_MESSAGE =
   'Your account must be verified before you can add new CloudFront resources. To verify your account, please contact AWS Support (https://console.aws.amazon.com/support/home#/) and include this error message.';
 
+/** The switch of the behaviour in the AWS profile: off, the profile's account is verified. */
+export const CLOUDFRONT_SWITCHES = { unverified: { on: false } };
+
 /** CreateDistribution(WithTags) refused while `sw.on` (the account not yet verified). */
 export function cloudfrontAccountUnverified(sw: Switch = { on: true }): Behaviour {
   return {

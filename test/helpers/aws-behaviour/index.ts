@@ -1,14 +1,17 @@
 // The AWS behaviour profile: every documented behaviour the proxy reproduces, by area (a file per
 // area keeps each small; add yours to the list), and the proxy profile that plays them.
 import { type FaultProfile, REALISTIC } from '../fault-proxy.js';
-import { getFunctionWithoutTags } from './lambda.js';
+import { CLOUDFRONT_SWITCHES, cloudfrontAccountUnverified } from './cloudfront.js';
+import { getFunctionWithoutTags, LAMBDA_SWITCHES, listTagsDenied } from './lambda.js';
 import type { Behaviour } from './types.js';
 
 export type { Behaviour } from './types.js';
 
 export const AWS_BEHAVIOURS: Behaviour[] = [
-  // GetFunction leaves out Tags unless the caller is explicitly allowed lambda:ListTags: projet1 must not read that as "no tags".
-  getFunctionWithoutTags(),
+  // A permission or account state, off until a test switches it on (README's permissions, a verified account).
+  getFunctionWithoutTags(LAMBDA_SWITCHES.tagsHidden),
+  listTagsDenied(LAMBDA_SWITCHES.listTagsDenied),
+  cloudfrontAccountUnverified(CLOUDFRONT_SWITCHES.unverified),
 ];
 
 /**

@@ -8,6 +8,12 @@ export interface Switch {
   on: boolean;
 }
 
+/**
+ * The switches of the behaviours in the AWS profile (`AWS_BEHAVIOURS`): off, since the profile is a
+ * deployer with README's permissions; a test running through the profile turns one on.
+ */
+export const LAMBDA_SWITCHES = { tagsHidden: { on: false }, listTagsDenied: { on: false } };
+
 /** GetFunction without `Tags`, as AWS answers a caller that is not allowed lambda:ListTags. */
 export function getFunctionWithoutTags(sw: Switch = { on: true }): Behaviour {
   return {
