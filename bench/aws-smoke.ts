@@ -166,6 +166,88 @@ async function cleanUp(r: Runner, aws: AwsClients, backups: string[]): Promise<b
   });
 }
 
+interface Options {
+  profile?: string | undefined;
+  region?: string | undefined;
+  'endpoint-url'?: string | undefined;
+}
+
+/** A fresh folder holding the smoke environment's config, and the global options every command gets. */
+function prepare(values: Options) {
+  const endpoint = values['endpoint-url'];
+  const profile = values.profile ?? process.env.AWS_PROFILE;
+  const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'eu-west-3';
+  const environment = `smoke${randomBytes(3).toString('hex')}`;
+  const dir = mkdtempSync(join(tmpdir(), 'projet1-smoke-'));
+  const config = {
+    environment,
+    table: { name: 'products-{environment}', deletionProtection: false, billingMode: 'PAY_PER_REQUEST' },
+  };
+  writeFileSync(join(dir, 'projet1.config.json'), JSON.stringify(config, null, 2));
+  // --region on every command: a flag wins over AWS_REGION, so the CLI and this script agree.
+  const globals = [
+    '--region',
+    region,
+    ...(values.profile ? ['--profile', values.profile] : []),
+    ...(endpoint ? ['--endpoint-url', endpoint] : []),
+  ];
+  const target: AwsTarget = { region, endpointUrl: endpoint ?? null, profile: profile ?? null };
+  const aws = new AwsClients(target, { credentials: cliCredentials(target) });
+  const manual = `cd ${dir} && projet1 down --yes ${globals.join(' ')}`;
+  return { environment, dir, globals, aws, manual, where: endpoint ?? region };
+}
+
+interface Outcome {
+  failure: unknown;
+  clean: boolean;
+  lambda: LambdaUsage | undefined;
+  alarms: number;
+  items: Items;
+}
+
+/** The run, then the clean-up whatever happened. */
+async function run(r: Runner, aws: AwsClients, environment: string, started: number): Promise<Outcome> {
+  const backups: string[] = [];
+  const items: Items = { written: 0, read: 0 };
+  let failure: unknown;
+  let stack: Stack | undefined;
+  try {
+    await r.step('up (cold)', () => r.must(['up', '--yes', '--verbose']));
+    stack = await stackOf(r, environment);
+    await exercise(r, stack, aws, environment, backups, items);
+  } catch (err) {
+    failure = err;
+  }
+  // Before `down` deletes the log groups, whatever stopped the run: what ran is billed all the same.
+  const lambda = stack ? await lambdaUsage(aws, stack.functionLogGroups, started) : undefined;
+  r.cleaningUp();
+  let clean = false;
+  try {
+    // From up's first call on, a half-made stack needs the clean-up too.
+    clean = await cleanUp(r, aws, backups);
+  } catch (err) {
+    log(String(err));
+  }
+  return { failure, clean, lambda, alarms: stack?.alarms ?? 0, items };
+}
+
+function summary(r: Runner, o: Outcome, wallMs: number): void {
+  log('\nSteps:');
+  for (const s of r.steps) log(`  ${s.ok ? '✓' : '✗'} ${s.name.padEnd(72)} ${(s.ms / 1000).toFixed(1)}s`);
+  log(`  total ${(wallMs / 1000).toFixed(1)}s\n`);
+  const lines = costReport({
+    lambda: o.lambda && o.lambda.invocations > 0 ? o.lambda : undefined,
+    apiRequests: r.requests.api,
+    siteRequests: r.requests.site,
+    awsCalls: r.requests.aws,
+    itemsWritten: o.items.written,
+    itemsRead: o.items.read,
+    alarms: o.alarms,
+    wallMs,
+  });
+  for (const line of lines) log(line);
+}
+
 async function main(): Promise<number> {
   // This process's own SDK clients (backups, logs) would warn about Node 20 as the CLI is told not to.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -181,29 +263,12 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const endpoint = values['endpoint-url'];
-  const profile = values.profile ?? process.env.AWS_PROFILE;
-  if (!endpoint && !profile) {
+  if (!values['endpoint-url'] && !values.profile && !process.env.AWS_PROFILE) {
     log('A profile is needed on real AWS: set AWS_PROFILE or pass --profile <name> (after `--` with npm run).');
     return 2;
   }
-  const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'eu-west-3';
-  const environment = `smoke${randomBytes(3).toString('hex')}`;
-  const dir = mkdtempSync(join(tmpdir(), 'projet1-smoke-'));
-  const config = {
-    environment,
-    region,
-    table: { name: 'products-{environment}', deletionProtection: false, billingMode: 'PAY_PER_REQUEST' },
-  };
-  writeFileSync(join(dir, 'projet1.config.json'), JSON.stringify(config, null, 2));
-  const globals = [
-    ...(values.profile ? ['--profile', values.profile] : []),
-    ...(endpoint ? ['--endpoint-url', endpoint] : []),
-  ];
-  const target: AwsTarget = { region, endpointUrl: endpoint ?? null, profile: profile ?? null };
-  const aws = new AwsClients(target, { credentials: cliCredentials(target) });
+  const { environment, dir, globals, aws, manual, where } = prepare(values);
   const r = new Runner(dir, globals, log);
-  const manual = `cd ${dir} && projet1 down --yes${globals.length ? ` ${globals.join(' ')}` : ''}`;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () =>
       r.onSignal(signal, () => {
@@ -212,62 +277,22 @@ async function main(): Promise<number> {
       }),
     );
   }
-  log(`Smoke test: environment ${environment} in ${endpoint ?? region} (${dir}); everything is deleted at the end.`);
+  log(`Smoke test: environment ${environment} in ${where} (${dir}); everything is deleted at the end.`);
   const started = Date.now();
-  const backups: string[] = [];
-  let deployed = false;
-  let failure: unknown;
-  let lambda: LambdaUsage | undefined;
-  let alarms = 0;
-  const items: Items = { written: 0, read: 0 };
-  let stack: Stack | undefined;
-  try {
-    deployed = true; // from the first call on, a half-made stack needs the clean-up too
-    await r.step('up (cold)', () => r.must(['up', '--yes', '--verbose']));
-    stack = await stackOf(r, environment);
-    alarms = stack.alarms;
-    await exercise(r, stack, aws, environment, backups, items);
-  } catch (err) {
-    failure = err;
-  }
-  // Before `down` deletes the log groups, whatever stopped the run: what ran is billed all the same.
-  if (stack) lambda = await lambdaUsage(aws, stack.functionLogGroups, started);
-  r.cleaningUp();
-  let clean = !deployed;
-  if (deployed) {
-    try {
-      clean = await cleanUp(r, aws, backups);
-    } catch (err) {
-      log(String(err));
-    }
-  }
-  const wallMs = Date.now() - started;
-  log('\nSteps:');
-  for (const s of r.steps) log(`  ${s.ok ? '✓' : '✗'} ${s.name.padEnd(72)} ${(s.ms / 1000).toFixed(1)}s`);
-  log(`  total ${(wallMs / 1000).toFixed(1)}s\n`);
-  for (const line of costReport({
-    lambda: lambda && lambda.invocations > 0 ? lambda : undefined,
-    apiRequests: r.requests.api,
-    siteRequests: r.requests.site,
-    awsCalls: r.requests.aws,
-    itemsWritten: items.written,
-    itemsRead: items.read,
-    alarms,
-    wallMs,
-  }))
-    log(line);
-  if (clean) rmSync(dir, { recursive: true, force: true });
+  const o = await run(r, aws, environment, started);
+  summary(r, o, Date.now() - started);
+  if (o.clean) rmSync(dir, { recursive: true, force: true });
   else log(`\nCLEAN-UP FAILED: environment ${environment} may be left. Remove it with: ${manual}`);
-  if (failure instanceof Interrupted) {
-    log(`\nInterrupted (${failure.message}); ${clean ? 'everything was cleaned up' : 'see above'}.`);
+  if (o.failure instanceof Interrupted) {
+    log(`\nInterrupted (${o.failure.message}); ${o.clean ? 'everything was cleaned up' : 'see above'}.`);
     return 130;
   }
-  if (failure) {
-    log(`\nSMOKE TEST FAILED: ${failure instanceof Error ? failure.message : String(failure)}`);
+  if (o.failure) {
+    log(`\nSMOKE TEST FAILED: ${o.failure instanceof Error ? o.failure.message : String(o.failure)}`);
     return 1;
   }
-  log(clean ? '\nSmoke test passed; nothing is left.' : '\nThe checks passed but the clean-up did not.');
-  return clean ? 0 : 1;
+  log(o.clean ? '\nSmoke test passed; nothing is left.' : '\nThe checks passed but the clean-up did not.');
+  return o.clean ? 0 : 1;
 }
 
 // Exit at once: the SDK's kept-alive connections must not hold the process open.
