@@ -83,6 +83,39 @@ export function isTransient(err: unknown): boolean {
 }
 
 /**
+ * A refusal of one call: a permission the credentials lack, or an account-level refusal. Unlike an
+ * unreachable endpoint or rejected credentials, each names its own action, so several are listed.
+ */
+export class AccessDeniedError extends AwsAccessError {
+  constructor(message: string, hint: string, cause: unknown) {
+    super(message, hint, cause);
+    this.name = 'AccessDeniedError';
+  }
+}
+
+// CloudFront's 403 AccessDenied on CreateDistribution for an account AWS has not yet cleared for it
+// (new accounts), whatever the caller's permissions; only AWS Support lifts it.
+const CLOUDFRONT_UNVERIFIED = /account must be verified before you can add new CloudFront resources/i;
+
+function accessDenied(err: unknown, e: SdkErrorShape): AccessDeniedError {
+  const said = (e.message ?? e.name ?? '').replace(/\.$/, '');
+  if (CLOUDFRONT_UNVERIFIED.test(said)) {
+    // AWS's first sentence says it all; its second (contact Support) is the hint's.
+    const first = said.split(/(?<=\.)\s/)[0] ?? said;
+    return new AccessDeniedError(
+      `This AWS account is not yet verified for CloudFront: AWS refused to create the website's distribution (403 AccessDenied: "${first.replace(/\.$/, '')}").`,
+      'Contact AWS Support (https://console.aws.amazon.com/support/home#/) with this message to verify the account; what does not need the distribution is deployed, and `projet1 up` finishes the website once the account is verified.',
+      err,
+    );
+  }
+  return new AccessDeniedError(
+    `Access denied: ${said}.`,
+    'The credentials in use lack a permission projet1 needs; see README.md "Permissions".',
+    err,
+  );
+}
+
+/**
  * Classifies an error from any AWS call: unreachable endpoint, bad credentials,
  * access denied and unknown region become AwsAccessError; anything else is returned as is.
  */
@@ -138,13 +171,7 @@ export function classifyAwsError(err: unknown, target: AwsTarget): unknown {
       err,
     );
   }
-  if (isAwsError(err, ...ACCESS_ERRORS) || e.$metadata?.httpStatusCode === 403) {
-    return new AwsAccessError(
-      `Access denied: ${e.message ?? e.name}.`,
-      'The credentials in use lack a permission projet1 needs; see README.md "Permissions".',
-      err,
-    );
-  }
+  if (isAwsError(err, ...ACCESS_ERRORS) || e.$metadata?.httpStatusCode === 403) return accessDenied(err, e);
   if (
     isAwsError(err, 'UnknownEndpoint', 'InvalidRegion') ||
     /Region .* (is )?(not|in)valid|not a valid region/i.test(e.message ?? '')

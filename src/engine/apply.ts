@@ -1,5 +1,5 @@
 // apply = run a plan's changes through the dependency graph (reversed for destroy).
-import { classifyAwsError } from '../aws/errors.js';
+import { AccessDeniedError, classifyAwsError } from '../aws/errors.js';
 import { AwsAccessError, ConflictError, UserError, errorMessage } from '../errors.js';
 import type { Reporter } from './events.js';
 import { reverseGraph, runGraph, type GraphNode } from './graph.js';
@@ -24,7 +24,11 @@ export class ApplyFailedError extends UserError {
     readonly failures: { id: string; name: string; error: unknown }[],
     readonly skipped: string[],
   ) {
-    const lines = failures.map((f) => `  - ${f.name}: ${errorMessage(f.error)}`);
+    // Each failure keeps its own way out (a permission to add, AWS Support to contact): one shared hint cannot say it.
+    const lines = failures.map((f) => {
+      const hint = f.error instanceof UserError && f.error.hint ? `\n      ${f.error.hint}` : '';
+      return `  - ${f.name}: ${errorMessage(f.error)}${hint}`;
+    });
     super(
       `${failures.length} resource(s) failed${skipped.length ? `, ${skipped.length} skipped` : ''}:\n${lines.join('\n')}`,
       {
@@ -34,6 +38,21 @@ export class ApplyFailedError extends UserError {
     this.name = 'ApplyFailedError';
   }
 }
+
+/**
+ * The one error that explains every failure, when there is one: an endpoint that does not answer,
+ * rejected credentials, an unknown region. Those carry the same hint for every call they hit (the
+ * message may still name each call), so one line says it all. A refused call (a missing permission,
+ * an account not cleared for a service) is about that call only: those are listed with the rest.
+ */
+function sharedCause(errors: unknown[]): AwsAccessError | undefined {
+  const [first] = errors;
+  if (!isGeneral(first)) return undefined;
+  return errors.every((e) => isGeneral(e) && e.hint === first.hint) ? first : undefined;
+}
+
+/** Unreachable, not AWS, credentials rejected, region unknown: not about one call. */
+const isGeneral = (e: unknown): e is AwsAccessError => e instanceof AwsAccessError && !(e instanceof AccessDeniedError);
 
 /** A plan touching a resource that is not ours is refused whole, before anything is asked or done. */
 export function refuseConflicts(plan: Plan): void {
@@ -104,6 +123,9 @@ export async function applyPlan(
   const outcomes = await runGraph(graph, {
     concurrency: 8,
     groupLimits: SERVICE_LIMITS,
+    // A failure of its own (a refused call, a quota) leaves the rest of the stack to be made; one that
+    // would fail every call (no endpoint, rejected credentials) stops at once instead of waiting on each.
+    keepGoing: (error) => plan.mode === 'apply' && !isGeneral(classifyAwsError(error, ctx('graph').aws.target)),
     ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
   });
 
@@ -125,9 +147,8 @@ export async function applyPlan(
     }
   }
   if (failures.length > 0) {
-    // One unreachable endpoint or missing credential explains everything: say just that.
-    const access = failures.find((f) => f.error instanceof AwsAccessError);
-    if (access) throw access.error;
+    const shared = sharedCause(failures.map((f) => f.error));
+    if (shared) throw shared;
     throw new ApplyFailedError(failures, skipped);
   }
   return { counts, ms: Date.now() - started, notStarted };

@@ -1,6 +1,7 @@
 // A small dependency-graph executor (after the CDK CLI's WorkGraph): ready nodes run
 // concurrently within a global limit and per-group limits (one group per AWS service);
-// the first failure stops new work, running work finishes, the rest is reported skipped.
+// the first failure stops new work (or, with keepGoing, only what depends on it), running work
+// finishes, the rest is reported skipped.
 
 export interface GraphNode {
   id: string;
@@ -22,6 +23,12 @@ export interface GraphOptions {
   groupLimits?: Record<string, number>;
   /** Checked before each node starts: true stops new work (Ctrl-C); running nodes finish. */
   shouldStop?: () => boolean;
+  /**
+   * After a node fails: true goes on with every node that does not depend on it (a cause of its own,
+   * as Terraform does), false stops new work (a cause that would fail the rest too, such as an
+   * endpoint that does not answer). Without it, the first failure stops new work.
+   */
+  keepGoing?: (error: unknown) => boolean;
 }
 
 export class GraphError extends Error {
@@ -112,7 +119,7 @@ export async function runGraph(nodes: readonly GraphNode[], options: GraphOption
         await n.run();
         outcomes.set(n.id, { status: 'done' });
       } catch (error) {
-        failed = true;
+        if (options.keepGoing?.(error) !== true) failed = true;
         outcomes.set(n.id, { status: 'failed', error });
       }
       running--;

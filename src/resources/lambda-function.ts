@@ -7,12 +7,13 @@ import {
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
   LambdaClient,
+  ListTagsCommand,
   TagResourceCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
   type Runtime,
 } from '@aws-sdk/client-lambda';
-import { isAwsError, unless } from '../aws/errors.js';
+import { AccessDeniedError, isAwsError, unless } from '../aws/errors.js';
 import { canonicalJson } from '../engine/canonical.js';
 import { tagChanges } from '../engine/plan.js';
 import { retrying } from '../engine/retry.js';
@@ -99,6 +100,26 @@ function withRetries<T>(ctx: ProvisionContext, what: string, call: () => Promise
   );
 }
 
+/**
+ * GetFunction returns `Tags` only to a caller allowed lambda:ListTags (the Lambda API reference,
+ * GetFunction); without it the field is absent, not empty. Asked explicitly, the tags either come
+ * back or the refusal names the missing permission, instead of the function reading as untagged
+ * (that is, "not managed by projet1").
+ */
+async function listTags(ctx: ProvisionContext, name: string, arn: string): Promise<Record<string, string>> {
+  try {
+    const res = await ctx.aws.client(LambdaClient).send(new ListTagsCommand({ Resource: arn }));
+    return res.Tags ?? {};
+  } catch (err) {
+    if (!isAwsError(err, 'AccessDeniedException', 'AccessDenied')) throw err;
+    throw new AccessDeniedError(
+      `Cannot read the tags of Lambda function ${name}: the credentials in use lack lambda:ListTags, which projet1 needs to tell its functions from others.`,
+      'Allow lambda:ListTags on the stack\'s functions (README.md "Permissions"), then run the command again.',
+      err,
+    );
+  }
+}
+
 export const lambdaFunction: Provisioner<FunctionDesired, FunctionObserved> = {
   type: 'lambda-function',
   service: 'lambda',
@@ -122,7 +143,7 @@ export const lambdaFunction: Provisioner<FunctionDesired, FunctionObserved> = {
         memory: c.MemorySize,
         environment: c.Environment?.Variables ?? {},
       },
-      tags: res.Tags ?? {},
+      tags: res.Tags ?? (await listTags(ctx, d.name, c.FunctionArn ?? d.arn)),
     };
   },
 

@@ -60,6 +60,12 @@ function lambda(method: string, path: string, body: Buffer): Call {
   else if (sub === 'code') op = 'UpdateFunctionCode';
   else if (sub === 'policy')
     op = method === 'GET' ? 'GetPolicy' : method === 'POST' ? 'AddPermission' : 'RemovePermission';
+  const tags = /^\/\d{4}-\d\d-\d\d\/tags\/(.+)$/.exec(path);
+  if (tags?.[1]) {
+    const arn = decodeURIComponent(tags[1]);
+    op = method === 'GET' ? 'ListTags' : method === 'POST' ? 'TagResource' : 'UntagResource';
+    return rest('lambda', method, op, 'rest-json', { resource: arn.split(':').pop() ?? arn });
+  }
   const resource = name ?? str(json.FunctionName);
   return rest('lambda', method, op, 'rest-json', {
     ...(resource ? { resource } : {}),

@@ -1,13 +1,22 @@
 // The AWS behaviour profile: every documented behaviour the proxy reproduces, by area (a file per
 // area keeps each small; add yours to the list), and the proxy profile that plays them.
 import { type FaultProfile, REALISTIC } from '../fault-proxy.js';
+import { CLOUDFRONT_SWITCHES, cloudfrontAccountUnverified } from './cloudfront.js';
 import { DYNAMODB_BEHAVIOURS } from './dynamodb.js';
+import { getFunctionWithoutTags, LAMBDA_SWITCHES, listTagsDenied } from './lambda.js';
 import { S3_BEHAVIOURS } from './s3.js';
 import type { Behaviour } from './types.js';
 
 export type { Behaviour } from './types.js';
 
-export const AWS_BEHAVIOURS: Behaviour[] = [...DYNAMODB_BEHAVIOURS, ...S3_BEHAVIOURS];
+export const AWS_BEHAVIOURS: Behaviour[] = [
+  ...DYNAMODB_BEHAVIOURS,
+  ...S3_BEHAVIOURS,
+  // A permission or account state, off until a test switches it on (README's permissions, a verified account).
+  getFunctionWithoutTags(LAMBDA_SWITCHES.tagsHidden),
+  listTagsDenied(LAMBDA_SWITCHES.listTagsDenied),
+  cloudfrontAccountUnverified(CLOUDFRONT_SWITCHES.unverified),
+];
 
 /**
  * AWS as documented, without random faults: its propagation delays, settling states, quotas and
