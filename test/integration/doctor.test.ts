@@ -1,14 +1,19 @@
 // `projet1 doctor` on the emulator (fresh, after `up`, unreachable), `up`'s early refusal of a bucket
 // name owned by another account (through the AWS behaviour profile), and a silent endpoint failing fast.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { APIGatewayClient, GetAccountCommand } from '@aws-sdk/client-api-gateway';
 import { resourceNames } from '../../src/config/names.js';
 import { loadConfig } from '../../src/config/load.js';
 import { FOREIGN_BUCKETS } from '../helpers/aws-behaviour/foreign-bucket.js';
 import { awsLike } from '../helpers/aws-behaviour/index.js';
-import { projectDir, runCli } from '../helpers/cli.js';
+import { cleanEnv, projectDir, runCli } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
 
@@ -103,6 +108,55 @@ describe('projet1 doctor', () => {
     assert.match(run.stdout, /^✗ endpoint: .* cannot be reached \(ECONNREFUSED\)/m);
     assert.match(run.stdout, /^✓ region: /m);
     assert.match(run.stderr, /check\(s\) failed/);
+  });
+});
+
+describe('an https endpoint', () => {
+  // A self-signed certificate for 127.0.0.1, as an emulator or a corporate proxy presents.
+  const certDir = mkdtempSync(join(tmpdir(), 'projet1-tls-'));
+  const [key, cert] = [join(certDir, 'key.pem'), join(certDir, 'cert.pem')];
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
+  const server = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_req, res) => res.end('{}'));
+  let endpoint = '';
+  before(async () => {
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const address = server.address();
+    endpoint = `https://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  });
+  after(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('with an untrusted certificate: says so and how to trust it; with AWS_CA_BUNDLE: trusted', async () => {
+    const untrusted = byName((await doctor(endpoint, '--json')).json<DoctorDoc>()).get('endpoint');
+    assert.equal(untrusted?.status, 'fail');
+    assert.match(untrusted?.detail ?? '', /its TLS certificate is not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
+    assert.match(untrusted?.fix ?? '', /AWS_CA_BUNDLE.*projet1 emulator start/);
+    const run = await runCli(['doctor', '--json', '--endpoint-url', endpoint], {
+      cwd: dir,
+      env: cleanEnv({ AWS_CA_BUNDLE: cert }),
+    });
+    const trusted = byName(run.json<DoctorDoc>()).get('endpoint');
+    assert.equal(trusted?.status, 'ok', JSON.stringify(trusted));
+    assert.match(trusted?.detail ?? '', /answers \(HTTP 200\), its TLS certificate is trusted/);
   });
 });
 
