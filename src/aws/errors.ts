@@ -80,14 +80,18 @@ export async function firstCall<T>(call: () => Promise<T>, target?: AwsTarget): 
 
 function silentEndpoint(err: unknown, target: AwsTarget): AwsAccessError {
   const seconds = Math.round(Math.min(FIRST_CALL_REQUEST_MS, target.timeouts?.requestMs ?? 30000) / 1000);
-  const what = target.endpointUrl ? `The endpoint ${target.endpointUrl}` : `AWS in region ${target.region}`;
   const e = shape(err);
-  const call = e[CALL] ? `${e[CALL].service} ${e[CALL].operation}` : 'The first call';
+  const call = e[CALL] ? `${e[CALL].service} ${e[CALL].operation}` : 'the first call';
+  const bound = `The first call of a run waits ${Math.round(FIRST_CALL_REQUEST_MS / 1000)}s at most per try (less when aws.requestTimeoutSeconds is lower).`;
+  if (target.endpointUrl)
+    return new AwsAccessError(
+      `The AWS endpoint ${target.endpointUrl} did not answer in time (no reply within ${seconds}s, after retries). It takes connections but never answers ${call}: a wrong port?`,
+      `Check the port in --endpoint-url / AWS_ENDPOINT_URL: it must be an AWS-compatible endpoint (\`projet1 emulator status\` prints the local one). ${bound}`,
+      err,
+    );
   return new AwsAccessError(
-    `${what} did not answer: ${call} got no reply within ${seconds}s (${FIRST_CALL_ATTEMPTS} tries); it accepts connections, or they hang, but nothing answers.`,
-    target.endpointUrl
-      ? 'Check the port in --endpoint-url / AWS_ENDPOINT_URL: it must be an AWS-compatible endpoint (`projet1 emulator status` prints the local one).'
-      : 'Check that your network and proxy (HTTPS_PROXY) let AWS calls through.',
+    `AWS in region ${target.region} did not answer in time (no reply within ${seconds}s, after retries) to ${call}.`,
+    `Check that your network and proxy (HTTPS_PROXY) let AWS calls through. ${bound}`,
     err,
   );
 }

@@ -180,7 +180,10 @@ describe('a silent endpoint (accepts connections, never answers)', () => {
     const seconds = (Date.now() - t0) / 1000;
     assert.equal(run.code, 1, run.stderr);
     assert.ok(seconds < 25, `failed after ${seconds.toFixed(1)} s`);
-    assert.match(run.stderr.split('\n')[0] ?? '', /did not answer: STS GetCallerIdentity got no reply within 6s/);
+    assert.match(
+      run.stderr.split('\n')[0] ?? '',
+      /^Error: The AWS endpoint .* did not answer in time \(no reply within 6s, after retries\)\. It takes connections but never answers STS GetCallerIdentity: a wrong port\?$/,
+    );
     assert.doesNotMatch(run.stderr, /^\s+at /m, 'no stack trace');
   });
 
