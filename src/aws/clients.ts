@@ -259,7 +259,8 @@ export class AwsClients {
         return await next(args);
       } catch (err) {
         // Errors name neither service nor operation; errors.ts needs both to explain an odd answer.
-        if (typeof err === 'object' && err !== null)
+        // One error can fail several calls (the cached credentials' rejection): the first call names it.
+        if (typeof err === 'object' && err !== null && !Object.hasOwn(err, CALL))
           Object.defineProperty(err, CALL, { value: { service, operation }, enumerable: false });
         throw err;
       }
