@@ -69,10 +69,13 @@ export async function checkBucket(
 export function bucketProblem(b: BucketCheck): { message: string; hint: string } | undefined {
   const out = `Choose another name with "${b.key}" in projet1.config.json (keep {accountId} and {regionCode} in it: the default names are unique to your account and region).`;
   if (b.state === 'foreign')
-    return { message: `The bucket name ${b.name} (${b.key}) is owned by another AWS account.`, hint: out };
+    return {
+      message: `The bucket name ${b.name} is owned by another AWS account (bucket names are global across all of AWS); it is ${b.key}.`,
+      hint: out,
+    };
   if (b.state === 'elsewhere')
     return {
-      message: `The bucket name ${b.name} (${b.key}) is taken in ${b.region ?? 'another region'} (bucket names are global).`,
+      message: `The bucket name ${b.name} is taken in ${b.region ?? 'another region'} (bucket names are global across all of AWS); it is ${b.key}.`,
       hint: out,
     };
   return undefined;
@@ -86,7 +89,7 @@ export async function refuseForeignBuckets(aws: AwsClients, config: Config, acco
   if (!first) return;
   const message =
     foreign.length > 1
-      ? `The bucket names ${foreign.map((b) => `${b.name} (${b.key})`).join(' and ')} are owned by another AWS account.`
+      ? `The bucket names ${foreign.map((b) => `${b.name} (${b.key})`).join(' and ')} are owned by another AWS account (bucket names are global across all of AWS).`
       : first.message;
   throw new UserError(`${message} Nothing was changed.`, {
     exitCode: EXIT.conflict,

@@ -219,7 +219,7 @@ describe('a bucket name owned by another AWS account', () => {
     assert.match(
       run.stderr,
       new RegExp(
-        `The bucket name ${site} \\(website\\.bucketName\\) is owned by another AWS account\\. Nothing was changed\\.`,
+        `The bucket name ${site} is owned by another AWS account \\(bucket names are global across all of AWS\\); it is website\\.bucketName\\. Nothing was changed\\.`,
       ),
     );
     assert.match(run.stderr, /"website\.bucketName" in projet1\.config\.json/);
