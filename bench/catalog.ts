@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   try {
     const up = await measure(['up'], cwd);
     if (up.code !== 0) throw new Error('up failed');
-    const catalog = openCatalog({ flags: { endpointUrl: em.endpoint }, cwd });
+    const catalog = await openCatalog({ flags: { endpointUrl: em.endpoint }, cwd });
 
     // Baseline: one PutItem at a time, awaited, as a naive script would.
     let t0 = Date.now();

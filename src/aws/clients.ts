@@ -129,13 +129,22 @@ export class AwsClients {
   /**
    * A cached, instrumented client of the given SDK class. `region` overrides the target's, for the
    * few resources AWS keeps in one region (CloudFront's metrics and alarms live in us-east-1).
+   * `requestMs` shortens the bound on each request (the first call of a run: a silent endpoint).
    */
-  client<C extends SdkClient>(ctor: ClientClass<C>, opts: { maxAttempts?: number; region?: string } = {}): C {
-    const plain = opts.maxAttempts === undefined && (opts.region === undefined || opts.region === this.target.region);
-    const key = plain ? ctor : `${ctor.name}:${opts.maxAttempts ?? 6}:${opts.region ?? this.target.region}`;
+  client<C extends SdkClient>(
+    ctor: ClientClass<C>,
+    opts: { maxAttempts?: number; region?: string; requestMs?: number } = {},
+  ): C {
+    const plain =
+      opts.maxAttempts === undefined &&
+      opts.requestMs === undefined &&
+      (opts.region === undefined || opts.region === this.target.region);
+    const key = plain
+      ? ctor
+      : `${ctor.name}:${opts.maxAttempts ?? 6}:${opts.region ?? this.target.region}:${opts.requestMs ?? ''}`;
     const hit = this.cache.get(key);
     if (hit) return hit as C;
-    const config = this.clientConfig(opts.maxAttempts ?? 6, opts.region);
+    const config = this.clientConfig(opts.maxAttempts ?? 6, opts.region, opts.requestMs);
     if (LONG_QUOTAS.has(ctor.name) && opts.maxAttempts === undefined) {
       config.maxAttempts = QUOTA_ATTEMPTS;
       config.retryStrategy = new ConfiguredRetryStrategy(QUOTA_ATTEMPTS, (attempt) =>
@@ -151,8 +160,9 @@ export class AwsClients {
     return client;
   }
 
-  clientConfig(maxAttempts: number, region = this.target.region): ClientConfig {
-    const t = this.target.timeouts ?? DEFAULT_TIMEOUTS;
+  clientConfig(maxAttempts: number, region = this.target.region, requestMs?: number): ClientConfig {
+    const bound = this.target.timeouts ?? DEFAULT_TIMEOUTS;
+    const t = { ...bound, requestMs: Math.min(requestMs ?? bound.requestMs, bound.requestMs) };
     // The SDK only warns when a request exceeds its timeout unless told to throw: an endpoint that
     // accepts connections and never answers would otherwise hang the CLI for good.
     const bounds = {
@@ -249,7 +259,8 @@ export class AwsClients {
         return await next(args);
       } catch (err) {
         // Errors name neither service nor operation; errors.ts needs both to explain an odd answer.
-        if (typeof err === 'object' && err !== null)
+        // One error can fail several calls (the cached credentials' rejection): the first call names it.
+        if (typeof err === 'object' && err !== null && !Object.hasOwn(err, CALL))
           Object.defineProperty(err, CALL, { value: { service, operation }, enumerable: false });
         throw err;
       }

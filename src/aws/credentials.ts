@@ -54,3 +54,39 @@ function hasSharedConfig(env: NodeJS.ProcessEnv): boolean {
   ];
   return files.some((f) => f !== undefined && existsSync(f));
 }
+
+// The SDK marks the credentials it resolves with the provider that found them ($source, its feature ids).
+const SOURCES: [string, string][] = [
+  ['CREDENTIALS_PROFILE_SSO', 'SSO (profile)'],
+  ['CREDENTIALS_PROFILE_SSO_LEGACY', 'SSO (profile)'],
+  ['CREDENTIALS_SSO', 'SSO'],
+  ['CREDENTIALS_SSO_LEGACY', 'SSO'],
+  ['CREDENTIALS_PROFILE_SOURCE_PROFILE', 'assumed role (profile)'],
+  ['CREDENTIALS_STS_ASSUME_ROLE', 'assumed role'],
+  ['CREDENTIALS_PROFILE_PROCESS', 'credential_process (profile)'],
+  ['CREDENTIALS_PROCESS', 'credential_process'],
+  ['CREDENTIALS_ENV_VARS_STS_WEB_ID_TOKEN', 'web identity token (environment)'],
+  ['CREDENTIALS_PROFILE_STS_WEB_ID_TOKEN', 'web identity token (profile)'],
+  ['CREDENTIALS_ENV_VARS', 'environment (AWS_ACCESS_KEY_ID)'],
+  ['CREDENTIALS_PROFILE', 'profile'],
+  ['CREDENTIALS_IMDS', 'instance role (EC2 metadata)'],
+  ['CREDENTIALS_HTTP', 'container role (ECS/EKS)'],
+];
+
+/** Where the credentials in use came from, in words: env, a profile's name, SSO, the emulator convention. */
+export function describeCredentials(
+  identity: AwsCredentialIdentity & { $source?: Record<string, unknown> },
+  target: AwsTarget,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const profile = target.profile ?? env.AWS_PROFILE ?? 'default';
+  if (target.endpointUrl && identity.accessKeyId === 'test' && identity.secretAccessKey === 'test') {
+    return env.AWS_ACCESS_KEY_ID === 'test'
+      ? 'environment (the emulator convention test/test)'
+      : 'the emulator convention test/test (no credentials configured)';
+  }
+  if (env.AWS_ACCESS_KEY_ID && identity.accessKeyId === env.AWS_ACCESS_KEY_ID) return 'environment (AWS_ACCESS_KEY_ID)';
+  const found = SOURCES.find(([feature]) => identity.$source?.[feature] !== undefined);
+  if (found?.[1].includes('profile') || found?.[1] === 'SSO') return `${found[1]} "${profile}"`;
+  return found ? found[1] : `profile "${profile}"`;
+}

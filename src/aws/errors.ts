@@ -54,19 +54,52 @@ function networkCode(err: unknown): string | undefined {
 const DOWN = ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'TimeoutError'];
 
 /**
- * The first call of a run (it also proves the endpoint works) with its client at two attempts: a down
- * or silent endpoint fails at once, while a transient fault (a reset, a 5xx, throttling) gets up to
- * six attempts in all, as any other call.
+ * The bound on each request of the first call of a run, well under aws.requestTimeoutSeconds (30 s by
+ * default, meant for real work): an endpoint that accepts connections and never answers (a wrong port)
+ * fails in about twice this, not in a minute. STS GetCallerIdentity answers in well under a second.
  */
-export async function firstCall<T>(call: () => Promise<T>): Promise<T> {
+export const FIRST_CALL_REQUEST_MS = 6000;
+export const FIRST_CALL_ATTEMPTS = 2;
+
+/**
+ * The first call of a run (it also proves the endpoint works) with its client at two attempts of
+ * FIRST_CALL_REQUEST_MS each: a down or silent endpoint fails at once, while a transient fault (a reset,
+ * a 5xx, throttling) gets up to six attempts in all, as any other call. A silent endpoint is said so.
+ */
+export async function firstCall<T>(call: () => Promise<T>, target?: AwsTarget): Promise<T> {
   for (let round = 1; ; round++) {
     try {
       return await call();
     } catch (err) {
       const code = networkCode(err);
+      if (target && (code === 'TimeoutError' || code === 'ETIMEDOUT')) throw silentEndpoint(err, target);
       if (round >= 3 || (code !== undefined && DOWN.includes(code)) || !isTransient(err)) throw err;
     }
   }
+}
+
+function silentEndpoint(err: unknown, target: AwsTarget): AwsAccessError {
+  const seconds = Math.round(Math.min(FIRST_CALL_REQUEST_MS, target.timeouts?.requestMs ?? 30000) / 1000);
+  const e = shape(err);
+  const call = e[CALL] ? `${e[CALL].service} ${e[CALL].operation}` : 'the first call';
+  const bound = `The first call of a run waits ${Math.round(FIRST_CALL_REQUEST_MS / 1000)}s at most per try (less when aws.requestTimeoutSeconds is lower).`;
+  if (target.endpointUrl)
+    return new AwsAccessError(
+      `The AWS endpoint ${target.endpointUrl} did not answer in time (no reply within ${seconds}s, after retries). It takes connections but never answers ${call}: a wrong port?`,
+      `Check the port in --endpoint-url / AWS_ENDPOINT_URL: it must be an AWS-compatible endpoint (\`projet1 emulator status\` prints the local one). ${bound}`,
+      err,
+    );
+  return new AwsAccessError(
+    `AWS in region ${target.region} did not answer in time (no reply within ${seconds}s, after retries) to ${call}.`,
+    `Check that your network and proxy (HTTPS_PROXY) let AWS calls through. ${bound}`,
+    err,
+  );
+}
+
+/** True for a call that got no answer in time (the request bound, or the connection's). */
+export function isTimeout(err: unknown): boolean {
+  const code = networkCode(err);
+  return code === 'TimeoutError' || code === 'ETIMEDOUT';
 }
 
 /** A fault worth trying again: the network, a 5xx, throttling. */

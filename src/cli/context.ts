@@ -21,14 +21,14 @@ export async function runWithNeeds(
     case 'none':
       return (await run(base)) ?? 0;
     case 'config': {
-      const ctx: ContextOf['config'] = { ...base, loaded: openConfig({ flags }) };
+      const ctx: ContextOf['config'] = { ...base, loaded: await openConfig({ flags }) };
       return (await run(ctx)) ?? 0;
     }
     case 'catalog': {
       // The table's ownership is checked by the first catalog operation, after flags and files are.
       // Loaded here only: the catalog's DynamoDB document client is not needed by stack commands.
       const { openCatalog } = await import('../core/catalog.js');
-      const catalog = openCatalog({ flags });
+      const catalog = await openCatalog({ flags });
       catalog.aws.onRetry = retryReporter(base);
       try {
         const ctx: ContextOf['catalog'] = { ...base, catalog };

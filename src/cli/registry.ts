@@ -253,6 +253,12 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
     ],
   },
   defineCommand({
+    name: 'doctor',
+    summary: 'check what a first deploy needs: identity, region, endpoint, bucket names, logging role, quotas, Node',
+    needs: 'config',
+    load: async () => (await import('./commands/doctor.js')).doctor,
+  }),
+  defineCommand({
     name: 'config',
     summary: 'print the resolved configuration and where each override came from',
     needs: 'config',

@@ -1,6 +1,6 @@
 // Loads the configuration in stages: read the file, parse JSON (with line/column),
 // layer environment and flags on top, validate the whole (every problem at once),
-// then cross-field checks. Precedence: flags > environment > file > defaults.
+// then cross-field checks. Precedence: flags > environment > file > the AWS profile's region > defaults.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, type ConfigIssue } from '../errors.js';
@@ -8,6 +8,7 @@ import { configSchema, type Config } from './schema.js';
 import { toConfigIssues } from './fields.js';
 import { parseJsonText } from './json-text.js';
 import { resourceNames } from './names.js';
+import type { SharedConfig } from './shared-config.js';
 
 export const DEFAULT_CONFIG_FILE = 'projet1.config.json';
 
@@ -24,7 +25,10 @@ export interface LoadedConfig {
   config: Config;
   /** Absolute path of the file read, or undefined when running on defaults. */
   file: string | undefined;
-  /** Where each overridden key came from, e.g. { region: 'flag --region' }. */
+  /**
+   * Where each overridden key came from, e.g. { region: 'flag --region' }; the region's source is
+   * always there (the config file, a profile of the shared config file, or the built-in default).
+   */
   sources: Record<string, string>;
 }
 
@@ -44,10 +48,15 @@ const FLAG_OVERRIDES: { key: keyof Config; flag: keyof ConfigFlags; name: string
   { key: 'endpointUrl', flag: 'endpointUrl', name: '--endpoint-url' },
 ];
 
+/**
+ * The region's order: --region, TF_VAR_aws_region, AWS_REGION, AWS_DEFAULT_REGION, the config file's
+ * `region`, the selected profile's `region` in `shared` (the AWS shared config file), then eu-west-3.
+ */
 export function loadConfig(
   flags: ConfigFlags,
   env: NodeJS.ProcessEnv = process.env,
   cwd = process.cwd(),
+  shared?: SharedConfig,
 ): LoadedConfig {
   const explicit = flags.config !== undefined;
   const file = resolve(cwd, flags.config ?? DEFAULT_CONFIG_FILE);
@@ -75,8 +84,10 @@ export function loadConfig(
 
   // Stage 3: overrides, remembering their source so messages point at the right place.
   const sources: Record<string, string> = {};
+  let regionFrom = 'built-in default';
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
     const target = raw as Record<string, unknown>;
+    if (target.region !== undefined) regionFrom = `config file ${label}`;
     for (const { key, vars } of ENV_OVERRIDES) {
       const hit = vars.find((v) => env[v] !== undefined && env[v] !== '');
       if (hit) {
@@ -89,6 +100,14 @@ export function loadConfig(
       if (value !== undefined) {
         target[key] = value;
         sources[key] = `flag ${name}`;
+      }
+    }
+    if (target.region === undefined && shared) {
+      const profile = typeof target.profile === 'string' && target.profile ? target.profile : 'default';
+      const region = shared.profiles[profile]?.region;
+      if (region) {
+        target.region = region;
+        sources.region = `profile "${profile}" in ${shared.file}`;
       }
     }
   }
@@ -104,6 +123,7 @@ export function loadConfig(
   // Stage 5: cross-field rules, only meaningful on a well-typed config.
   if (issues.length === 0) issues.push(...crossFieldIssues(config));
   if (issues.length > 0) throw new ConfigError(label, issues);
+  sources.region ??= regionFrom;
   return { config, file: text === undefined ? undefined : file, sources };
 }
 

@@ -3,7 +3,7 @@
 import { DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from '../aws/clients.js';
-import { classifyAwsError, firstCall, isAwsError } from '../aws/errors.js';
+import { classifyAwsError, FIRST_CALL_ATTEMPTS, FIRST_CALL_REQUEST_MS, firstCall, isAwsError } from '../aws/errors.js';
 import { fromTagList } from '../aws/tags.js';
 import { ownershipProblem } from '../engine/plan.js';
 import {
@@ -38,8 +38,8 @@ export interface Catalog {
   ownership?: Promise<void>;
 }
 
-export function openCatalog(options: SessionOptions): Catalog {
-  const { config } = openConfig(options);
+export async function openCatalog(options: SessionOptions): Promise<Catalog> {
+  const { config } = await openConfig(options);
   const aws = cliClients(config, options.env);
   const names = resourceNames(config);
   const client = aws.client(DynamoDBClient);
@@ -106,8 +106,14 @@ export async function verifyTable(catalog: Catalog): Promise<void> {
   let tags: Record<string, string>;
   try {
     // Two attempts: the first call also proves the endpoint answers, and a silent one should fail fast.
-    const client = catalog.aws.client(DynamoDBClient, { maxAttempts: 2 });
-    const table = await firstCall(() => client.send(new DescribeTableCommand({ TableName: catalog.table })));
+    const client = catalog.aws.client(DynamoDBClient, {
+      maxAttempts: FIRST_CALL_ATTEMPTS,
+      requestMs: FIRST_CALL_REQUEST_MS,
+    });
+    const table = await firstCall(
+      () => client.send(new DescribeTableCommand({ TableName: catalog.table })),
+      catalog.aws.target,
+    );
     // The endpoint answered: from here on, the usual retries.
     const tagged = catalog.aws.client(DynamoDBClient);
     tags = fromTagList((await tagged.send(new ListTagsOfResourceCommand({ ResourceArn: table.Table?.TableArn }))).Tags);

@@ -1,7 +1,8 @@
 // A session: validated config, AWS clients and the stack's resources, ready for a command.
-import { AwsClients } from '../aws/clients.js';
+import { AwsClients, type AwsTarget } from '../aws/clients.js';
 import { cliCredentials } from '../aws/credentials.js';
 import { loadConfig, type ConfigFlags, type LoadedConfig } from '../config/load.js';
+import { readSharedConfig } from '../config/shared-config.js';
 import type { Config } from '../config/schema.js';
 import type { Reporter } from '../engine/events.js';
 import type { Stack } from '../engine/plan.js';
@@ -31,29 +32,30 @@ export interface SessionOptions {
   cwd?: string;
 }
 
-export function openConfig(options: SessionOptions): LoadedConfig {
-  return loadConfig(options.flags, options.env ?? process.env, options.cwd ?? process.cwd());
+/** The configuration, with the region of the AWS profile in use when nothing else sets one. */
+export async function openConfig(options: SessionOptions): Promise<LoadedConfig> {
+  const env = options.env ?? process.env;
+  return loadConfig(options.flags, env, options.cwd ?? process.cwd(), await readSharedConfig(env));
 }
 
 /** The CLI's clients for a configuration: its region, endpoint and profile, the CLI credential chain. */
 export function cliClients(config: Config, env: NodeJS.ProcessEnv = process.env): AwsClients {
+  const target = cliTarget(config, env);
+  return new AwsClients(target, { credentials: cliCredentials(target, env) });
+}
+
+/** Where the CLI's calls go for a configuration, with its certificate authorities and time bounds. */
+export function cliTarget(config: Config, env: NodeJS.ProcessEnv = process.env): AwsTarget {
   const caBundle = [env.AWS_CA_BUNDLE, caForEndpoint(config.endpointUrl)].filter((f): f is string => Boolean(f));
   const timeouts = {
     connectMs: config.aws.connectTimeoutSeconds * 1000,
     requestMs: config.aws.requestTimeoutSeconds * 1000,
   };
-  const target = {
-    region: config.region,
-    endpointUrl: config.endpointUrl,
-    profile: config.profile,
-    caBundle,
-    timeouts,
-  };
-  return new AwsClients(target, { credentials: cliCredentials(target, env) });
+  return { region: config.region, endpointUrl: config.endpointUrl, profile: config.profile, caBundle, timeouts };
 }
 
 export async function openSession(options: SessionOptions): Promise<Session> {
-  const loaded = openConfig(options);
+  const loaded = await openConfig(options);
   const { config } = loaded;
   const aws = cliClients(config, options.env);
   const [env, packages] = await Promise.all([

@@ -7,6 +7,7 @@ import { changesNeedingApproval, planHasChanges, type Change, type Plan } from '
 import { CreateBackupCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { resourceNames } from '../config/names.js';
 import type { TableObserved } from '../resources/dynamodb-table.js';
+import { refuseForeignBuckets } from './doctor-buckets.js';
 import { InterruptedError, type IoHost } from './io.js';
 import { lockName, readLock, type LockInfo } from './lock.js';
 import { probe, type ProbeResult } from './probe.js';
@@ -78,6 +79,8 @@ async function applyApproved(
 
 export async function up(session: Session, io: IoHost): Promise<UpResult> {
   const t0 = Date.now();
+  // The cheap checks that would make it fail half way, before anything changes.
+  await refuseForeignBuckets(session.aws, session.config, session.env.accountId);
   const state = await computePlan(session.stack, 'apply', session.context(io), io);
   const nothing: ApplyResult = {
     counts: { created: 0, updated: 0, deleted: 0, unchanged: state.plan.changes.length },

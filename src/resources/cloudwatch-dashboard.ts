@@ -40,6 +40,8 @@ export function dashboardBody(s: {
   table: string;
   index: string;
   distributionId: string;
+  /** Where CloudFront's metrics are (undefined: a partition without CloudFront, no website widget). */
+  cloudfrontRegion: string | undefined;
 }): string {
   const api = ['ApiName', s.api.ApiName, 'Stage', s.api.Stage];
   const fn = (name: string, metric: string, stat: string): Metric => [
@@ -56,7 +58,7 @@ export function dashboardBody(s: {
     s.distributionId,
     'Region',
     'Global',
-    { stat, region: 'us-east-1' },
+    { stat, region: s.cloudfrontRegion ?? s.region },
   ];
   return JSON.stringify({
     widgets: [
@@ -110,13 +112,17 @@ export function dashboardBody(s: {
         0,
         12,
       ),
-      widget(
-        'Website (CloudFront)',
-        [cf('Requests', 'Sum'), cf('4xxErrorRate', 'Average'), cf('5xxErrorRate', 'Average')],
-        'us-east-1',
-        12,
-        12,
-      ),
+      ...(s.cloudfrontRegion
+        ? [
+            widget(
+              'Website (CloudFront)',
+              [cf('Requests', 'Sum'), cf('4xxErrorRate', 'Average'), cf('5xxErrorRate', 'Average')],
+              s.cloudfrontRegion,
+              12,
+              12,
+            ),
+          ]
+        : []),
     ],
   });
 }

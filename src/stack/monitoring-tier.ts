@@ -1,6 +1,6 @@
 // The monitoring tier: the design document's alarms (Lambda errors and throttles, DynamoDB
-// throttling, API 5XX rate and p99 latency, CloudFront 4xx/5xx rates, those in us-east-1
-// where CloudFront's metrics live), an optional SNS topic per region for notifications,
+// throttling, API 5XX rate and p99 latency, CloudFront 4xx/5xx rates, those in the region
+// where CloudFront's metrics live: us-east-1, cn-northwest-1 in China), an optional SNS topic per region for notifications,
 // and a dashboard of the stack.
 import type { Config } from '../config/schema.js';
 import { FUNCTIONS } from '../config/functions.js';
@@ -9,10 +9,8 @@ import { type Resource, ref, UNKNOWN } from '../engine/types.js';
 import { type AlarmDesired, cloudwatchAlarm, type MetricRef } from '../resources/cloudwatch-alarm.js';
 import { cloudwatchDashboard, dashboardBody, type DashboardDesired } from '../resources/cloudwatch-dashboard.js';
 import { snsTopic, type TopicDesired } from '../resources/sns-topic.js';
-import type { StackEnv } from './stack-env.js';
+import { cloudfrontMetricsRegion, type StackEnv } from './stack-env.js';
 
-/** CloudFront publishes its metrics in us-east-1 only: its alarms live there. */
-export const CLOUDFRONT_METRICS_REGION = 'us-east-1';
 const DYNAMO_OPERATIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchWriteItem'];
 
 export function monitoringTier(config: Config, env: StackEnv): Resource[] {
@@ -20,7 +18,9 @@ export function monitoringTier(config: Config, env: StackEnv): Resource[] {
   const names = resourceNames(config, env.accountId);
   const tags = stackTags(config);
   const a = config.alarms;
-  const regions = [...new Set([env.region, CLOUDFRONT_METRICS_REGION])];
+  // CloudFront publishes its metrics in one region of the partition only: its alarms live there.
+  const cfRegion = cloudfrontMetricsRegion(env.partition);
+  const regions = [...new Set([env.region, ...(cfRegion ? [cfRegion] : [])])];
   const topicId = (region: string): string => `topic:${region}`;
 
   const topics: Resource<TopicDesired>[] = a.notifyEmail
@@ -180,12 +180,12 @@ export function monitoringTier(config: Config, env: StackEnv): Resource[] {
 
   // The distribution's id is AWS's to assign: it flows in from the distribution resource.
   const cf = (id: string) => ({ DistributionId: id, Region: 'Global' });
-  const cloudfront = (['4xx', '5xx'] as const).map((kind) => {
+  const cloudfront = (cfRegion ? (['4xx', '5xx'] as const) : []).map((kind) => {
     const threshold = kind === '4xx' ? a.cloudfront4xxRatePercent : a.cloudfront5xxRatePercent;
     const m = (id: string) => ({ m: metric('AWS/CloudFront', `${kind}ErrorRate`, cf(id), 'Average') });
     const r = alarm(
       `cloudfront-${kind}-rate`,
-      CLOUDFRONT_METRICS_REGION,
+      cfRegion ?? env.region,
       `website ${kind} error rate (%)`,
       { metrics: m(UNKNOWN), expression: null, threshold },
       ['distribution'],
@@ -209,6 +209,7 @@ export function monitoringTier(config: Config, env: StackEnv): Resource[] {
       table: names.table,
       index: names.categoryIndex,
       distributionId,
+      cloudfrontRegion: cfRegion,
     }),
   });
   const dashboard: Resource<DashboardDesired> = {

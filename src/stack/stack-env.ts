@@ -1,7 +1,7 @@
 // Facts about the target account needed to compute ARNs before anything exists.
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, type GetCallerIdentityCommandOutput, STSClient } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../aws/clients.js';
-import { classifyAwsError, firstCall } from '../aws/errors.js';
+import { classifyAwsError, FIRST_CALL_ATTEMPTS, FIRST_CALL_REQUEST_MS, firstCall } from '../aws/errors.js';
 import { AwsAccessError } from '../errors.js';
 
 export interface StackEnv {
@@ -18,11 +18,30 @@ export function partitionOf(region: string): string {
   return 'aws';
 }
 
+/**
+ * STS GetCallerIdentity as the first call of a run: an unreachable endpoint fails in a second and a
+ * silent one within ~15 s (a short bound on this call only), not after a long backoff.
+ */
+export function callerIdentity(aws: AwsClients): Promise<GetCallerIdentityCommandOutput> {
+  const sts = aws.client(STSClient, { maxAttempts: FIRST_CALL_ATTEMPTS, requestMs: FIRST_CALL_REQUEST_MS });
+  return firstCall(() => sts.send(new GetCallerIdentityCommand({})), aws.target);
+}
+
+/**
+ * The region where CloudFront keeps its metrics (and so our CloudFront alarms): its global endpoint's
+ * region in each partition, as the SDK's CloudFront endpoint rules sign it (aws: us-east-1, aws-cn:
+ * cloudfront.cn-northwest-1.amazonaws.com.cn). GovCloud has no CloudFront: undefined.
+ */
+export function cloudfrontMetricsRegion(partition: string): string | undefined {
+  if (partition === 'aws-cn') return 'cn-northwest-1';
+  if (partition === 'aws-us-gov') return undefined;
+  return 'us-east-1';
+}
+
 /** Also the preflight: one cheap call that proves the endpoint and credentials work. */
 export async function resolveStackEnv(aws: AwsClients): Promise<StackEnv> {
   try {
-    // An unreachable endpoint should fail in a second, not after a long backoff.
-    const me = await firstCall(() => aws.client(STSClient, { maxAttempts: 2 }).send(new GetCallerIdentityCommand({})));
+    const me = await callerIdentity(aws);
     // A web server that is not AWS can answer 200 with a page the XML parser reads as nothing.
     if (!me.Account || !me.Arn) {
       throw new AwsAccessError(

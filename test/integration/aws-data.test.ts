@@ -27,7 +27,9 @@ let proxy: FaultProxy | undefined;
 const emulator = useEmulator(async (handle) => {
   proxy = await startFaultProxy(
     handle.endpoint,
-    awsLike(SCALE, { behaviours: [...DYNAMODB_BEHAVIOURS, newBucketNotVisible, ownedByAnotherAccount([TAKEN])] }),
+    awsLike(SCALE, {
+      behaviours: [...DYNAMODB_BEHAVIOURS, newBucketNotVisible, ownedByAnotherAccount(new Set([TAKEN]))],
+    }),
   );
 });
 after(async () => {

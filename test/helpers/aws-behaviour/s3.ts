@@ -11,11 +11,14 @@ import { type Behaviour, scaled } from './types.js';
  */
 const NEW_BUCKET_MS = 4_000;
 
-/** The design document's fixed names: on real AWS any one account on Earth may own them. */
-export const TAKEN_BUCKETS = [
+/**
+ * Bucket names another account owns in this run: the design document's fixed names (on real AWS any
+ * one account on Earth may own them), and whatever a test adds.
+ */
+export const TAKEN_BUCKETS = new Set<string>([
   'development-state-lock-projet1-serverless',
   'development-state-lock-projet1-serverless-logs',
-];
+]);
 
 const createdAt = perProxy(() => new Map<string, number>());
 
@@ -46,14 +49,14 @@ export const newBucketNotVisible: Behaviour = {
  * Buckets `names` exist in another account: HeadBucket answers 403 with no body, CreateBucket 409
  * BucketAlreadyExists, anything else 403 AccessDenied.
  */
-export function ownedByAnotherAccount(names: readonly string[]): Behaviour {
+export function ownedByAnotherAccount(names: ReadonlySet<string>): Behaviour {
   return {
     kind: 's3-bucket-of-another-account',
     source:
       'S3 API Reference, HeadBucket ("403 Forbidden" when the bucket exists and you lack permission, no body ' +
       'on HEAD) and CreateBucket (BucketAlreadyExists, 409: "The requested bucket name is not available")',
     before(call, _req, ctx): Reply | undefined {
-      if (call.service !== 's3' || !call.resource || !names.includes(call.resource)) return undefined;
+      if (call.service !== 's3' || !call.resource || !names.has(call.resource)) return undefined;
       ctx.count('s3-bucket-of-another-account');
       if (call.operation === 'HeadBucket') return { status: 403, headers: {}, body: '' };
       if (call.operation === 'CreateBucket')
