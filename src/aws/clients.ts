@@ -97,6 +97,8 @@ const RATE_LIMITS: Record<string, number> = {
   'APIGateway.PutIntegration': 200,
   'APIGateway.DeleteRestApi': 30000,
   'APIGateway.CreateRestApi': 3000,
+  // UpdateAccount: 1 per 20 s per account (API Gateway developer guide, "API Gateway quotas for creating, deploying and managing an API").
+  'APIGateway.UpdateAccount': 20000,
 };
 
 export class AwsClients {

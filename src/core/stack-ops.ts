@@ -97,6 +97,9 @@ export interface DownResult {
 
 export async function down(session: Session, io: IoHost): Promise<DownResult> {
   const state = await computePlan(session.stack, 'destroy', session.context(io), io);
+  // What teardown leaves on purpose (shared by other stacks), one line each.
+  for (const c of state.plan.changes)
+    if (c.action === 'no-op' && c.reason) io.notify({ level: 'info', code: 'P1_KEPT', message: c.reason, data: c });
   const toDelete = state.plan.changes.filter((c) => c.action === 'delete' || c.action === 'conflict');
   if (toDelete.length === 0) return { plan: state.plan, result: undefined, backupArn: undefined };
   const table = state.observed.get('table') as TableObserved | undefined;

@@ -108,8 +108,11 @@ function changeFor(r: Resource, observed: unknown, mode: Plan['mode'], expectedT
   if (observed === undefined) return { ...base, action: mode === 'apply' ? 'create' : 'no-op', fields: [] };
   const conflict = ownershipProblem(r.provisioner.tags(observed), expectedTags);
   if (conflict) return { ...base, action: 'conflict', fields: [], reason: conflict };
-  if (mode === 'destroy')
-    return { ...base, action: r.provisioner.owned?.(r.desired, observed) === false ? 'no-op' : 'delete', fields: [] };
+  if (mode === 'destroy') {
+    if (r.provisioner.owned?.(r.desired, observed) !== false) return { ...base, action: 'delete', fields: [] };
+    const kept = r.provisioner.kept?.(r.desired, observed);
+    return { ...base, action: 'no-op', fields: [], ...(kept ? { reason: kept } : {}) };
+  }
   const fields = r.provisioner.diff(r.desired, observed);
   return { ...base, action: fields.length > 0 ? 'update' : 'no-op', fields };
 }

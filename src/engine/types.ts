@@ -30,6 +30,8 @@ export interface Provisioner<D, O> {
   observe(ctx: ProvisionContext, desired: D): Promise<O | undefined>;
   /** False when the resource found is someone else's shared setting: teardown leaves it alone. */
   owned?(desired: D, observed: O): boolean;
+  /** For a resource teardown leaves (owned() false): one line saying what stays and why; `down` shows it. */
+  kept?(desired: D, observed: O): string | undefined;
   /** Tags found on the resource, for the ownership check; undefined when the type has none. */
   tags(observed: O): Record<string, string> | undefined;
   /**
@@ -87,7 +89,7 @@ export interface Change {
   type: string;
   name: string;
   action: ChangeAction;
-  /** For update: the fields that differ. For conflict: why we refuse to touch it. */
+  /** For update: the fields that differ. For conflict: why we refuse to touch it; for a no-op of teardown: why it stays. */
   fields: FieldChange[];
   reason?: string;
   /** Why `up`/`down` must ask before doing this (a deletion, a permission change); absent when it need not. */

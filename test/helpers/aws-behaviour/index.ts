@@ -1,11 +1,12 @@
 // The AWS behaviour profile: every documented behaviour the proxy reproduces, by area (a file per
 // area keeps each small; add yours to the list), and the proxy profile that plays them.
 import { type FaultProfile, REALISTIC } from '../fault-proxy.js';
+import { APIGATEWAY_BEHAVIOURS } from './apigateway.js';
 import type { Behaviour } from './types.js';
 
 export type { Behaviour } from './types.js';
 
-export const AWS_BEHAVIOURS: Behaviour[] = [];
+export const AWS_BEHAVIOURS: Behaviour[] = [...APIGATEWAY_BEHAVIOURS];
 
 /**
  * AWS as documented, without random faults: its propagation delays, settling states, quotas and
