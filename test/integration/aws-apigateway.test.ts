@@ -269,8 +269,11 @@ describe('two environments in one account and region', () => {
   });
 
   it('the last down keeps them too: another API of the region may log through them', async () => {
-    const down = await viaAws(prod, 'down', '--yes');
+    const down = await viaAws(prod, 'down', '--yes', '--json');
     assert.equal(down.code, 0, down.stderr);
+    const kept = down.json<{ kept: string[] }>().kept;
+    assert.equal(kept.length, 1, JSON.stringify(kept));
+    assert.match(kept[0] ?? '', new RegExp(`^Kept ${SHARED_ROLE} and the API Gateway account setting naming it`));
     assert.match((await accountRole()) ?? '', new RegExp(`:role/${SHARED_ROLE}$`));
     await sharedPolicyCovers(logGroupArn('production'));
   });
