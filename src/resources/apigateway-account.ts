@@ -106,7 +106,12 @@ async function replaceable(ctx: ProvisionContext, roleArn: string, ours: string)
     ctx.aws.client(IAMClient).send(new GetRoleCommand({ RoleName: name })),
     'NoSuchEntityException',
     'NoSuchEntity',
-  );
+  ).catch((err: unknown) => {
+    // A deployer allowed to read only projet1's roles cannot read someone else's: leave it alone.
+    if (isAwsError(err, 'AccessDenied', 'AccessDeniedException')) return 'unreadable' as const;
+    throw err;
+  });
+  if (role === 'unreadable') return false;
   // The setting names a role that is gone: no stage of the region can log, whoever set it.
   if (!role?.Role) return true;
   const tags = fromTagList(role.Role.Tags);
