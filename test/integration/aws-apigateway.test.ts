@@ -1,7 +1,8 @@
 // API Gateway as AWS enforces it, through the AWS behaviour profile: UpdateAccount refuses a logging role
 // that may not create /aws/apigateway/welcome (and takes one call per 20 s), so the first `up` must set a
 // role that serves every stage of the account and region; two environments share it and neither `down`
-// takes it from the other. Gateway responses keep AWS's status codes: a throttled request is a 429.
+// takes it from the other; while a new role propagates, UpdateAccount is retried through both of AWS's
+// answers. Gateway responses keep AWS's status codes: a throttled request is a 429.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import {
@@ -14,6 +15,8 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import {
   CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
   IAMClient,
@@ -21,6 +24,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { parsePolicyDocument } from '../../src/engine/canonical.js';
 import { call } from '../helpers/api.js';
+import { UPDATE_ACCOUNT_PROPAGATION, UPDATE_ACCOUNT_ROLE_POLICY } from '../helpers/aws-behaviour/apigateway.js';
 import { awsLike } from '../helpers/aws-behaviour/index.js';
 import { projectDir, runCli } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
@@ -181,6 +185,39 @@ describe('API Gateway account logging role, as AWS enforces it', () => {
         .send(new GetGatewayResponseCommand({ restApiId, responseType }));
       assert.equal(r.statusCode, undefined, `${responseType} keeps AWS's status of each type`);
       assert.match(r.responseTemplates?.['application/json'] ?? '', /"error":/);
+    }
+  });
+});
+
+describe('IAM propagation', () => {
+  it("UpdateAccount is retried through both of AWS's answers while a new role propagates", async () => {
+    // A new shared role (the first up's is deleted) and an account setting naming a role that is gone.
+    const iam = direct().client(IAMClient);
+    await iam.send(new DeleteRolePolicyCommand({ RoleName: SHARED_ROLE, PolicyName: 'push-to-cloudwatch-logs' }));
+    await iam.send(new DeleteRoleCommand({ RoleName: SHARED_ROLE }));
+    await direct()
+      .client(APIGatewayClient)
+      .send(
+        new UpdateAccountCommand({
+          patchOperations: [
+            { op: 'replace', path: '/cloudwatchRoleArn', value: 'arn:aws:iam::000000000000:role/gone-apigw-logs-euw3' },
+          ],
+        }),
+      );
+    // Half of AWS's ~10 s, so that retries 1 s, 2 s, 4 s apart meet both answers in turn; only these behaviours.
+    const slow = await startFaultProxy(emulator.get().endpoint, {
+      ...awsLike(0.5, { iamPropagationMs: 0, lambdaUpdateMs: 0, cloudfrontMs: 0, readAfterCreateMs: 0 }),
+      behaviours: [UPDATE_ACCOUNT_PROPAGATION, UPDATE_ACCOUNT_ROLE_POLICY],
+    });
+    try {
+      const dir = projectDir({ ...base, project: 'gwprop', table: { name: 'gwprop-table' } });
+      const up = await runCli(['up', '--yes', '--json', '--endpoint-url', slow.url], { cwd: dir });
+      assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
+      assert.ok((slow.injected.get('apigateway-logging-role-not-assumable') ?? 0) > 0, 'refused as not assumable');
+      assert.ok((slow.injected.get('apigateway-logging-role-cannot-write') ?? 0) > 0, 'refused as unable to write');
+      assert.match((await accountRole()) ?? '', new RegExp(`:role/${SHARED_ROLE}$`));
+    } finally {
+      await slow.close();
     }
   });
 });
