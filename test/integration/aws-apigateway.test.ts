@@ -22,6 +22,7 @@ import {
   IAMClient,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
+import { unless } from '../../src/aws/errors.js';
 import { parsePolicyDocument } from '../../src/engine/canonical.js';
 import { call } from '../helpers/api.js';
 import { UPDATE_ACCOUNT_PROPAGATION, UPDATE_ACCOUNT_ROLE_POLICY } from '../helpers/aws-behaviour/apigateway.js';
@@ -191,10 +192,14 @@ describe('API Gateway account logging role, as AWS enforces it', () => {
 
 describe('IAM propagation', () => {
   it("UpdateAccount is retried through both of AWS's answers while a new role propagates", async () => {
-    // A new shared role (the first up's is deleted) and an account setting naming a role that is gone.
+    // A new shared role (the first up's, if any, is deleted) and an account setting naming a role that is gone.
     const iam = direct().client(IAMClient);
-    await iam.send(new DeleteRolePolicyCommand({ RoleName: SHARED_ROLE, PolicyName: 'push-to-cloudwatch-logs' }));
-    await iam.send(new DeleteRoleCommand({ RoleName: SHARED_ROLE }));
+    const gone = ['NoSuchEntityException', 'NoSuchEntity'];
+    await unless(
+      iam.send(new DeleteRolePolicyCommand({ RoleName: SHARED_ROLE, PolicyName: 'push-to-cloudwatch-logs' })),
+      ...gone,
+    );
+    await unless(iam.send(new DeleteRoleCommand({ RoleName: SHARED_ROLE })), ...gone);
     await direct()
       .client(APIGatewayClient)
       .send(
