@@ -79,8 +79,8 @@ export function gatewayResponses(): Record<string, GatewayResponseDef> {
     // The fallbacks set the body only. A status code here would become the status of every 4xx (or 5xx)
     // type not set above: a usage plan's 429, a WAF's 403, an unsupported media type's 415 would all
     // answer 400, an integration timeout's 504 would answer 502 (API Gateway developer guide, "Gateway
-    // response types for API Gateway": "Changing the status code of this fallback gateway response changes the status
-    // codes of all other 4XX responses to the new value").
+    // response types for API Gateway": "Changing the status code of this fallback gateway response
+    // changes the status codes of all other 4XX responses to the new value").
     DEFAULT_4XX: { template: errorTemplate('bad_request', 'The request could not be processed.') },
     DEFAULT_5XX: { template: errorTemplate('internal_error', 'Something went wrong on our side. Try again later.') },
   };
