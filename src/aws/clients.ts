@@ -97,6 +97,9 @@ const RATE_LIMITS: Record<string, number> = {
   'APIGateway.PutIntegration': 200,
   'APIGateway.DeleteRestApi': 30000,
   'APIGateway.CreateRestApi': 3000,
+  // 1 per 20 s per account (API Gateway developer guide, "API Gateway quotas for creating, deploying
+  // and managing an API"); projet1 calls it once per account and region, and again only to retry.
+  'APIGateway.UpdateAccount': 20000,
 };
 
 export class AwsClients {

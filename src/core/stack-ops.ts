@@ -100,6 +100,9 @@ export interface DownResult {
 
 export async function down(session: Session, io: IoHost): Promise<DownResult> {
   const state = await computePlan(session.stack, 'destroy', session.context(io), io);
+  // What teardown leaves on purpose (shared by other stacks), one line each.
+  for (const c of state.plan.changes)
+    if (c.action === 'no-op' && c.reason) io.notify({ level: 'info', code: 'P1_KEPT', message: c.reason, data: c });
   const toDelete = state.plan.changes.filter((c) => c.action === 'delete' || c.action === 'conflict');
   if (toDelete.length === 0) return { plan: state.plan, result: undefined, backupArn: undefined };
   const table = state.observed.get('table') as TableObserved | undefined;
@@ -237,7 +240,13 @@ export function stackOutputs(session: Session, state: Pick<PlanState, 'outputs'>
 /** Outputs of a deployed stack; refuses when nothing is deployed, so scripts do not read stale names. */
 export async function deployedOutputs(session: Session, reporter: Reporter): Promise<Record<string, string>> {
   const state = await computePlan(session.stack, 'apply', session.context(reporter), reporter);
-  if (statusRows(state.plan).every((r) => r.state === 'missing')) {
+  // What the stack shares with others (the account's API Gateway logging role and setting) outlives it.
+  const shared = (id: string): boolean => {
+    const r = session.stack.resources.find((x) => x.id === id);
+    const found = state.observed.get(id);
+    return found !== undefined && r?.provisioner.owned?.(state.desired.get(id) ?? r.desired, found) === false;
+  };
+  if (statusRows(state.plan).every((r) => r.state === 'missing' || shared(r.id))) {
     throw new UserError(
       `Nothing is deployed for ${session.config.project}/${session.config.environment} in ${session.config.region}.`,
       {

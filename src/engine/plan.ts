@@ -109,8 +109,11 @@ function changeFor(r: Resource, observed: unknown, mode: Plan['mode'], expectedT
   const conflict =
     r.provisioner.conflict?.(r.desired, observed) ?? ownershipProblem(r.provisioner.tags(observed), expectedTags);
   if (conflict) return { ...base, action: 'conflict', fields: [], reason: conflict };
-  if (mode === 'destroy')
-    return { ...base, action: r.provisioner.owned?.(r.desired, observed) === false ? 'no-op' : 'delete', fields: [] };
+  if (mode === 'destroy') {
+    if (r.provisioner.owned?.(r.desired, observed) !== false) return { ...base, action: 'delete', fields: [] };
+    const kept = r.provisioner.kept?.(r.desired, observed);
+    return { ...base, action: 'no-op', fields: [], ...(kept ? { reason: kept } : {}) };
+  }
   const fields = r.provisioner.diff(r.desired, observed);
   return { ...base, action: fields.length > 0 ? 'update' : 'no-op', fields };
 }

@@ -35,6 +35,8 @@ export interface Provisioner<D, O> {
    * whose tags we may not read); the plan shows it as the conflict's reason.
    */
   conflict?(desired: D, observed: O): string | undefined;
+  /** For a resource teardown leaves (owned() false): one line saying what stays and why; `down` shows it. */
+  kept?(desired: D, observed: O): string | undefined;
   /** Tags found on the resource, for the ownership check; undefined when the type has none. */
   tags(observed: O): Record<string, string> | undefined;
   /**
@@ -92,7 +94,7 @@ export interface Change {
   type: string;
   name: string;
   action: ChangeAction;
-  /** For update: the fields that differ. For conflict: why we refuse to touch it. */
+  /** For update: the fields that differ. For conflict: why we refuse to touch it; for a no-op of teardown: why it stays. */
   fields: FieldChange[];
   reason?: string;
   /** Why `up`/`down` must ask before doing this (a deletion, a permission change); absent when it need not. */

@@ -21,7 +21,8 @@ export interface AuthorizerDef {
 }
 
 export interface GatewayResponseDef {
-  status: string;
+  /** Absent: AWS's own status for each type it covers (see DEFAULT_4XX below). */
+  status?: string;
   template: string;
 }
 
@@ -75,11 +76,13 @@ export function gatewayResponses(): Record<string, GatewayResponseDef> {
       template: errorTemplate('payload_too_large', 'The request body is too large.'),
     },
     THROTTLED: { status: '429', template: errorTemplate('throttled', 'Too many requests; retry with backoff.') },
-    DEFAULT_4XX: { status: '400', template: errorTemplate('bad_request', 'The request could not be processed.') },
-    DEFAULT_5XX: {
-      status: '502',
-      template: errorTemplate('internal_error', 'Something went wrong on our side. Try again later.'),
-    },
+    // The fallbacks set the body only. A status code here would become the status of every 4xx (or 5xx)
+    // type not set above: a usage plan's 429, a WAF's 403, an unsupported media type's 415 would all
+    // answer 400, an integration timeout's 504 would answer 502 (API Gateway developer guide, "Gateway
+    // response types for API Gateway": "Changing the status code of this fallback gateway response
+    // changes the status codes of all other 4XX responses to the new value").
+    DEFAULT_4XX: { template: errorTemplate('bad_request', 'The request could not be processed.') },
+    DEFAULT_5XX: { template: errorTemplate('internal_error', 'Something went wrong on our side. Try again later.') },
   };
 }
 

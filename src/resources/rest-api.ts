@@ -135,7 +135,10 @@ export const restApi: Provisioner<ApiDesired, ApiObserved> = {
           .filter((r) => r.responseType && !r.defaultResponse)
           .map((r) => [
             r.responseType as string,
-            { status: r.statusCode ?? '', template: r.responseTemplates?.['application/json'] ?? '' },
+            {
+              ...(r.statusCode ? { status: r.statusCode } : {}),
+              template: r.responseTemplates?.['application/json'] ?? '',
+            },
           ]),
       ),
       permissions,

@@ -2,7 +2,7 @@
 // the REST API and its stage.
 import type { HandlerPackage } from '../build/bundle.js';
 import { FUNCTIONS } from '../config/functions.js';
-import { regionCode, resourceNames, stackTags } from '../config/names.js';
+import { resourceNames, stackTags } from '../config/names.js';
 import type { Config } from '../config/schema.js';
 import { type Resource, ref, UNKNOWN } from '../engine/types.js';
 import {
@@ -13,8 +13,13 @@ import {
   definitionHash,
 } from '../resources/api-definition.js';
 import { ACCESS_LOG_FORMAT, apiStage, type StageDesired } from '../resources/api-stage.js';
-import { apigatewayAccount, type AccountDesired } from '../resources/apigateway-account.js';
-import { iamRole, serviceTrust, type RoleDesired } from '../resources/iam-role.js';
+import {
+  apigatewayAccount,
+  type AccountDesired,
+  sharedIamRole,
+  sharedLoggingRole,
+} from '../resources/apigateway-account.js';
+import type { RoleDesired } from '../resources/iam-role.js';
 import { lambdaFunction, type FunctionDesired } from '../resources/lambda-function.js';
 import { restApi, type ApiDesired } from '../resources/rest-api.js';
 import { secretParameter, type SecretDesired } from '../resources/secret-parameter.js';
@@ -127,38 +132,22 @@ export function apiTier(config: Config, env: StackEnv, packages: Map<string, Han
       tags,
     },
   };
-  const loggingRole = `${names.prefix}-apigw-logs-${regionCode(env.region)}`;
   const accessLog = arn.logGroup(names.apiAccessLogGroup);
+  // One logging role per account and region, shared by every projet1 stack there (see apigateway-account.ts).
+  const loggingRole = sharedLoggingRole(env);
   const account: Resource<AccountDesired> = {
     id: 'apigateway-account',
     name: 'API Gateway account logging role',
     provisioner: apigatewayAccount,
     dependsOn: ['role:apigw-logs'],
-    desired: { roleArn: arn.role(loggingRole) },
+    desired: { roleArn: loggingRole.arn },
   };
   const logsRole: Resource<RoleDesired> = {
     id: 'role:apigw-logs',
-    name: loggingRole,
-    provisioner: iamRole,
-    dependsOn: ['log-group:api-access'],
-    desired: {
-      name: loggingRole,
-      arn: arn.role(loggingRole),
-      description: 'Lets API Gateway write the access log of projet1',
-      trust: serviceTrust('apigateway.amazonaws.com'),
-      policyName: 'access-log',
-      policy: {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams'],
-            Resource: [accessLog, `${accessLog}:*`],
-          },
-        ],
-      },
-      tags,
-    },
+    name: loggingRole.name,
+    provisioner: sharedIamRole,
+    dependsOn: [],
+    desired: loggingRole,
   };
   const stageDesired: StageDesired = {
     apiId: UNKNOWN,

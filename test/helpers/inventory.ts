@@ -65,7 +65,8 @@ export const UP_INVENTORY = {
   authorizers: 1,
   restApis: 1,
   functions: 6,
-  roles: 7,
+  // One per function; the API Gateway logging role is the account's (projet1-apigw-logs-<region code>).
+  roles: 6,
   distributions: 1,
   oacs: 1,
   tables: 1,

@@ -160,6 +160,25 @@ describe('shared settings in teardown', () => {
     await applyPlan(stack, state, ctx, silentReporter);
     assert.deepEqual(log, []);
   });
+
+  it('a resource stacks share stays with the reason its provisioner gives; one never created says nothing', async () => {
+    const world = new Map<string, Item>([['table', { size: 1, tags: TAGS }]]);
+    const stack = stackOf(world, []);
+    const shared = (r: (typeof stack.resources)[number]) => ({
+      ...r,
+      provisioner: { ...r.provisioner, owned: () => false, kept: () => 'shared by every stack of the region' },
+    });
+    stack.resources = stack.resources.map(shared);
+    const state = await computePlan(stack, 'destroy', ctx, silentReporter);
+    assert.deepEqual(
+      state.plan.changes.map((c) => [c.id, c.action, c.reason]),
+      [
+        ['fn', 'no-op', undefined],
+        ['role', 'no-op', undefined],
+        ['table', 'no-op', 'shared by every stack of the region'],
+      ],
+    );
+  });
 });
 
 describe('outputs flow forward', () => {

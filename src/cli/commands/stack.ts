@@ -84,6 +84,8 @@ export const down: Handler<'stack'> = async ({ session, io }) => {
     changes: changesOf(res.plan.changes),
     summary: res.result ?? null,
     backupArn: res.backupArn ?? null,
+    // What down leaves on purpose (shared with other stacks), as the text output says it.
+    kept: res.plan.changes.filter((x) => x.action === 'no-op' && x.reason).map((x) => x.reason),
     awsCalls: callSummary(session),
   });
   return EXIT.ok;

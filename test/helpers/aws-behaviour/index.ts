@@ -1,6 +1,7 @@
 // The AWS behaviour profile: every documented behaviour the proxy reproduces, by area (a file per
 // area keeps each small; add yours to the list), and the proxy profile that plays them.
 import { type FaultProfile, REALISTIC } from '../fault-proxy.js';
+import { APIGATEWAY_BEHAVIOURS } from './apigateway.js';
 import { CLOUDFRONT_SWITCHES, cloudfrontAccountUnverified } from './cloudfront.js';
 import { DYNAMODB_BEHAVIOURS } from './dynamodb.js';
 import { getFunctionWithoutTags, LAMBDA_SWITCHES, listTagsDenied } from './lambda.js';
@@ -10,6 +11,7 @@ import type { Behaviour } from './types.js';
 export type { Behaviour } from './types.js';
 
 export const AWS_BEHAVIOURS: Behaviour[] = [
+  ...APIGATEWAY_BEHAVIOURS,
   ...DYNAMODB_BEHAVIOURS,
   ...S3_BEHAVIOURS,
   // A permission or account state, off until a test switches it on (README's permissions, a verified account).
