@@ -19,10 +19,11 @@ cat <<MSG
 
 The stack runs on the local emulator ($endpoint, HTTPS with a self-signed certificate).
   Website      $site
-               (the browser warns once about the emulator's certificate; accept it to continue)
+               curl --cacert $state/ministack-tls/server.crt $site
+               (a browser warns once about the emulator's certificate; accept it, or trust the certificate)
   API          $api
   Admin token  node bin/projet1.js admin-token show
-  Certificate  $state/ministack-tls/server.crt   (curl --cacert …, AWS_CA_BUNDLE=…)
+  Certificate  $state/ministack-tls/server.crt   (curl --cacert …, AWS_CA_BUNDLE=…, NODE_EXTRA_CA_CERTS=…)
 
 Next:
   export AWS_ENDPOINT_URL=$endpoint

@@ -54,7 +54,8 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
   }),
   defineCommand({
     name: 'outputs',
-    summary: 'print names, ARNs and URLs of the deployed stack',
+    args: '[key]',
+    summary: 'print names, ARNs and URLs of the deployed stack (URLs first), or the value of one key',
     needs: 'stack',
     load: async () => (await import('./commands/stack.js')).outputs,
   }),

@@ -26,7 +26,10 @@ export const start: Handler<'none'> = async ({ io, opts }) => {
   io.info(
     `MiniStack ${MINISTACK_VERSION} ${em.alreadyRunning ? 'was already running' : 'is running'} on ${em.endpoint} (pid ${em.pid}). Use it with --endpoint-url ${em.endpoint} or AWS_ENDPOINT_URL.`,
   );
-  io.result({ endpoint: em.endpoint, port: em.port, pid: em.pid, alreadyRunning: em.alreadyRunning }, em.endpoint);
+  io.result(
+    { endpoint: em.endpoint, port: em.port, pid: em.pid, alreadyRunning: em.alreadyRunning, ca: em.ca ?? null },
+    em.endpoint,
+  );
   return 0;
 };
 

@@ -8,8 +8,9 @@ import {
   status as coreStatus,
   up as coreUp,
 } from '../../core/stack-ops.js';
-import { EXIT } from '../../errors.js';
+import { EXIT, UserError } from '../../errors.js';
 import { planHasChanges } from '../../engine/types.js';
+import { closestKeys, orderOutputs } from '../outputs-order.js';
 import { elapsed, renderHealth, renderKeyOutputs, renderOutputs, renderPlan, renderSummary } from '../render.js';
 import type { Handler } from '../spec.js';
 
@@ -65,9 +66,24 @@ export const status: Handler<'stack-code'> = async ({ session, io }) => {
   return report.healthy ? EXIT.ok : EXIT.changes;
 };
 
-export const outputs: Handler<'stack'> = async ({ session, io }) => {
-  const out = await deployedOutputs(session, io);
-  io.result({ outputs: out }, renderOutputs(out));
+export const outputs: Handler<'stack'> = async ({ session, io, args }) => {
+  const out = orderOutputs(await deployedOutputs(session, io));
+  const [key] = args;
+  if (key === undefined) {
+    io.result({ outputs: out }, renderOutputs(out));
+    return EXIT.ok;
+  }
+  const value = out[key];
+  if (value === undefined) {
+    const near = closestKeys(key, Object.keys(out));
+    throw new UserError(`No output named "${key}".`, {
+      exitCode: EXIT.usage,
+      hint: near.length
+        ? `Did you mean ${near.map((k) => `\`${k}\``).join(', ')}? \`projet1 outputs\` lists them all.`
+        : '`projet1 outputs` lists them all.',
+    });
+  }
+  io.result({ key, value, outputs: { [key]: value } }, value);
   return EXIT.ok;
 };
 
