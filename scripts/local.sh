@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # The build (tsc + bundle, ~17 s) runs only when a source is newer than the last build: a second
 # run that changes nothing should not pay for it. dist/.built marks a finished build.
 stamp=dist/.built
-sources=(src handlers test bench website bin scripts tsconfig.json package.json package-lock.json)
+sources=(src handlers test bench scripts tsconfig.json package.json package-lock.json)
 if [ ! -d node_modules ]; then
   npm ci --no-audit --no-fund
   touch "$stamp"
