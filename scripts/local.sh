@@ -27,8 +27,7 @@ p1json() {
   fi
   echo "$out"
 }
-p1 emulator install >/dev/null
-started=$(p1json emulator start)
+started=$(p1json emulator start) # installs MiniStack first when it is missing
 endpoint=$(json endpoint <<<"$started")
 cert=$(json ca <<<"$started")
 export AWS_ENDPOINT_URL="$endpoint"
