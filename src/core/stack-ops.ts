@@ -11,7 +11,7 @@ import { InterruptedError, type IoHost } from './io.js';
 import { lockName, readLock, type LockInfo } from './lock.js';
 import { probe, type ProbeResult } from './probe.js';
 import type { Session } from './session.js';
-import { siteBucketEmpty, siteEmptyMessage } from './site-content.js';
+import { siteBucketEmpty } from './site-content.js';
 
 export interface AwsCallSummary {
   total: number;
@@ -62,7 +62,13 @@ async function applyApproved(
   io.notify({ level: 'info', code: 'P1_PLAN', message: `${pending.length} change(s) to make`, data: state.plan });
   if (risky.length > 0) {
     const question = verb === 'down' ? 'Delete these resources? This cannot be undone.' : 'Apply these changes?';
-    const approved = await io.requestConfirmation({ code: 'P1_APPROVE', question, plan: state.plan, changes: risky });
+    const approved = await io.requestConfirmation({
+      code: 'P1_APPROVE',
+      question,
+      plan: state.plan,
+      changes: risky,
+      review: verb === 'down' ? 'projet1 plan --destroy' : 'projet1 plan',
+    });
     if (!approved)
       throw new UserError(`Cancelled; nothing was ${verb === 'down' ? 'deleted' : 'changed'}.`, { exitCode: 1 });
   }
@@ -90,8 +96,8 @@ export async function up(session: Session, io: IoHost): Promise<UpResult> {
   const result = planHasChanges(state.plan) ? await applyApproved(session, state, io, 'up') : nothing;
   // `up` does not publish: the files are the user's (a folder, a pipeline), and on real AWS an
   // upload nobody asked for would go live. It says what is missing and the command instead.
+  // The caller says so (after its summary): `dev` publishes right after, `up` tells the user to.
   const siteEmpty = await siteBucketEmpty(session);
-  if (siteEmpty) io.notify({ level: 'warn', code: 'P1_SITE_EMPTY', message: siteEmptyMessage(session) });
   return { plan: state.plan, result, outputs: stackOutputs(session, state), siteEmpty };
 }
 

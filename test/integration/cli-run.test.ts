@@ -88,7 +88,11 @@ describe('up shows what it will do', () => {
   it('a no-op up prints one line and the key outputs; outputs --json stays complete', async () => {
     const run = await runCli(['up', '--endpoint-url', endpoint()], { cwd: dir });
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stderr, /^Up: no changes, \d+ resource\(s\) match the configuration \(\d+\.\ds\)\.\n$/);
+    // This stack's website is not published: after the one line, up says so (and nothing else).
+    assert.match(
+      run.stderr,
+      /^Up: no changes, \d+ resource\(s\) match the configuration \(\d+\.\ds\)\.\nWarning: The site bucket \S+ is empty, so the website answers 403: publish it with `projet1 deploy-website`\.\n$/,
+    );
     assert.match(run.stdout, /^API\s+http/m);
     const all = await runCli(['outputs', '--json', '--endpoint-url', endpoint()], { cwd: dir });
     const doc = all.json<{ ok: boolean; outputs: Record<string, string> }>();
@@ -116,6 +120,19 @@ describe('up shows what it will do', () => {
     const at = (id: string) => plan.changes.findIndex((c) => c.id === id);
     assert.ok(at('stage') < at('api') && at('api') < at('function:get-products'));
     assert.ok(at('function:get-products') < at('role:get-products') && at('role:get-products') < at('table'));
+  });
+
+  it('down without --yes in a pipe: the plan once, then one line with the count and the command to review', async () => {
+    const run = await runCli(['down', '--endpoint-url', endpoint()], { cwd: dir });
+    assert.equal(run.code, 2, run.stderr);
+    const rows = run.stderr.split('\n').filter((l) => /^-\s+delete\s/.test(l)).length;
+    assert.ok(rows > 20, `the plan is shown (${rows} rows)`);
+    const after = run.stderr.slice(run.stderr.indexOf('Error:')).trimEnd().split('\n');
+    assert.deepEqual(after, [
+      `Error: Confirmation needed and this session cannot ask (no terminal): ${rows} deletions need --yes.`,
+      'Hint: Pass --yes to approve, after reviewing `projet1 plan --destroy`.',
+    ]);
+    assert.doesNotMatch(run.stderr, /deletes a resource/, 'no second list of the same deletions');
   });
 });
 

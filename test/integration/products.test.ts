@@ -246,6 +246,7 @@ describe('backups and restore', () => {
 
     const refused = await cli('restore', '--backup', arn);
     assert.equal(refused.code, 2, 'replacing the catalog needs --yes without a terminal');
+    assert.match(refused.stderr, /\nHint: Pass --yes to approve, after reviewing `projet1 backups`\.\n$/);
     const back = await cli('restore', '--backup', arn, '--yes', '--json');
     assert.equal(back.code, 0, back.stderr + back.stdout);
     assert.equal(back.json<{ recreated: boolean }>().recreated, true);

@@ -8,6 +8,7 @@ import {
   status as coreStatus,
   up as coreUp,
 } from '../../core/stack-ops.js';
+import { siteEmptyMessage } from '../../core/site-content.js';
 import { EXIT, UserError } from '../../errors.js';
 import { planHasChanges } from '../../engine/types.js';
 import { closestKeys, orderOutputs } from '../outputs-order.js';
@@ -20,6 +21,7 @@ const changesOf = <C extends { action: string }>(changes: C[]): C[] => changes.f
 export const up: Handler<'stack-code'> = async ({ session, io }) => {
   const res = await coreUp(session, io);
   io.info(renderSummary('Up', res.result, elapsed()));
+  if (res.siteEmpty) io.notify({ level: 'warn', code: 'P1_SITE_EMPTY', message: siteEmptyMessage(session) });
   io.result(
     {
       changes: changesOf(res.plan.changes),
