@@ -100,6 +100,41 @@ describe('up shows what it will do', () => {
     assert.ok(Object.keys(doc.outputs).length > 20 && doc.outputs.apiUrl && doc.outputs['table.arn']);
   });
 
+  it('outputs: the URLs first, one value by key, the closest keys for an unknown one', async () => {
+    const cli = (...args: string[]) => runCli([...args, '--endpoint-url', endpoint()], { cwd: dir });
+    const all = await cli('outputs');
+    assert.match(all.stdout, /^websiteUrl\s+= http:\/\/\w+\.cloudfront\.localhost:\d+\napiUrl\s+= http/);
+    const api = await cli('outputs', 'apiUrl');
+    assert.equal(api.code, 0, api.stderr);
+    assert.match(api.stdout, /^http:\/\/127\.0\.0\.1:\d+\/restapis\/\w+\/development\/_user_request_\n$/);
+    const typo = await cli('outputs', 'apiUlr');
+    assert.equal(typo.code, 2);
+    assert.equal(
+      typo.stderr,
+      'Error: No output named "apiUlr".\nHint: Did you mean `apiUrl`? `projet1 outputs` lists them all.\n',
+    );
+    const doc = (await cli('outputs', 'table.name', '--json')).json<{
+      value: string;
+      outputs: Record<string, string>;
+    }>();
+    assert.deepEqual([doc.value, doc.outputs], ['approve-table', { 'table.name': 'approve-table' }]);
+  });
+
+  it('status: the verdict first, then only what needs attention; --all shows every row; --json keeps every row', async () => {
+    const cli = (...args: string[]) => runCli([...args, '--endpoint-url', endpoint()], { cwd: dir });
+    const run = await cli('status');
+    assert.equal(run.code, 2, 'the site is not published');
+    assert.match(run.stderr.split('\n')[1] ?? '', /^Needs attention: the site bucket \S+ is empty/);
+    assert.doesNotMatch(run.stdout, /lambda-function|INSUFFICIENT_DATA\s+Initial/, 'no healthy rows');
+    assert.match(run.stdout, /^Resources: (\d+) of \1 ok\.$/m);
+    assert.match(run.stdout, /^Alarms: \d+ INSUFFICIENT_DATA\.$/m);
+    assert.ok(run.stdout.split('\n').length < 12, run.stdout);
+    const every = await cli('status', '--all');
+    assert.match(every.stdout, /lambda-function\s+approve-development-get-products\s+ok/);
+    const doc = (await cli('status', '--json')).json<{ resources: unknown[]; alarms: unknown[] }>();
+    assert.ok(doc.resources.length > 50 && doc.alarms.length > 20, 'the JSON document keeps every row');
+  });
+
   it('colours the plan only where wanted', async () => {
     const env = (extra: NodeJS.ProcessEnv) => cleanEnv(extra);
     const edited = projectDir({ project: 'approve', table: { name: 'approve-table', readCapacity: 3 } });
