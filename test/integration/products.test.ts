@@ -277,7 +277,10 @@ describe('backups and restore', () => {
 
     const listed = await cli('backups', '--json');
     assert.ok(listed.json<{ backups: { arn: string }[] }>().backups.some((b) => b.arn === arn));
-    assert.match((await cli('backups')).stdout, /Point in time: from /);
+    const window = (await cli('backups')).stdout;
+    assert.match(window, /Point in time: from /);
+    // MiniStack answers "now" for both ends of the window, however long recovery has been on: said, not hidden.
+    assert.match(window, /The endpoint reports a zero-width window \(an emulator such as MiniStack answers "now"/);
     const pitr = await cli('restore', '--time', '1m', '--yes');
     assert.equal(pitr.code, 0, pitr.stderr);
   });
