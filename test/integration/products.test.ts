@@ -129,6 +129,15 @@ describe('single products', () => {
     const run = await cli('products', 'list', '--environment', 'qa');
     assert.equal(run.code, 4);
     assert.match(run.stderr, /not this stack's/);
+    // status names the foreign table as what stops `up`, not "N resource(s) need `projet1 up`".
+    const status = await cli('status', '--environment', 'qa');
+    assert.equal(status.code, 2);
+    const verdict = status.stderr.split('\n')[1] ?? '';
+    assert.match(
+      verdict,
+      /^Needs attention: 1 resource\(s\) with our name belong to someone else \(products-catalog\): `projet1 up` refuses to touch them;/,
+    );
+    assert.doesNotMatch(verdict, /need `projet1 up`/);
   });
 });
 
