@@ -54,7 +54,7 @@ describe('help and usage', () => {
     });
   }
 
-  it('a group\'s help shows its actions first, not 20 lines of global options; an action\'s help keeps them', async () => {
+  it("a group's help shows its actions first, not 20 lines of global options; an action's help keeps them", async () => {
     const group = await runCli(['products', '--help']);
     assert.equal(group.code, 0);
     const lines = group.stdout.split('\n');

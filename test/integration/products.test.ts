@@ -197,6 +197,21 @@ describe('export and import', () => {
     assert.equal(sortLines((await cli('products', 'export')).stdout), before);
   });
 
+  it('warns that rows without product_id become new products, each time the file is imported', async () => {
+    const file = join(dir, 'no-ids.csv');
+    writeFileSync(file, 'name,category,price,stock\nIdless Lamp,lighting,12.5,3\nIdless Desk,furniture,99,1\n');
+    const first = await cli('products', 'import', file, '--json');
+    assert.equal(first.json<{ newIds: number }>().newIds, 2);
+    const again = await cli('products', 'import', file);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(
+      again.stderr,
+      /Warning: 2 row\(s\) of \S+no-ids\.csv have no product_id: each becomes a new product, so importing this file again adds them again\./,
+    );
+    const lamps = (await all()).filter((p) => p.name === 'Idless Lamp');
+    assert.equal(lamps.length, 2, 'as warned: two imports, two lamps');
+  });
+
   it('refuses text that is not well-formed Unicode in a file, with its line', async () => {
     const file = join(dir, 'surrogate.jsonl');
     writeFileSync(
