@@ -52,18 +52,38 @@ const policy = (effect: 'Allow' | 'Deny', resource: string) => ({
   },
 });
 
+/** One JSON line per decision (never the token), as the other handlers log one per request. */
+function logDecision(decision: 'allow' | 'deny' | 'unauthorized', reason?: string): void {
+  const level = decision === 'allow' ? 'info' : 'warn';
+  process.stderr.write(`${JSON.stringify({ level, route: 'authorizer', decision, ...(reason ? { reason } : {}) })}\n`);
+}
+
+/**
+ * The error that makes API Gateway answer 401 (its message must be exactly "Unauthorized").
+ * Made without stack frames: the runtime logs a thrown error's stack, and ten lines of frames
+ * for an expected answer buried the decision line.
+ */
+function unauthorized(): Error {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  const err = new Error('Unauthorized');
+  Error.stackTraceLimit = limit;
+  return err;
+}
+
 export async function handler(event: TokenEvent) {
-  const match = /^Bearer\s+(\S{16,256})$/i.exec(event.authorizationToken?.trim() ?? '');
+  const header = event.authorizationToken?.trim() ?? '';
+  const match = /^Bearer\s+(\S{16,256})$/i.exec(header);
   // No or malformed credential: API Gateway answers 401. A wrong one: Deny, 403.
-  if (!match?.[1]) throw new Error('Unauthorized');
+  if (!match?.[1]) {
+    logDecision('unauthorized', header ? 'malformed credential' : 'no credential');
+    throw unauthorized();
+  }
   const given = createHash('sha256').update(match[1]).digest();
   let ok = timingSafeEqual(given, await expectedDigest(false));
   // Just rotated? The cached token is stale: read the parameter again (bounded), so a new token works at once
   // and, once read, the old one stops working.
   if (!ok && mayReread(given)) ok = timingSafeEqual(given, await expectedDigest(true));
-  // One line per decision; never the token.
-  process.stderr.write(
-    `${JSON.stringify({ level: ok ? 'info' : 'warn', route: 'authorizer', decision: ok ? 'allow' : 'deny' })}\n`,
-  );
+  logDecision(ok ? 'allow' : 'deny');
   return policy(ok ? 'Allow' : 'Deny', event.methodArn);
 }

@@ -4,6 +4,7 @@
 import { createInterface } from 'node:readline/promises';
 import { type ConfirmRequest, EXIT_INTERRUPTED, type IoHost, type IoMessage } from '../core/io.js';
 import type { EngineEvent } from '../engine/events.js';
+import type { Change } from '../engine/types.js';
 import { EXIT, UserError } from '../errors.js';
 import {
   type CliReporter,
@@ -97,18 +98,17 @@ export class CliHost implements IoHost {
 
   async requestConfirmation(req: ConfirmRequest): Promise<boolean> {
     if (this.o.yes) return true;
-    const list = req.changes.map(
-      (c) =>
-        `  ${c.action} ${c.type} ${c.name}: ${c.approval ?? ''}${c.fields.length ? ` [${renderFields(c.fields)}]` : ''}`,
-    );
     if (this.json || !this.o.stdin.isTTY || !this.o.stderr.isTTY) {
-      throw new UserError(`Confirmation needed and this session cannot ask (no terminal):\n${list.join('\n')}`, {
-        exitCode: EXIT.usage,
-        hint: 'Pass --yes to approve them, after reviewing the plan (`projet1 plan`).',
-      });
+      throw new UserError(
+        `Confirmation needed and this session cannot ask (no terminal):${approvalText(req, '--yes')}`,
+        {
+          exitCode: EXIT.usage,
+          hint: `Pass --yes to approve, after reviewing \`${req.review}\`.`,
+        },
+      );
     }
     this.progress.close();
-    this.info(`${this.look.colors.bold('These changes need your approval:')}\n${list.join('\n')}`);
+    this.info(`${this.look.colors.bold('These changes need your approval:')}${approvalText(req)}`);
     const rl = createInterface({ input: this.o.stdin, output: this.o.stderr });
     this.asking = new AbortController();
     try {
@@ -166,4 +166,23 @@ export class CliHost implements IoHost {
   private write(stream: NodeJS.WriteStream, text: string): void {
     stream.write(text.endsWith('\n') ? text : `${text}\n`);
   }
+}
+
+/**
+ * What a confirmation asks for, short: the plan above already shows every delete, so deletions are
+ * counted ("59 deletions need --yes"); the other reasons (permissions granted or changed, a catalog
+ * replaced) are listed, one per line, since the plan does not show them. `need`: what is needed ("--yes").
+ */
+export function approvalText(req: ConfirmRequest, need?: string): string {
+  const shown = (c: Change): boolean => c.action === 'delete' && req.plan.changes.includes(c);
+  const deletions = req.changes.filter(shown).length;
+  const others = req.changes
+    .filter((c) => !shown(c))
+    .map(
+      (c) =>
+        `  ${c.action} ${c.type} ${c.name}: ${c.approval ?? ''}${c.fields.length ? ` [${renderFields(c.fields)}]` : ''}`,
+    );
+  const counted = `${deletions} deletion${deletions === 1 ? '' : 's'}`;
+  if (others.length === 0) return need ? ` ${counted} need${deletions === 1 ? 's' : ''} ${need}.` : ` ${counted}.`;
+  return `\n${others.join('\n')}${deletions ? `\n  and ${counted} (in the plan above)` : ''}`;
 }

@@ -116,6 +116,13 @@ function addGroup(program: Command, group: GroupSpec, outcome: Outcome): void {
     throw new UsageError(`${what}: one of ${names.join(', ')}.`, `Run \`projet1 ${group.name} --help\` for details.`);
   });
   for (const spec of group.commands) addCommand(cmd, spec, `${group.name} `, outcome);
+  // A group's help is its list of actions: the 20 lines of global options (which its actions'
+  // help shows) pushed that list off the screen. Set after the actions copied the setting.
+  cmd.configureHelp({ showGlobalOptions: false });
+  cmd.addHelpText(
+    'after',
+    `\nGlobal options (-c, -e, -r, -p, --endpoint-url, --json, -y, -v) apply to every action: \`projet1 ${group.name} ${names[0] ?? ''} --help\` lists them.`,
+  );
 }
 
 export function buildProgram(

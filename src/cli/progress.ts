@@ -54,16 +54,12 @@ export function describeEvent(e: EngineEvent): string | undefined {
 }
 
 export function plainReporter(stream: NodeJS.WritableStream = process.stderr): CliReporter {
-  let lastProgress = 0;
   return {
     event(e) {
       // A log gets what changes; reading the current state is announced by the plan or summary that follows.
       if (e.type === 'phase' && (e.total === 0 || e.phase === 'observe')) return;
-      // Progress in a log: a line every 2 seconds, and the last one.
-      if (e.type === 'progress') {
-        if (Date.now() - lastProgress < 2000 && e.done !== e.total) return;
-        lastProgress = Date.now();
-      }
+      // Item counters ("seeding 7/60") are for a terminal's live line; a pipe or file gets the summary.
+      if (e.type === 'progress') return;
       const line = describeEvent(e);
       if (line)
         stream.write(

@@ -48,13 +48,15 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
   }),
   defineCommand({
     name: 'status',
-    summary: 'show each resource and whether it exists and matches the configuration',
+    summary: 'say whether the stack is healthy, then what needs attention (every row with --all)',
+    options: [{ flags: '--all', description: 'every resource, alarm and probe, not only those needing attention' }],
     needs: 'stack-code',
     load: async () => (await import('./commands/stack.js')).status,
   }),
   defineCommand({
     name: 'outputs',
-    summary: 'print names, ARNs and URLs of the deployed stack',
+    args: '[key]',
+    summary: 'print names, ARNs and URLs of the deployed stack (URLs first), or the value of one key',
     needs: 'stack',
     load: async () => (await import('./commands/stack.js')).outputs,
   }),

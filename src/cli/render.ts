@@ -66,25 +66,36 @@ export function renderStatus(rows: StatusRow[], width = Number.POSITIVE_INFINITY
   return table([['TYPE', 'NAME', 'STATE', 'DETAILS'], ...body], width);
 }
 
-/** Resources, then the alarms that are not OK, notification subscriptions, and the live probes. */
-export function renderHealth(r: StatusReport, width = Number.POSITIVE_INFINITY): string {
-  const parts = [renderStatus(r.resources, width)];
-  const notOk = r.alarms.filter((a) => a.state !== 'OK');
+/**
+ * What `status` prints on stdout: only what needs attention (resources not ok, alarms in ALARM,
+ * endpoints not answering), with counts for the rest; `all` prints every row, as before.
+ */
+export function renderHealth(r: StatusReport, width = Number.POSITIVE_INFINITY, all = false): string {
+  const parts: string[] = [];
+  const rows = all ? r.resources : r.resources.filter((x) => x.state !== 'ok');
+  const ok = r.resources.length - r.resources.filter((x) => x.state !== 'ok').length;
+  if (rows.length > 0) parts.push(renderStatus(rows, width));
+  if (!all || rows.length === 0) parts.push(`Resources: ${ok} of ${r.resources.length} ok.`);
+  const shown = r.alarms.filter((a) => (all ? a.state !== 'OK' : a.state === 'ALARM'));
+  if (shown.length > 0)
+    parts.push(table([['ALARM', 'STATE', 'REASON'], ...shown.map((a) => [a.name, a.state, a.reason])], width));
   parts.push(
-    notOk.length === 0
-      ? `Alarms: ${r.alarms.length} OK.`
-      : `${table([['ALARM', 'STATE', 'REASON'], ...notOk.map((a) => [a.name, a.state, a.reason])], width)}\n(${r.alarms.length - notOk.length} other alarm(s) OK)`,
+    `Alarms: ${countStates(r.alarms.filter((a) => !shown.includes(a)).map((a) => a.state)) || 'none'}${shown.length ? ' (others)' : ''}.`,
   );
   if (r.lock) parts.push(`Lock: ${r.lock.stale ? 'stale (free to take over), was ' : ''}${describeLock(r.lock)}`);
   if (r.notifications.length > 0) parts.push(`Notifications: ${r.notifications.join(', ')}`);
-  if (r.probes.length > 0) {
-    const rows = r.probes.map((p) => [
+  const probes = all ? r.probes : r.probes.filter((p) => !p.answering);
+  if (probes.length > 0) {
+    const cells = probes.map((p) => [
       p.url,
       p.status === null ? `no answer (${p.error ?? '?'})` : String(p.status),
       `${p.latencyMs} ms`,
     ]);
-    parts.push(table([['PROBE', 'STATUS', 'LATENCY'], ...rows], width));
+    parts.push(table([['PROBE', 'STATUS', 'LATENCY'], ...cells], width));
   }
+  const fine = r.probes.filter((p) => p.answering && !probes.includes(p));
+  if (fine.length > 0)
+    parts.push(`Answering: ${fine.map((p) => `${p.url} ${p.status} in ${p.latencyMs} ms`).join(', ')}.`);
   return parts.join('\n\n');
 }
 
@@ -124,4 +135,14 @@ export function renderKeyOutputs(outputs: Record<string, string>): string {
 export function renderCalls(calls: AwsCallSummary): string {
   const retried = calls.retries ? `; ${calls.retries} retried` : '';
   return `AWS calls: ${calls.total} (${calls.mutating} mutating${calls.mutating ? `: ${calls.mutatingOperations.join(', ')}` : ''}${retried})`;
+}
+
+/** "27 INSUFFICIENT_DATA, 3 OK": how many of each state, most frequent first. */
+function countStates(states: string[]): string {
+  const counts = new Map<string, number>();
+  for (const s of states) counts.set(s, (counts.get(s) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
 }

@@ -94,10 +94,15 @@ function fileFormat(file: string): FileFormat {
 }
 
 /** Pass 1: every problem of the file, with line numbers; duplicated ids are problems too. */
-async function checkFile(file: string, format: FileFormat, now: Date): Promise<{ rows: number; problems: string[] }> {
+async function checkFile(
+  file: string,
+  format: FileFormat,
+  now: Date,
+): Promise<{ rows: number; problems: string[]; withoutId: number }> {
   const problems: string[] = [];
   const seen = new Map<string, number>();
   let rows = 0;
+  let withoutId = 0;
   for await (const row of readRows(file, format)) {
     rows++;
     if ('parseError' in row.record) {
@@ -114,9 +119,9 @@ async function checkFile(file: string, format: FileFormat, now: Date): Promise<{
       if (first !== undefined)
         problems.push(`line ${row.line}: product_id ${row.record.product_id} already appears on line ${first}`);
       else seen.set(row.record.product_id, row.line);
-    }
+    } else withoutId++;
   }
-  return { rows, problems };
+  return { rows, problems, withoutId };
 }
 
 async function* validRows(file: string, format: FileFormat, now: Date): AsyncGenerator<Product> {
@@ -133,10 +138,10 @@ export async function importProducts(
   file: string,
   opts: { concurrency: number },
   io: IoHost,
-): Promise<BulkResult & { rows: number; format: FileFormat }> {
+): Promise<BulkResult & { rows: number; format: FileFormat; newIds: number }> {
   const format = fileFormat(file);
   const now = new Date();
-  const { rows, problems } = await checkFile(file, format, now);
+  const { rows, problems, withoutId } = await checkFile(file, format, now);
   if (problems.length > 0) {
     const listed = problems.slice(0, MAX_LISTED).map((p) => `  - ${p}`);
     if (problems.length > MAX_LISTED) listed.push(`  … and ${problems.length - MAX_LISTED} more`);
@@ -146,8 +151,16 @@ export async function importProducts(
     });
   }
   if (rows === 0) throw new UserError(`${file} holds no products; nothing was imported.`, { exitCode: EXIT.usage });
+  if (withoutId > 0) {
+    // Nothing in such a row says which product it is: a second import of the same file adds them again.
+    io.notify({
+      level: 'warn',
+      code: 'P1_IMPORT_NEW_IDS',
+      message: `${withoutId} row(s) of ${file} have no product_id: each becomes a new product, so importing this file again adds them again. Add a product_id column (\`projet1 products export\` writes one) to update instead.`,
+    });
+  }
   const result = await bulkWrite(catalog, validRows(file, format, now), io, 'importing', rows, opts.concurrency);
-  return { ...result, rows, format };
+  return { ...result, rows, format, newIds: withoutId };
 }
 
 /** Streams every product to `write` (stdout), or to a temporary file renamed to `out` at the end. */

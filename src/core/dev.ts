@@ -67,6 +67,8 @@ export class DevLoop {
   private running: Promise<void> = Promise.resolve();
   /** Every function update made, for the summary and the tests. */
   readonly updates: FunctionUpdate[] = [];
+  /** Website publishes and config changes applied after the start, for the summary. */
+  readonly counts = { website: 0, config: 0 };
   private readonly first: Session;
 
   constructor(
@@ -80,10 +82,22 @@ export class DevLoop {
   /** `up`, then the first build, then watching. */
   async start(): Promise<void> {
     checkDevTarget(this.session, this.io, this.opts.force);
-    await up(this.session, this.io);
-    // The site as it is in the working copy, so later saves publish only what changed.
     const site = websiteDir(this.session, undefined);
-    await deployWebsite(this.session, quietIo(this.io), { dir: site, dryRun: false });
+    this.say('P1_DEV_START', `First \`up\` (the stack as configured), then publishing ${site}, then watching…`);
+    const first = await up(this.session, this.io);
+    const n = first.result.counts;
+    this.say(
+      'P1_DEV_UP',
+      n.created + n.updated + n.deleted === 0
+        ? `up: no changes, ${n.unchanged} resource(s) match the configuration.`
+        : `up: ${n.created} created, ${n.updated} updated, ${n.deleted} deleted.`,
+    );
+    // The site as it is in the working copy, so later saves publish only what changed.
+    const published = await deployWebsite(this.session, quietIo(this.io), { dir: site, dryRun: false });
+    this.say(
+      'P1_DEV_PUBLISHED',
+      `website: ${published.uploaded.length} file(s) uploaded, ${published.deleted.length} deleted, ${published.unchanged} unchanged (${published.websiteUrl}).`,
+    );
     this.builder = await devBuilder(
       PACKAGE_ROOT,
       FUNCTIONS.map((f) => f.id),
@@ -122,9 +136,18 @@ export class DevLoop {
     this.running = this.running.then(() => this.handle(batch)).catch((err: unknown) => this.report(err));
   }
 
+  private say(code: string, message: string): void {
+    this.io.notify({ level: 'info', code, message });
+  }
+
   private report(err: unknown): void {
     const message = err instanceof Error ? err.message : String(err);
-    const hint = err instanceof UserError && err.hint ? `\n${err.hint}` : '';
+    // dev keeps watching: a save is enough, whatever the error's own hint says about running again.
+    const next = 'Still watching: fix it and save; nothing was changed by this save.';
+    const buildFailed = message.startsWith('Bundling the Lambda handlers failed');
+    const hint = buildFailed
+      ? `\nThe deployed code is unchanged. ${next}`
+      : `${err instanceof UserError && err.hint ? `\n${err.hint}` : ''}\n${next}`;
     this.io.notify({ level: 'error', code: 'P1_DEV_FAILED', message: `${message}${hint}` });
   }
 
@@ -182,6 +205,7 @@ export class DevLoop {
       dryRun: false,
     });
     if (r.uploaded.length + r.deleted.length === 0) return;
+    this.counts.website++;
     const what = [...r.uploaded.map((k) => `+${k}`), ...r.deleted.map((k) => `-${k}`)].join(' ');
     this.io.notify({
       level: 'info',
@@ -208,6 +232,7 @@ export class DevLoop {
     if (this.session !== this.first) this.session.aws.destroy();
     this.session = next;
     const n = result.result.counts;
+    this.counts.config++;
     this.io.notify({
       level: 'info',
       code: 'P1_DEV_CONFIG',

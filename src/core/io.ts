@@ -22,6 +22,8 @@ export interface ConfirmRequest {
   /** The plan awaiting approval, and the changes that made it need one. */
   plan: Plan;
   changes: Change[];
+  /** The command that shows what is asked for (`projet1 plan --destroy` for a down). */
+  review: string;
 }
 
 export interface IoHost extends Reporter {

@@ -110,29 +110,38 @@ export async function readLogs(
 }
 
 /**
- * Follows: polls every `intervalMs` for events at or after the newest seen (skipping those
- * already shown), hands each new one to `emit`, until `stopped()`.
+ * How far back each poll looks again. CloudWatch Logs makes an event searchable some seconds after
+ * its timestamp (and a cold function's lines arrive after a warm one's newer lines): reading only
+ * after the newest event seen would skip those for good.
+ */
+export const LATE_ARRIVAL_MS = 30_000;
+
+/**
+ * Follows: polls every `intervalMs` for events since the newest seen minus LATE_ARRIVAL_MS
+ * (skipping those already shown), hands each new one to `emit`, until `stopped()`. What bounds the
+ * lag: the interval plus the time CloudWatch Logs takes to make an event searchable.
  */
 export async function followLogs(
   session: Session,
   sources: LogSource[],
   opts: { startTime: number; filter?: string; intervalMs: number; stopped: () => boolean; emit: (e: LogEvent) => void },
 ): Promise<void> {
-  let since = opts.startTime;
-  const seen = new Set<string>();
+  let newest = opts.startTime;
+  const seen = new Map<string, number>();
   while (!opts.stopped()) {
+    const since = Math.max(opts.startTime, newest - LATE_ARRIVAL_MS);
     const events = await readLogs(session, sources, {
       startTime: since,
       ...(opts.filter ? { filter: opts.filter } : {}),
     });
     for (const e of events) {
       if (seen.has(e.id)) continue;
-      seen.add(e.id);
+      seen.set(e.id, e.timestamp);
       opts.emit(e);
-      since = Math.max(since, e.timestamp);
+      newest = Math.max(newest, e.timestamp);
     }
-    // Keep only the ids at the newest timestamp: older ones can no longer come back.
-    for (const id of [...seen]) if (!events.some((e) => e.id === id && e.timestamp >= since)) seen.delete(id);
+    // Forget ids older than the window: the next polls no longer return them.
+    for (const [id, at] of seen) if (at < newest - LATE_ARRIVAL_MS) seen.delete(id);
     const deadline = Date.now() + opts.intervalMs;
     while (!opts.stopped() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   }

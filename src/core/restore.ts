@@ -166,6 +166,7 @@ export async function restoreCatalog(
         approval: `replaces every product with those of ${label}`,
       },
     ],
+    review: 'projet1 backups',
   });
   if (!approved) throw new UserError('Cancelled; nothing was restored.', { exitCode: 1 });
 

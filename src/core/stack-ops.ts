@@ -12,6 +12,7 @@ import { InterruptedError, type IoHost } from './io.js';
 import { lockName, readLock, type LockInfo } from './lock.js';
 import { probe, type ProbeResult } from './probe.js';
 import type { Session } from './session.js';
+import { siteBucketEmpty } from './site-content.js';
 
 export interface AwsCallSummary {
   total: number;
@@ -40,6 +41,8 @@ export interface UpResult {
   plan: Plan;
   result: ApplyResult;
   outputs: Record<string, string>;
+  /** The site bucket exists but holds nothing: the website answers 403 until `deploy-website`. */
+  siteEmpty: boolean;
 }
 
 const count = (r: ApplyResult): string =>
@@ -60,7 +63,13 @@ async function applyApproved(
   io.notify({ level: 'info', code: 'P1_PLAN', message: `${pending.length} change(s) to make`, data: state.plan });
   if (risky.length > 0) {
     const question = verb === 'down' ? 'Delete these resources? This cannot be undone.' : 'Apply these changes?';
-    const approved = await io.requestConfirmation({ code: 'P1_APPROVE', question, plan: state.plan, changes: risky });
+    const approved = await io.requestConfirmation({
+      code: 'P1_APPROVE',
+      question,
+      plan: state.plan,
+      changes: risky,
+      review: verb === 'down' ? 'projet1 plan --destroy' : 'projet1 plan',
+    });
     if (!approved)
       throw new UserError(`Cancelled; nothing was ${verb === 'down' ? 'deleted' : 'changed'}.`, { exitCode: 1 });
   }
@@ -88,7 +97,11 @@ export async function up(session: Session, io: IoHost): Promise<UpResult> {
     notStarted: [],
   };
   const result = planHasChanges(state.plan) ? await applyApproved(session, state, io, 'up') : nothing;
-  return { plan: state.plan, result, outputs: stackOutputs(session, state) };
+  // `up` does not publish: the files are the user's (a folder, a pipeline), and on real AWS an
+  // upload nobody asked for would go live. It says what is missing and the command instead.
+  // The caller says so (after its summary): `dev` publishes right after, `up` tells the user to.
+  const siteEmpty = await siteBucketEmpty(session);
+  return { plan: state.plan, result, outputs: stackOutputs(session, state), siteEmpty };
 }
 
 export interface DownResult {
@@ -175,15 +188,19 @@ export interface AlarmStatus {
   reason: string;
 }
 
+export type ProbeKind = 'api' | 'website';
+
 export interface StatusReport {
   resources: StatusRow[];
   alarms: AlarmStatus[];
   /** E-mail subscriptions of the alarm topics, with whether they are confirmed. */
   notifications: string[];
-  probes: ProbeResult[];
+  probes: (ProbeResult & { kind: ProbeKind })[];
   /** The run holding the stack lock, if any (a lock whose lease passed is stale). */
   lock: (LockInfo & { stale: boolean }) | null;
-  /** Every resource exists and matches, no alarm is in ALARM, and the API and website answer. */
+  /** The site bucket exists and is empty (the website answers 403 until `deploy-website`). */
+  siteEmpty: boolean;
+  /** Every resource exists and matches, no alarm is in ALARM, the API and website answer, the site is published. */
   healthy: boolean;
 }
 
@@ -203,20 +220,23 @@ export async function status(session: Session, reporter: Reporter): Promise<Stat
     .filter((s) => s !== '');
   const out = stackOutputs(session, state);
   const ca = session.aws.target.caBundle ?? [];
-  const targets = [
-    out.apiUrl ? `${out.apiUrl}/products?limit=1` : undefined,
-    out.websiteUrl ? `${out.websiteUrl}/` : undefined,
+  const targets: [ProbeKind, string | undefined][] = [
+    ['api', out.apiUrl ? `${out.apiUrl}/products?limit=1` : undefined],
+    ['website', out.websiteUrl ? `${out.websiteUrl}/` : undefined],
   ];
-  const [probes, held] = await Promise.all([
-    Promise.all(targets.filter((u): u is string => u !== undefined).map((u) => probe(u, { ca }))),
+  const probeOne = async (kind: ProbeKind, url: string) => ({ kind, ...(await probe(url, { ca })) });
+  const [probes, held, siteEmpty] = await Promise.all([
+    Promise.all(targets.flatMap(([kind, url]) => (url === undefined ? [] : [probeOne(kind, url)]))),
     readLock(session.aws, lockName(session.config)),
+    siteBucketEmpty(session),
   ]);
   const lock = held ? { ...held, stale: Date.parse(held.expiresAt) <= Date.now() } : null;
   const healthy =
     resources.every((r) => r.state === 'ok') &&
     alarms.every((a) => a.state !== 'ALARM') &&
-    probes.every((p) => p.answering);
-  return { resources, alarms, notifications, probes, lock, healthy };
+    probes.every((p) => p.answering) &&
+    !siteEmpty;
+  return { resources, alarms, notifications, probes, lock, siteEmpty, healthy };
 }
 
 /** Names, ARNs and URLs of the stack: from the configuration, plus what AWS assigned (from the plan state). */

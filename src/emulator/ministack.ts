@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { PACKAGE_ROOT, stateDir, venvDir } from '../paths.js';
 import { diesWithThisProcess, killGroup } from './process-group.js';
+import { ensureCertificate } from './tls-cert.js';
 
 export const MINISTACK_VERSION = '1.5.33';
 export const SERVICES = 'iam,sts,dynamodb,lambda,apigateway,s3,cloudfront,cloudwatch,logs,ssm,secretsmanager,sns';
@@ -148,8 +149,11 @@ export async function start(
   const port = opts.port ?? (await freePort());
   const endpoint = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   mkdirSync(STATE_DIR, { recursive: true });
-  // TLS: MiniStack makes its self-signed certificate under TMPDIR; keep it with our state.
-  const tlsEnv = opts.tls ? { USE_SSL: '1', TMPDIR: STATE_DIR } : {};
+  // TLS: our own certificate (it names *.cloudfront.localhost, which MiniStack's does not), kept with our state.
+  const tls = opts.tls ? ensureCertificate(STATE_DIR) : undefined;
+  const tlsEnv = tls
+    ? { USE_SSL: '1', TMPDIR: STATE_DIR, MINISTACK_SSL_CERT: tls.cert, MINISTACK_SSL_KEY: tls.key }
+    : {};
   // Saved at shutdown, reloaded at start: `emulator stop` then `start` keeps the stack.
   const persistEnv = opts.persist ? { PERSIST_STATE: '1', STATE_DIR: join(STATE_DIR, 'data') } : {};
   const logPath = opts.logFile ?? join(STATE_DIR, `ministack-${port}.log`);
@@ -196,7 +200,7 @@ export interface RunningEmulator {
   ca?: string;
 }
 
-/** Where a TLS emulator's self-signed certificate is (made by MiniStack on its first TLS start). */
+/** Where a TLS emulator's self-signed certificate is (made by tls-cert.ts before a TLS start). */
 export function emulatorCaPath(): string {
   return join(STATE_DIR, 'ministack-tls', 'server.crt');
 }

@@ -14,8 +14,8 @@ export interface SiteReply {
 
 /**
  * fetch() cannot set Host and does not resolve *.localhost: dial loopback and name the distribution.
- * An https:// website (the user's TLS emulator) is reached over TLS; its certificate does not name
- * *.cloudfront.localhost, as a browser told to accept it would not mind.
+ * An https:// website (the user's TLS emulator) is reached over TLS without checking the certificate
+ * (the contract test checks it, with curl and with Node, on the URL `outputs` prints).
  */
 export function viaCloudFront(
   websiteUrl: string,

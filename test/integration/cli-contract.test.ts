@@ -2,8 +2,10 @@
 // help that shows the options that apply, clear errors for every mistake a user can make,
 // and the user's own emulator (HTTPS, one per user, state kept across restarts).
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BIN, cleanEnv, projectDir, runCli } from '../helpers/cli.js';
@@ -22,6 +24,32 @@ async function fakeEndpoint(status: number, body: string, type: string): Promise
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const addr = server.address();
   return { url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`, server };
+}
+
+/**
+ * GET `url` over TLS trusting only `caPath`, with hostname verification on. Node's resolver does not
+ * map *.localhost to loopback (curl and browsers do), so the lookup is pointed at 127.0.0.1.
+ */
+function httpsGetVerified(url: string, caPath: string): Promise<{ status: number; text: string; error?: string }> {
+  return new Promise((resolve) => {
+    const req = httpsGet(
+      url,
+      {
+        ca: readFileSync(caPath),
+        lookup: (_host, opts, cb) =>
+          opts.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4),
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => {
+          text += d;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('error', (e) => resolve({ status: 0, text: '', error: e.message }));
+  });
 }
 
 describe('--json: exactly one JSON document for every outcome', () => {
@@ -128,7 +156,7 @@ describe('clear errors', () => {
     const dir = projectDir({ project: 'mine', table: { name: 'mine-table' } });
     const started = await runCli(['emulator', 'start', '--json'], { env });
     assert.equal(started.code, 0, started.stderr);
-    const first = started.json<{ port: number; endpoint: string }>();
+    const first = started.json<{ port: number; endpoint: string; ca: string }>();
     const user = (...args: string[]) => runCli([...args, '--endpoint-url', first.endpoint], { env, cwd: dir });
     try {
       assert.match(first.endpoint, /^https:\/\/127\.0\.0\.1:\d+$/);
@@ -140,8 +168,16 @@ describe('clear errors', () => {
       assert.equal(site.code, 0, site.stderr + site.stdout);
       const websiteUrl = site.json<{ websiteUrl: string }>().websiteUrl;
       assert.match(websiteUrl, /^https:\/\/\w+\.cloudfront\.localhost:\d+$/);
-      const home = await viaCloudFront(websiteUrl, '/');
-      assert.equal(home.status, 200, 'a browser on https:// reaches the site (after accepting the certificate)');
+      const printed = (await user('outputs', 'websiteUrl')).stdout.trim();
+      assert.equal(printed, websiteUrl, '`outputs websiteUrl` prints the URL alone');
+      // The certificate names *.cloudfront.localhost: the URL works as printed, verified, no -k.
+      const home = await httpsGetVerified(printed, first.ca);
+      assert.equal(home.status, 200, `the website answers over verified TLS: ${home.error ?? ''}`);
+      assert.match(home.text, /<html/i);
+      const curl = spawnSync('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '--cacert', first.ca, printed], {
+        encoding: 'utf8',
+      });
+      if (!curl.error) assert.equal(curl.stdout, '200', `curl --cacert on the printed URL: ${curl.stderr}`);
       const api = await viaCloudFront(websiteUrl, '/products?limit=5');
       assert.equal((JSON.parse(api.text) as { count: number }).count, 3, 'the functions answer over HTTPS');
 

@@ -54,6 +54,17 @@ describe('help and usage', () => {
     });
   }
 
+  it("a group's help shows its actions first, not 20 lines of global options; an action's help keeps them", async () => {
+    const group = await runCli(['products', '--help']);
+    assert.equal(group.code, 0);
+    const lines = group.stdout.split('\n');
+    assert.ok(lines.findIndex((l) => /^\s+list \[options\]/.test(l)) < 10, group.stdout);
+    assert.doesNotMatch(group.stdout, /Global Options:/);
+    assert.match(group.stdout, /`projet1 products list --help` lists them/);
+    const action = await runCli(['products', 'list', '--help']);
+    assert.match(action.stdout, /Global Options:\n\s+-c, --config <file>/);
+  });
+
   it('an unknown command or option is a usage error (exit 2)', async () => {
     const a = await runCli(['deploy-everything']);
     assert.equal(a.code, 2);

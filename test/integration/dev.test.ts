@@ -56,6 +56,11 @@ describe('projet1 dev', () => {
     const dev = startDev(root, cwd, endpoint);
     try {
       await dev.waitFor(/Watching handlers/);
+      // It says what it does before watching: its first up, then the publish.
+      assert.match(
+        dev.stderr(),
+        /First `up` \(the stack as configured\), then publishing \S+, then watching…\n[\s\S]*up: \d+ created, 0 updated, 0 deleted\.\n[\s\S]*website: 5 file\(s\) uploaded, 0 deleted, 0 unchanged \(http/,
+      );
       const out = (await runCli(['outputs', '--json', '--endpoint-url', endpoint], { cwd })).json<{
         outputs: Record<string, string>;
       }>().outputs;
@@ -74,6 +79,8 @@ describe('projet1 dev', () => {
 
       writeFileSync(handler, 'export const handler = (;\n');
       await dev.waitFor(/Bundling the Lambda handlers failed:\n\s+handlers\/get-product-by-id\.ts:1:/);
+      await dev.waitFor(/The deployed code is unchanged\. Still watching: fix it and save/);
+      assert.doesNotMatch(dev.stderr(), /and run again/, 'a save is enough: dev keeps watching');
       assert.equal((await byId()).body.dev, 'v2', 'the old code keeps answering');
       version('v3');
       await eventually('the next good save recovers', async () => (await byId()).body.dev === 'v3');
@@ -94,6 +101,10 @@ describe('projet1 dev', () => {
         .filter(Boolean);
       dev.child.kill('SIGINT');
       assert.equal(await dev.done, 0, dev.stderr());
+      assert.match(
+        dev.stderr(),
+        /Stopped watching after 2 function update\(s\), 1 website publish\(es\) and 1 config change\(s\) applied\./,
+      );
       for (const line of dev
         .stderr()
         .split('\n')

@@ -154,6 +154,39 @@ describe('logs', () => {
     );
   });
 
+  it('a malformed or missing credential is one JSON decision line, with no stack trace', async () => {
+    for (const authorization of ['Bearer wrong', 'Basic abc']) {
+      const refused = await call(`${stack.url}/products`, 'POST', {
+        body: {},
+        headers: { Authorization: authorization },
+      });
+      assert.equal(refused.status, 401);
+    }
+    const doc = (await cli('logs', 'authorizer', '--since', '10m', '--json')).json<LogDoc>();
+    const decisions = doc.events.filter(
+      (e) => e.fields?.route === 'authorizer' && e.fields?.decision === 'unauthorized',
+    );
+    // Without the header API Gateway answers 401 itself: the authorizer only judges a credential sent.
+    assert.deepEqual(
+      decisions.map((e) => e.fields?.reason),
+      ['malformed credential', 'malformed credential'],
+    );
+    assert.ok(!doc.events.some((e) => /^\s+at /m.test(e.message)), 'no stack frame in the log');
+    const text = await cli('logs', 'authorizer', '--since', '10m');
+    assert.match(text.stdout, /authorizer\s+WARN\s+authorizer unauthorized \(malformed credential\)/);
+    assert.doesNotMatch(text.stdout, /Error: Unauthorized|\n.*\s{4}at /);
+  });
+
+  it('logs api on the emulator says that MiniStack writes no access log, rather than only "No log events"', async () => {
+    assert.equal((await call(`${stack.url}/products?limit=1`, 'GET')).status, 200);
+    const run = await cli('logs', 'api', '--since', '10m');
+    assert.equal(run.code, 0);
+    assert.match(
+      run.stderr,
+      /the local emulator \(MiniStack\) does not write API Gateway stage access logs \(AWS does\)/,
+    );
+  });
+
   it("--follow prints a new request's line while running, and Ctrl-C ends it with exit 0", {
     timeout: 60000,
   }, async () => {
@@ -211,6 +244,7 @@ describe('logs', () => {
 
 describe('status tells the truth', () => {
   it('healthy: exit 0, alarms OK or waiting for data, the API and the website answer', async () => {
+    assert.equal((await cli('deploy-website')).code, 0, 'an empty site bucket is not healthy');
     const run = await cli('status', '--json');
     assert.equal(run.code, 0, run.stdout);
     const doc = run.json<{

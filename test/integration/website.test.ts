@@ -172,6 +172,24 @@ describe('deploy-website', () => {
   const site = mkdtempSync(join(tmpdir(), 'projet1-site-'));
   cpSync(join(PACKAGE_ROOT, 'website'), site, { recursive: true });
 
+  it('before the first publish, up and status say the site bucket is empty and which command fills it', async () => {
+    const up = await cli('up');
+    assert.equal(up.code, 0, up.stderr);
+    const cause = `The site bucket ${SITE} is empty, so the website answers 403: publish it with \`projet1 deploy-website\`.`;
+    assert.ok(up.stderr.includes(`Warning: ${cause}`), up.stderr);
+    const status = await cli('status');
+    assert.equal(status.code, 2);
+    const verdict = status.stderr.split('\n')[1] ?? '';
+    assert.match(verdict, /^Needs attention: /);
+    assert.ok(
+      verdict.includes(`the site bucket ${SITE} is empty (the website answers 403): run \`projet1 deploy-website\``),
+      verdict,
+    );
+    assert.doesNotMatch(verdict, /not answering/, 'the cause, not the symptom');
+    const doc = (await cli('status', '--json')).json<{ siteEmpty: boolean; healthy: boolean }>();
+    assert.deepEqual([doc.siteEmpty, doc.healthy], [true, false]);
+  });
+
   it('uploads everything once, then nothing; the page is served through CloudFront', async () => {
     const first = await cli('deploy-website', '--dir', site, '--json');
     assert.equal(first.code, 0, first.stderr + first.stdout);
@@ -214,6 +232,9 @@ describe('deploy-website', () => {
     assert.match(missing.text, /This page does not exist/);
     const plain = await viaCloudFront(a.websiteUrl, '/', { https: false });
     assert.equal(plain.status, 301, 'plain HTTP is redirected to HTTPS');
+    const status = await cli('status', '--json');
+    assert.equal(status.json<{ siteEmpty: boolean }>().siteEmpty, false);
+    assert.doesNotMatch((await cli('up')).stderr, /site bucket/, 'a published site: up says nothing of it');
   });
 
   it('uploads a changed file and invalidates exactly its path; deletes a removed file', async () => {

@@ -63,3 +63,31 @@ describe('the package', () => {
     assert.deepEqual(missing, []);
   });
 });
+
+describe('install scripts', () => {
+  it('every installed dependency with an install script is declared in allowScripts (no npm warning)', () => {
+    const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+      allowScripts?: Record<string, boolean>;
+    };
+    const modules = join(PACKAGE_ROOT, 'node_modules');
+    const names = readdirSync(modules).flatMap((n) =>
+      n.startsWith('@') ? readdirSync(join(modules, n)).map((m) => `${n}/${m}`) : n.startsWith('.') ? [] : [n],
+    );
+    const withScripts = names.filter((n) => {
+      try {
+        const scripts = (
+          JSON.parse(readFileSync(join(modules, n, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }
+        ).scripts;
+        return ['preinstall', 'install', 'postinstall'].some((s) => scripts?.[s] !== undefined);
+      } catch {
+        return false;
+      }
+    });
+    assert.ok(withScripts.includes('esbuild'), 'esbuild has a postinstall script');
+    assert.deepEqual(
+      withScripts.filter((n) => pkg.allowScripts?.[n] === undefined),
+      [],
+      'declare them with `npm install-scripts approve <pkg>`',
+    );
+  });
+});

@@ -13,6 +13,15 @@ describe('reporters', () => {
     assert.equal(isInteractive({ isTTY: false, columns: 80 }, {}), false);
   });
 
+  it('a pipe or a file gets no progress counters, only the steps', () => {
+    const { stream, text: written } = captureStream();
+    const r = plainReporter(stream);
+    r.event({ type: 'progress', id: 's', label: 'seeding', done: 7, total: 60, perSecond: 12 });
+    r.event({ type: 'progress', id: 's', label: 'seeding', done: 60, total: 60, perSecond: 12 });
+    r.line('Seeded 60 product(s)');
+    assert.equal(written(), 'Seeded 60 product(s)\n');
+  });
+
   it('plain lines describe each step', () => {
     const { stream, text: written } = captureStream();
     const r = plainReporter(stream);

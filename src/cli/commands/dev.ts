@@ -29,7 +29,10 @@ export const dev: Handler<'stack-code'> = async ({ session, io, opts }) => {
   await untilInterrupted(() => io.interrupted);
   await loop.stop();
   await logs;
-  io.info(`Stopped watching after ${loop.updates.length} function update(s).`);
-  io.result({ updates: loop.updates });
+  const { website, config } = loop.counts;
+  io.info(
+    `Stopped watching after ${loop.updates.length} function update(s), ${website} website publish(es) and ${config} config change(s) applied.`,
+  );
+  io.result({ updates: loop.updates, websitePublishes: website, configChanges: config });
   return EXIT.ok;
 };

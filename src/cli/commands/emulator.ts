@@ -6,6 +6,7 @@ import {
   startDetached,
   stopDetached,
 } from '../../emulator/ministack.js';
+import { certificateCovers } from '../../emulator/tls-cert.js';
 import { venvDir } from '../../paths.js';
 import { intOption } from '../options.js';
 import type { Handler } from '../spec.js';
@@ -23,10 +24,21 @@ export const start: Handler<'none'> = async ({ io, opts }) => {
   const port = intOption(opts.port, '--port', 1024, 65535);
   installEmulator((line) => io.info(line));
   const em = await startDetached(port);
+  // One started before projet1 made its own certificate serves MiniStack's, which does not name the website.
+  if (em.alreadyRunning && em.ca && !certificateCovers(em.ca))
+    io.notify({
+      level: 'warn',
+      code: 'P1_EMULATOR_OLD_CERT',
+      message:
+        "The running emulator's certificate does not name *.cloudfront.localhost: restart it (`projet1 emulator stop` then `projet1 emulator start`; its state is kept) so the website URL works with curl --cacert.",
+    });
   io.info(
     `MiniStack ${MINISTACK_VERSION} ${em.alreadyRunning ? 'was already running' : 'is running'} on ${em.endpoint} (pid ${em.pid}). Use it with --endpoint-url ${em.endpoint} or AWS_ENDPOINT_URL.`,
   );
-  io.result({ endpoint: em.endpoint, port: em.port, pid: em.pid, alreadyRunning: em.alreadyRunning }, em.endpoint);
+  io.result(
+    { endpoint: em.endpoint, port: em.port, pid: em.pid, alreadyRunning: em.alreadyRunning, ca: em.ca ?? null },
+    em.endpoint,
+  );
   return 0;
 };
 

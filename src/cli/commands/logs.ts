@@ -7,8 +7,17 @@ import type { Colors } from '../style.js';
 import type { Handler } from '../spec.js';
 import { STOP_SIGNALS } from '../signals.js';
 
-const isFrame = (e: LogEvent): boolean => /^(START|END) RequestId:/.test(e.message);
+/**
+ * Lines that say nothing the others do not: START and END frame every invocation, and the
+ * runtime's echo of the authorizer's 401 ("Error: Unauthorized") follows its decision line.
+ */
+const isFrame = (e: LogEvent): boolean =>
+  /^(START|END) RequestId:/.test(e.message) ||
+  (e.source === 'authorizer' && /^(Error: )?Unauthorized$/.test(e.message));
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+
+export const EMULATOR_ACCESS_LOGS =
+  "No API access log lines: the local emulator (MiniStack) does not write API Gateway stage access logs (AWS does). Each request still leaves one line in its function's log (`projet1 logs`).";
 
 export function renderEvent(e: LogEvent, c: Colors): string {
   const time = new Date(e.timestamp).toISOString().slice(11, 23);
@@ -20,7 +29,7 @@ export function renderEvent(e: LogEvent, c: Colors): string {
     const status = f.status !== undefined ? ` ${String(f.status)}` : '';
     const latency = f.latencyMs !== undefined ? ` ${String(f.latencyMs)}ms` : '';
     const product = f.productId ? ` product=${String(f.productId)}` : '';
-    const decision = f.decision ? ` ${String(f.decision)}` : '';
+    const decision = f.decision ? ` ${String(f.decision)}${f.reason ? ` (${String(f.reason)})` : ''}` : '';
     const error = f.error ? ` ${String(f.error)}${f.message ? `: ${String(f.message)}` : ''}` : '';
     return `${c.dim(time)} ${source} ${paint(pad(level, 5))} ${f.route}${status}${latency}${product}${decision}${error}${f.requestId ? c.dim(` [${String(f.requestId)}]`) : ''}`;
   }
@@ -61,6 +70,9 @@ export const logs: Handler<'stack'> = async ({ session, io, opts, args }) => {
     );
     io.result({ events }, events.map((e) => renderEvent(e, colors)).join('\n') || undefined);
     if (events.length === 0) io.info(`No log events since ${new Date(startTime).toISOString()}.`);
+    // MiniStack keeps a stage's access log settings but never writes the access log.
+    const api = sources.some((s) => s.source === 'api') && !events.some((e) => e.source === 'api');
+    if (api && session.config.endpointUrl) io.info(EMULATOR_ACCESS_LOGS);
     return 0;
   }
   // Following ends on Ctrl-C (or SIGTERM), quietly, with exit 0.

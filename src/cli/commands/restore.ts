@@ -13,8 +13,15 @@ export const backups: Handler<'stack'> = async ({ session, io }) => {
     b.bytes === null ? '' : String(b.bytes),
     b.arn,
   ]);
+  // DescribeContinuousBackups gives the window. MiniStack answers "now" for both ends, whenever
+  // recovery was enabled: say so rather than print a window no --time can fall in.
+  const zeroWidth = list.pitr?.earliest != null && list.pitr.earliest === list.pitr.latest;
   const pitr = list.pitr
-    ? `Point in time: from ${list.pitr.earliest ?? '?'} to ${list.pitr.latest ?? '?'}.`
+    ? `Point in time: from ${list.pitr.earliest ?? '?'} to ${list.pitr.latest ?? '?'}.${
+        zeroWidth
+          ? ' The endpoint reports a zero-width window (an emulator such as MiniStack answers "now" for both ends; AWS reports from when recovery was enabled, at most 35 days back, to about 5 minutes ago).'
+          : ''
+      }`
     : 'Point-in-time recovery is off.';
   const text = rows.length
     ? table([['CREATED', 'NAME', 'STATUS', 'BYTES', 'ARN'], ...rows], io.outWidth)

@@ -8,8 +8,11 @@ import {
   status as coreStatus,
   up as coreUp,
 } from '../../core/stack-ops.js';
-import { EXIT } from '../../errors.js';
+import { siteEmptyMessage } from '../../core/site-content.js';
+import { EXIT, UserError } from '../../errors.js';
 import { planHasChanges } from '../../engine/types.js';
+import { closestKeys, orderOutputs } from '../outputs-order.js';
+import { siteBucketName, verdict } from '../verdict.js';
 import { elapsed, renderHealth, renderKeyOutputs, renderOutputs, renderPlan, renderSummary } from '../render.js';
 import type { Handler } from '../spec.js';
 
@@ -18,11 +21,13 @@ const changesOf = <C extends { action: string }>(changes: C[]): C[] => changes.f
 export const up: Handler<'stack-code'> = async ({ session, io }) => {
   const res = await coreUp(session, io);
   io.info(renderSummary('Up', res.result, elapsed()));
+  if (res.siteEmpty) io.notify({ level: 'warn', code: 'P1_SITE_EMPTY', message: siteEmptyMessage(session) });
   io.result(
     {
       changes: changesOf(res.plan.changes),
       summary: res.result ?? null,
       outputs: res.outputs,
+      siteEmpty: res.siteEmpty,
       awsCalls: callSummary(session),
     },
     renderKeyOutputs(res.outputs),
@@ -41,33 +46,37 @@ export const plan: Handler<'stack-code'> = async ({ session, io, opts }) => {
 };
 
 /** `status` exits 2 when anything needs attention, so scripts and monitors can use it. */
-export const status: Handler<'stack-code'> = async ({ session, io }) => {
+export const status: Handler<'stack-code'> = async ({ session, io, opts }) => {
   const report = await coreStatus(session, io);
   const c = session.config;
+  // The verdict first (stderr, printed before the details), then only what needs attention.
   io.info(`Stack ${c.project}/${c.environment} in ${c.region}${c.endpointUrl ? ` at ${c.endpointUrl}` : ''}`);
+  io.info(verdict(report, siteBucketName(session)));
   io.result(
     { project: c.project, environment: c.environment, region: c.region, endpointUrl: c.endpointUrl, ...report },
-    renderHealth(report, io.outWidth),
-  );
-  const bad = report.resources.filter((r) => r.state !== 'ok').length;
-  const firing = report.alarms.filter((a) => a.state === 'ALARM').length;
-  const silent = report.probes.filter((p) => !p.answering).length;
-  const problems = [
-    bad ? `${bad} resource(s) need \`projet1 up\`` : '',
-    firing ? `${firing} alarm(s) in ALARM` : '',
-    silent ? `${silent} endpoint(s) not answering` : '',
-  ].filter(Boolean);
-  io.info(
-    report.healthy
-      ? 'Healthy: every resource exists and matches, no alarm fires, the API and the website answer.'
-      : `Needs attention: ${problems.join('; ')}.`,
+    renderHealth(report, io.outWidth, opts.all === true),
   );
   return report.healthy ? EXIT.ok : EXIT.changes;
 };
 
-export const outputs: Handler<'stack'> = async ({ session, io }) => {
-  const out = await deployedOutputs(session, io);
-  io.result({ outputs: out }, renderOutputs(out));
+export const outputs: Handler<'stack'> = async ({ session, io, args }) => {
+  const out = orderOutputs(await deployedOutputs(session, io));
+  const [key] = args;
+  if (key === undefined) {
+    io.result({ outputs: out }, renderOutputs(out));
+    return EXIT.ok;
+  }
+  const value = out[key];
+  if (value === undefined) {
+    const near = closestKeys(key, Object.keys(out));
+    throw new UserError(`No output named "${key}".`, {
+      exitCode: EXIT.usage,
+      hint: near.length
+        ? `Did you mean ${near.map((k) => `\`${k}\``).join(', ')}? \`projet1 outputs\` lists them all.`
+        : '`projet1 outputs` lists them all.',
+    });
+  }
+  io.result({ key, value, outputs: { [key]: value } }, value);
   return EXIT.ok;
 };
 
