@@ -33,9 +33,12 @@ import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
 
 const SCALE = 0.02;
 let proxy: FaultProxy | undefined;
-const emulator = useEmulator(async (handle) => {
-  proxy = await startFaultProxy(handle.endpoint, awsLike(SCALE));
-});
+const emulator = useEmulator(
+  async (handle) => {
+    proxy = await startFaultProxy(handle.endpoint, awsLike(SCALE));
+  },
+  { ownProxy: true },
+);
 after(async () => {
   await proxy?.close();
 });

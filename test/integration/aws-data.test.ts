@@ -24,14 +24,17 @@ import { DOWN_INVENTORY, inventory, UP_INVENTORY } from '../helpers/inventory.js
 const SCALE = 0.1;
 const TAKEN = 'taken-by-another-account';
 let proxy: FaultProxy | undefined;
-const emulator = useEmulator(async (handle) => {
-  proxy = await startFaultProxy(
-    handle.endpoint,
-    awsLike(SCALE, {
-      behaviours: [...DYNAMODB_BEHAVIOURS, newBucketNotVisible, ownedByAnotherAccount(new Set([TAKEN]))],
-    }),
-  );
-});
+const emulator = useEmulator(
+  async (handle) => {
+    proxy = await startFaultProxy(
+      handle.endpoint,
+      awsLike(SCALE, {
+        behaviours: [...DYNAMODB_BEHAVIOURS, newBucketNotVisible, ownedByAnotherAccount(new Set([TAKEN]))],
+      }),
+    );
+  },
+  { ownProxy: true },
+);
 after(async () => {
   await proxy?.close();
 });

@@ -39,19 +39,22 @@ const adminTokenRefused: Behaviour = {
 };
 
 let proxy: FaultProxy | undefined;
-const emulator = useEmulator(async (handle) => {
-  proxy = await startFaultProxy(
-    handle.endpoint,
-    awsLike(0.01, {
-      behaviours: [
-        cloudfrontAccountUnverified(unverified),
-        getFunctionWithoutTags(tagsHidden),
-        listTagsDenied(tagsDenied),
-        adminTokenRefused,
-      ],
-    }),
-  );
-});
+const emulator = useEmulator(
+  async (handle) => {
+    proxy = await startFaultProxy(
+      handle.endpoint,
+      awsLike(0.01, {
+        behaviours: [
+          cloudfrontAccountUnverified(unverified),
+          getFunctionWithoutTags(tagsHidden),
+          listTagsDenied(tagsDenied),
+          adminTokenRefused,
+        ],
+      }),
+    );
+  },
+  { ownProxy: true },
+);
 after(async () => {
   await proxy?.close();
 });

@@ -14,9 +14,12 @@ import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
 import { DOWN_INVENTORY, inventory } from '../helpers/inventory.js';
 
 let proxy: FaultProxy | undefined;
-const emulator = useEmulator(async (handle) => {
-  proxy = await startFaultProxy(handle.endpoint, awsLike(Number(process.env.AWS_PROFILE_SCALE ?? 0.02)));
-});
+const emulator = useEmulator(
+  async (handle) => {
+    proxy = await startFaultProxy(handle.endpoint, awsLike(Number(process.env.AWS_PROFILE_SCALE ?? 0.02)));
+  },
+  { ownProxy: true },
+);
 after(async () => {
   await proxy?.close();
 });

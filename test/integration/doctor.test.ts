@@ -39,7 +39,7 @@ const NAMES = [
   'Lambda concurrency',
   'Node',
 ];
-const emulator = useEmulator();
+const emulator = useEmulator(undefined, { ownProxy: true });
 const dir = projectDir({});
 const byName = (doc: DoctorDoc) => new Map(doc.checks.map((c) => [c.name, c]));
 const doctor = (endpoint: string, ...args: string[]) =>

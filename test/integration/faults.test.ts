@@ -16,14 +16,17 @@ import { viaCloudFront } from '../helpers/site.js';
 
 const seed = Number(process.env.FAULT_SEED ?? 7);
 let proxy: FaultProxy | undefined;
-const emulator = useEmulator(async (handle) => {
-  proxy = await startFaultProxy(handle.endpoint, {
-    ...REALISTIC,
-    seed,
-    lostCreates: process.env.FAULT_LOST_CREATES === '1',
-    loseFirstAnswerOf: (process.env.FAULT_LOSE ?? '').split(',').filter(Boolean),
-  });
-});
+const emulator = useEmulator(
+  async (handle) => {
+    proxy = await startFaultProxy(handle.endpoint, {
+      ...REALISTIC,
+      seed,
+      lostCreates: process.env.FAULT_LOST_CREATES === '1',
+      loseFirstAnswerOf: (process.env.FAULT_LOSE ?? '').split(',').filter(Boolean),
+    });
+  },
+  { ownProxy: true },
+);
 after(async () => {
   await proxy?.close();
 });

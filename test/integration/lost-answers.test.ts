@@ -44,16 +44,19 @@ const LOSE = [
 ];
 
 let proxy: FaultProxy | undefined;
-const emulator = useEmulator(async (handle) => {
-  proxy = await startFaultProxy(handle.endpoint, {
-    ...REALISTIC,
-    randomFault: 0,
-    slow: 0,
-    // Quotas as real, except DeleteRestApi's 30 s: the retried delete waits it out (faults.test.ts).
-    quotas: { ...REALISTIC.quotas, DeleteRestApi: 5000 },
-    loseFirstAnswerOf: LOSE,
-  });
-});
+const emulator = useEmulator(
+  async (handle) => {
+    proxy = await startFaultProxy(handle.endpoint, {
+      ...REALISTIC,
+      randomFault: 0,
+      slow: 0,
+      // Quotas as real, except DeleteRestApi's 30 s: the retried delete waits it out (faults.test.ts).
+      quotas: { ...REALISTIC.quotas, DeleteRestApi: 5000 },
+      loseFirstAnswerOf: LOSE,
+    });
+  },
+  { ownProxy: true },
+);
 after(async () => {
   await proxy?.close();
 });
