@@ -1,9 +1,9 @@
 // A cold `up` under AWS's own timings: the emulator behind the fault proxy's AWS behaviour profile
 // at scale 1 (IAM propagation ~10 s, Lambda Pending/InProgress for seconds, DynamoDB CREATING and
 // point-in-time recovery unavailable for a while, S3 settings refused right after CreateBucket,
-// CloudFront InProgress for minutes, API Gateway's account quota). Then the no-op `up`, `plan` and
-// `status`, which must find nothing to do. Target for the cold `up`: ≤ 90 s wall, because projet1
-// never waits for CloudFront's Deployed on create or update.
+// CloudFront InProgress for minutes, API Gateway's account quota). Then the no-op `up` and `plan`,
+// which must find nothing to do, `deploy-website` and a healthy `status`. Target for the cold `up`:
+// ≤ 90 s wall, because projet1 never waits for CloudFront's Deployed on create or update.
 // Run: npm run bench:aws-timings   (BENCH_RUNS=3, BENCH_SCALE=1; figures go in notes, never in tests)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -67,6 +67,8 @@ async function main(): Promise<void> {
           ['cold up', ['up', ...e]],
           ['no-op up', ['up', ...e]],
           ['no-op plan', ['plan', '--exit-code', ...e]],
+          // status is healthy only once the site is published (an empty site bucket answers 403).
+          ['deploy-website', ['deploy-website', ...e]],
           ['status', ['status', ...e]],
         ] as const) {
           const r = await projet1([...args], cwd);
