@@ -1,13 +1,14 @@
 // Whether the stack's two bucket names are free, ours or someone else's. Bucket names are global across
 // all of AWS: a name owned by another account fails the first `up`, so `up` checks it before it changes
 // anything, and `doctor` reports it. One function for both.
-import { GetBucketTaggingCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../aws/clients.js';
-import { isAwsError, unless } from '../aws/errors.js';
+import { unless } from '../aws/errors.js';
 import { fromTagList } from '../aws/tags.js';
 import { resourceNames, stackTags } from '../config/names.js';
 import type { Config } from '../config/schema.js';
 import { EXIT, UserError } from '../errors.js';
+import { bucketExistence } from '../resources/s3-bucket.js';
 
 /**
  * free: 404 · ours: ours and tagged as this stack's · ours-untagged: in this account and region without
@@ -46,18 +47,12 @@ export async function checkBucket(
   name: string,
   opts: { tags?: boolean } = {},
 ): Promise<BucketCheck> {
+  const found = await bucketExistence(aws, name);
+  if (found.state === 'none') return { key, name, state: 'free' };
+  if (found.state === 'foreign') return { key, name, state: 'foreign' };
+  if (found.state === 'elsewhere')
+    return { key, name, state: 'elsewhere', ...(found.region ? { region: found.region } : {}) };
   const s3 = aws.client(S3Client);
-  try {
-    await s3.send(new HeadBucketCommand({ Bucket: name }));
-  } catch (err) {
-    if (isAwsError(err, 'NotFound', 'NoSuchBucket')) return { key, name, state: 'free' };
-    const e = err as { $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> } };
-    const status = e.$metadata?.httpStatusCode;
-    if (status === 403) return { key, name, state: 'foreign' };
-    const region = e.$response?.headers?.['x-amz-bucket-region'];
-    if (status === 301) return { key, name, state: 'elsewhere', ...(region ? { region } : {}) };
-    throw err;
-  }
   if (!opts.tags) return { key, name, state: 'ours' };
   const tagging = await unless(s3.send(new GetBucketTaggingCommand({ Bucket: name })), 'NoSuchTagSet');
   const tags = fromTagList(tagging?.TagSet);

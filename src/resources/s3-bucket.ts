@@ -15,6 +15,7 @@ import { isAwsError, unless } from '../aws/errors.js';
 import { fromTagList } from '../aws/tags.js';
 import { canonicalJson } from '../engine/canonical.js';
 import { tagChanges } from '../engine/plan.js';
+import type { AwsClients } from '../aws/clients.js';
 import type { FieldChange, ProvisionContext, Provisioner } from '../engine/types.js';
 import { EXIT, UserError } from '../errors.js';
 import { type BucketSettings, readSettings, SETTINGS, writeSetting } from './s3-settings.js';
@@ -41,15 +42,19 @@ const isForeign = (o: BucketObserved): o is { foreign: true; tags: Record<string
 
 const OTHER_ACCOUNT = { foreign: true, tags: {}, otherAccount: true } as const;
 
-type Existence = { state: 'here' | 'none' | 'foreign' } | { state: 'elsewhere'; region: string };
+/** Where a bucket name stands for this account: here, none, another account's (403), or in another region (301). */
+export type Existence = { state: 'here' | 'none' | 'foreign' } | { state: 'elsewhere'; region: string | undefined };
 
 const statusOf = (err: unknown): number | undefined =>
   (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 
-/** Whether the bucket exists: 404 none, 403 another account's, 301 in another region (bucket names are global). */
-async function exists(ctx: ProvisionContext, name: string): Promise<Existence> {
+/**
+ * Whether the bucket exists, from HeadBucket: 404 none, 403 another account's, 301 in another region
+ * (bucket names are global). One reading for the provisioner and for `up`'s and `doctor`'s bucket checks.
+ */
+export async function bucketExistence(aws: AwsClients, name: string): Promise<Existence> {
   try {
-    await ctx.aws.client(S3Client).send(new HeadBucketCommand({ Bucket: name }));
+    await aws.client(S3Client).send(new HeadBucketCommand({ Bucket: name }));
     return { state: 'here' };
   } catch (err) {
     if (isAwsError(err, 'NotFound', 'NoSuchBucket')) return { state: 'none' };
@@ -58,7 +63,7 @@ async function exists(ctx: ProvisionContext, name: string): Promise<Existence> {
     const region = (err as { $response?: { headers?: Record<string, string> } }).$response?.headers?.[
       'x-amz-bucket-region'
     ];
-    if (statusOf(err) === 301 && region) return { state: 'elsewhere', region };
+    if (statusOf(err) === 301) return { state: 'elsewhere', region };
     throw err;
   }
 }
@@ -98,10 +103,12 @@ export const s3Bucket: Provisioner<BucketDesired, BucketObserved> = {
   service: 's3',
 
   async observe(ctx, d) {
-    const found = await exists(ctx, d.name);
+    const found = await bucketExistence(ctx.aws, d.name);
     if (found.state === 'none') return undefined;
     if (found.state === 'foreign') return OTHER_ACCOUNT;
     if (found.state === 'elsewhere') {
+      // S3 always names the region of a 301; without it there is no telling whose the bucket is.
+      if (!found.region) throw new Error(`S3 answered 301 for bucket ${d.name} without naming its region`);
       // Read its tags where it lives; its region is a fact, whatever the tags say. Another
       // account's bucket in another region refuses that read (403).
       try {
