@@ -24,6 +24,8 @@ export interface CommandOptions {
   exitCode?: boolean;
   forceUnlock?: boolean;
   force?: boolean;
+  /** dev: poll instead of file events */
+  poll?: boolean;
   /** false with --no-logs */
   logs?: boolean;
   port?: string;

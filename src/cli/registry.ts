@@ -27,6 +27,10 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
     options: [
       { flags: '--no-logs', description: "do not stream the functions' and the API's logs" },
       { flags: '--force', description: 'run against an environment marked as production' },
+      {
+        flags: '--poll',
+        description: 'poll the folders instead of file events (network or container-mounted folders)',
+      },
     ],
     needs: 'stack-code',
     interruptible: true,

@@ -2,8 +2,7 @@
 // rebuild incrementally and update only the functions whose bundle changed, through the same
 // provisioner `up` uses (no drift); website changes publish the changed files; a config change
 // re-plans and applies (asking before anything risky, as `up` does). Reports through the I/O host.
-import { type FSWatcher, watch } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { devBuilder, type DevBuilder } from '../build/dev-builder.js';
 import { FUNCTIONS } from '../config/functions.js';
 import type { Config } from '../config/schema.js';
@@ -11,6 +10,7 @@ import type { Reporter } from '../engine/events.js';
 import { EXIT, UserError } from '../errors.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { type FunctionDesired, lambdaFunction } from '../resources/lambda-function.js';
+import { type DirWatcher, POLL_MS, watchDir } from './file-watch.js';
 import type { IoHost } from './io.js';
 import { openSession, type Session, type SessionOptions } from './session.js';
 import { up } from './stack-ops.js';
@@ -22,6 +22,8 @@ export const isProduction = (c: Pick<Config, 'production' | 'environment'>): boo
 export interface DevOptions {
   /** Run against a production environment anyway. */
   force: boolean;
+  /** Poll the folders instead of using the OS's file events. */
+  poll?: boolean;
   /** How to reopen the session after a config change (the same flags the command got). */
   reopen: SessionOptions;
 }
@@ -61,7 +63,8 @@ export function checkDevTarget(session: Session, io: IoHost, force: boolean): vo
 
 export class DevLoop {
   private builder: DevBuilder | undefined;
-  private watchers: FSWatcher[] = [];
+  private watchers: DirWatcher[] = [];
+  private warnedPolling = false;
   private pending = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
@@ -110,23 +113,31 @@ export class DevLoop {
     this.io.notify({
       level: 'info',
       code: 'P1_DEV_WATCHING',
-      message: `Watching handlers, their shared code, ${site}${config ? ` and ${basename(config)}` : ''} (Ctrl-C to stop)…`,
+      message: `Watching handlers, their shared code, ${site}${config ? ` and ${basename(config)}` : ''}${this.opts.poll ? ` (polling every ${POLL_MS} ms)` : ''} (Ctrl-C to stop)…`,
     });
   }
 
   private watch(dir: string, recursive: boolean, only?: string): void {
-    try {
-      const w = watch(dir, { recursive }, (_event, name) => {
-        if (!name || (only && name !== only)) return;
-        const file = join(dir, name.toString());
+    const w = watchDir(
+      dir,
+      { recursive, only, poll: this.opts.poll },
+      (file) => {
         if (!this.pending.has(file)) this.pending.set(file, performance.now());
         clearTimeout(this.timer);
         this.timer = setTimeout(() => this.flush(), SETTLE_MS);
-      });
-      this.watchers.push(w);
-    } catch {
-      /* a folder that does not exist (no website dir) is simply not watched */
-    }
+      },
+      (_dir, reason) => {
+        if (this.warnedPolling) return;
+        this.warnedPolling = true;
+        this.io.notify({
+          level: 'warn',
+          code: 'P1_DEV_POLLING',
+          message: `File events are unavailable: ${reason}. Polling every ${POLL_MS} ms instead.`,
+        });
+      },
+    );
+    // A folder that does not exist (no website dir) is simply not watched.
+    if (w) this.watchers.push(w);
   }
 
   /** Handles saved files one batch at a time, in order. */

@@ -15,6 +15,7 @@ async function untilInterrupted(interrupted: () => boolean): Promise<void> {
 export const dev: Handler<'stack-code'> = async ({ session, io, opts }) => {
   const loop = new DevLoop(session, io, {
     force: Boolean(opts.force),
+    poll: Boolean(opts.poll),
     reopen: { flags: configFlags(opts), withCode: true },
   });
   await loop.start();
