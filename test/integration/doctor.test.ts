@@ -160,7 +160,8 @@ describe('an https endpoint', () => {
   });
 });
 
-describe('a silent endpoint (accepts connections, never answers)', () => {
+// Both wait out the same bounds (~13 s): run side by side.
+describe('a silent endpoint (accepts connections, never answers)', { concurrency: true }, () => {
   const sockets: Socket[] = [];
   const server = createServer((s) => sockets.push(s));
   let endpoint = '';
