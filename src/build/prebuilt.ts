@@ -61,17 +61,17 @@ export function readPrebuilt(root: string, ids: readonly string[]): Map<string, 
   const found = new Map<string, HandlerPackage>();
   const manifest = isClone(root) ? undefined : readManifest(root);
   if (!manifest) return found;
+  // The functions share most of their sources: each is read once.
+  const hashes = new Map<string, string | undefined>();
+  const hashOf = (file: string): string | undefined => {
+    if (!hashes.has(file)) hashes.set(file, sourceHash(root, file));
+    return hashes.get(file);
+  };
   for (const id of ids) {
     const entry = manifest.functions[id];
-    if (!entry || !Object.entries(entry.sources).every(([f, h]) => sourceHash(root, f) === h)) continue;
+    if (!entry || !Object.entries(entry.sources).every(([f, h]) => hashOf(f) === h)) continue;
     const file = join(root, PREBUILT_DIR, `${id}.zip`);
-    let zip: Buffer | undefined;
-    try {
-      zip = readFileSync(file);
-    } catch {
-      zip = undefined;
-    }
-    const p = zip && packageOfZip(id, zip);
+    const p = readZip(id, file);
     if (p?.sha256 !== entry.sha256)
       throw new UserError(`The handler bundle ${file} shipped with projet1 is missing or damaged (SHA-256 mismatch).`, {
         hint: 'Reinstall projet1 (npm install -g projet1).',
@@ -79,4 +79,12 @@ export function readPrebuilt(root: string, ids: readonly string[]): Map<string, 
     found.set(id, p);
   }
   return found;
+}
+
+function readZip(id: string, file: string): HandlerPackage | undefined {
+  try {
+    return packageOfZip(id, readFileSync(file));
+  } catch {
+    return undefined;
+  }
 }
