@@ -1,6 +1,7 @@
 // Bundles every Lambda handler with esbuild (CommonJS, AWS SDK included: emulators do
 // not provide it, and pinning it makes behaviour the same everywhere), then zips each
 // deterministically. Same source and dependencies -> same bytes -> same CodeSha256.
+// An installed package deploys the zips it ships instead (prebuilt.ts).
 //
 // The cache is per function, keyed by that function's actual inputs as esbuild's metafile
 // listed them last time (our sources by content, dependencies by size and time), plus the
@@ -12,17 +13,10 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { cacheDir } from '../paths.js';
 import { readEntry, writeEntry } from './bundle-cache.js';
-import { zip } from './zip.js';
+import { type HandlerPackage, packageOf, packageOfZip } from './handler-package.js';
+import { readPrebuilt } from './prebuilt.js';
 
-export interface HandlerPackage {
-  /** Handler id (file name under handlers/ without extension). */
-  id: string;
-  zip: Buffer;
-  /** base64 SHA-256 of the zip, as Lambda reports CodeSha256. */
-  sha256: string;
-  /** Size of the bundled JavaScript. */
-  bundleBytes: number;
-}
+export { type HandlerPackage, packageOf } from './handler-package.js';
 
 /** What a bundle was made from: files relative to the root, as esbuild's metafile names them. */
 export type Inputs = string[];
@@ -43,16 +37,6 @@ export const BUILD_OPTIONS = {
 
 export const entryPoints = (ids: readonly string[]): Record<string, string> =>
   Object.fromEntries(ids.map((id) => [id, join('handlers', `${id}.ts`)]));
-
-export function packageOf(id: string, code: Buffer): HandlerPackage {
-  return packageOfZip(id, zip([{ name: 'index.js', data: code }]));
-}
-
-/** Our zips hold one file; its size is in the local header (offset 22). */
-function packageOfZip(id: string, archive: Buffer): HandlerPackage {
-  const sha256 = createHash('sha256').update(archive).digest('base64');
-  return { id, zip: archive, sha256, bundleBytes: archive.length >= 26 ? archive.readUInt32LE(22) : 0 };
-}
 
 /** The version of the esbuild that builds, read from its package.json (importing it costs more). */
 export function esbuildVersion(): string {
@@ -115,9 +99,10 @@ export async function bundleHandlers(
 ): Promise<Map<string, HandlerPackage>> {
   const version = esbuildVersion();
   const print = fingerprinter(root);
-  const out = new Map<string, HandlerPackage>();
+  // An installed projet1 deploys the zips it ships (prebuilt.ts); a clone builds.
+  const out = readPrebuilt(root, ids);
   const missing: string[] = [];
-  for (const id of ids) {
+  for (const id of ids.filter((i) => !out.has(i))) {
     const hit = readEntry(cache, id, (inputs) => inputsKey(id, inputs, version, print));
     if (hit) out.set(id, packageOfZip(id, hit.zip));
     else missing.push(id);
@@ -166,7 +151,7 @@ export function buildError(err: unknown): UserError {
   });
 }
 
-async function build(root: string, ids: readonly string[]): Promise<Map<string, Built>> {
+export async function build(root: string, ids: readonly string[]): Promise<Map<string, Built>> {
   const esbuild = await import('esbuild');
   try {
     return splitResult(await esbuild.build({ ...BUILD_OPTIONS, absWorkingDir: root, entryPoints: entryPoints(ids) }));

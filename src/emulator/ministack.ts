@@ -1,26 +1,25 @@
-// Local emulator harness: installs a pinned MiniStack into a virtualenv (see paths.ts for
-// where) and runs it on loopback. Used by `projet1 emulator`, `npm run local` and the
+// Local emulator harness: runs the MiniStack install.ts installed, on loopback, with only the
+// environment it needs (child-env.ts). Used by `projet1 emulator`, `npm run local` and the
 // integration tests (which start their own and stop it even on failure).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { PACKAGE_ROOT, stateDir, venvDir } from '../paths.js';
+import { PACKAGE_ROOT, stateDir } from '../paths.js';
+import { emulatorEnv } from './child-env.js';
+import { BIN, isInstalled } from './install.js';
 import { diesWithThisProcess, killGroup } from './process-group.js';
 import { ensureCertificate } from './tls-cert.js';
 
-export const MINISTACK_VERSION = '1.5.33';
 export const SERVICES = 'iam,sts,dynamodb,lambda,apigateway,s3,cloudfront,cloudwatch,logs,ssm,secretsmanager,sns';
 
 export { PACKAGE_ROOT };
-const VENV = venvDir();
+export { install, isInstalled, MINISTACK_VERSION, pipInstallArgs } from './install.js';
 const STATE_DIR = stateDir();
 /** The emulator `emulator start` runs: endpoint, port, pid. Shared by every projet1 on this machine. */
 const STATE_FILE = join(STATE_DIR, 'emulator.json');
-const BIN = join(VENV, 'bin', 'ministack');
-const MARKER = join(VENV, `.ministack-${MINISTACK_VERSION}`);
 
 export interface EmulatorHandle {
   endpoint: string;
@@ -29,42 +28,6 @@ export interface EmulatorHandle {
   /** Wipes all emulator state. */
   reset(): Promise<void>;
   stop(): Promise<void>;
-}
-
-export function isInstalled(): boolean {
-  return existsSync(MARKER) && existsSync(BIN);
-}
-
-/** Idempotent: creates .venv and installs the pinned MiniStack unless already there. */
-export function install(log: (line: string) => void = () => undefined): void {
-  if (isInstalled()) return;
-  const python = process.env.PYTHON ?? 'python3';
-  const version = spawnSync(python, ['-c', 'import sys; print(sys.version_info >= (3, 10))'], { encoding: 'utf8' });
-  if (version.status !== 0 || version.stdout.trim() !== 'True') {
-    throw new UserError(
-      `The local emulator needs Python 3.10 or later ("${python}" ${version.status !== 0 ? 'was not found' : 'is older'}).`,
-      {
-        hint: 'Install Python 3.10+ or point the PYTHON environment variable at one.',
-      },
-    );
-  }
-  const run = (cmd: string, args: string[]): void => {
-    log(`$ ${cmd} ${args.join(' ')}`);
-    const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-    if (r.status !== 0)
-      throw new UserError(
-        `Installing MiniStack failed: \`${cmd} ${args.join(' ')}\` exited with ${r.status ?? r.signal}.`,
-      );
-  };
-  mkdirSync(dirname(VENV), { recursive: true });
-  if (!existsSync(join(VENV, 'bin', 'pip'))) run(python, ['-m', 'venv', VENV]);
-  run(join(VENV, 'bin', 'pip'), [
-    'install',
-    '--quiet',
-    '--disable-pip-version-check',
-    `ministack==${MINISTACK_VERSION}`,
-  ]);
-  writeFileSync(MARKER, `${MINISTACK_VERSION}\n`);
 }
 
 export function freePort(): Promise<number> {
@@ -162,8 +125,7 @@ export async function start(
     cwd: STATE_DIR,
     detached: true, // own process group, so stop() also ends the Lambda workers it forks
     stdio: ['ignore', log, log],
-    env: {
-      ...process.env,
+    env: emulatorEnv(process.env, {
       BIND_HOST: '127.0.0.1',
       GATEWAY_PORT: String(port),
       IOT_MTLS_ENABLED: '0',
@@ -171,7 +133,7 @@ export async function start(
       ...persistEnv,
       AUTH: 'true',
       SERVICES: [SERVICES, ...(opts.extraServices ?? [])].join(','),
-    },
+    }),
   });
   const pid = child.pid;
   if (pid === undefined) throw new UserError(`Could not start ${BIN}.`);

@@ -40,6 +40,9 @@ describe('the npm package', () => {
       'bin/projet1.js',
       'dist/cli/main.js',
       'handlers/authorizer.ts',
+      'dist/handlers/manifest.json',
+      'dist/handlers/authorizer.zip',
+      'src/emulator/ministack-requirements.txt',
       'src/catalog/product.ts',
       'package.json',
       'README.md',
@@ -88,9 +91,10 @@ describe('the npm package', () => {
     assert.equal(cli('down', '--yes').code, 0);
 
     assert.deepEqual(files(installed), before, 'nothing is written inside the installed package');
-    assert.ok(
-      files(join(env.HOME ?? '', '.cache', 'projet1', 'build')).length > 0,
-      'the bundle cache is in ~/.cache/projet1',
+    assert.deepEqual(
+      files(join(env.HOME ?? '', '.cache', 'projet1', 'build')),
+      [],
+      'the shipped handler zips are deployed: nothing is bundled',
     );
   });
 });

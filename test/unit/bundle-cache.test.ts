@@ -2,7 +2,16 @@
 // handler rebuilds that function only, an edit to shared code rebuilds the functions that import
 // it, and a damaged or half-written entry is rebuilt, never trusted.
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -59,5 +68,28 @@ describe('per-function bundle cache', () => {
     const after = await run();
     assert.deepEqual(after.built, ['delete-product', 'get-product-by-id']);
     assert.deepEqual((await run()).built, []);
+  });
+
+  it('a zip cut short (a power loss after an unflushed rename) is rebuilt, not reused', async () => {
+    const before = await run();
+    const dir = join(cache, 'update-product');
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.zip'))) {
+      const path = join(dir, f);
+      truncateSync(path, Math.floor(statSync(path).size / 2));
+    }
+    const after = await run();
+    assert.deepEqual(after.built, ['update-product']);
+    assert.equal(after.packages.get('update-product')?.sha256, before.packages.get('update-product')?.sha256);
+    assert.deepEqual((await run()).built, []);
+  });
+
+  it('a zip with other bytes of the same size is rebuilt', async () => {
+    const before = await run();
+    const dir = join(cache, 'authorizer');
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.zip')))
+      writeFileSync(join(dir, f), Buffer.alloc(statSync(join(dir, f)).size, 0x50));
+    const after = await run();
+    assert.deepEqual(after.built, ['authorizer']);
+    assert.equal(after.packages.get('authorizer')?.sha256, before.packages.get('authorizer')?.sha256);
   });
 });
