@@ -43,14 +43,14 @@ export function hold(
       exitCode: EXIT.conflict,
       hint: 'Run `projet1 status` to see who holds the stack now, and run the command again once that run ends.',
     });
-    io.notify({ level: 'error', code: 'P1_LOCK_LOST', message: lost.message });
+    io.notify({ level: 'warn', code: 'P1_LOCK_LOST', message: `Lost the stack lock: ${what}.` });
     onLost?.(lost);
   };
   const renew = async (): Promise<void> => {
     const sentMs = performance.now();
     try {
       const seen = (await readParams(aws, [name])).params.get(name);
-      if (!seen) return lose('someone removed it (`--force-unlock`?)');
+      if (!seen) return lose('it was removed (by `--force-unlock`, or by a run taking it over)');
       const other = parseStored(seen);
       if (other.id !== mine.id) {
         const at = new Date(seen.modifiedMs).toISOString();
@@ -65,7 +65,9 @@ export function hold(
     }
     // Whatever happened, a lease with less than one renewal interval left cannot be counted on.
     if (!lost && performance.now() - renewedMs > leaseMs - every) {
-      lose(`it could not be renewed for ${Math.round((performance.now() - renewedMs) / 1000)} s of its ${leaseMs / 1000} s lease`);
+      lose(
+        `it could not be renewed for ${Math.round((performance.now() - renewedMs) / 1000)} s of its ${leaseMs / 1000} s lease`,
+      );
     }
   };
   const timer = setInterval(() => {

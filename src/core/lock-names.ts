@@ -38,7 +38,7 @@ export interface HeldState {
   /** AWS's time of the last renewal (or of the lock's creation). */
   renewedMs: number;
   leaseMs: number;
-  awsNowMs: number;
+  awsNowMs: number | undefined;
   stale: boolean;
 }
 
@@ -68,9 +68,9 @@ export function parseStored(p: StoredParam): StoredLock {
 export const leaseMsOf = (s: { leaseSeconds?: number }, fallbackSeconds: number): number =>
   (s.leaseSeconds ?? fallbackSeconds) * 1000;
 
-/** Past its lease, with TOLERANCE_MS of slack, both times being AWS's. */
-export const isExpired = (writtenMs: number, leaseMs: number, awsNowMs: number): boolean =>
-  awsNowMs > writtenMs + leaseMs + TOLERANCE_MS;
+/** Past its lease, with TOLERANCE_MS of slack, both times being AWS's (no AWS time: not judged expired). */
+export const isExpired = (writtenMs: number, leaseMs: number, awsNowMs: number | undefined): boolean =>
+  awsNowMs !== undefined && awsNowMs > writtenMs + leaseMs + TOLERANCE_MS;
 
 /**
  * The lock and its lease (two reads: the lease's name depends on the holder). A lock that keeps
@@ -96,7 +96,8 @@ export async function inspectLock(
     if (now && tries >= 2) {
       const again = parseStored(now);
       const ms = leaseMsOf(again, fallbackLeaseSeconds);
-      return { stored: again, renewedMs: snap.awsNowMs, leaseMs: ms, awsNowMs: snap.awsNowMs, stale: false };
+      const renewedMs = snap.awsNowMs ?? now.modifiedMs;
+      return { stored: again, renewedMs, leaseMs: ms, awsNowMs: snap.awsNowMs, stale: false };
     }
     seen = now;
   }

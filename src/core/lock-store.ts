@@ -2,12 +2,7 @@
 // judged only with times AWS wrote: a parameter's LastModifiedDate against the `Date` header of the
 // answer that returned it. A host whose clock is off (a laptop minutes behind, a CI runner without
 // NTP) then can neither take a live lock nor keep one whose lease ran out.
-import {
-  DeleteParameterCommand,
-  GetParametersCommand,
-  PutParameterCommand,
-  SSMClient,
-} from '@aws-sdk/client-ssm';
+import { DeleteParameterCommand, GetParametersCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsClients } from '../aws/clients.js';
 import { unless } from '../aws/errors.js';
 
@@ -28,8 +23,8 @@ export interface StoredParam {
 export interface Snapshot {
   /** The parameters that exist, by name. */
   params: Map<string, StoredParam>;
-  /** AWS's time when it answered: the answer's `Date` header. */
-  awsNowMs: number;
+  /** AWS's time when it answered: the answer's `Date` header (undefined if it had none). */
+  awsNowMs: number | undefined;
 }
 
 const serverDates = new WeakMap<object, number>();
@@ -55,7 +50,9 @@ function ssm(aws: AwsClients): SSMClient {
         if (ms !== undefined && result.output) serverDates.set(result.output, ms);
         return result;
       },
-      { step: 'deserialize', name: 'projet1ServerDate' },
+      // Outside the deserializer (its step runs inside this one), inside the retry loop: the answer
+      // seen here is the one whose output the call returns.
+      { step: 'finalizeRequest', name: 'projet1ServerDate', priority: 'low' },
     );
   }
   return client;
@@ -73,9 +70,9 @@ export async function readParams(aws: AwsClients, names: string[]): Promise<Snap
       version: p.Version ?? 0,
     });
   }
-  // Every SSM answer carries a Date header; without one (a proxy that strips it), this host's
-  // clock is the only one left.
-  return { params, awsNowMs: serverDates.get(out) ?? Date.now() };
+  // Every SSM answer carries a Date header. Without one (a proxy that strips it) nothing is judged
+  // stale: this host's clock is exactly what must not decide (`--force-unlock` remains).
+  return { params, awsNowMs: serverDates.get(out) };
 }
 
 /** Creates the parameter unless it exists: atomic in the account and region, the lock's only contested write. */

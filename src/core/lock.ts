@@ -29,7 +29,7 @@ import { createParam, deleteParam, readParams } from './lock-store.js';
 
 export { describeLock, type HeldLock, type LockInfo, lockName };
 
-/** Attempts at the lock while other runs take it over; with the backoff, about 20 s in all. */
+/** Attempts at the lock while other runs take it over; with the backoff, 8 to 16 s in all. */
 const MAX_ATTEMPTS = 8;
 /** Markers of killed takers skipped over for one stale lock before giving up. */
 const MAX_MARKERS = 5;
@@ -89,7 +89,11 @@ export async function acquireLock(
     const outcome = await takeOver(aws, name, held, mine, value, opts);
     if (outcome.won) {
       const why = held.stale ? 'stale lock' : 'lock (--force-unlock)';
-      io.notify({ level: 'warn', code: 'P1_LOCK_BROKEN', message: `Took over the ${why} ${describeLock(lockInfo(held))}.` });
+      io.notify({
+        level: 'warn',
+        code: 'P1_LOCK_BROKEN',
+        message: `Took over the ${why} ${describeLock(lockInfo(held))}.`,
+      });
       return hold(aws, name, mine, startedMs, io, opts.onLost);
     }
     busy = outcome.busy;
