@@ -82,7 +82,8 @@ async function lockChecked(lock: HeldLock | undefined, body: () => Promise<numbe
   } catch (err) {
     if (!lock?.lost) throw err;
     const done = err instanceof InterruptedError ? ` Stopped after the calls in flight: ${err.done}` : '';
-    throw new UserError(`${lock.lost.message}${done}`, { exitCode: lock.lost.exitCode, hint: lock.lost.hint ?? '' });
+    const { exitCode, hint } = lock.lost;
+    throw new UserError(`${lock.lost.message}${done}`, { exitCode, ...(hint ? { hint } : {}) });
   }
   if (lock?.lost) throw lock.lost;
   return code;
