@@ -6,6 +6,8 @@ import { configFlags } from './options.js';
 import { renderCalls } from './render.js';
 import type { AwsClients, AwsRetry } from '../aws/clients.js';
 import { acquireLock, type HeldLock } from '../core/lock.js';
+import { InterruptedError } from '../core/io.js';
+import { UserError } from '../errors.js';
 import { STOP_SIGNALS, signalExitCode } from './signals.js';
 import type { BaseContext, CommandSpec, ContextOf, Handler, Needs } from './spec.js';
 
@@ -53,11 +55,14 @@ export async function runWithNeeds(
             command: spec.name,
             leaseSeconds: session.config.lock.leaseSeconds,
             force: Boolean(base.opts.forceUnlock),
+            // Losing the lock stops the run the way Ctrl-C does (no new work, calls in flight finish):
+            // one stopping mechanism, whose outcome is then reported as the lost lock.
+            onLost: () => base.io.interrupt(),
           });
         }
         const ctx: ContextOf['stack'] = { ...base, session };
         if (lock && !spec.interruptible) unwatch = releaseOnStop(lock);
-        return (await run(ctx)) ?? 0;
+        return await lockChecked(lock, async () => (await run(ctx)) ?? 0);
       } finally {
         unwatch?.();
         await lock?.release();
@@ -67,6 +72,21 @@ export async function runWithNeeds(
       }
     }
   }
+}
+
+/** A run that lost the stack lock ends with that loss, and with what it had done before stopping. */
+async function lockChecked(lock: HeldLock | undefined, body: () => Promise<number>): Promise<number> {
+  let code: number;
+  try {
+    code = await body();
+  } catch (err) {
+    if (!lock?.lost) throw err;
+    const done = err instanceof InterruptedError ? ` Stopped after the calls in flight: ${err.done}` : '';
+    const { exitCode, hint } = lock.lost;
+    throw new UserError(`${lock.lost.message}${done}`, { exitCode, ...(hint ? { hint } : {}) });
+  }
+  if (lock?.lost) throw lock.lost;
+  return code;
 }
 
 /**

@@ -46,11 +46,14 @@ export const EXIT_INTERRUPTED = 130;
 
 /** The user stopped a run: says what was done and that running the command again resumes. */
 export class InterruptedError extends UserError {
+  /** What was done before stopping, e.g. "3 created, 0 updated, 0 deleted before stopping; …". */
+  readonly done: string;
   constructor(done: string, again: string) {
     super(`Interrupted. ${done}`, {
       exitCode: EXIT_INTERRUPTED,
       hint: `Nothing is half-made: run \`${again}\` again to resume.`,
     });
     this.name = 'InterruptedError';
+    this.done = done;
   }
 }

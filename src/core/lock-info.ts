@@ -8,7 +8,10 @@ export interface LockInfo {
   pid: number;
   command: string;
   acquiredAt: string;
-  /** The lease: past this time the lock is stale and the next run takes it over. */
+  /**
+   * The lease: past this time, by AWS's clock (the holder's last renewal as AWS recorded it, plus
+   * the holder's lease), the lock is stale and the next run takes it over.
+   */
   expiresAt: string;
 }
 

@@ -227,10 +227,10 @@ export async function status(session: Session, reporter: Reporter): Promise<Stat
   const probeOne = async (kind: ProbeKind, url: string) => ({ kind, ...(await probe(url, { ca })) });
   const [probes, held, siteEmpty] = await Promise.all([
     Promise.all(targets.flatMap(([kind, url]) => (url === undefined ? [] : [probeOne(kind, url)]))),
-    readLock(session.aws, lockName(session.config)),
+    readLock(session.aws, lockName(session.config), session.config.lock.leaseSeconds),
     siteBucketEmpty(session),
   ]);
-  const lock = held ? { ...held, stale: Date.parse(held.expiresAt) <= Date.now() } : null;
+  const lock = held ?? null;
   const healthy =
     resources.every((r) => r.state === 'ok') &&
     alarms.every((a) => a.state !== 'ALARM') &&

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { acquireLock } from '../../src/core/lock.js';
+import { acquireLock, readLock } from '../../src/core/lock.js';
 import { silentIo } from '../../src/core/io.js';
 import { GetRestApisCommand, APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { BIN, cleanEnv, projectDir, runCli } from '../helpers/cli.js';
@@ -197,11 +197,16 @@ describe('the stack lock', () => {
 
   it('two runs finding the same stale lock: exactly one takes it over', async () => {
     const config = { project: 'lockrace', environment: 'development', region: 'eu-west-3' };
+    // A holder with a 1 s lease that never renews: stale 1 s + the 2 s tolerance later, by AWS's clock.
     const stale = { id: 'old', holder: 'x@y', pid: 1, command: 'up', acquiredAt: '2020-01-01T00:00:00Z' };
-    const value = JSON.stringify({ ...stale, expiresAt: '2020-01-01T00:01:00Z' });
+    const value = JSON.stringify({ ...stale, leaseSeconds: 1 });
     await aws()
       .client(SSMClient)
       .send(new PutParameterCommand({ Name: '/lockrace/development/lock', Value: value, Type: 'String' }));
+    await eventually(
+      'the lease runs out',
+      async () => (await readLock(aws(), '/lockrace/development/lock', 60))?.stale === true,
+    );
     const opts = { command: 'up', leaseSeconds: 60, force: false };
     const tries = await Promise.allSettled([
       acquireLock(aws(), config, silentIo, opts),
