@@ -8,8 +8,8 @@
 // - state (the running emulator's record, its logs and saved data): $PROJET1_STATE_DIR, else
 //   $XDG_STATE_HOME/projet1 (~/.local/state/projet1), for a clone too, so that a clone's CLI
 //   and an installed CLI find the same running emulator.
-// Both are this user's alone (folders 0700, secrets 0600): the state holds the emulator's TLS key
-// and its saved data (the local admin token among them), the cache the code `up` deploys.
+// privateDir/privateFile make what they hold this user's alone (folders 0700, secrets 0600): the
+// state folder holds the emulator's TLS key and its saved data (the local admin token among them).
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';

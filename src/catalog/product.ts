@@ -77,12 +77,9 @@ function forbiddenCharacter(v: string, multiline: boolean): string | undefined {
   if (control) return `must not contain control characters (${codePoint(control)})`;
   const bidi = BIDI.exec(v)?.[0];
   if (bidi) return `must not contain bidirectional-text controls (${codePoint(bidi)})`;
-  const oneLine = multiline ? LONE_CR.exec(v)?.[0] : ONE_LINE.exec(v)?.[0];
-  if (oneLine)
-    return multiline
-      ? 'must end its lines with LF or CRLF, not a lone CR (U+000D)'
-      : `must be one line, without line breaks or tabs (${codePoint(oneLine)})`;
-  return undefined;
+  if (multiline) return LONE_CR.test(v) ? 'must end its lines with LF or CRLF, not a lone CR (U+000D)' : undefined;
+  const lineBreak = ONE_LINE.exec(v)?.[0];
+  return lineBreak ? `must be one line, without line breaks or tabs (${codePoint(lineBreak)})` : undefined;
 }
 
 /**
