@@ -74,7 +74,8 @@ function unauthorized(): Error {
 export async function handler(event: TokenEvent) {
   const header = event.authorizationToken?.trim() ?? '';
   const match = /^Bearer\s+(\S{16,256})$/i.exec(header);
-  // No or malformed credential: API Gateway answers 401. A wrong one: Deny, 403.
+  // No or malformed credential: API Gateway answers 401 (UNAUTHORIZED). A wrong one: Deny, which API Gateway
+  // would answer 403; our ACCESS_DENIED gateway response makes it 401 invalid_token (api-definition.ts).
   if (!match?.[1]) {
     logDecision('unauthorized', header ? 'malformed credential' : 'no credential');
     throw unauthorized();

@@ -8,10 +8,13 @@
 // - state (the running emulator's record, its logs and saved data): $PROJET1_STATE_DIR, else
 //   $XDG_STATE_HOME/projet1 (~/.local/state/projet1), for a clone too, so that a clone's CLI
 //   and an installed CLI find the same running emulator.
-import { existsSync } from 'node:fs';
+// privateDir/privateFile make what they hold this user's alone (folders 0700, secrets 0600): the
+// state folder holds the emulator's TLS key and its saved data (the local admin token among them).
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { UserError } from './errors.js';
 
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -40,4 +43,40 @@ export function venvDir(env: NodeJS.ProcessEnv = process.env): string {
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.PROJET1_STATE_DIR) return resolve(env.PROJET1_STATE_DIR);
   return xdg(env, 'XDG_STATE_HOME', ['.local', 'state']);
+}
+
+/**
+ * Makes `dir` exist and this user's alone (0700), tightening it when it already exists with looser
+ * modes (made by an older projet1, or by hand). Missing parents get the usual modes: only our own
+ * folder is ours to restrict. Refuses a folder it cannot tighten (another user's).
+ */
+export function privateDir(dir: string): string {
+  mkdirSync(dirname(dir), { recursive: true });
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  return restrict(dir, 0o700);
+}
+
+/** Makes an existing file (a private key, a token) readable by this user only (0600). */
+export function privateFile(file: string): string {
+  return restrict(file, 0o600);
+}
+
+function restrict(path: string, mode: number): string {
+  const current = statSync(path).mode & 0o777;
+  if ((current & ~mode) === 0) return path;
+  try {
+    chmodSync(path, mode);
+  } catch (err) {
+    throw new UserError(
+      `${path} is open to other users (mode ${current.toString(8).padStart(4, '0')}) and could not be restricted to ${mode.toString(8).padStart(4, '0')}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`,
+      {
+        hint: 'Fix its owner or mode (chmod), or point PROJET1_STATE_DIR / PROJET1_CACHE_DIR at a folder of your own.',
+      },
+    );
+  }
+  return path;
 }

@@ -51,6 +51,8 @@ export interface ClientConfig {
   retryStrategy?: ConfiguredRetryStrategy;
   /** S3 on an emulator only answers path-style requests. */
   forcePathStyle?: boolean;
+  /** Only `AwsTarget.endpointUrl` redirects calls (see clientConfig). */
+  ignoreConfiguredEndpointUrls: true;
 }
 
 type MiddlewareFn = (
@@ -178,6 +180,10 @@ export class AwsClients {
       region,
       maxAttempts,
       retryMode: 'standard',
+      // The SDK would also send a service's calls to AWS_ENDPOINT_URL_<SERVICE> or a profile's endpoint_url,
+      // unannounced and with the real credentials of the chain: the one endpoint is the target's, which
+      // the CLI shows and checks (credentials.ts) and which already comes from AWS_ENDPOINT_URL.
+      ignoreConfiguredEndpointUrls: true,
       requestHandler: new NodeHttpHandler({ ...bounds, httpAgent: pool.http, httpsAgent: pool.https }),
       ...(this.credentials ? { credentials: this.credentials } : {}),
       ...(this.target.endpointUrl ? { endpoint: this.target.endpointUrl, forcePathStyle: true } : {}),

@@ -1,10 +1,11 @@
 // Credentials for the CLI: the standard chain on real AWS; on an emulator endpoint,
 // the user's own keys if configured, else the emulator convention test/test.
 import { existsSync } from 'node:fs';
+import { BlockList, isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { AwsAccessError } from '../errors.js';
+import { AwsAccessError, EXIT, UserError } from '../errors.js';
 import type { AwsTarget, CredentialSource } from './clients.js';
 
 export function cliCredentials(target: AwsTarget, env: NodeJS.ProcessEnv = process.env): CredentialSource {
@@ -16,22 +17,25 @@ async function load(target: AwsTarget, env: NodeJS.ProcessEnv): Promise<AwsCrede
   const { fromNodeProviderChain, fromIni } = await import('@aws-sdk/credential-providers');
   const profile = target.profile ?? undefined;
   if (target.endpointUrl) {
+    const endpoint = target.endpointUrl;
     // Skip the full chain: its instance-metadata probe costs a second when nothing answers.
     if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
-      return {
+      return checkedForEndpoint(endpoint, 'AWS_ACCESS_KEY_ID in the environment', {
         accessKeyId: env.AWS_ACCESS_KEY_ID,
         secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
         ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-      };
+      });
     }
     if (profile || hasSharedConfig(env)) {
+      let found: AwsCredentialIdentity | undefined;
       try {
-        return await fromIni({ profile })();
+        found = await fromIni({ profile })();
       } catch {
         /* fall through to the emulator convention */
       }
+      if (found) return checkedForEndpoint(endpoint, `profile "${profile ?? env.AWS_PROFILE ?? 'default'}"`, found);
     }
-    return { accessKeyId: 'test', secretAccessKey: 'test' };
+    return { ...EMULATOR_CREDENTIALS };
   }
   try {
     return await fromNodeProviderChain({ profile })();
@@ -42,6 +46,48 @@ async function load(target: AwsTarget, env: NodeJS.ProcessEnv): Promise<AwsCrede
       err,
     );
   }
+}
+
+/** The emulators' convention (MiniStack, LocalStack): a key that signs nothing of value. */
+const EMULATOR_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+/** Real credentials: anything but the emulator convention test/test, whatever account they belong to. */
+export function isRealCredentials(c: AwsCredentialIdentity): boolean {
+  return !(c.accessKeyId === 'test' && c.secretAccessKey === 'test');
+}
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+LOOPBACK.addSubnet('::ffff:127.0.0.0', 104, 'ipv6');
+
+/** Whether requests to `endpoint` never leave this machine: localhost, 127.0.0.0/8 or ::1 (an IPv4-mapped 127.x too). */
+export function isLoopback(endpoint: string): boolean {
+  let host: string;
+  try {
+    host = new URL(endpoint).hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  } catch {
+    return false;
+  }
+  if (host === 'localhost') return true;
+  const family = isIP(host);
+  return family !== 0 && LOOPBACK.check(host, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/**
+ * Real credentials go to an endpoint other than AWS only over HTTPS, or to one on this machine:
+ * over plain HTTP on a network, anyone on the path reads every signed request (and the answers:
+ * the admin token's parameter among them) and can replay a request to AWS while its signature is valid.
+ */
+function checkedForEndpoint(endpoint: string, source: string, c: AwsCredentialIdentity): AwsCredentialIdentity {
+  if (!isRealCredentials(c) || isLoopback(endpoint) || !endpoint.toLowerCase().startsWith('http:')) return c;
+  throw new UserError(
+    `Refusing to sign requests to ${endpoint} over plain HTTP with real AWS credentials (${source}; real means any but the emulator's test/test).`,
+    {
+      exitCode: EXIT.usage,
+      hint: 'Use an https:// endpoint, an emulator on this machine (http://127.0.0.1 or localhost), or the emulator credentials AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test.',
+    },
+  );
 }
 
 function hasSharedConfig(env: NodeJS.ProcessEnv): boolean {

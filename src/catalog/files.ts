@@ -39,11 +39,33 @@ export function formatOf(file: string): FileFormat | undefined {
   return undefined;
 }
 
+/**
+ * Spreadsheet formula injection (OWASP "CSV Injection"; ASVS 1.2.10): a spreadsheet opening the
+ * export runs a cell that starts with = + - or @ (or tab, CR, LF before one) as a formula, so a
+ * product named `=HYPERLINK(...)` would act on the machine of whoever opens the file. Export writes
+ * such a cell with a leading `'`, which spreadsheets show as "this is text" and hide.
+ *
+ * The rule, both ways: export adds one `'` before a text cell that matches FORMULA_LIKE (a trigger
+ * after any number of `'`), and import removes one `'` from a cell that matches it with at least one
+ * `'`. A value that already starts with `'` before a trigger (`'=x`) is exported as `''=x` and comes
+ * back as `'=x`, so every exported value returns unchanged. A hand-written file's `'=x` is read as
+ * `=x`, as a spreadsheet shows it; any other leading `'` is the user's and kept.
+ */
+const FORMULA_LIKE = /^'*[=+\-@\t\r\n]/;
+
+export function escapeFormula(cell: string): string {
+  return FORMULA_LIKE.test(cell) ? `'${cell}` : cell;
+}
+
+export function unescapeFormula(cell: string): string {
+  return cell.startsWith("'") && FORMULA_LIKE.test(cell) ? cell.slice(1) : cell;
+}
+
 /** CSV cells are text: numeric columns become numbers when they look like one (validation reports the rest). */
 function csvRecord(header: string[], cells: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   header.forEach((key, i) => {
-    const v = cells[i] ?? '';
+    const v = unescapeFormula(cells[i] ?? '');
     if (v === '') return;
     out[key] = NUMERIC.has(key) && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(v) ? Number(v) : v;
   });
@@ -145,7 +167,14 @@ export function csvHeader(): string {
 }
 
 export function productLine(p: Product, format: 'jsonl' | 'csv'): string {
-  if (format === 'csv') return stringify([CSV_COLUMNS.map((c) => p[c] ?? '')], { record_delimiter: '\n' });
+  if (format === 'csv') {
+    // Numbers are written as numbers (never formula-like: every numeric field is 0 or more).
+    const cells = CSV_COLUMNS.map((c) => {
+      const v = p[c] ?? '';
+      return typeof v === 'string' ? escapeFormula(v) : v;
+    });
+    return stringify([cells], { record_delimiter: '\n' });
+  }
   // Fixed key order: exports of the same data are byte-identical.
   return `${JSON.stringify(Object.fromEntries(CSV_COLUMNS.filter((c) => p[c] !== undefined).map((c) => [c, p[c]])))}\n`;
 }

@@ -43,6 +43,8 @@ export const LIMITS = {
 } as const;
 
 const SERVER_FIELDS = ['product_id', 'created_at', 'updated_at'];
+/** Text fields that may span lines; the others are one line. */
+export const MULTILINE: ReadonlySet<string> = new Set(['description']);
 const WRITABLE = ['name', 'category', 'price', 'stock', 'description', 'expires_at'];
 /** Ids we generate are UUIDs; accept any id of this shape so imported data keeps its ids. */
 export const PRODUCT_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -53,22 +55,49 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
+ * Characters that let text lie about itself where it is shown (`products list` in a terminal, the
+ * storefront and admin page): C0 controls but tab, LF and CR; DEL; C1 controls (U+009B is a
+ * terminal's CSI, which starts an escape sequence on its own); the line and paragraph separators;
+ * the bidirectional embeddings, overrides (U+202A-U+202E) and isolates (U+2066-U+2069), which
+ * reorder what follows them on screen.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/u;
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/u;
+/** One-line fields (name, category, filters): no line break and no tab, which break a table's rows and columns. */
+const ONE_LINE = /[\t\n\r]/u;
+/** A multi-line field (description): lines end with LF or CRLF; a CR alone moves a terminal's cursor back over the line. */
+const LONE_CR = /\r(?!\n)/u;
+
+const codePoint = (c: string): string => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** The first forbidden character of `v` and what it is, in words, or undefined. */
+function forbiddenCharacter(v: string, multiline: boolean): string | undefined {
+  const control = CONTROL.exec(v)?.[0];
+  if (control) return `must not contain control characters (${codePoint(control)})`;
+  const bidi = BIDI.exec(v)?.[0];
+  if (bidi) return `must not contain bidirectional-text controls (${codePoint(bidi)})`;
+  if (multiline) return LONE_CR.test(v) ? 'must end its lines with LF or CRLF, not a lone CR (U+000D)' : undefined;
+  const lineBreak = ONE_LINE.exec(v)?.[0];
+  return lineBreak ? `must be one line, without line breaks or tabs (${codePoint(lineBreak)})` : undefined;
+}
+
+/**
  * The one rule for text, wherever it comes from (a body, a query parameter, a cursor, a file,
  * a flag): a string, not blank, well-formed Unicode, at most `max` characters (code points,
- * as a person counts them, not UTF-16 units), no control characters.
+ * as a person counts them, not UTF-16 units), none of the characters above. Only a multi-line
+ * field (the description) may hold tabs and line breaks (LF or CRLF).
  */
-export function textProblem(v: unknown, max: number): string | undefined {
+export function textProblem(v: unknown, max: number, opts: { multiline?: boolean } = {}): string | undefined {
   if (typeof v !== 'string') return 'must be a string';
   if (v.trim().length === 0) return 'must not be empty';
   if (LONE_SURROGATE.test(v)) return 'must be valid Unicode text (it holds an unpaired surrogate)';
   if ([...v].length > max) return `must be at most ${max} characters`;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(v)) return 'must not contain control characters';
-  return undefined;
+  return forbiddenCharacter(v, opts.multiline === true);
 }
 
 function checkText(v: unknown, field: string, max: number, problems: FieldProblem[]): void {
-  const message = textProblem(v, max);
+  const message = textProblem(v, max, { multiline: MULTILINE.has(field) });
   if (message) problems.push({ field, message });
 }
 

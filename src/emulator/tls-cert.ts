@@ -4,9 +4,10 @@
 // hand it to MiniStack (MINISTACK_SSL_CERT + MINISTACK_SSL_KEY), with openssl as MiniStack does.
 import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import { privateDir, privateFile } from '../paths.js';
 
 /** The names a client may dial: the endpoint, the website's distributions, Lambda containers (MiniStack's own). */
 export const CERT_DNS_NAMES = ['localhost', '*.cloudfront.localhost', 'host.docker.internal', 'ministack'];
@@ -40,8 +41,10 @@ export function ensureCertificate(dir: string): TlsMaterial {
   const tlsDir = join(dir, 'ministack-tls');
   const cert = join(tlsDir, 'server.crt');
   const key = join(tlsDir, 'server.key');
-  if (existsSync(key) && certificateCovers(cert)) return { cert, key };
-  mkdirSync(tlsDir, { recursive: true });
+  // `dir` is the state folder: it also holds the emulator's saved data (the local admin token).
+  privateDir(dir);
+  privateDir(tlsDir);
+  if (existsSync(key) && certificateCovers(cert)) return { cert, key: privateFile(key) };
   const tmpCert = `${cert}.${process.pid}.tmp`;
   const tmpKey = `${key}.${process.pid}.tmp`;
   const san = [...CERT_DNS_NAMES.map((n) => `DNS:${n}`), ...CERT_IP_ADDRESSES.map((ip) => `IP:${ip}`)].join(',');

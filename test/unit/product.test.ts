@@ -76,11 +76,43 @@ describe('ids and cursors', () => {
     assert.ok(!bad.ok && bad.problems[0]?.field === 'name');
   });
 
+  it('refuses characters that spoof a terminal or a page: DEL, C1 (CSI), bidi controls, line breaks in one-line fields', () => {
+    for (const [text, why] of [
+      ['Lamp\u007f', /control characters \(U\+007F\)/],
+      ['Lamp \u009b31m red', /control characters \(U\+009B\)/],
+      ['Lamp \u0085', /control characters \(U\+0085\)/],
+      ['Lamp\u2028two', /control characters \(U\+2028\)/],
+      ['abc\u202egpj.exe', /bidirectional-text controls \(U\+202E\)/],
+      ['x\u202ay', /bidirectional-text controls \(U\+202A\)/],
+      ['x\u2066y\u2069', /bidirectional-text controls \(U\+2066\)/],
+      ['Lamp\nSale: 0.01', /one line, without line breaks or tabs \(U\+000A\)/],
+      ['Lamp\rFree', /one line, without line breaks or tabs \(U\+000D\)/],
+      ['Lamp\tx', /one line, without line breaks or tabs \(U\+0009\)/],
+    ] as const) {
+      assert.match(textProblem(text, 100) ?? '', why, JSON.stringify(text));
+      const create = validateCreate({ ...good, name: text });
+      assert.ok(!create.ok && create.problems[0]?.field === 'name', JSON.stringify(text));
+      const patch = validatePatch({ category: text });
+      assert.ok(!patch.ok && patch.problems[0]?.field === 'category', JSON.stringify(text));
+    }
+    // The description is multi-line: tabs, LF and CRLF stay; a lone CR (overwrites a terminal line) does not.
+    assert.ok(validateCreate({ ...good, description: 'line one\r\nline two\n\tindented' }).ok);
+    const cr = validateCreate({ ...good, description: 'Safe\rEvil' });
+    assert.ok(!cr.ok && /lone CR/.test(cr.problems[0]?.message ?? ''));
+    for (const bad of ['a\u009bb', 'a\u202eb', 'a\u007fb'])
+      assert.equal(validateCreate({ ...good, description: bad }).ok, false, JSON.stringify(bad));
+    // Text that merely looks foreign is fine: accents, CJK, emoji, right-to-left scripts.
+    for (const fine of ['Lampe à huile', '玩具', '🛒 cart', 'مصباح', 'שולחן', 'a\u00a0b'])
+      assert.equal(textProblem(fine, 100), undefined, fine);
+  });
+
   it('round-trips cursors and rejects forged ones', () => {
     const c = encodeCursor({ product_id: 'p1', category: 'toys' });
     assert.deepEqual(decodeCursor(c ?? undefined, ['product_id', 'category']), { product_id: 'p1', category: 'toys' });
     const emptyCategory = Buffer.from('{"product_id":"p1","category":" "}').toString('base64url');
     assert.throws(() => decodeCursor(emptyCategory, ['product_id', 'category']), BadCursor);
+    const bidiCategory = Buffer.from('{"product_id":"p1","category":"toys\\u202e"}').toString('base64url');
+    assert.throws(() => decodeCursor(bidiCategory, ['product_id', 'category']), BadCursor);
     assert.equal(decodeCursor(undefined, ['product_id']), undefined);
     for (const bad of [
       '%%%',

@@ -3,11 +3,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { certificateCovers, ensureCertificate } from '../../src/emulator/tls-cert.js';
+import { privateDir } from '../../src/paths.js';
+
+const mode = (path: string): string => (statSync(path).mode & 0o777).toString(8);
 
 describe('emulator certificate', () => {
   it('names the website host form, the endpoint and loopback, is a leaf, and is kept', () => {
@@ -35,5 +38,34 @@ describe('emulator certificate', () => {
     assert.equal(certificateCovers(cert), false);
     ensureCertificate(dir);
     assert.equal(certificateCovers(cert), true);
+  });
+
+  it('keeps the state folder, its TLS folder and key private, and tightens a kept key made looser', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'projet1-tls-')), 'state');
+    const made = ensureCertificate(dir);
+    assert.deepEqual([mode(dir), mode(join(dir, 'ministack-tls')), mode(made.key)], ['700', '700', '600']);
+    chmodSync(dir, 0o755);
+    chmodSync(join(dir, 'ministack-tls'), 0o775);
+    chmodSync(made.key, 0o644);
+    const kept = ensureCertificate(dir);
+    assert.equal(readFileSync(kept.cert, 'utf8'), readFileSync(made.cert, 'utf8'), 'kept, not remade');
+    assert.deepEqual([mode(dir), mode(join(dir, 'ministack-tls')), mode(kept.key)], ['700', '700', '600']);
+  });
+});
+
+describe('privateDir', () => {
+  it('makes a folder 0700 whatever the umask, leaves its parents alone, and tightens an existing one', () => {
+    const parent = join(mkdtempSync(join(tmpdir(), 'projet1-private-')), 'a', 'b');
+    const old = process.umask(0);
+    try {
+      privateDir(join(parent, 'projet1'));
+    } finally {
+      process.umask(old);
+    }
+    assert.equal(mode(join(parent, 'projet1')), '700');
+    assert.equal(mode(parent), '777', 'a parent gets the usual modes (here umask 0)');
+    chmodSync(join(parent, 'projet1'), 0o750);
+    privateDir(join(parent, 'projet1'));
+    assert.equal(mode(join(parent, 'projet1')), '700');
   });
 });
