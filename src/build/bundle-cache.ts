@@ -18,6 +18,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { privateDir } from '../paths.js';
 
 const KEEP_PER_FUNCTION = 5;
 
@@ -86,6 +87,7 @@ function syncFolder(dir: string): void {
 export function writeEntry(cache: string, id: string, key: string, inputs: string[], archive: Buffer): void {
   try {
     const dir = join(cache, id);
+    privateDir(cache);
     mkdirSync(dir, { recursive: true });
     prune(dir);
     // The zip first: inputs.json only ever leads to a complete entry.

@@ -2,12 +2,12 @@
 // environment it needs (child-env.ts). Used by `projet1 emulator`, `npm run local` and the
 // integration tests (which start their own and stop it even on failure).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { PACKAGE_ROOT, stateDir } from '../paths.js';
+import { PACKAGE_ROOT, privateDir, stateDir } from '../paths.js';
 import { emulatorEnv } from './child-env.js';
 import { BIN, isInstalled } from './install.js';
 import { diesWithThisProcess, killGroup } from './process-group.js';
@@ -111,7 +111,7 @@ export async function start(
     });
   const port = opts.port ?? (await freePort());
   const endpoint = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
-  mkdirSync(STATE_DIR, { recursive: true });
+  privateDir(STATE_DIR); // its logs and saved data (the local admin token among them) are this user's alone
   // TLS: our own certificate (it names *.cloudfront.localhost, which MiniStack's does not), kept with our state.
   const tls = opts.tls ? ensureCertificate(STATE_DIR) : undefined;
   const tlsEnv = tls
@@ -221,7 +221,7 @@ export async function startDetached(port?: number): Promise<RunningEmulator & { 
   }
   const last = record()?.port;
   const chosen = port ?? (last !== undefined && (await portIsFree(last)) ? last : undefined);
-  mkdirSync(STATE_DIR, { recursive: true });
+  privateDir(STATE_DIR); // its logs and saved data (the local admin token among them) are this user's alone
   // The user's emulator serves HTTPS (so a browser can open the website through its CloudFront,
   // which redirects plain HTTP) and keeps its state across stop and start.
   const h = await start({

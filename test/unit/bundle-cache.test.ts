@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import {
   appendFileSync,
+  chmodSync,
+  mkdirSync,
   cpSync,
   mkdtempSync,
   readdirSync,
@@ -16,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { type BundleStats, bundleHandlers } from '../../src/build/bundle.js';
+import { writeEntry } from '../../src/build/bundle-cache.js';
 import { FUNCTIONS } from '../../src/config/functions.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 
@@ -91,5 +94,15 @@ describe('per-function bundle cache', () => {
     const after = await run();
     assert.deepEqual(after.built, ['authorizer']);
     assert.equal(after.packages.get('authorizer')?.sha256, before.packages.get('authorizer')?.sha256);
+  });
+});
+
+describe('the bundle cache folder', () => {
+  it('is made private (0700), and tightened when it was left open', () => {
+    const cache = join(mkdtempSync(join(tmpdir(), 'projet1-cache-')), 'build');
+    mkdirSync(cache, { mode: 0o777 });
+    chmodSync(cache, 0o777);
+    writeEntry(cache, 'get-products', 'k', ['handlers/get-products.ts'], Buffer.from('zip'));
+    assert.equal((statSync(cache).mode & 0o777).toString(8), '700');
   });
 });
