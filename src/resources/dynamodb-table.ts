@@ -36,6 +36,11 @@ export interface TableDesired {
   /** DynamoDB refuses to delete the table while this is on. */
   deletionProtection: boolean;
   tags: Record<string, string>;
+  /**
+   * Untagged, and restored from a backup of this very table name: what `projet1 restore` leaves when
+   * killed between RestoreTableFromBackup (which takes no tags) and its TagResource. Adopted, tagged first.
+   */
+  restoredUntagged?: true;
 }
 
 export interface TableObserved {
@@ -48,6 +53,11 @@ export interface TableObserved {
   ttlAttribute: string | null;
   deletionProtection: boolean;
   tags: Record<string, string>;
+  /**
+   * Untagged, and restored from a backup of this very table name: what `projet1 restore` leaves when
+   * killed between RestoreTableFromBackup (which takes no tags) and its TagResource. Adopted, tagged first.
+   */
+  restoredUntagged?: true;
 }
 
 const NOT_FOUND = 'ResourceNotFoundException';
@@ -154,10 +164,13 @@ export const dynamodbTable: Provisioner<TableDesired, TableObserved> = {
           : null,
       deletionProtection: table.DeletionProtectionEnabled === true,
       tags: fromTagList(tags?.Tags),
+      ...((tags?.Tags ?? []).length === 0 && table.RestoreSummary?.SourceBackupArn?.includes(`:table/${d.name}/backup/`)
+        ? { restoredUntagged: true as const }
+        : {}),
     };
   },
 
-  tags: (o) => o.tags,
+  tags: (o) => (o.restoredUntagged ? undefined : o.tags),
 
   diff(d, o) {
     const changes: FieldChange[] = [];
@@ -213,9 +226,14 @@ export const dynamodbTable: Provisioner<TableDesired, TableObserved> = {
     await this.update(ctx, d, observed, this.diff(d, observed));
   },
 
-  async update(ctx, d, _o, changes) {
+  async update(ctx, d, o, changes) {
     const ddb = ctx.aws.client(DynamoDBClient);
     const fields = new Set(changes.map((c) => c.field));
+    const tag = () => ddb.send(new TagResourceCommand({ ResourceArn: d.arn, Tags: toTagList(d.tags) }));
+    if (o.restoredUntagged) {
+      ctx.note('adopting the table an interrupted restore left untagged');
+      await tag();
+    }
     if (fields.has('partitionKey')) {
       throw new UserError(`Table ${d.name} has another partition key; a key change needs a new table.`, {
         hint: 'Export the data (projet1 products export), run `projet1 down`, then `projet1 up` and import it.',
@@ -283,9 +301,7 @@ export const dynamodbTable: Provisioner<TableDesired, TableObserved> = {
           }),
         );
     }
-    if (fields.has('tags')) {
-      await ddb.send(new TagResourceCommand({ ResourceArn: d.arn, Tags: toTagList(d.tags) }));
-    }
+    if (fields.has('tags') && !o.restoredUntagged) await tag();
   },
 
   async delete(ctx, d) {

@@ -2,12 +2,14 @@
 // takes a general purpose bucket's tags in a second call (PutBucketTagging) after CreateBucket. The
 // fault proxy kills the CLI (SIGKILL: no cleanup) when that call arrives, so the bucket is made and
 // never tagged. The next `up` adopts and finishes it, or `down` removes it; a bucket of our name that
-// holds objects or carries someone else's tags is still refused. Every other resource of the stack
-// takes its tags in its create call (CreateRole, CreateFunction, CreateTable, CreateLogGroup,
+// holds objects or carries someone else's tags is still refused. Likewise `restore` after a `down`:
+// RestoreTableFromBackup takes no tags, TagResource follows. Every other resource of the stack takes
+// its tags in its create call (CreateRole, CreateFunction, CreateTable, CreateLogGroup,
 // PutParameter, CreateTopic, PutMetricAlarm, CreateRestApi, CreateStage, CreateDistributionWithTags).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, describe, it } from 'node:test';
+import { DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateBucketCommand,
   GetBucketTaggingCommand,
@@ -17,22 +19,23 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { Change } from '../../src/engine/types.js';
-import type { Behaviour } from '../helpers/aws-behaviour/types.js';
+import { restoreSummaryInDescribeTable } from '../helpers/aws-behaviour/dynamodb-restore.js';
+import type { Behaviour, RawRequest } from '../helpers/aws-behaviour/types.js';
+import type { Call } from '../helpers/aws-call.js';
 import { awsError } from '../helpers/aws-reply.js';
 import { BIN, cleanEnv, projectDir, runCli } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
 import { type FaultProxy, REALISTIC, startFaultProxy } from '../helpers/fault-proxy.js';
 
-/** The run to kill and the call to kill it at ("service.Operation" on `resource`). */
-let victim: { pid: number; at: string; resource: string } | undefined;
+/** The run to kill and the call to kill it at. */
+let victim: { pid: number; at: (call: Call, req: RawRequest) => boolean } | undefined;
 let killed = 0;
 
 const killAtCall: Behaviour = {
   kind: 'run-killed',
   source: 'not AWS: a run killed (SIGKILL, a lost machine) after its create was answered, before its next call',
-  before(call) {
-    if (!victim || `${call.service}.${call.operation}` !== victim.at || call.resource !== victim.resource)
-      return undefined;
+  before(call, req) {
+    if (!victim?.at(call, req)) return undefined;
     process.kill(victim.pid, 'SIGKILL');
     victim = undefined;
     killed++;
@@ -52,7 +55,7 @@ const emulator = useEmulator(
       cloudfrontMs: 0,
       readAfterCreateMs: 0,
       quotas: {},
-      behaviours: [killAtCall],
+      behaviours: [killAtCall, restoreSummaryInDescribeTable],
     });
   },
   { ownProxy: true },
@@ -76,16 +79,20 @@ async function logBucket(dir: string): Promise<string> {
   return name;
 }
 
-/** `up` through the proxy, killed when it tags `bucket`; resolves with the signal that ended it. */
-function upKilledAtTagging(dir: string, bucket: string): Promise<NodeJS.Signals | null> {
-  const run = spawn(process.execPath, [BIN, 'up', '--yes', '--endpoint-url', proxy?.url ?? ''], {
+/** The CLI through the proxy, killed at the call `at` picks; resolves with the signal that ended it. */
+function killedAt(dir: string, args: string[], at: (call: Call, req: RawRequest) => boolean) {
+  const run = spawn(process.execPath, [BIN, ...args, '--endpoint-url', proxy?.url ?? ''], {
     cwd: dir,
     env: cleanEnv(),
     stdio: 'ignore',
   });
-  victim = { pid: run.pid ?? 0, at: 's3.PutBucketTagging', resource: bucket };
-  return new Promise((resolve) => run.on('close', (_code, signal) => resolve(signal)));
+  victim = { pid: run.pid ?? 0, at };
+  return new Promise<NodeJS.Signals | null>((resolve) => run.on('close', (_code, signal) => resolve(signal)));
 }
+
+/** `up` killed when it tags `bucket`. */
+const upKilledAtTagging = (dir: string, bucket: string) =>
+  killedAt(dir, ['up', '--yes'], (call) => call.operation === 'PutBucketTagging' && call.resource === bucket);
 
 async function tagsOf(bucket: string): Promise<Record<string, string> | 'none'> {
   try {
@@ -163,5 +170,51 @@ describe('a run killed between CreateBucket and PutBucketTagging', () => {
     assert.equal(run.code, 4, run.stderr);
     assert.match(run.stderr, /not managed by projet1/);
     assert.deepEqual(await tagsOf(theirs), { owner: 'data-team' });
+  });
+});
+
+describe('a restore killed between RestoreTableFromBackup and TagResource', () => {
+  it("leaves the table untagged; the next up adopts it (restored from this table's backup) with its products", async () => {
+    const dir = projectDir({ project: 'killrestore', table: { name: 'killrestore-table' } });
+    const viaProxy = (...args: string[]) => runCli([...args, '--endpoint-url', proxy?.url ?? ''], { cwd: dir });
+    assert.equal((await cli(dir, 'up', '--yes')).code, 0);
+    const made = await cli(
+      dir,
+      'products',
+      'create',
+      '--name',
+      'Kept',
+      '--category',
+      'c',
+      '--price',
+      '1',
+      '--stock',
+      '1',
+    );
+    assert.equal(made.code, 0, made.stderr);
+    const down = await cli(dir, 'down', '--yes');
+    const backup = /Backed up killrestore-table before deleting it: (\S+)/.exec(down.stderr)?.[1];
+    assert.ok(backup, down.stderr);
+
+    const signal = await killedAt(dir, ['restore', '--backup', backup, '--yes'], (call, req) => {
+      const body = req.body.toString('utf8');
+      return call.operation === 'TagResource' && body.includes(':table/killrestore-table"');
+    });
+    assert.equal(signal, 'SIGKILL');
+    const ddb = emulatorClients(endpoint()).client(DynamoDBClient);
+    const arn = (await ddb.send(new DescribeTableCommand({ TableName: 'killrestore-table' }))).Table?.TableArn;
+    assert.deepEqual((await ddb.send(new ListTagsOfResourceCommand({ ResourceArn: arn }))).Tags ?? [], []);
+
+    const up = await viaProxy('up', '--yes', '--force-unlock');
+    assert.equal(up.code, 0, up.stderr);
+    const tags = (await ddb.send(new ListTagsOfResourceCommand({ ResourceArn: arn }))).Tags ?? [];
+    assert.ok(tags.some((t) => t.Key === 'managed-by' && t.Value === 'projet1'));
+    const list = await viaProxy('products', 'list', '--all', '--json');
+    assert.deepEqual(
+      list.json<{ items: { name: string }[] }>().items.map((p) => p.name),
+      ['Kept'],
+    );
+    assert.equal((await viaProxy('plan', '--exit-code')).code, 0);
+    assert.equal((await cli(dir, 'down', '--yes')).code, 0);
   });
 });
