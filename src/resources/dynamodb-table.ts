@@ -15,13 +15,13 @@ import {
   waitUntilTableNotExists,
   type GlobalSecondaryIndexUpdate,
 } from '@aws-sdk/client-dynamodb';
-import { backoff } from '../aws/backoff.js';
 import { backupsNotYetAvailable, unless } from '../aws/errors.js';
 import { retrying } from '../engine/retry.js';
 import { fromTagList, toTagList } from '../aws/tags.js';
 import { UserError } from '../errors.js';
 import { tagChanges } from '../engine/plan.js';
 import type { FieldChange, ProvisionContext, Provisioner } from '../engine/types.js';
+import { WAIT, waitActive } from './dynamodb-wait.js';
 
 export interface TableDesired {
   name: string;
@@ -61,8 +61,6 @@ export interface TableObserved {
 }
 
 const NOT_FOUND = 'ResourceNotFoundException';
-// Start polling fast (emulators settle at once), back off to 5 s on real AWS.
-const WAIT = { minDelay: 0.1, maxDelay: 5, maxWaitTime: 600 };
 /**
  * UpdateContinuousBackups answers ContinuousBackupsUnavailableException for a while after a table
  * becomes ACTIVE. Terraform's AWS provider (aws_dynamodb_table, updatePITR) retries it for
@@ -77,35 +75,6 @@ const throughput = (d: TableDesired) =>
   d.billingMode === 'PROVISIONED'
     ? { ReadCapacityUnits: d.readCapacity, WriteCapacityUnits: d.writeCapacity }
     : undefined;
-
-/**
- * Until the table and every global secondary index are ACTIVE. The SDK's waitUntilTableExists looks
- * at TableStatus only, and an index added by UpdateTable is CREATING (backfilling) for minutes on
- * an ACTIVE table: a Query on it is refused until then, and the API's category listing uses it.
- */
-async function waitActive(ctx: ProvisionContext, name: string): Promise<void> {
-  ctx.note('waiting for the table and its index to be ACTIVE');
-  const ddb = ctx.aws.client(DynamoDBClient);
-  const deadline = Date.now() + WAIT.maxWaitTime * 1000;
-  let said = '';
-  for (let attempt = 1; ; attempt++) {
-    // NotFound too: a read right after CreateTable may not see the table yet.
-    const table = (await unless(ddb.send(new DescribeTableCommand({ TableName: name })), NOT_FOUND))?.Table;
-    const busy = [
-      ...(table?.TableStatus === 'ACTIVE' ? [] : [`table ${table?.TableStatus ?? 'not visible yet'}`]),
-      ...(table?.GlobalSecondaryIndexes ?? [])
-        .filter((i) => i.IndexStatus !== undefined && i.IndexStatus !== 'ACTIVE')
-        .map((i) => `index ${i.IndexName ?? '?'} ${i.IndexStatus ?? ''}`),
-    ].join(', ');
-    if (!busy) return;
-    if (Date.now() > deadline) throw new Error(`table ${name} not ACTIVE after ${WAIT.maxWaitTime} s (${busy})`);
-    if (busy !== said) {
-      said = busy;
-      ctx.note(`waiting: ${busy}`);
-    }
-    await ctx.sleep(backoff(attempt, WAIT.minDelay * 1000, WAIT.maxDelay * 1000));
-  }
-}
 
 /** Turns PITR on or off, waiting out the time DynamoDB takes to make backups available on a new table. */
 async function setPitr(ctx: ProvisionContext, d: TableDesired): Promise<void> {
