@@ -56,7 +56,7 @@ export function renderPlan(plan: Plan, look: Look = PLAIN): string {
   const count = (a: Change['action']) => plan.changes.filter((c) => c.action === a).length;
   const summary =
     plan.mode === 'apply'
-      ? `Plan: ${count('create')} to create, ${count('update')} to update, ${unchanged} unchanged${count('conflict') ? `, ${count('conflict')} conflict(s)` : ''}.`
+      ? `Plan: ${count('create')} to create, ${count('update')} to update, ${count('delete') ? `${count('delete')} to delete (turned off in the configuration), ` : ''}${unchanged} unchanged${count('conflict') ? `, ${count('conflict')} conflict(s)` : ''}.`
       : `Plan: ${count('delete')} to delete${count('conflict') ? `, ${count('conflict')} conflict(s) (left alone)` : ''}.`;
   return `${lines.join('\n')}\n\n${summary}`;
 }

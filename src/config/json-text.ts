@@ -1,6 +1,12 @@
 // JSON text to a value, or one message naming line and column (V8's own messages often
 // carry no position). jsonc-parser does the scanning; this only words its error codes.
-import { type ParseError, ParseErrorCode, parse } from 'jsonc-parser';
+import { createScanner, type ParseError, ParseErrorCode, parse, SyntaxKind } from 'jsonc-parser';
+
+/**
+ * Deeper than any config or product file needs. The parser (and the schema check after it) recurse
+ * once per level: a file nested thousands of levels deep would overflow the stack.
+ */
+export const MAX_DEPTH = 100;
 
 const WHAT: Partial<Record<ParseErrorCode, string>> = {
   [ParseErrorCode.InvalidSymbol]: 'unexpected character',
@@ -42,6 +48,19 @@ function describe(text: string, e: ParseError): string {
   return `malformed JSON at line ${line}, column ${column}: ${what}, found ${found}`;
 }
 
+/** Where the text first opens more than MAX_DEPTH brackets, found by a flat scan (no recursion). */
+function tooDeep(text: string): number | undefined {
+  const scanner = createScanner(text, false);
+  let depth = 0;
+  for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
+    if (kind === SyntaxKind.OpenBraceToken || kind === SyntaxKind.OpenBracketToken) {
+      depth += 1;
+      if (depth > MAX_DEPTH) return scanner.getTokenOffset();
+    } else if (kind === SyntaxKind.CloseBraceToken || kind === SyntaxKind.CloseBracketToken) depth -= 1;
+  }
+  return undefined;
+}
+
 /** Parses JSON (with `comments`, JSON with // and /* *\/ comments too); a BOM is ignored. */
 export function parseJsonText(
   text: string,
@@ -50,6 +69,14 @@ export function parseJsonText(
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '')
     return { ok: false, problem: 'malformed JSON at line 1, column 1: unexpected end of file (the file is empty)' };
+  const deep = tooDeep(body);
+  if (deep !== undefined) {
+    const { line, column } = lineAndColumn(body, deep);
+    return {
+      ok: false,
+      problem: `nested more than ${MAX_DEPTH} levels deep at line ${line}, column ${column}`,
+    };
+  }
   const errors: ParseError[] = [];
   const value: unknown = parse(body, errors, {
     disallowComments: !opts.comments,

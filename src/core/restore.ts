@@ -5,6 +5,7 @@
 import {
   type BackupSummary,
   DeleteTableCommand,
+  DescribeBackupCommand,
   DescribeContinuousBackupsCommand,
   DescribeTableCommand,
   DynamoDBClient,
@@ -136,6 +137,74 @@ async function replaceItems(session: Session, io: IoHost, from: string, to: stri
   return written.written;
 }
 
+/** What DynamoDB names a backup: arn:<partition>:dynamodb:<region>:<account>:table/<table>/backup/<id>. */
+const BACKUP_ARN =
+  /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]{3,255}\/backup\/[A-Za-z0-9-]{1,64}$/;
+const LIST_HINT = '`projet1 backups` lists the backups of this stack and the point-in-time window.';
+
+/** Refuses an ARN that cannot name a backup, or names none: before the confirmation, with what to do. */
+async function checkBackup(ddb: DynamoDBClient, arn: string): Promise<void> {
+  if (!BACKUP_ARN.test(arn)) {
+    throw new UserError(`--backup "${arn}" is not a DynamoDB backup ARN.`, {
+      exitCode: EXIT.usage,
+      hint: `A backup ARN looks like arn:aws:dynamodb:<region>:<account>:table/<table>/backup/<id>; ${LIST_HINT}`,
+    });
+  }
+  try {
+    await ddb.send(new DescribeBackupCommand({ BackupArn: arn }));
+  } catch (err) {
+    if (!isAwsError(err, 'BackupNotFoundException')) throw err;
+    throw new UserError(`The backup ${arn} was not found (in this account and region).`, {
+      exitCode: EXIT.notFound,
+      hint: LIST_HINT,
+    });
+  }
+}
+
+/** `--time`: an ISO date or a duration ago (15m, 2h, 1d), worded for this option. */
+function pointInTime(time: string): number {
+  try {
+    return parseSince(time.replace(/^-/, ''));
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    throw new UserError(`--time must be an ISO date or a duration ago such as 15m, 2h or 1d, found "${time}".`, {
+      exitCode: EXIT.usage,
+    });
+  }
+}
+
+/**
+ * The point in time, refused unless it lies in the table's restorable window as DynamoDB reports it
+ * (AWS answers a time outside it with an error only after the restore started, or, on an emulator,
+ * restores "now" whatever the time): the refusal names the window.
+ */
+async function checkPointInTime(ddb: DynamoDBClient, table: string, time: string): Promise<Date> {
+  const at = new Date(pointInTime(time));
+  const d = (await ddb.send(new DescribeContinuousBackupsCommand({ TableName: table }))).ContinuousBackupsDescription;
+  const p = d?.PointInTimeRecoveryDescription;
+  if (p?.PointInTimeRecoveryStatus !== 'ENABLED') {
+    throw new UserError(`Point-in-time recovery is off for ${table}: there is no time to restore to.`, {
+      exitCode: EXIT.usage,
+      hint: 'Restore a backup instead: `projet1 backups` lists them.',
+    });
+  }
+  const earliest = p.EarliestRestorableDateTime;
+  const latest = p.LatestRestorableDateTime;
+  if (earliest && latest && (at < earliest || at > latest)) {
+    const zeroWidth = earliest.getTime() === latest.getTime();
+    throw new UserError(
+      `--time ${time} (${at.toISOString()}) is outside the point-in-time window of ${table}: from ${earliest.toISOString()} to ${latest.toISOString()}.`,
+      {
+        exitCode: EXIT.usage,
+        hint: zeroWidth
+          ? 'The endpoint reports a zero-width window (an emulator such as MiniStack answers "now" for both ends): restore a backup instead, `projet1 backups` lists them.'
+          : 'Give a time inside the window (an ISO date, or a duration ago such as 15m); `projet1 backups` shows it.',
+      },
+    );
+  }
+  return at;
+}
+
 export async function restoreCatalog(
   session: Session,
   io: IoHost,
@@ -152,6 +221,8 @@ export async function restoreCatalog(
       hint: 'Restore a backup instead (`projet1 backups` lists them; `down` makes one of a non-empty table).',
     });
   }
+  const at = 'backupArn' in source ? undefined : await checkPointInTime(ddb, table, source.time);
+  if ('backupArn' in source) await checkBackup(ddb, source.backupArn);
   const approved = await io.requestConfirmation({
     code: 'P1_RESTORE',
     question: `Replace every product of ${table} with the catalog of ${label}?`,
@@ -190,11 +261,7 @@ export async function restoreCatalog(
     await ddb.send(new RestoreTableFromBackupCommand({ TargetTableName: temp, BackupArn: source.backupArn }));
   } else {
     await ddb.send(
-      new RestoreTableToPointInTimeCommand({
-        SourceTableName: table,
-        TargetTableName: temp,
-        RestoreDateTime: new Date(parseSince(source.time.replace(/^-/, ''))),
-      }),
+      new RestoreTableToPointInTimeCommand({ SourceTableName: table, TargetTableName: temp, RestoreDateTime: at }),
     );
   }
   try {

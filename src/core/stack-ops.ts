@@ -170,7 +170,8 @@ function statusRows(p: Plan): StatusRow[] {
     update: 'drifted',
     'no-op': 'ok',
     conflict: 'foreign',
-    delete: 'ok',
+    // In a plan of `up`, a deletion is of what the configuration turned off: `up` removes it.
+    delete: 'drifted',
   };
   return p.changes.map((c) => ({
     id: c.id,

@@ -95,7 +95,7 @@ async function deployedSite(
   io: IoHost,
 ): Promise<{ bucket: string; distributionId: string; url: string }> {
   const wanted = new Set(['bucket:site', 'oac', 'api', 'distribution']);
-  const stack = { ...session.stack, resources: session.stack.resources.filter((r) => wanted.has(r.id)) };
+  const stack = { ...session.stack, resources: session.stack.resources.filter((r) => wanted.has(r.id)), retired: [] };
   const state = await computePlan(stack, 'apply', session.context(io), io);
   // A bucket of that name that is not this stack's (another account, region or environment): never write to it.
   refuseConflicts({

@@ -3,7 +3,7 @@ import { AccessDeniedError, classifyAwsError } from '../aws/errors.js';
 import { AwsAccessError, ConflictError, UserError, errorMessage } from '../errors.js';
 import type { Reporter } from './events.js';
 import { reverseGraph, runGraph, type GraphNode } from './graph.js';
-import { SERVICE_LIMITS, type PlanState, type Stack } from './plan.js';
+import { everyResource, SERVICE_LIMITS, type PlanState, type Stack } from './plan.js';
 import { canonicalJson } from './canonical.js';
 import type { ChangeAction, Plan, ProvisionContext } from './types.js';
 
@@ -77,11 +77,18 @@ export async function applyPlan(
   const actionOf = new Map(plan.changes.map((c) => [c.id, c.action]));
   const fieldsOf = new Map(plan.changes.map((c) => [c.id, c.fields]));
   const counts: ApplyResult['counts'] = { created: 0, updated: 0, deleted: 0, unchanged: 0 };
-  const nodes: GraphNode[] = stack.resources.map((r) => {
+  const all = everyResource(stack);
+  const retired = new Set((stack.retired ?? []).map((r) => r.id));
+  // A retired resource is only ever deleted: in `up` too, after what depends on it among the retired.
+  const dependsOn = (id: string, deps: string[]): string[] =>
+    plan.mode === 'apply' && retired.has(id)
+      ? (stack.retired ?? []).filter((x) => x.dependsOn.includes(id)).map((x) => x.id)
+      : deps;
+  const nodes: GraphNode[] = all.map((r) => {
     const action: ChangeAction = actionOf.get(r.id) ?? 'no-op';
     return {
       id: r.id,
-      dependsOn: r.dependsOn,
+      dependsOn: dependsOn(r.id, r.dependsOn),
       group: r.provisioner.service,
       run: async () => {
         const c = ctx(r.id);
@@ -94,6 +101,7 @@ export async function applyPlan(
         if (
           r.resolve &&
           plan.mode === 'apply' &&
+          !retired.has(r.id) &&
           found !== undefined &&
           canonicalJson(want) !== canonicalJson(planned)
         ) {
@@ -101,7 +109,7 @@ export async function applyPlan(
           act = fields.length > 0 ? 'update' : 'no-op';
         }
         if (act === 'no-op') {
-          if (plan.mode === 'apply') counts.unchanged++;
+          if (plan.mode === 'apply' && !retired.has(r.id)) counts.unchanged++;
           return;
         }
         const t0 = Date.now();
@@ -132,7 +140,7 @@ export async function applyPlan(
   const failures: ApplyFailedError['failures'] = [];
   const skipped: string[] = [];
   const notStarted: string[] = [];
-  for (const r of stack.resources) {
+  for (const r of all) {
     const outcome = outcomes.get(r.id);
     const action = actionOf.get(r.id) ?? 'no-op';
     if (outcome?.status === 'failed') {

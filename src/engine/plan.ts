@@ -8,6 +8,12 @@ import type { Change, FieldChange, Plan, ProvisionContext, Resource } from './ty
 
 export interface Stack {
   resources: Resource[];
+  /**
+   * What this stack makes under settings its configuration now turns off (alarms disabled, no
+   * notification e-mail): planned for deletion where found with this stack's tags, in `up` and
+   * `down` alike; absent or someone else's, they are no change at all.
+   */
+  retired?: Resource[];
   /** Tags every resource of this stack carries; a mismatch means "not ours". */
   tags: Record<string, string>;
 }
@@ -41,12 +47,13 @@ export async function computePlan(
   ctx: (id: string) => ProvisionContext,
   reporter: Reporter,
 ): Promise<PlanState> {
-  reporter.event({ type: 'phase', phase: 'observe', total: stack.resources.length });
+  const all = everyResource(stack);
+  reporter.event({ type: 'phase', phase: 'observe', total: all.length });
   const observed = new Map<string, unknown>();
   const desired = new Map<string, unknown>();
   const outputs = new Map<string, Record<string, string>>();
   // A resource that takes outputs is observed after what it depends on; the rest all at once.
-  const nodes = stack.resources.map((r) => ({
+  const nodes = all.map((r) => ({
     id: r.id,
     dependsOn: r.resolve ? r.dependsOn : [],
     group: r.provisioner.service,
@@ -66,11 +73,41 @@ export async function computePlan(
   for (const [, outcome] of outcomes) {
     if (outcome.status === 'failed') throw classifyAwsError(outcome.error, ctx('plan').aws.target);
   }
-  const ordered = mode === 'destroy' ? teardownOrder(stack.resources) : stack.resources;
-  const changes = ordered.map((r) =>
-    withApproval(r, changeFor({ ...r, desired: desired.get(r.id) ?? r.desired }, observed.get(r.id), mode, stack.tags)),
-  );
+  const retired = new Set((stack.retired ?? []).map((r) => r.id));
+  const ordered = mode === 'destroy' ? teardownOrder(all) : all;
+  const changes = ordered.flatMap((r) => {
+    const resolved = { ...r, desired: desired.get(r.id) ?? r.desired };
+    if (retired.has(r.id)) return retiredChange(resolved, observed.get(r.id), stack.tags);
+    return [withApproval(r, changeFor(resolved, observed.get(r.id), mode, stack.tags))];
+  });
   return { plan: { mode, changes }, observed, desired, outputs };
+}
+
+/** The stack's resources and those its settings retired (see `Stack.retired`). */
+export function everyResource(stack: Stack): Resource[] {
+  return [...stack.resources, ...(stack.retired ?? [])];
+}
+
+/**
+ * A retired resource found with this stack's tags is deleted (with approval, as every deletion);
+ * one not found, someone else's under that name, or shared (owned() false) is no change at all.
+ */
+function retiredChange(r: Resource, observed: unknown, expectedTags: Record<string, string>): Change[] {
+  if (observed === undefined) return [];
+  const p = r.provisioner;
+  if (p.conflict?.(r.desired, observed) ?? ownershipProblem(p.tags(observed), expectedTags)) return [];
+  if (p.owned?.(r.desired, observed) === false) return [];
+  return [
+    {
+      id: r.id,
+      type: p.type,
+      name: r.name,
+      action: 'delete',
+      fields: [],
+      reason: 'turned off in the configuration',
+      approval: 'deletes a resource',
+    },
+  ];
 }
 
 /** Resources in the order `down` deletes them: dependents before what they depend on. */

@@ -15,13 +15,13 @@ import {
   waitUntilTableNotExists,
   type GlobalSecondaryIndexUpdate,
 } from '@aws-sdk/client-dynamodb';
-import { backoff } from '../aws/backoff.js';
 import { backupsNotYetAvailable, unless } from '../aws/errors.js';
 import { retrying } from '../engine/retry.js';
 import { fromTagList, toTagList } from '../aws/tags.js';
 import { UserError } from '../errors.js';
 import { tagChanges } from '../engine/plan.js';
 import type { FieldChange, ProvisionContext, Provisioner } from '../engine/types.js';
+import { WAIT, waitActive } from './dynamodb-wait.js';
 
 export interface TableDesired {
   name: string;
@@ -36,6 +36,11 @@ export interface TableDesired {
   /** DynamoDB refuses to delete the table while this is on. */
   deletionProtection: boolean;
   tags: Record<string, string>;
+  /**
+   * Untagged, and restored from a backup of this very table name: what `projet1 restore` leaves when
+   * killed between RestoreTableFromBackup (which takes no tags) and its TagResource. Adopted, tagged first.
+   */
+  restoredUntagged?: true;
 }
 
 export interface TableObserved {
@@ -48,11 +53,14 @@ export interface TableObserved {
   ttlAttribute: string | null;
   deletionProtection: boolean;
   tags: Record<string, string>;
+  /**
+   * Untagged, and restored from a backup of this very table name: what `projet1 restore` leaves when
+   * killed between RestoreTableFromBackup (which takes no tags) and its TagResource. Adopted, tagged first.
+   */
+  restoredUntagged?: true;
 }
 
 const NOT_FOUND = 'ResourceNotFoundException';
-// Start polling fast (emulators settle at once), back off to 5 s on real AWS.
-const WAIT = { minDelay: 0.1, maxDelay: 5, maxWaitTime: 600 };
 /**
  * UpdateContinuousBackups answers ContinuousBackupsUnavailableException for a while after a table
  * becomes ACTIVE. Terraform's AWS provider (aws_dynamodb_table, updatePITR) retries it for
@@ -67,35 +75,6 @@ const throughput = (d: TableDesired) =>
   d.billingMode === 'PROVISIONED'
     ? { ReadCapacityUnits: d.readCapacity, WriteCapacityUnits: d.writeCapacity }
     : undefined;
-
-/**
- * Until the table and every global secondary index are ACTIVE. The SDK's waitUntilTableExists looks
- * at TableStatus only, and an index added by UpdateTable is CREATING (backfilling) for minutes on
- * an ACTIVE table: a Query on it is refused until then, and the API's category listing uses it.
- */
-async function waitActive(ctx: ProvisionContext, name: string): Promise<void> {
-  ctx.note('waiting for the table and its index to be ACTIVE');
-  const ddb = ctx.aws.client(DynamoDBClient);
-  const deadline = Date.now() + WAIT.maxWaitTime * 1000;
-  let said = '';
-  for (let attempt = 1; ; attempt++) {
-    // NotFound too: a read right after CreateTable may not see the table yet.
-    const table = (await unless(ddb.send(new DescribeTableCommand({ TableName: name })), NOT_FOUND))?.Table;
-    const busy = [
-      ...(table?.TableStatus === 'ACTIVE' ? [] : [`table ${table?.TableStatus ?? 'not visible yet'}`]),
-      ...(table?.GlobalSecondaryIndexes ?? [])
-        .filter((i) => i.IndexStatus !== undefined && i.IndexStatus !== 'ACTIVE')
-        .map((i) => `index ${i.IndexName ?? '?'} ${i.IndexStatus ?? ''}`),
-    ].join(', ');
-    if (!busy) return;
-    if (Date.now() > deadline) throw new Error(`table ${name} not ACTIVE after ${WAIT.maxWaitTime} s (${busy})`);
-    if (busy !== said) {
-      said = busy;
-      ctx.note(`waiting: ${busy}`);
-    }
-    await ctx.sleep(backoff(attempt, WAIT.minDelay * 1000, WAIT.maxDelay * 1000));
-  }
-}
 
 /** Turns PITR on or off, waiting out the time DynamoDB takes to make backups available on a new table. */
 async function setPitr(ctx: ProvisionContext, d: TableDesired): Promise<void> {
@@ -154,10 +133,13 @@ export const dynamodbTable: Provisioner<TableDesired, TableObserved> = {
           : null,
       deletionProtection: table.DeletionProtectionEnabled === true,
       tags: fromTagList(tags?.Tags),
+      ...((tags?.Tags ?? []).length === 0 && table.RestoreSummary?.SourceBackupArn?.includes(`:table/${d.name}/backup/`)
+        ? { restoredUntagged: true as const }
+        : {}),
     };
   },
 
-  tags: (o) => o.tags,
+  tags: (o) => (o.restoredUntagged ? undefined : o.tags),
 
   diff(d, o) {
     const changes: FieldChange[] = [];
@@ -213,9 +195,14 @@ export const dynamodbTable: Provisioner<TableDesired, TableObserved> = {
     await this.update(ctx, d, observed, this.diff(d, observed));
   },
 
-  async update(ctx, d, _o, changes) {
+  async update(ctx, d, o, changes) {
     const ddb = ctx.aws.client(DynamoDBClient);
     const fields = new Set(changes.map((c) => c.field));
+    const tag = () => ddb.send(new TagResourceCommand({ ResourceArn: d.arn, Tags: toTagList(d.tags) }));
+    if (o.restoredUntagged) {
+      ctx.note('adopting the table an interrupted restore left untagged');
+      await tag();
+    }
     if (fields.has('partitionKey')) {
       throw new UserError(`Table ${d.name} has another partition key; a key change needs a new table.`, {
         hint: 'Export the data (projet1 products export), run `projet1 down`, then `projet1 up` and import it.',
@@ -283,9 +270,7 @@ export const dynamodbTable: Provisioner<TableDesired, TableObserved> = {
           }),
         );
     }
-    if (fields.has('tags')) {
-      await ddb.send(new TagResourceCommand({ ResourceArn: d.arn, Tags: toTagList(d.tags) }));
-    }
+    if (fields.has('tags') && !o.restoredUntagged) await tag();
   },
 
   async delete(ctx, d) {

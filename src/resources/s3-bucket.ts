@@ -24,6 +24,8 @@ export interface BucketDesired extends BucketSettings {
   name: string;
   arn: string;
   region: string;
+  /** The stack's account: a bucket left untagged is adopted only if this account owns it. */
+  accountId: string;
   /** The config key that names this bucket, for the "name taken" message. */
   configKey: string;
   tags: Record<string, string>;
@@ -34,7 +36,7 @@ export interface BucketDesired extends BucketSettings {
  * account's (`otherAccount`: S3 refuses us any look at it, as it does for every bucket it does not let us read).
  */
 export type BucketObserved =
-  | (BucketSettings & { tags: Record<string, string> })
+  | (BucketSettings & { tags: Record<string, string>; leftUntagged?: true })
   | { foreign: true; tags: Record<string, string>; otherAccount?: true };
 
 const isForeign = (o: BucketObserved): o is { foreign: true; tags: Record<string, string>; otherAccount?: true } =>
@@ -73,6 +75,27 @@ const TAKEN = 'is owned by another AWS account (bucket names are global across a
 const wayOut = (d: BucketDesired): string =>
   `Choose another name with "${d.configKey}" in projet1.config.json, or keep its {accountId} and {region} ` +
   'placeholders (as the default does) so the name is unique to your account and region';
+
+/**
+ * What a run of this stack killed between CreateBucket and its PutBucketTagging leaves (S3 takes no
+ * tags in CreateBucket for general purpose buckets on every endpoint): our exact name, in our region
+ * (HeadBucket answered here), owned by our account (ExpectedBucketOwner), with no tags and no object,
+ * not even an old version. Such a bucket holds nothing anyone could lose: it is adopted and tagged.
+ * One with objects or with any tag stays someone else's (refused).
+ */
+async function leftByInterruptedCreate(ctx: ProvisionContext, d: BucketDesired): Promise<boolean> {
+  const s3 = ctx.aws.client(S3Client);
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: d.name, ExpectedBucketOwner: d.accountId }));
+  } catch (err) {
+    if (statusOf(err) === 403) return false;
+    throw err;
+  }
+  const page = await s3.send(new ListObjectVersionsCommand({ Bucket: d.name, MaxKeys: 1 }));
+  return (page.Versions?.length ?? 0) + (page.DeleteMarkers?.length ?? 0) === 0;
+}
+
+const isLeftUntagged = (o: BucketObserved): boolean => 'leftUntagged' in o && o.leftUntagged === true;
 
 /** Deletes every version and delete marker, 1,000 keys per call, with progress. */
 export async function emptyBucket(ctx: ProvisionContext, bucket: string): Promise<number> {
@@ -122,13 +145,16 @@ export const s3Bucket: Provisioner<BucketDesired, BucketObserved> = {
         throw err;
       }
     }
-    return readSettings(ctx, d.name);
+    const settings = await readSettings(ctx, d.name);
+    if (Object.keys(settings.tags).length > 0) return settings;
+    return (await leftByInterruptedCreate(ctx, d)) ? { ...settings, leftUntagged: true } : settings;
   },
 
   conflict: (d, o) => (isForeign(o) && o.otherAccount ? `${TAKEN}. ${wayOut(d)}` : undefined),
 
-  // Another region's carries that region: it is refused.
-  tags: (o) => o.tags,
+  // Another region's carries that region: it is refused. One our interrupted create left has no
+  // tags to check (undefined): `up` tags it, `down` deletes it.
+  tags: (o) => (isLeftUntagged(o) ? undefined : o.tags),
 
   diff(d, o) {
     if (isForeign(o)) return [];
@@ -165,9 +191,14 @@ export const s3Bucket: Provisioner<BucketDesired, BucketObserved> = {
     for (const field of SETTINGS) await writeSetting(ctx, d.name, field, d, true);
   },
 
-  async update(ctx, d, _o, changes) {
-    // The public access block before anything that may need it relaxed (a public policy).
-    const order = ['publicAccessBlock', ...SETTINGS, 'tags'] as const;
+  async update(ctx, d, o, changes) {
+    // The public access block before anything that may need it relaxed (a public policy). A bucket
+    // adopted from an interrupted create is claimed (tagged) first, as `create` does.
+    const adopted = isLeftUntagged(o);
+    if (adopted) ctx.note('adopting the empty, untagged bucket an interrupted run left');
+    const order = adopted
+      ? (['tags', 'publicAccessBlock', ...SETTINGS] as const)
+      : (['publicAccessBlock', ...SETTINGS, 'tags'] as const);
     const fields = new Set(changes.map((c) => c.field));
     for (const field of new Set(order)) if (fields.has(field)) await writeSetting(ctx, d.name, field, d);
   },

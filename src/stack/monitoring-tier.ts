@@ -13,8 +13,24 @@ import { cloudfrontMetricsRegion, type StackEnv } from './stack-env.js';
 
 const DYNAMO_OPERATIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchWriteItem'];
 
+/** The monitoring resources the configuration asks for (none with `alarms.enabled` false). */
 export function monitoringTier(config: Config, env: StackEnv): Resource[] {
   if (!config.alarms.enabled) return [];
+  return everyMonitoringResource(config, env).filter((r) => config.alarms.notifyEmail || !r.id.startsWith('topic:'));
+}
+
+/**
+ * What the monitoring tier makes under some setting that the configuration now turns off (every
+ * alarm and the dashboard with `alarms.enabled` false, the topics without `notifyEmail`): `up`
+ * deletes those it finds tagged as this stack's, `down` too, whatever the settings say.
+ */
+export function retiredMonitoring(config: Config, env: StackEnv): Resource[] {
+  const all = everyMonitoringResource(config, env);
+  if (!config.alarms.enabled) return all;
+  return config.alarms.notifyEmail ? [] : all.filter((r) => r.id.startsWith('topic:'));
+}
+
+function everyMonitoringResource(config: Config, env: StackEnv): Resource[] {
   const names = resourceNames(config, env.accountId);
   const tags = stackTags(config);
   const a = config.alarms;
@@ -23,21 +39,19 @@ export function monitoringTier(config: Config, env: StackEnv): Resource[] {
   const regions = [...new Set([env.region, ...(cfRegion ? [cfRegion] : [])])];
   const topicId = (region: string): string => `topic:${region}`;
 
-  const topics: Resource<TopicDesired>[] = a.notifyEmail
-    ? regions.map((region) => ({
-        id: topicId(region),
-        name: `${names.prefix}-alarms (${region})`,
-        provisioner: snsTopic,
-        dependsOn: [],
-        desired: {
-          name: `${names.prefix}-${env.region}-alarms`,
-          arn: `arn:${env.partition}:sns:${region}:${env.accountId}:${names.prefix}-${env.region}-alarms`,
-          region,
-          email: a.notifyEmail,
-          tags,
-        },
-      }))
-    : [];
+  const topics: Resource<TopicDesired>[] = regions.map((region) => ({
+    id: topicId(region),
+    name: `${names.prefix}-alarms (${region})`,
+    provisioner: snsTopic,
+    dependsOn: [],
+    desired: {
+      name: `${names.prefix}-${env.region}-alarms`,
+      arn: `arn:${env.partition}:sns:${region}:${env.accountId}:${names.prefix}-${env.region}-alarms`,
+      region,
+      email: a.notifyEmail,
+      tags,
+    },
+  }));
 
   const alarm = (
     key: string,

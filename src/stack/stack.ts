@@ -5,7 +5,7 @@ import type { Stack } from '../engine/plan.js';
 import type { HandlerPackage } from '../build/bundle.js';
 import { apiTier } from './api-tier.js';
 import { dataTier } from './data-tier.js';
-import { monitoringTier } from './monitoring-tier.js';
+import { monitoringTier, retiredMonitoring } from './monitoring-tier.js';
 import { webTier } from './web-tier.js';
 import type { StackEnv } from './stack-env.js';
 
@@ -18,6 +18,7 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
       ...webTier(config, env),
       ...monitoringTier(config, env),
     ],
+    retired: retiredMonitoring(config, env),
     tags: stackTags(config),
   };
 }

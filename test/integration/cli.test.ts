@@ -98,6 +98,15 @@ describe('configuration errors', () => {
     assert.match(doc.error.issues[0]?.message ?? '', /line 3, column 25: expected a quoted property name, found ","/);
   });
 
+  it('a config nested 20,000 levels deep is a config error naming the file (exit 2), not an internal error', async () => {
+    const dir = projectDir(`${'{"x":'.repeat(20_000)}1${'}'.repeat(20_000)}`);
+    const run = await runCli(['plan', '--endpoint-url', 'http://127.0.0.1:9'], { cwd: dir });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /^Error: Invalid configuration \(projet1\.config\.json\): 1 problem/m);
+    assert.match(run.stderr, /nested more than 100 levels deep at line 1, column 501/);
+    assert.doesNotMatch(run.stderr, /Internal error|call stack/);
+  });
+
   it('a bad flag value names the flag', async () => {
     const run = await runCli(['plan', '--region', 'moon-base-1x', '--endpoint-url', 'ftp://x']);
     assert.equal(run.code, 2);

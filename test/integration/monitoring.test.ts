@@ -12,11 +12,13 @@ import {
   SetAlarmStateCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { DeleteFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { FUNCTIONS } from '../../src/config/functions.js';
 import type { Change } from '../../src/engine/types.js';
 import { call, deploy, type Deployed } from '../helpers/api.js';
 import { BIN, cleanEnv, runCli } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
+import { DOWN_INVENTORY, inventory } from '../helpers/inventory.js';
 
 const PREFIX = 'projet1-serverless-development';
 let stack: Deployed;
@@ -108,6 +110,55 @@ describe('notifications', () => {
       (await alarmsIn('eu-west-3')).find((a) => a.AlarmName === `${PREFIX}-get-products-errors`)?.AlarmActions,
       [],
     );
+    // The topics go with the address: none is left in either region.
+    for (const region of ['eu-west-3', 'us-east-1']) {
+      const sns = emulatorClients(emulator.get().endpoint, region).client(SNSClient);
+      const topics = (await sns.send(new ListTopicsCommand({}))).Topics ?? [];
+      assert.deepEqual(
+        topics.filter((t) => t.TopicArn?.includes(PREFIX)),
+        [],
+        region,
+      );
+    }
+  });
+});
+
+describe('a feature turned off', () => {
+  it('alarms.enabled false plans the deletion of every alarm and the dashboard, with approval; up --yes removes them', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const off = join(stack.dir, 'alarms-off.json');
+    writeFileSync(off, JSON.stringify({ alarms: { enabled: false } }));
+    const here = (await alarmsIn('eu-west-3')).length;
+    const east = (await alarmsIn('us-east-1')).length;
+    assert.ok(here > 0 && east > 0);
+    const plan = (await cli('plan', '--json', '--config', off)).json<{ changes: Change[] }>();
+    const planned = plan.changes.filter((c) => c.action !== 'no-op');
+    assert.equal(planned.length, here + east + 1, 'every alarm of both regions and the dashboard');
+    assert.ok(planned.every((c) => c.action === 'delete' && c.approval === 'deletes a resource'));
+    assert.ok(planned.some((c) => c.id === 'dashboard'));
+    const text = await cli('plan', '--config', off);
+    assert.match(text.stdout, new RegExp(`Plan: 0 to create, 0 to update, ${here + east + 1} to delete`));
+    assert.equal((await cli('plan', '--exit-code', '--config', off)).code, 2, 'a change to make');
+
+    const refused = await cli('up', '--config', off);
+    assert.equal(refused.code, 2, 'deleting needs --yes without a terminal');
+    assert.equal((await alarmsIn('eu-west-3')).length, here, 'nothing deleted');
+
+    const up = await cli('up', '--yes', '--config', off);
+    assert.equal(up.code, 0, up.stderr);
+    assert.match(up.stderr, new RegExp(`0 created, 0 updated, ${here + east + 1} deleted`));
+    assert.deepEqual(await alarmsIn('eu-west-3'), []);
+    assert.deepEqual(await alarmsIn('us-east-1'), []);
+    await assert.rejects(cw().send(new GetDashboardCommand({ DashboardName: `${PREFIX}-eu-west-3` })));
+    assert.equal((await cli('plan', '--exit-code', '--config', off)).code, 0);
+    const status = await cli('status', '--json', '--config', off);
+    assert.ok(!status.stdout.includes('alarm:'), 'status lists no alarm of a stack without alarms');
+
+    // Turned back on, they are made again.
+    assert.equal((await cli('up', '--yes')).code, 0);
+    assert.equal((await alarmsIn('eu-west-3')).length, here);
+    assert.equal((await alarmsIn('us-east-1')).length, east);
   });
 });
 
@@ -281,9 +332,19 @@ describe('status tells the truth', () => {
     assert.equal(rows.find((r) => r.id === 'function:delete-product')?.state, 'missing');
   });
 
-  it('down removes the alarms in every region', async () => {
-    assert.equal((await cli('down', '--yes')).code, 0);
+  it('down removes the alarms in every region, and the dashboard, even with alarms turned off in the config', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const off = join(stack.dir, 'alarms-off-down.json');
+    writeFileSync(off, JSON.stringify({ alarms: { enabled: false, notifyEmail: null } }));
+    assert.ok((await alarmsIn('eu-west-3')).length > 0);
+    const down = await cli('down', '--yes', '--config', off);
+    assert.equal(down.code, 0, down.stderr);
     assert.deepEqual(await alarmsIn('eu-west-3'), []);
     assert.deepEqual(await alarmsIn('us-east-1'), []);
+    await assert.rejects(cw().send(new GetDashboardCommand({ DashboardName: `${PREFIX}-eu-west-3` })));
+    const aws = emulatorClients(emulator.get().endpoint);
+    assert.deepEqual(await inventory(aws, 'projet1-serverless'), DOWN_INVENTORY, 'nothing of the stack is left');
+    assert.equal((await cli('plan', '--destroy', '--exit-code')).code, 0, 'nothing left to delete');
   });
 });

@@ -305,7 +305,41 @@ describe('backups and restore', () => {
     assert.match(window, /Point in time: from /);
     // MiniStack answers "now" for both ends of the window, however long recovery has been on: said, not hidden.
     assert.match(window, /The endpoint reports a zero-width window \(an emulator such as MiniStack answers "now"/);
+    // The window is zero-width on MiniStack (it would restore "now" whatever the time): refused, naming the window.
     const pitr = await cli('restore', '--time', '1m', '--yes');
-    assert.equal(pitr.code, 0, pitr.stderr);
+    assert.equal(pitr.code, 2, pitr.stderr);
+    assert.match(
+      pitr.stderr,
+      /^Error: --time 1m \(\S+\) is outside the point-in-time window of products-catalog: from \S+ to \S+\.$/m,
+    );
+    assert.match(pitr.stderr, /Hint: The endpoint reports a zero-width window/);
+    assert.deepEqual((await all()).map((p) => p.product_id).sort(), before);
+  });
+
+  it('refuses a malformed or unknown backup ARN, and a time outside the window, before changing anything', async () => {
+    const before = await tableSnapshot(aws());
+    const malformed = await cli('restore', '--backup', 'not-an-arn', '--yes');
+    assert.equal(malformed.code, 2, malformed.stderr);
+    assert.match(malformed.stderr, /^Error: --backup "not-an-arn" is not a DynamoDB backup ARN\.$/m);
+    assert.match(
+      malformed.stderr,
+      /Hint: A backup ARN looks like arn:aws:dynamodb:<region>:<account>:table\/<table>\/backup\/<id>/,
+    );
+    const unknownArn = 'arn:aws:dynamodb:eu-west-3:000000000000:table/products-catalog/backup/01700000000000-deadbeef';
+    const unknown = await cli('restore', '--backup', unknownArn, '--yes');
+    assert.equal(unknown.code, 3, unknown.stderr);
+    assert.match(unknown.stderr, new RegExp(`^Error: The backup ${unknownArn} was not found`, 'm'));
+    assert.match(unknown.stderr, /Hint: `projet1 backups` lists the backups/);
+    const future = await cli('restore', '--time', '2099-01-01T00:00:00Z', '--yes');
+    assert.equal(future.code, 2, future.stderr);
+    assert.match(
+      future.stderr,
+      /--time 2099-01-01T00:00:00Z \(2099-01-01T00:00:00\.000Z\) is outside the point-in-time window of products-catalog: from /,
+    );
+    const garbled = await cli('restore', '--time', 'yesterday', '--yes');
+    assert.equal(garbled.code, 2);
+    assert.match(garbled.stderr, /--time must be an ISO date or a duration ago/);
+    for (const run of [malformed, unknown, future, garbled]) assert.doesNotMatch(run.stderr, /Internal error|Restored/);
+    assert.equal(await tableSnapshot(aws()), before);
   });
 });

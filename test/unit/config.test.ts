@@ -140,6 +140,15 @@ describe('loadConfig', () => {
     assert.match(issues[0]?.message ?? '', /malformed JSON at line 3, column 13/);
   });
 
+  it('rejects a file nested 20,000 levels deep as a config error, not a stack overflow', () => {
+    const deep = `{"project": "deep", "x": ${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+    const issues = issuesOf(deep);
+    assert.equal(issues[0]?.path, '(file)');
+    assert.match(issues[0]?.message ?? '', /nested more than 100 levels deep at line 1, column 125/);
+    // Brackets inside strings and comments are not nesting.
+    assert.doesNotThrow(() => loadConfig({}, {}, dirWith(`// ${'{'.repeat(500)}\n{"profile": "${'['.repeat(500)}"}`)));
+  });
+
   it('rejects a top level that is not an object', () => {
     assert.match(issuesOf('[1, 2]')[0]?.message ?? '', /expected an object, found an array/);
   });

@@ -147,6 +147,71 @@ describe('plan and apply', () => {
   });
 });
 
+describe('retired resources (a feature the configuration turned off)', () => {
+  const retiredStack = (world: Map<string, Item>, log: string[]): Stack => {
+    const stack = stackOf(world, log);
+    const p = stack.resources[0]?.provisioner;
+    if (!p) throw new Error('no provisioner');
+    const r = (key: string, dependsOn: string[]): Resource => ({
+      id: key,
+      name: key,
+      provisioner: p,
+      desired: { key, size: 9, tags: TAGS },
+      dependsOn,
+    });
+    // An alarm on the function, sending to a topic: both retired.
+    return { ...stack, retired: [r('topic', []), r('alarm', ['fn', 'topic'])] };
+  };
+
+  it('up deletes those found with our tags, with approval, dependents first; absent or foreign ones are no change', async () => {
+    const world = new Map<string, Item>([
+      ['topic', { size: 9, tags: TAGS }],
+      ['alarm', { size: 9, tags: TAGS }],
+    ]);
+    const log: string[] = [];
+    const stack = retiredStack(world, log);
+    const state = await computePlan(stack, 'apply', ctx, silentReporter);
+    const retired = state.plan.changes.filter((c) => c.id === 'topic' || c.id === 'alarm');
+    assert.deepEqual(
+      retired.map((c) => [c.id, c.action, c.approval]),
+      [
+        ['topic', 'delete', 'deletes a resource'],
+        ['alarm', 'delete', 'deletes a resource'],
+      ],
+    );
+    const result = await applyPlan(stack, state, ctx, silentReporter);
+    assert.equal(result.counts.deleted, 2);
+    assert.deepEqual(
+      log.filter((l) => l.startsWith('delete')),
+      ['delete alarm', 'delete topic'],
+    );
+    // Gone: nothing to plan for them any more, not even a no-op.
+    const again = await computePlan(stack, 'apply', ctx, silentReporter);
+    assert.deepEqual(
+      again.plan.changes.filter((c) => c.id === 'topic' || c.id === 'alarm'),
+      [],
+    );
+
+    world.set('alarm', { size: 9, tags: { owner: 'someone-else' } });
+    const foreign = await computePlan(stack, 'apply', ctx, silentReporter);
+    assert.ok(!foreign.plan.changes.some((c) => c.id === 'alarm'), 'not ours: left alone, no conflict');
+  });
+
+  it('down deletes them with the rest, in teardown order', async () => {
+    const world = new Map<string, Item>([
+      ['table', { size: 1, tags: TAGS }],
+      ['fn', { size: 3, tags: TAGS }],
+      ['alarm', { size: 9, tags: TAGS }],
+    ]);
+    const log: string[] = [];
+    const stack = retiredStack(world, log);
+    const state = await computePlan(stack, 'destroy', ctx, silentReporter);
+    await applyPlan(stack, state, ctx, silentReporter);
+    assert.deepEqual(log, ['delete alarm', 'delete fn', 'delete table']);
+    assert.equal(world.size, 0);
+  });
+});
+
 describe('shared settings in teardown', () => {
   it('leaves a resource that is not ours out of the destroy plan', async () => {
     const world = new Map<string, Item>([['table', { size: 1, tags: TAGS }]]);

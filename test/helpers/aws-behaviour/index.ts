@@ -4,6 +4,7 @@ import { type FaultProfile, REALISTIC } from '../fault-proxy.js';
 import { APIGATEWAY_BEHAVIOURS } from './apigateway.js';
 import { CLOUDFRONT_SWITCHES, cloudfrontAccountUnverified } from './cloudfront.js';
 import { DYNAMODB_BEHAVIOURS } from './dynamodb.js';
+import { restoreSummaryInDescribeTable } from './dynamodb-restore.js';
 import { getFunctionWithoutTags, LAMBDA_SWITCHES, listTagsDenied } from './lambda.js';
 import { S3_BEHAVIOURS } from './s3.js';
 import type { Behaviour } from './types.js';
@@ -13,6 +14,7 @@ export type { Behaviour } from './types.js';
 export const AWS_BEHAVIOURS: Behaviour[] = [
   ...APIGATEWAY_BEHAVIOURS,
   ...DYNAMODB_BEHAVIOURS,
+  restoreSummaryInDescribeTable,
   ...S3_BEHAVIOURS,
   // A permission or account state, off until a test switches it on (README's permissions, a verified account).
   getFunctionWithoutTags(LAMBDA_SWITCHES.tagsHidden),
