@@ -143,7 +143,7 @@ function accessDenied(err: unknown, e: SdkErrorShape): AccessDeniedError {
   }
   return new AccessDeniedError(
     `Access denied: ${said}.`,
-    'The credentials in use lack a permission projet1 needs; see README.md "Permissions".',
+    'The credentials in use lack a permission projet1 needs: `projet1 permissions` prints the policy (README.md "Permissions").',
     err,
   );
 }

@@ -1,0 +1,215 @@
+// The policy `projet1 permissions` prints, proved under the emulator's enforced IAM (AUTH=true): an IAM
+// user holding exactly the `deploy` policy runs the whole lifecycle; without one of its statements a
+// command fails with one line naming the refused action; the `read` policy plans and reads status, and
+// its `up` is refused before anything changes. TLS: the buckets' policies refuse plain HTTP to users.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { DynamoDBClient, CreateBackupCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { AwsClients } from '../../src/aws/clients.js';
+import type { PolicyDocument, PolicyStatement } from '../../src/core/permissions.js';
+import { emulatorCaPath, type EmulatorHandle, install, start } from '../../src/emulator/ministack.js';
+import { cleanEnv, projectDir, runCli, type CliResult } from '../helpers/cli.js';
+import { inventory } from '../helpers/inventory.js';
+
+const PROJECT = 'permproof';
+const REGION = 'eu-west-3';
+const TABLE = 'products-catalog';
+
+/**
+ * Actions MiniStack 1.5.33 authorizes against "*" (or, for CloudFront, without the resource's tags),
+ * where AWS authorizes them on the resource the printed policy names (Service Authorization Reference):
+ * its IAM cannot tell a scoped grant from none. The user gets them on "*" in a statement of their own,
+ * so everything else is proved exactly as printed; these scopes are not proved here.
+ */
+const EMULATOR_RESOURCE_MODEL = [
+  // CloudWatch: the emulator names a resource only from AlarmName.
+  'cloudwatch:GetDashboard',
+  'cloudwatch:PutDashboard',
+  'cloudwatch:DeleteDashboards',
+  'cloudwatch:DeleteAlarms',
+  'cloudwatch:ListTagsForResource',
+  // DynamoDB: only TableName names the table (not ResourceArn, not a backup ARN).
+  'dynamodb:ListTagsOfResource',
+  'dynamodb:TagResource',
+  'dynamodb:RestoreTableFromBackup',
+  // Lambda: POST /functions names no function.
+  'lambda:CreateFunction',
+  // CloudFront: origin access controls and tag queries name no resource; distributions' tags are not
+  // read for aws:ResourceTag, and CreateDistributionWithTags is its own action there.
+  'cloudfront:GetOriginAccessControl',
+  'cloudfront:DeleteOriginAccessControl',
+  'cloudfront:ListTagsForResource',
+  'cloudfront:CreateDistributionWithTags',
+  'cloudfront:CreateInvalidation',
+  'cloudfront:UpdateDistribution',
+  'cloudfront:DeleteDistribution',
+];
+
+let emulator: EmulatorHandle | undefined;
+const endpoint = (): string => {
+  if (!emulator) throw new Error('emulator not started');
+  return emulator.endpoint;
+};
+const dir = projectDir({ project: PROJECT, environment: 'development', region: REGION, logs: { retentionDays: 14 } });
+const rootEnv = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+const root = (): AwsClients =>
+  new AwsClients(
+    { region: REGION, endpointUrl: endpoint(), profile: null, caBundle: [emulatorCaPath()] },
+    { credentials: async () => ({ accessKeyId: 'test', secretAccessKey: 'test' }) },
+  );
+
+function cli(args: string[], keys: Record<string, string>, cwd = dir): Promise<CliResult> {
+  return runCli([...args, '--endpoint-url', endpoint()], {
+    cwd,
+    env: cleanEnv({ ...keys, AWS_REGION: REGION, AWS_CA_BUNDLE: emulatorCaPath() }),
+  });
+}
+
+async function printed(scope: string): Promise<PolicyDocument> {
+  const res = await cli(['permissions', '--scope', scope], rootEnv);
+  assert.equal(res.code, 0, res.stderr);
+  return JSON.parse(res.stdout) as PolicyDocument;
+}
+
+let users = 0;
+/** A new IAM user holding `policy` (plus the emulator's resource-model statement): its keys. */
+async function userWith(policy: PolicyDocument): Promise<Record<string, string>> {
+  const iam = root().client(IAMClient);
+  const UserName = `perm-user-${++users}`;
+  await iam.send(new CreateUserCommand({ UserName }));
+  const emulatorStatement: PolicyStatement = {
+    Sid: 'EmulatorResourceModel',
+    Effect: 'Allow',
+    Action: EMULATOR_RESOURCE_MODEL,
+    Resource: '*',
+  };
+  const doc = { ...policy, Statement: [...policy.Statement, emulatorStatement] };
+  await iam.send(new PutUserPolicyCommand({ UserName, PolicyName: 'projet1', PolicyDocument: JSON.stringify(doc) }));
+  const key = (await iam.send(new CreateAccessKeyCommand({ UserName }))).AccessKey;
+  return { AWS_ACCESS_KEY_ID: key?.AccessKeyId ?? '', AWS_SECRET_ACCESS_KEY: key?.SecretAccessKey ?? '' };
+}
+
+function ok(res: CliResult, what: string): void {
+  assert.equal(res.code, 0, `${what} exited ${res.code}:\n${res.stderr}`);
+}
+
+/** A refusal as a user should see it: one error line naming the action, no trace, no "UnknownError". */
+function refusedNaming(res: CliResult, actions: string[], what: string): void {
+  assert.notEqual(res.code, 0, `${what} should have failed:\n${res.stderr}`);
+  const named = actions.filter((a) => res.stderr.includes(a));
+  assert.ok(named.length > 0, `${what}: no line names one of ${actions.join(', ')}:\n${res.stderr}`);
+  assert.doesNotMatch(res.stderr, /UnknownError|Internal error|\n\s+at .+:\d+:\d+/, `${what}:\n${res.stderr}`);
+  for (const line of res.stderr.split('\n').filter((l) => named.some((a) => l.includes(a))))
+    assert.match(line, /not authorized to perform|lacks? /, `${what}: ${line}`);
+}
+
+before(async () => {
+  install();
+  emulator = await start({ tls: true });
+});
+after(async () => {
+  await emulator?.stop();
+});
+
+describe('projet1 permissions, proved under enforced IAM', () => {
+  it('the deploy policy runs the lifecycle; each statement taken away fails a command by name', async (t) => {
+    const deploy = await printed('deploy');
+    const deployer = await userWith(deploy);
+
+    ok(await cli(['up', '--yes'], deployer), 'up');
+    ok(await cli(['up', '--yes'], deployer), 'no-op up');
+    ok(await cli(['plan', '--exit-code'], deployer), 'plan --exit-code after up');
+    ok(await cli(['deploy-website'], deployer), 'deploy-website');
+    ok(await cli(['status'], deployer), 'status');
+    ok(await cli(['logs', '--since', '1h'], deployer), 'logs');
+    ok(await cli(['products', 'seed', '--count', '5', '--seed', '1'], deployer), 'products seed');
+    ok(
+      await cli(
+        ['products', 'create', '--name', 'Pen', '--category', 'office', '--price', '2', '--stock', '3'],
+        deployer,
+      ),
+      'products create',
+    );
+    const list = await cli(['products', 'list', '--json'], deployer);
+    ok(list, 'products list');
+    assert.equal(list.json<{ count: number }>().count, 6);
+    ok(await cli(['admin-token', 'rotate'], deployer), 'admin-token rotate');
+    ok(await cli(['backups'], deployer), 'backups');
+    const ddb = root().client(DynamoDBClient);
+    const backup = await ddb.send(new CreateBackupCommand({ TableName: TABLE, BackupName: 'before-restore' }));
+    ok(
+      await cli(['restore', '--backup', backup.BackupDetails?.BackupArn ?? '', '--yes'], deployer),
+      'restore --backup',
+    );
+
+    // One statement taken away at a time, each met by a command that needs it.
+    const websiteDir = mkdtempSync(join(tmpdir(), 'projet1-site-'));
+    writeFileSync(join(websiteDir, 'index.html'), '<h1>changed</h1>');
+    const needs: Record<string, string[]> = {
+      ProductsTable: ['plan'],
+      ExecutionAndLoggingRoles: ['plan'],
+      Functions: ['plan'],
+      LogGroups: ['plan'],
+      AdminTokenAndLockParameters: ['admin-token', 'show'],
+      RestApiInRegion: ['plan'],
+      AccountLevelCallsWithoutResourceTypes: ['plan'],
+      WebsiteObjects: ['deploy-website', '--dir', websiteDir],
+    };
+    for (const [sid, args] of Object.entries(needs)) {
+      const statement = deploy.Statement.find((s) => s.Sid === sid);
+      assert.ok(statement, `no statement ${sid}`);
+      const without = await userWith({ ...deploy, Statement: deploy.Statement.filter((s) => s.Sid !== sid) });
+      const res = await cli(args, without);
+      t.diagnostic(`without ${sid}: ${args[0]} → ${res.stderr.trim().split('\n')[0] ?? ''}`);
+      refusedNaming(res, statement.Action, `${args.join(' ')} without ${sid}`);
+    }
+
+    ok(await cli(['down', '--yes'], deployer), 'down');
+    await assert.rejects(ddb.send(new DescribeTableCommand({ TableName: TABLE })), /ResourceNotFound|not found/i);
+    const left = await inventory(root(), PROJECT);
+    assert.deepEqual(
+      Object.entries(left).filter(([kind, n]) => n > 0 && kind !== 'roles'),
+      [],
+      `left after down: ${JSON.stringify(left)}`,
+    );
+  });
+
+  it('the read policy plans and reads status; its up is refused before anything changes', async () => {
+    const deployer = await userWith(await printed('deploy'));
+    ok(await cli(['up', '--yes'], deployer), 'up');
+    ok(await cli(['deploy-website'], deployer), 'deploy-website');
+    const reader = await userWith(await printed('read'));
+    ok(await cli(['plan', '--exit-code'], reader), 'plan (read)');
+    ok(await cli(['status'], reader), 'status (read)');
+
+    // A change `up` would make (log retention 14 → 7 days), asked by a reader.
+    const changed = projectDir({
+      project: PROJECT,
+      environment: 'development',
+      region: REGION,
+      logs: { retentionDays: 7 },
+    });
+    const before = await inventory(root(), PROJECT);
+    const res = await cli(['up', '--yes'], reader, changed);
+    refusedNaming(res, ['ssm:PutParameter'], 'up (read)');
+    const groups = await root()
+      .client(CloudWatchLogsClient)
+      .send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `/aws/lambda/${PROJECT}-development-` }));
+    assert.ok((groups.logGroups ?? []).length > 0);
+    for (const g of groups.logGroups ?? []) assert.equal(g.retentionInDays, 14, `${g.logGroupName} was changed`);
+    assert.deepEqual(await inventory(root(), PROJECT), before);
+    // No lock left behind by the refused run.
+    await assert.rejects(
+      root()
+        .client(SSMClient)
+        .send(new GetParameterCommand({ Name: `/${PROJECT}/development/lock` })),
+      /ParameterNotFound/,
+    );
+  });
+});
