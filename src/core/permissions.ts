@@ -49,33 +49,30 @@ function resources(config: StackConfig, target: PolicyTarget) {
     `arn:${partition}:${service}:${region}:${accountId}:${rest}`;
   const table = arn.table(names.table);
   const rc = regionCode(config.region);
+  const buckets = [names.siteBucket, names.logBucket].map((b) => `arn:${partition}:s3:::${b}`);
   return {
-    table,
-    tableParts: [table, `${table}/index/*`],
-    // Backups keep the table's name in their ARN; restore goes through `<table>-restore-<time>`.
-    backups: `${table}/backup/*`,
-    restoreTables: [`${table}-restore-*`, `${table}-restore-*/index/*`],
+    // `table/NAME/*`: its index and its backups (a backup keeps the table's name in its ARN); a restore
+    // goes through the temporary table `NAME-restore-<time>`.
+    table: [table, `${table}/*`, `${table}-restore-*`],
+    // The functions' roles and the account's shared API Gateway logging role (names.ts, apigateway-account.ts).
     roles: [arn.role(`${names.prefix}-*-${rc}`), arn.role(`projet1-apigw-logs-${rc}`)],
-    functionRoles: arn.role(`${names.prefix}-*-${rc}`),
-    loggingRole: arn.role(`projet1-apigw-logs-${rc}`),
     functions: arn.function(`${names.prefix}-*`),
-    logGroups: [arn.logGroup(`/aws/lambda/${names.prefix}-*`), arn.logGroup(names.apiAccessLogGroup)],
+    // Most Logs actions name a group `…:log-group:NAME:*`, its tagging ones without `:*`: a trailing * covers both.
+    logGroups: [arn.logGroup(`/aws/lambda/${names.prefix}-*`), arn.logGroup(`${names.apiAccessLogGroup}*`)],
     parameters: arn.parameter(`/${config.project}/${config.environment}/*`),
-    buckets: [names.siteBucket, names.logBucket].map((b) => `arn:${partition}:s3:::${b}`),
-    objects: [names.siteBucket, names.logBucket].map((b) => `arn:${partition}:s3:::${b}/*`),
-    alarms: regions.map((r) => regional('cloudwatch', r, `alarm:${names.prefix}-*`)),
-    dashboard: `arn:${partition}:cloudwatch::${accountId}:dashboard/${names.prefix}-${config.region}`,
+    buckets: [...buckets, ...buckets.map((b) => `${b}/*`)],
+    monitoring: [
+      ...regions.map((r) => regional('cloudwatch', r, `alarm:${names.prefix}-*`)),
+      `arn:${partition}:cloudwatch::${accountId}:dashboard/${names.prefix}-${config.region}`,
+    ],
     topics: regions.map((r) => regional('sns', r, `${names.prefix}-${config.region}-alarms`)),
-    apigateway: ['/restapis', '/restapis/*', '/account', '/tags/*'].map(
-      (p) => `arn:${partition}:apigateway:${config.region}::${p}`,
-    ),
+    apigateway: ['/restapis*', '/account', '/tags/*'].map((p) => `arn:${partition}:apigateway:${config.region}::${p}`),
     distributions: `arn:${partition}:cloudfront::${accountId}:distribution/*`,
     originAccessControls: `arn:${partition}:cloudfront::${accountId}:origin-access-control/*`,
-    tagCondition: { 'aws:ResourceTag/project': config.project, 'aws:ResourceTag/environment': config.environment },
-    requestTagCondition: {
-      'aws:RequestTag/project': config.project,
-      'aws:RequestTag/environment': config.environment,
-    },
+    tags: (key: 'ResourceTag' | 'RequestTag') => ({
+      [`aws:${key}/project`]: config.project,
+      [`aws:${key}/environment`]: config.environment,
+    }),
   };
 }
 
@@ -83,7 +80,7 @@ function grants(config: StackConfig, target: PolicyTarget): Grant[] {
   const r = resources(config, target);
   return [
     {
-      Sid: 'ProductsTable',
+      Sid: 'Table',
       actions: {
         read: ['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups', 'dynamodb:DescribeTimeToLive'],
         operate: [
@@ -104,34 +101,14 @@ function grants(config: StackConfig, target: PolicyTarget): Grant[] {
           'dynamodb:UpdateContinuousBackups',
           'dynamodb:UpdateTimeToLive',
           'dynamodb:CreateBackup',
-          'dynamodb:RestoreTableToPointInTime',
-        ],
-      },
-      Resource: r.tableParts,
-    },
-    {
-      // A restore writes a temporary table from the backup, copies its items, then deletes it.
-      Sid: 'RestoreThroughTemporaryTable',
-      actions: {
-        deploy: [
           'dynamodb:RestoreTableFromBackup',
           'dynamodb:RestoreTableToPointInTime',
-          'dynamodb:DescribeTable',
-          'dynamodb:Scan',
-          'dynamodb:Query',
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:BatchWriteItem',
-          'dynamodb:DeleteTable',
-          'dynamodb:TagResource',
         ],
       },
-      Resource: [...r.restoreTables, r.backups],
+      Resource: r.table,
     },
     {
-      Sid: 'ExecutionAndLoggingRoles',
+      Sid: 'Roles',
       actions: {
         read: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies'],
         deploy: [
@@ -147,16 +124,11 @@ function grants(config: StackConfig, target: PolicyTarget): Grant[] {
       Resource: r.roles,
     },
     {
-      Sid: 'PassFunctionRolesToLambda',
+      // The functions' roles go to Lambda, the logging role to API Gateway (its account setting).
+      Sid: 'PassRoles',
       actions: { deploy: ['iam:PassRole'] },
-      Resource: r.functionRoles,
-      Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
-    },
-    {
-      Sid: 'PassLoggingRoleToApiGateway',
-      actions: { deploy: ['iam:PassRole'] },
-      Resource: r.loggingRole,
-      Condition: { StringEquals: { 'iam:PassedToService': 'apigateway.amazonaws.com' } },
+      Resource: r.roles,
+      Condition: { StringEquals: { 'iam:PassedToService': ['lambda.amazonaws.com', 'apigateway.amazonaws.com'] } },
     },
     {
       Sid: 'Functions',
@@ -181,10 +153,11 @@ function grants(config: StackConfig, target: PolicyTarget): Grant[] {
         read: ['logs:ListTagsForResource', 'logs:FilterLogEvents'],
         deploy: ['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:TagResource'],
       },
-      Resource: [...r.logGroups, ...r.logGroups.map((g) => `${g}:*`)],
+      Resource: r.logGroups,
     },
     {
-      Sid: 'AdminTokenAndLockParameters',
+      // The admin token and the stack lock.
+      Sid: 'Parameters',
       actions: {
         read: ['ssm:GetParameter', 'ssm:ListTagsForResource'],
         deploy: ['ssm:PutParameter', 'ssm:DeleteParameter', 'ssm:AddTagsToResource'],
@@ -192,7 +165,7 @@ function grants(config: StackConfig, target: PolicyTarget): Grant[] {
       Resource: r.parameters,
     },
     {
-      Sid: 'WebsiteBuckets',
+      Sid: 'Buckets',
       actions: {
         read: [
           's3:ListBucket',
@@ -220,33 +193,29 @@ function grants(config: StackConfig, target: PolicyTarget): Grant[] {
           's3:PutBucketOwnershipControls',
           's3:PutBucketPolicy',
           's3:DeleteBucketPolicy',
+          's3:PutObject',
+          's3:DeleteObject',
+          's3:DeleteObjectVersion',
         ],
       },
       Resource: r.buckets,
     },
     {
-      Sid: 'WebsiteObjects',
-      actions: { deploy: ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'] },
-      Resource: r.objects,
-    },
-    {
-      Sid: 'Alarms',
+      Sid: 'Monitoring',
       actions: {
-        read: ['cloudwatch:ListTagsForResource'],
-        deploy: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource'],
+        read: ['cloudwatch:ListTagsForResource', 'cloudwatch:GetDashboard'],
+        deploy: [
+          'cloudwatch:PutMetricAlarm',
+          'cloudwatch:DeleteAlarms',
+          'cloudwatch:TagResource',
+          'cloudwatch:PutDashboard',
+          'cloudwatch:DeleteDashboards',
+        ],
       },
-      Resource: r.alarms,
+      Resource: r.monitoring,
     },
     {
-      Sid: 'Dashboard',
-      actions: {
-        read: ['cloudwatch:GetDashboard'],
-        deploy: ['cloudwatch:PutDashboard', 'cloudwatch:DeleteDashboards'],
-      },
-      Resource: r.dashboard,
-    },
-    {
-      Sid: 'AlarmTopics',
+      Sid: 'Topics',
       actions: {
         read: ['sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic', 'sns:ListTagsForResource'],
         deploy: ['sns:CreateTopic', 'sns:DeleteTopic', 'sns:Subscribe', 'sns:Unsubscribe', 'sns:TagResource'],
@@ -255,7 +224,7 @@ function grants(config: StackConfig, target: PolicyTarget): Grant[] {
     },
     {
       // API Gateway authorizes by HTTP method on the resource's path; ids are assigned at creation.
-      Sid: 'RestApiInRegion',
+      Sid: 'RestApi',
       actions: {
         read: ['apigateway:GET'],
         deploy: ['apigateway:POST', 'apigateway:PUT', 'apigateway:PATCH', 'apigateway:DELETE'],
@@ -263,45 +232,35 @@ function grants(config: StackConfig, target: PolicyTarget): Grant[] {
       Resource: r.apigateway,
     },
     {
-      // Ids are assigned at creation: any distribution may be read (to find ours by its comment).
-      Sid: 'ReadDistributions',
+      // Ids are assigned at creation: any distribution may be read (ours is found by its comment), and
+      // origin access controls take no tags.
+      Sid: 'CloudFront',
       actions: {
-        read: ['cloudfront:GetDistribution', 'cloudfront:GetDistributionConfig', 'cloudfront:ListTagsForResource'],
+        read: ['cloudfront:GetDistribution', 'cloudfront:ListTagsForResource', 'cloudfront:GetOriginAccessControl'],
+        deploy: ['cloudfront:UpdateOriginAccessControl', 'cloudfront:DeleteOriginAccessControl'],
       },
-      Resource: r.distributions,
+      Resource: [r.distributions, r.originAccessControls],
     },
     {
-      Sid: 'CreateTaggedDistribution',
+      // A new distribution carries this stack's tags (CreateDistributionWithTags needs both actions).
+      Sid: 'NewDistribution',
       actions: { deploy: ['cloudfront:CreateDistribution', 'cloudfront:TagResource'] },
       Resource: r.distributions,
-      Condition: { StringEquals: r.requestTagCondition },
+      Condition: { StringEquals: r.tags('RequestTag') },
     },
     {
       // Only a distribution carrying this stack's tags can be changed, invalidated or deleted.
-      Sid: 'ChangeOwnDistribution',
+      Sid: 'OwnDistribution',
       actions: {
-        deploy: [
-          'cloudfront:UpdateDistribution',
-          'cloudfront:DeleteDistribution',
-          'cloudfront:CreateInvalidation',
-          'cloudfront:TagResource',
-        ],
+        deploy: ['cloudfront:UpdateDistribution', 'cloudfront:DeleteDistribution', 'cloudfront:CreateInvalidation'],
       },
       Resource: r.distributions,
-      Condition: { StringEquals: r.tagCondition },
+      Condition: { StringEquals: r.tags('ResourceTag') },
     },
     {
-      // Origin access controls take no tags: the id is assigned at creation.
-      Sid: 'OriginAccessControls',
-      actions: {
-        read: ['cloudfront:GetOriginAccessControl'],
-        deploy: ['cloudfront:UpdateOriginAccessControl', 'cloudfront:DeleteOriginAccessControl'],
-      },
-      Resource: r.originAccessControls,
-    },
-    {
-      // These calls name no resource AWS could restrict (Service Authorization Reference: no resource type).
-      Sid: 'AccountLevelCallsWithoutResourceTypes',
+      // These calls take no resource AWS could restrict (Service Authorization Reference: no resource
+      // type), or name one only after it exists (an origin access control's id).
+      Sid: 'NoResourceTypes',
       actions: {
         read: [
           'sts:GetCallerIdentity',
