@@ -7,7 +7,6 @@ import { after, before, describe, it } from 'node:test';
 import { DynamoDBClient, CreateBackupCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DeleteFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AwsClients } from '../../src/aws/clients.js';
 import type { PolicyDocument, PolicyStatement } from '../../src/core/permissions.js';
@@ -146,8 +145,10 @@ describe('projet1 permissions, proved under enforced IAM', () => {
       'restore --backup',
     );
 
-    // One statement taken away at a time, each met by a command that needs it. (Buckets: see the report
-    // of HeadBucket's 403 below; Monitoring's and Topics' actions are all in EMULATOR_RESOURCE_MODEL or unused.)
+    // One statement taken away at a time, each met by a command that needs it. Not here: Buckets (S3
+    // answers a refused HeadBucket with a bare 403, which `up` reads as a bucket owned by another account),
+    // Monitoring (its read actions are in EMULATOR_RESOURCE_MODEL), Topics (no notifyEmail), PassRoles and
+    // NewDistribution/OwnDistribution (MiniStack 1.5.33 checks neither iam:PassRole nor CloudFront's tags).
     const needs: Record<string, string[]> = {
       Table: ['plan'],
       Roles: ['plan'],
@@ -157,12 +158,7 @@ describe('projet1 permissions, proved under enforced IAM', () => {
       RestApi: ['plan'],
       CloudFront: ['plan'],
       NoResourceTypes: ['plan'],
-      PassRoles: ['up', '--yes'],
     };
-    // Without PassRoles, `up` must re-create a function: delete one first.
-    await root()
-      .client(LambdaClient)
-      .send(new DeleteFunctionCommand({ FunctionName: `${PROJECT}-development-get-products` }));
     for (const [sid, args] of Object.entries(needs)) {
       const statement = deploy.Statement.find((s) => s.Sid === sid);
       assert.ok(statement, `no statement ${sid}`);
@@ -172,7 +168,6 @@ describe('projet1 permissions, proved under enforced IAM', () => {
       refusedNaming(res, statement.Action, `${args.join(' ')} without ${sid}`);
     }
 
-    ok(await cli(['up', '--yes'], deployer), 'up (puts the function back)');
     ok(await cli(['down', '--yes'], deployer), 'down');
     await assert.rejects(ddb.send(new DescribeTableCommand({ TableName: TABLE })), /ResourceNotFound|not found/i);
     const left = await inventory(root(), PROJECT);
