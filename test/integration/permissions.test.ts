@@ -178,6 +178,26 @@ describe('projet1 permissions, proved under enforced IAM', () => {
     );
   });
 
+  it('prints the policy alone on stdout; --json wraps it; a wrong scope or account is a usage error', async () => {
+    const text = await cli(['permissions', '--scope', 'operate', '--account-id', '123456789012'], rootEnv);
+    ok(text, 'permissions');
+    const doc = JSON.parse(text.stdout) as PolicyDocument;
+    assert.equal(doc.Version, '2012-10-17');
+    assert.ok(doc.Statement.every((s) => !s.Action.some((a) => /^dynamodb:(Create|Delete)Table$/.test(a))));
+    const json = await cli(['permissions', '--json', '--account-id', '123456789012'], rootEnv);
+    assert.deepEqual(Object.keys(json.json()), ['ok', 'command', 'scope', 'accountId', 'policy']);
+    assert.equal(json.stderr, '');
+    for (const args of [
+      ['--scope', 'admin'],
+      ['--account-id', '12345'],
+    ]) {
+      const bad = await cli(['permissions', ...args], rootEnv);
+      assert.equal(bad.code, 2, bad.stderr);
+      assert.equal(bad.stdout, '');
+      assert.match(bad.stderr, /^Error: --(scope|account-id) must be/);
+    }
+  });
+
   it('the read policy plans and reads status; its up is refused before anything changes', async () => {
     const deployer = await userWith(await printed('deploy'));
     ok(await cli(['up', '--yes'], deployer), 'up');
