@@ -63,8 +63,9 @@ export async function computePlan(
     },
   }));
   const outcomes = await runGraph(nodes, { concurrency: 8, groupLimits: SERVICE_LIMITS });
-  for (const [, outcome] of outcomes) {
-    if (outcome.status === 'failed') throw classifyAwsError(outcome.error, ctx('plan').aws.target);
+  for (const [id, outcome] of outcomes) {
+    const name = stack.resources.find((r) => r.id === id)?.name;
+    if (outcome.status === 'failed') throw classifyAwsError(outcome.error, ctx('plan').aws.target, name);
   }
   const ordered = mode === 'destroy' ? teardownOrder(stack.resources) : stack.resources;
   const changes = ordered.map((r) =>

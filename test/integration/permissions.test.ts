@@ -96,14 +96,19 @@ function ok(res: CliResult, what: string): void {
   assert.equal(res.code, 0, `${what} exited ${res.code}:\n${res.stderr}`);
 }
 
-/** A refusal as a user should see it: one error line naming the action, no trace, no "UnknownError". */
+/** A refusal as a user should see it: one line naming the action and the resource, no trace, no "UnknownError". */
 function refusedNaming(res: CliResult, actions: string[], what: string): void {
   assert.notEqual(res.code, 0, `${what} should have failed:\n${res.stderr}`);
   const named = actions.filter((a) => res.stderr.includes(a));
   assert.ok(named.length > 0, `${what}: no line names one of ${actions.join(', ')}:\n${res.stderr}`);
   assert.doesNotMatch(res.stderr, /UnknownError|Internal error|\n\s+at .+:\d+:\d+/, `${what}:\n${res.stderr}`);
+  // The action, and the resource: AWS's own words, ours when AWS names none, or the failed resource's line.
   for (const line of res.stderr.split('\n').filter((l) => named.some((a) => l.includes(a))))
-    assert.match(line, /not authorized to perform|lacks? /, `${what}: ${line}`);
+    assert.match(
+      line,
+      /not authorized to perform: \S+ (on resource: \S+|.*\(refused on .+\))|^\s+- .+: Access denied/,
+      `${what}: ${line}`,
+    );
 }
 
 before(async () => {
