@@ -35,6 +35,10 @@ const EMULATOR_RESOURCE_MODEL = [
   'dynamodb:ListTagsOfResource',
   'dynamodb:TagResource',
   'dynamodb:RestoreTableFromBackup',
+  // SNS: only TopicArn (or Name) names the topic, not ResourceArn or a subscription's ARN.
+  'sns:ListTagsForResource',
+  'sns:TagResource',
+  'sns:Unsubscribe',
   // Lambda: POST /functions names no function.
   'lambda:CreateFunction',
   // CloudFront: origin access controls and tag queries name no resource; distributions' tags are not
@@ -53,7 +57,8 @@ const endpoint = (): string => {
   if (!emulator) throw new Error('emulator not started');
   return emulator.endpoint;
 };
-const dir = projectDir({ project: PROJECT, environment: 'development', region: REGION, logs: { retentionDays: 14 } });
+const config = { project: PROJECT, environment: 'development', region: REGION, logs: { retentionDays: 14 } };
+const dir = projectDir(config);
 const rootEnv = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
 const root = (): AwsClients =>
   new AwsClients(
@@ -68,8 +73,8 @@ function cli(args: string[], keys: Record<string, string>, cwd = dir): Promise<C
   });
 }
 
-async function printed(scope: string): Promise<PolicyDocument> {
-  const res = await cli(['permissions', '--scope', scope], rootEnv);
+async function printed(scope: string, cwd = dir): Promise<PolicyDocument> {
+  const res = await cli(['permissions', '--scope', scope], rootEnv, cwd);
   assert.equal(res.code, 0, res.stderr);
   return JSON.parse(res.stdout) as PolicyDocument;
 }
@@ -203,24 +208,31 @@ describe('projet1 permissions, proved under enforced IAM', () => {
     }
   });
 
-  it('the read policy plans and reads status; its up is refused before anything changes', async () => {
-    const deployer = await userWith(await printed('deploy'));
-    ok(await cli(['up', '--yes'], deployer), 'up');
-    ok(await cli(['deploy-website'], deployer), 'deploy-website');
-    const reader = await userWith(await printed('read'));
-    ok(await cli(['plan', '--exit-code'], reader), 'plan (read)');
-    ok(await cli(['status'], reader), 'status (read)');
+  it('read plans and reads status, operate runs the catalog; their up is refused before anything changes', async () => {
+    // With alarm e-mails: the deploy policy also makes the topics (in the region and in us-east-1).
+    const notified = { ...config, alarms: { notifyEmail: 'ops@example.com' } };
+    const here = projectDir(notified);
+    const deployer = await userWith(await printed('deploy', here));
+    ok(await cli(['up', '--yes'], deployer, here), 'up with notifyEmail');
+    ok(await cli(['deploy-website'], deployer, here), 'deploy-website');
+    const reader = await userWith(await printed('read', here));
+    ok(await cli(['plan', '--exit-code'], reader, here), 'plan (read)');
+    ok(await cli(['status'], reader, here), 'status (read)');
+    ok(await cli(['outputs'], reader, here), 'outputs (read)');
+    ok(await cli(['logs', '--since', '1h'], reader, here), 'logs (read)');
+    refusedNaming(await cli(['products', 'list'], reader, here), ['dynamodb:'], 'products list (read)');
+    const operator = await userWith(await printed('operate', here));
+    ok(await cli(['products', 'seed', '--count', '3', '--seed', '2'], operator, here), 'products seed (operate)');
+    ok(await cli(['products', 'list'], operator, here), 'products list (operate)');
+    ok(await cli(['admin-token', 'show'], operator, here), 'admin-token show (operate)');
+    ok(await cli(['backups'], operator, here), 'backups (operate)');
+    refusedNaming(await cli(['admin-token', 'rotate'], operator, here), ['ssm:PutParameter'], 'rotate (operate)');
 
     // A change `up` would make (log retention 14 → 7 days), asked by a reader.
-    const changed = projectDir({
-      project: PROJECT,
-      environment: 'development',
-      region: REGION,
-      logs: { retentionDays: 7 },
-    });
+    const changed = projectDir({ ...notified, logs: { retentionDays: 7 } });
     const before = await inventory(root(), PROJECT);
-    const res = await cli(['up', '--yes'], reader, changed);
-    refusedNaming(res, ['ssm:PutParameter'], 'up (read)');
+    refusedNaming(await cli(['up', '--yes'], reader, changed), ['ssm:PutParameter'], 'up (read)');
+    refusedNaming(await cli(['up', '--yes'], operator, changed), ['ssm:PutParameter'], 'up (operate)');
     const groups = await root()
       .client(CloudWatchLogsClient)
       .send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `/aws/lambda/${PROJECT}-development-` }));
