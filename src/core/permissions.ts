@@ -259,7 +259,8 @@ function grants(config: StackConfig, target: PolicyTarget): Grant[] {
     },
     {
       // These calls take no resource AWS could restrict (Service Authorization Reference: no resource
-      // type), or name one only after it exists (an origin access control's id).
+      // type; the AWS CDK's list of CloudFront wildcard-only actions, aws-cloudfront/lib/private/utils.ts,
+      // has ListDistributions and CreateOriginAccessControl), or name one only after it exists.
       Sid: 'NoResourceTypes',
       actions: {
         read: [
