@@ -130,7 +130,7 @@ export class AccessDeniedError extends AwsAccessError {
 // (new accounts), whatever the caller's permissions; only AWS Support lifts it.
 const CLOUDFRONT_UNVERIFIED = /account must be verified before you can add new CloudFront resources/i;
 
-function accessDenied(err: unknown, e: SdkErrorShape): AccessDeniedError {
+function accessDenied(err: unknown, e: SdkErrorShape, resource?: string): AccessDeniedError {
   const said = (e.message ?? e.name ?? '').replace(/\.$/, '');
   if (CLOUDFRONT_UNVERIFIED.test(said)) {
     // AWS's first sentence says it all; its second (contact Support) is the hint's.
@@ -141,9 +141,11 @@ function accessDenied(err: unknown, e: SdkErrorShape): AccessDeniedError {
       err,
     );
   }
+  // AWS names the refused resource for most services, not all (CloudFront, API Gateway, S3's HEAD): then we do.
+  const on = resource && !/on resource/.test(said) ? ` (refused on ${resource})` : '';
   return new AccessDeniedError(
-    `Access denied: ${said}.`,
-    'The credentials in use lack a permission projet1 needs; see README.md "Permissions".',
+    `Access denied: ${said}${on}.`,
+    'The credentials in use lack a permission projet1 needs: `projet1 permissions` prints the policy (README.md "Permissions").',
     err,
   );
 }
@@ -152,7 +154,7 @@ function accessDenied(err: unknown, e: SdkErrorShape): AccessDeniedError {
  * Classifies an error from any AWS call: unreachable endpoint, bad credentials,
  * access denied and unknown region become AwsAccessError; anything else is returned as is.
  */
-export function classifyAwsError(err: unknown, target: AwsTarget): unknown {
+export function classifyAwsError(err: unknown, target: AwsTarget, resource?: string): unknown {
   if (err instanceof UserError) return err;
   const e = shape(err);
   const call = e[CALL] ? `${e[CALL].service} ${e[CALL].operation}` : 'An AWS call';
@@ -204,7 +206,7 @@ export function classifyAwsError(err: unknown, target: AwsTarget): unknown {
       err,
     );
   }
-  if (isAwsError(err, ...ACCESS_ERRORS) || e.$metadata?.httpStatusCode === 403) return accessDenied(err, e);
+  if (isAwsError(err, ...ACCESS_ERRORS) || e.$metadata?.httpStatusCode === 403) return accessDenied(err, e, resource);
   if (
     isAwsError(err, 'UnknownEndpoint', 'InvalidRegion') ||
     /Region .* (is )?(not|in)valid|not a valid region/i.test(e.message ?? '')

@@ -46,6 +46,9 @@ export interface CommandOptions {
   concurrency?: string;
   format?: string;
   out?: string;
+  // permissions
+  scope?: string;
+  accountId?: string;
 }
 
 export function configFlags(opts: CommandOptions): ConfigFlags {

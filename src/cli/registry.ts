@@ -265,6 +265,22 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
     load: async () => (await import('./commands/doctor.js')).doctor,
   }),
   defineCommand({
+    name: 'permissions',
+    summary: 'print the IAM policy (JSON) a caller needs, scoped to this stack: deploy, operate or read',
+    options: [
+      {
+        flags: '--scope <scope>',
+        description: 'deploy (default: up, down, deploy-website, restore…), operate or read',
+      },
+      {
+        flags: '--account-id <id>',
+        description: "the account to name in the ARNs (default: the current credentials')",
+      },
+    ],
+    needs: 'config',
+    load: async () => (await import('./commands/permissions.js')).permissions,
+  }),
+  defineCommand({
     name: 'config',
     summary: 'print the resolved configuration and where each override came from',
     needs: 'config',

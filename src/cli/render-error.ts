@@ -4,7 +4,21 @@ import type { Colors } from './style.js';
 
 const REPORT = 'This is a bug in projet1. Please report it with the output of the same command run with --verbose.';
 
-export function errorDocument(err: unknown): Record<string, unknown> {
+// AWS's refusals of a call (its own error names). Checked here without the SDK: `--help` loads this file.
+const REFUSALS = ['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError'];
+const PERMISSIONS_HINT =
+  'The credentials in use lack a permission projet1 needs: `projet1 permissions` prints the policy (README.md "Permissions").';
+
+/** A refusal no command classified (a lock, a catalog call) is still the user's to fix: one line, no bug report. */
+function refusal(err: unknown): unknown {
+  if (err instanceof UserError || !(err instanceof Error)) return err;
+  const code = (err as Error & { Code?: string; code?: string }).code ?? err.name;
+  if (!REFUSALS.includes(code)) return err;
+  return new UserError(`Access denied: ${err.message.replace(/\.$/, '')}.`, { hint: PERMISSIONS_HINT, cause: err });
+}
+
+export function errorDocument(raw: unknown): Record<string, unknown> {
+  const err = refusal(raw);
   const user = err instanceof UserError;
   return {
     kind: user ? err.name : 'InternalError',
@@ -16,7 +30,8 @@ export function errorDocument(err: unknown): Record<string, unknown> {
   };
 }
 
-export function errorText(err: unknown, verbose: boolean, c: Colors): string {
+export function errorText(raw: unknown, verbose: boolean, c: Colors): string {
+  const err = refusal(raw);
   let text: string;
   if (err instanceof UserError)
     text = `${c.red('Error:')} ${err.message}\n${err.hint ? `${c.dim('Hint:')} ${err.hint}\n` : ''}`;

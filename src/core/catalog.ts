@@ -83,7 +83,7 @@ export function catalogError(err: unknown, catalog: Catalog): unknown {
       },
     );
   }
-  return classifyAwsError(err, catalog.aws.target);
+  return classifyAwsError(err, catalog.aws.target, `table ${catalog.table}`);
 }
 
 /** Runs a storage operation on a table proved to be this stack's, with its errors made readable. */

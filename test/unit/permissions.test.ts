@@ -1,0 +1,188 @@
+// The printed policy against the code: every AWS call src/ makes is granted by `deploy` (a static scan
+// of the SDK commands, paginators and waiters it uses), the scopes nest, and README's "Permissions"
+// is the command's output for the example configuration.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { loadConfig } from '../../src/config/load.js';
+import { type PolicyDocument, permissionsPolicy, type Scope } from '../../src/core/permissions.js';
+import { PACKAGE_ROOT } from '../../src/paths.js';
+
+const EXAMPLE_ACCOUNT = '123456789012';
+const example = loadConfig({}, {}, mkdtempSync(join(tmpdir(), 'projet1-perm-'))).config;
+const policy = (scope: Scope): PolicyDocument =>
+  permissionsPolicy(example, { accountId: EXAMPLE_ACCOUNT, partition: 'aws' }, scope);
+const actionsOf = (doc: PolicyDocument): Set<string> => new Set(doc.Statement.flatMap((s) => s.Action));
+
+const PREFIX: Record<string, string> = {
+  'client-dynamodb': 'dynamodb',
+  'lib-dynamodb': 'dynamodb',
+  'client-s3': 's3',
+  'client-iam': 'iam',
+  'client-lambda': 'lambda',
+  'client-api-gateway': 'apigateway',
+  'client-cloudwatch': 'cloudwatch',
+  'client-cloudwatch-logs': 'logs',
+  'client-cloudfront': 'cloudfront',
+  'client-ssm': 'ssm',
+  'client-sns': 'sns',
+  'client-sts': 'sts',
+};
+
+// Operations whose IAM action is not `<service>:<operation>` (Service Authorization Reference).
+const S3: Record<string, string[]> = {
+  HeadBucket: ['s3:ListBucket'],
+  ListObjectsV2: ['s3:ListBucket'],
+  ListObjectVersions: ['s3:ListBucketVersions'],
+  DeleteObjects: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+  GetBucketEncryption: ['s3:GetEncryptionConfiguration'],
+  PutBucketEncryption: ['s3:PutEncryptionConfiguration'],
+  GetBucketCors: ['s3:GetBucketCORS'],
+  PutBucketCors: ['s3:PutBucketCORS'],
+  DeleteBucketCors: ['s3:PutBucketCORS'],
+  GetBucketLifecycleConfiguration: ['s3:GetLifecycleConfiguration'],
+  PutBucketLifecycleConfiguration: ['s3:PutLifecycleConfiguration'],
+  DeleteBucketLifecycle: ['s3:PutLifecycleConfiguration'],
+  GetPublicAccessBlock: ['s3:GetBucketPublicAccessBlock'],
+  PutPublicAccessBlock: ['s3:PutBucketPublicAccessBlock'],
+};
+const DOCUMENT: Record<string, string> = {
+  Get: 'GetItem',
+  Put: 'PutItem',
+  Update: 'UpdateItem',
+  Delete: 'DeleteItem',
+  BatchWrite: 'BatchWriteItem',
+};
+/** API Gateway authorizes by HTTP method: the operation's verb says which. */
+function apigatewayVerb(op: string): string {
+  if (/^(Get)/.test(op)) return 'apigateway:GET';
+  if (/^(Create)/.test(op)) return 'apigateway:POST';
+  if (/^(Put|TagResource)/.test(op)) return 'apigateway:PUT';
+  if (/^(Update)/.test(op)) return 'apigateway:PATCH';
+  if (/^(Delete|UntagResource)/.test(op)) return 'apigateway:DELETE';
+  throw new Error(`no HTTP verb for API Gateway ${op}`);
+}
+
+function actionsFor(pkg: string, op: string): string[] {
+  const service = PREFIX[pkg];
+  if (!service) throw new Error(`no IAM prefix for @aws-sdk/${pkg}: add it to the scan`);
+  if (service === 'apigateway') return [apigatewayVerb(op)];
+  if (service === 's3') return S3[op] ?? [`s3:${op}`];
+  if (pkg === 'lib-dynamodb') return [`dynamodb:${DOCUMENT[op] ?? op}`];
+  if (service === 'cloudfront' && op === 'CreateDistributionWithTags')
+    return ['cloudfront:CreateDistribution', 'cloudfront:TagResource'];
+  const extra: Record<string, string[]> = {
+    // GetFunction returns the tags only to a caller allowed lambda:ListTags (Lambda API reference).
+    'lambda:GetFunction': ['lambda:ListTags'],
+    // CreateFunction passes the execution role.
+    'lambda:CreateFunction': ['iam:PassRole'],
+    // A client-side waiter polls its Describe/Get call.
+    'dynamodb:TableExists': ['dynamodb:DescribeTable'],
+  };
+  const action = `${service}:${op}`;
+  return [action, ...(extra[action] ?? [])];
+}
+
+function sources(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .map((e) => join(e.parentPath, e.name));
+}
+
+/** Every operation each file of src/ sends, as `package operation`, from its imports and calls. */
+function operationsInSource(): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  for (const file of sources(join(PACKAGE_ROOT, 'src'))) {
+    const text = readFileSync(file, 'utf8');
+    const from = new Map<string, string>();
+    for (const m of text.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/([a-z0-9-]+)'/g))
+      for (const name of (m[1] ?? '').split(',')) from.set(name.replace(/^\s*type\s+/, '').trim(), m[2] ?? '');
+    const ops: [string, string][] = [];
+    for (const m of text.matchAll(/new ([A-Z]\w*)Command\(/g)) ops.push([`${m[1]}Command`, m[1] ?? '']);
+    for (const m of text.matchAll(/\bpaginate([A-Z]\w*)\(/g)) ops.push([`paginate${m[1]}`, m[1] ?? '']);
+    for (const m of text.matchAll(/\bwaitUntil(TableExists|TableNotExists)\(/g))
+      ops.push([`waitUntil${m[1]}`, 'DescribeTable']);
+    for (const m of text.matchAll(/\bwaitUntilDistributionDeployed\(/g))
+      ops.push([m[0].slice(0, -1), 'GetDistribution']);
+    for (const [symbol, op] of ops) {
+      const pkg = from.get(symbol);
+      if (!pkg) continue; // a local class named …Command, not an SDK call
+      const key = file.slice(PACKAGE_ROOT.length + 1);
+      found.set(key, [...(found.get(key) ?? []), `${pkg} ${op}`]);
+    }
+  }
+  return found;
+}
+
+describe('projet1 permissions', () => {
+  it('deploy grants every action the code sends', () => {
+    const granted = actionsOf(policy('deploy'));
+    const calls = operationsInSource();
+    assert.ok(calls.size > 20, `only ${calls.size} files with AWS calls found: is the scan broken?`);
+    const missing: string[] = [];
+    for (const [file, ops] of calls)
+      for (const op of ops) {
+        const [pkg = '', name = ''] = op.split(' ');
+        for (const action of actionsFor(pkg, name))
+          if (!granted.has(action)) missing.push(`${action} (${name} in ${file})`);
+      }
+    assert.deepEqual(missing, [], 'sent by the code but not in the deploy policy');
+  });
+
+  it('deploy grants nothing the code does not send', () => {
+    const sent = new Set(
+      [...operationsInSource().values()]
+        .flat()
+        .flatMap((op) => actionsFor(op.split(' ')[0] ?? '', op.split(' ')[1] ?? '')),
+    );
+    assert.deepEqual(
+      [...actionsOf(policy('deploy'))].filter((a) => !sent.has(a)),
+      [],
+    );
+  });
+
+  it('deploy fits a managed policy (6,144 characters without white space) for the example configuration', () => {
+    const size = JSON.stringify(policy('deploy')).replace(/\s/g, '').length;
+    assert.ok(size <= 6144, `${size} characters`);
+  });
+
+  it('the scopes nest: read ⊂ operate ⊂ deploy; only deploy changes the stack', () => {
+    const [read, operate, deploy] = (['read', 'operate', 'deploy'] as const).map((s) => actionsOf(policy(s)));
+    for (const a of read ?? []) assert.ok(operate?.has(a), `${a} in read, not in operate`);
+    for (const a of operate ?? []) assert.ok(deploy?.has(a), `${a} in operate, not in deploy`);
+    const writes =
+      /:(Create|Delete|Update|Put|Tag|Restore|Pass|Add|Remove|Subscribe)|apigateway:(POST|PUT|PATCH|DELETE)/;
+    assert.deepEqual(
+      [...(read ?? [])].filter((a) => writes.test(a)),
+      [],
+    );
+    assert.deepEqual(
+      [...(operate ?? [])].filter((a) => writes.test(a)),
+      ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    );
+  });
+
+  it('names only this stack, and "*" only where no resource can be named', () => {
+    for (const scope of ['read', 'operate', 'deploy'] as const)
+      for (const s of policy(scope).Statement) {
+        const resources = Array.isArray(s.Resource) ? s.Resource : [s.Resource];
+        if (resources.includes('*')) assert.equal(s.Sid, 'NoResourceTypes');
+        else for (const r of resources) assert.match(r, /^arn:aws:[a-z0-9-]+:[a-z0-9-]*:(123456789012)?:/, r);
+        if (s.Action.includes('iam:PassRole')) assert.ok(s.Condition?.StringEquals?.['iam:PassedToService']);
+      }
+  });
+
+  it('README "Permissions" is the output for the example configuration', () => {
+    const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
+    const section = readme.split('\n## Permissions\n')[1]?.split('\n## ')[0] ?? '';
+    const block = /```json\n([\s\S]*?)\n```/.exec(section)?.[1];
+    assert.ok(block, 'README "Permissions" has no ```json block');
+    assert.equal(
+      block,
+      JSON.stringify(policy('deploy'), null, 2),
+      'regenerate it: projet1 permissions --account-id 123456789012 (in a folder without projet1.config.json)',
+    );
+  });
+});
