@@ -35,10 +35,13 @@ const EMULATOR_RESOURCE_MODEL = [
   'dynamodb:ListTagsOfResource',
   'dynamodb:TagResource',
   'dynamodb:RestoreTableFromBackup',
+  'dynamodb:DescribeBackup',
   // SNS: only TopicArn (or Name) names the topic, not ResourceArn or a subscription's ARN.
   'sns:ListTagsForResource',
   'sns:TagResource',
   'sns:Unsubscribe',
+  // SSM: GetParameters (several Names) is authorized against "*" there; AWS checks each parameter's ARN.
+  'ssm:GetParameters',
   // Lambda: POST /functions names no function.
   'lambda:CreateFunction',
   // CloudFront: origin access controls and tag queries name no resource; distributions' tags are not
