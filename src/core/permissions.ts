@@ -271,6 +271,8 @@ function grants(config: StackConfig, target: PolicyTarget): Grant[] {
           'cloudwatch:DescribeAlarms',
           'lambda:GetAccountSettings',
           'logs:DescribeLogGroups',
+          // Tells this account's own bucket from another account's when HeadBucket answers a bare 403.
+          's3:ListAllMyBuckets',
         ],
         operate: ['dynamodb:ListBackups'],
         deploy: ['cloudfront:CreateOriginAccessControl'],

@@ -8,10 +8,11 @@ import {
   DeleteBucketCommand,
   DeleteObjectsCommand,
   HeadBucketCommand,
+  ListBucketsCommand,
   ListObjectVersionsCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { isAwsError, unless } from '../aws/errors.js';
+import { AccessDeniedError, isAwsError, unless } from '../aws/errors.js';
 import { fromTagList } from '../aws/tags.js';
 import { canonicalJson } from '../engine/canonical.js';
 import { tagChanges } from '../engine/plan.js';
@@ -60,14 +61,41 @@ export async function bucketExistence(aws: AwsClients, name: string): Promise<Ex
     return { state: 'here' };
   } catch (err) {
     if (isAwsError(err, 'NotFound', 'NoSuchBucket')) return { state: 'none' };
-    // HeadBucket answers 403 with an empty body for a bucket that exists but is not this account's.
-    if (statusOf(err) === 403) return { state: 'foreign' };
+    // HeadBucket answers 403 with an empty body for a bucket that exists (a missing one is 404 to
+    // anyone) but that these credentials may not read: another account's, or ours without s3:ListBucket.
+    if (statusOf(err) === 403) return (await ownedHere(aws, name, err)) ? refusedOwn(name, err) : { state: 'foreign' };
     const region = (err as { $response?: { headers?: Record<string, string> } }).$response?.headers?.[
       'x-amz-bucket-region'
     ];
     if (statusOf(err) === 301) return { state: 'elsewhere', region };
     throw err;
   }
+}
+
+/**
+ * Whether a bucket HeadBucket refused is this account's: ListBuckets names only the caller's own.
+ * Refused too, there is no telling whose it is: one line says both causes and how to tell them apart.
+ */
+async function ownedHere(aws: AwsClients, name: string, headErr: unknown): Promise<boolean> {
+  try {
+    const page = await aws.client(S3Client).send(new ListBucketsCommand({ Prefix: name, MaxBuckets: 1000 }));
+    return (page.Buckets ?? []).some((b) => b.Name === name);
+  } catch (err) {
+    if (statusOf(err) !== 403) throw err;
+    throw new AccessDeniedError(
+      `Access denied: S3 refused HeadBucket on bucket ${name} (403, no detail): either another AWS account owns this name, or these credentials lack s3:ListBucket on it; s3:ListAllMyBuckets, refused too, would tell the two apart.`,
+      'Grant the policy `projet1 permissions` prints (README.md "Permissions"), or choose another bucket name in projet1.config.json.',
+      headErr,
+    );
+  }
+}
+
+function refusedOwn(name: string, err: unknown): never {
+  throw new AccessDeniedError(
+    `Access denied: not authorized to perform: s3:ListBucket, which S3's HeadBucket needs, on this account's bucket ${name} (ListBuckets lists it) (refused on ${name}).`,
+    'The credentials in use lack a permission projet1 needs: `projet1 permissions` prints the policy (README.md "Permissions").',
+    err,
+  );
 }
 
 const TAKEN = 'is owned by another AWS account (bucket names are global across all of AWS)';

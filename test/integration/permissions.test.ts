@@ -158,12 +158,13 @@ describe('projet1 permissions, proved under enforced IAM', () => {
       'restore --backup',
     );
 
-    // One statement taken away at a time, each met by a command that needs it. Not here: Buckets (S3
-    // answers a refused HeadBucket with a bare 403, which `up` reads as a bucket owned by another account),
+    // One statement taken away at a time, each met by a command that needs it. Not here:
     // Monitoring (its read actions are in EMULATOR_RESOURCE_MODEL), Topics (no notifyEmail), PassRoles and
     // NewDistribution/OwnDistribution (MiniStack 1.5.33 checks neither iam:PassRole nor CloudFront's tags).
     const needs: Record<string, string[]> = {
       Table: ['plan'],
+      // S3 answers the refused HeadBucket with a bare 403; ListBuckets tells it from another account's.
+      Buckets: ['plan'],
       Roles: ['plan'],
       Functions: ['plan'],
       LogGroups: ['plan'],

@@ -34,6 +34,7 @@ const PREFIX: Record<string, string> = {
 // Operations whose IAM action is not `<service>:<operation>` (Service Authorization Reference).
 const S3: Record<string, string[]> = {
   HeadBucket: ['s3:ListBucket'],
+  ListBuckets: ['s3:ListAllMyBuckets'],
   ListObjectsV2: ['s3:ListBucket'],
   ListObjectVersions: ['s3:ListBucketVersions'],
   DeleteObjects: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
