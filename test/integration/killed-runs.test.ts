@@ -25,7 +25,8 @@ import type { Call } from '../helpers/aws-call.js';
 import { awsError } from '../helpers/aws-reply.js';
 import { BIN, cleanEnv, projectDir, runCli } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
-import { type FaultProxy, REALISTIC, startFaultProxy } from '../helpers/fault-proxy.js';
+import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
+import { only } from '../helpers/held-call.js';
 
 /** The run to kill and the call to kill it at. */
 let victim: { pid: number; at: (call: Call, req: RawRequest) => boolean } | undefined;
@@ -46,17 +47,7 @@ const killAtCall: Behaviour = {
 let proxy: FaultProxy | undefined;
 const emulator = useEmulator(
   async (handle) => {
-    proxy = await startFaultProxy(handle.endpoint, {
-      ...REALISTIC,
-      randomFault: 0,
-      slow: 0,
-      iamPropagationMs: 0,
-      lambdaUpdateMs: 0,
-      cloudfrontMs: 0,
-      readAfterCreateMs: 0,
-      quotas: {},
-      behaviours: [killAtCall, restoreSummaryInDescribeTable],
-    });
+    proxy = await startFaultProxy(handle.endpoint, only([killAtCall, restoreSummaryInDescribeTable]));
   },
   { ownProxy: true },
 );
