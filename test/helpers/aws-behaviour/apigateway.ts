@@ -1,69 +1,12 @@
 // API Gateway's account setting as AWS enforces it: UpdateAccount assumes the role it is given and
 // writes /aws/apigateway/welcome with it, so a role that may not create that log group is refused; and
 // UpdateAccount is limited to one call per 20 s per account. MiniStack accepts any role at any rate.
-import {
-  GetPolicyCommand,
-  GetPolicyVersionCommand,
-  GetRoleCommand,
-  GetRolePolicyCommand,
-  IAMClient,
-  ListAttachedRolePoliciesCommand,
-  ListRolePoliciesCommand,
-} from '@aws-sdk/client-iam';
+import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { parsePolicyDocument } from '../../../src/engine/canonical.js';
 import type { Call } from '../aws-call.js';
 import { awsError, type Reply } from '../aws-reply.js';
+import { actionMatches, list, matches, rolePolicies, statements } from './iam-eval.js';
 import { type Behaviour, type BehaviourContext, type RawRequest, scaled } from './types.js';
-
-interface Statement {
-  Effect?: string;
-  Action?: string | string[];
-  Resource?: string | string[];
-  Principal?: { Service?: string | string[] } | string;
-}
-
-const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-
-/** IAM's wildcard matching: `*` any run of characters (colons and slashes too), `?` one; case-sensitive. */
-function matches(pattern: string, value: string): boolean {
-  const re = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${re}$`).test(value);
-}
-
-const actionMatches = (pattern: string, action: string): boolean =>
-  matches(pattern.toLowerCase(), action.toLowerCase());
-
-function statements(doc: unknown): Statement[] {
-  const s = (doc as { Statement?: Statement | Statement[] } | undefined)?.Statement;
-  return s === undefined ? [] : Array.isArray(s) ? s : [s];
-}
-
-/** The managed policy AWS documents for this role; the emulator may not hold AWS's own policies. */
-const PUSH_TO_LOGS_MANAGED = /^arn:[\w-]+:iam::aws:policy\/service-role\/AmazonAPIGatewayPushToCloudWatchLogs$/;
-
-/** Every policy document of the role (inline and attached), read straight from the emulator. */
-async function rolePolicies(ctx: BehaviourContext, role: string): Promise<unknown[] | 'managed'> {
-  const iam = ctx.emulator.client(IAMClient);
-  const docs: unknown[] = [];
-  const inline = await iam.send(new ListRolePoliciesCommand({ RoleName: role }));
-  for (const name of inline.PolicyNames ?? []) {
-    const p = await iam.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: name }));
-    docs.push(parsePolicyDocument(p.PolicyDocument));
-  }
-  const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: role }));
-  for (const a of attached.AttachedPolicies ?? []) {
-    if (PUSH_TO_LOGS_MANAGED.test(a.PolicyArn ?? '')) return 'managed';
-    const policy = await iam.send(new GetPolicyCommand({ PolicyArn: a.PolicyArn }));
-    const version = await iam.send(
-      new GetPolicyVersionCommand({ PolicyArn: a.PolicyArn, VersionId: policy.Policy?.DefaultVersionId }),
-    );
-    docs.push(parsePolicyDocument(version.PolicyVersion?.Document));
-  }
-  return docs;
-}
 
 /** Whether API Gateway may assume `roleArn` and create /aws/apigateway/welcome in `region` with it. */
 async function canWriteWelcome(ctx: BehaviourContext, roleArn: string, region: string): Promise<boolean> {
