@@ -4,6 +4,7 @@ import { type FaultProfile, REALISTIC } from '../fault-proxy.js';
 import { APIGATEWAY_BEHAVIOURS } from './apigateway.js';
 import { CLOUDFRONT_SWITCHES, cloudfrontAccountUnverified } from './cloudfront.js';
 import { DYNAMODB_BEHAVIOURS } from './dynamodb.js';
+import { PASS_ROLE } from './iam-passrole.js';
 import { restoreSummaryInDescribeTable } from './dynamodb-restore.js';
 import { getFunctionWithoutTags, LAMBDA_SWITCHES, listTagsDenied } from './lambda.js';
 import { S3_BEHAVIOURS } from './s3.js';
@@ -12,6 +13,7 @@ import type { Behaviour } from './types.js';
 export type { Behaviour } from './types.js';
 
 export const AWS_BEHAVIOURS: Behaviour[] = [
+  PASS_ROLE, // the caller's right to hand a role to a service, checked before the service acts on it
   ...APIGATEWAY_BEHAVIOURS,
   ...DYNAMODB_BEHAVIOURS,
   restoreSummaryInDescribeTable,
