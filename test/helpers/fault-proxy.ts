@@ -4,10 +4,13 @@
 // states), CloudFront distributions InProgress after a change, a read right after a create that
 // answers NotFound once, random 500/503/throttling, connections reset before or after the call
 // was handled, and slow answers. Unsigned requests (the API's own traffic) pass untouched.
+import { readFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { prng } from '../../src/catalog/generate.js';
 import { AwsClients } from '../../src/aws/clients.js';
+import { emulatorCaPath } from '../../src/emulator/ministack.js';
 import { identify, type Call } from './aws-call.js';
 import { awsError, type Reply } from './aws-reply.js';
 import type { Behaviour, BehaviourContext, RawRequest } from './aws-behaviour/types.js';
@@ -84,8 +87,11 @@ export async function startFaultProxy(target: string, profile: FaultProfile): Pr
   const forwarded = new Map<string, number>();
   const count = (k: FaultKind | string) => injected.set(k, (injected.get(k) ?? 0) + 1);
   const behaviours = profile.behaviours ?? [];
+  const upstream = new URL(target);
+  // An https emulator (enforced IAM judges aws:SecureTransport by it) is reached over TLS, trusting its CA.
+  const tls = upstream.protocol === 'https:';
   const emulator = new AwsClients(
-    { region: 'eu-west-3', endpointUrl: target, profile: null },
+    { region: 'eu-west-3', endpointUrl: target, profile: null, ...(tls ? { caBundle: [emulatorCaPath()] } : {}) },
     { credentials: async () => ({ accessKeyId: 'test', secretAccessKey: 'test' }) },
   );
   const behaviourContext = (): BehaviourContext => ({ now: Date.now(), scale: profile.scale ?? 1, emulator, count });
@@ -95,7 +101,6 @@ export async function startFaultProxy(target: string, profile: FaultProfile): Pr
   const functionCreated = new Map<string, number>();
   const distributionChanged = new Map<string, number>();
   const createdNotRead = new Map<string, number>();
-  const upstream = new URL(target);
   const lostOnce = new Set<string>();
   const calls = new Map<string, number>();
 
@@ -224,8 +229,9 @@ export async function startFaultProxy(target: string, profile: FaultProfile): Pr
     body: Buffer,
   ): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> =>
     new Promise((resolve, reject) => {
-      const out = httpRequest(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      const options = { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url };
+      const out = (tls ? httpsRequest : httpRequest)(
+        { ...options, headers: req.headers, ...(tls ? { ca: readFileSync(emulatorCaPath()) } : {}) },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));

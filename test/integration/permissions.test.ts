@@ -2,16 +2,22 @@
 // user holding exactly the `deploy` policy runs the whole lifecycle; without one of its statements a
 // command fails with one line naming the refused action; the `read` policy plans and reads status, and
 // its `up` is refused before anything changes. TLS: the buckets' policies refuse plain HTTP to users.
+// The CLI talks to a fault proxy on loopback that plays AWS's PassRole check (MiniStack checks none)
+// and forwards over TLS to the emulator.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DynamoDBClient, CreateBackupCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AwsClients } from '../../src/aws/clients.js';
 import type { PolicyDocument, PolicyStatement } from '../../src/core/permissions.js';
 import { emulatorCaPath, type EmulatorHandle, install, start } from '../../src/emulator/ministack.js';
+import { PASS_ROLE } from '../helpers/aws-behaviour/iam-passrole.js';
 import { cleanEnv, projectDir, runCli, type CliResult } from '../helpers/cli.js';
+import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
+import { only } from '../helpers/held-call.js';
 import { inventory } from '../helpers/inventory.js';
 
 const PROJECT = 'permproof';
@@ -56,6 +62,7 @@ const EMULATOR_RESOURCE_MODEL = [
 ];
 
 let emulator: EmulatorHandle | undefined;
+let proxy: FaultProxy | undefined;
 const endpoint = (): string => {
   if (!emulator) throw new Error('emulator not started');
   return emulator.endpoint;
@@ -69,8 +76,10 @@ const root = (): AwsClients =>
     { credentials: async () => ({ accessKeyId: 'test', secretAccessKey: 'test' }) },
   );
 
+/** The CLI, through the proxy (plain HTTP on loopback, which projet1 allows with real-looking keys). */
 function cli(args: string[], keys: Record<string, string>, cwd = dir): Promise<CliResult> {
-  return runCli([...args, '--endpoint-url', endpoint()], {
+  if (!proxy) throw new Error('proxy not started');
+  return runCli([...args, '--endpoint-url', proxy.url], {
     cwd,
     env: cleanEnv({ ...keys, AWS_REGION: REGION, AWS_CA_BUNDLE: emulatorCaPath() }),
   });
@@ -100,6 +109,16 @@ async function userWith(policy: PolicyDocument): Promise<Record<string, string>>
   return { AWS_ACCESS_KEY_ID: key?.AccessKeyId ?? '', AWS_SECRET_ACCESS_KEY: key?.SecretAccessKey ?? '' };
 }
 
+/** Refused before the call: one line naming iam:PassRole and one of the stack's roles (the functions' role). */
+function passRoleRefused(res: CliResult, what: string): void {
+  assert.notEqual(res.code, 0, `${what} should have failed:\n${res.stderr}`);
+  assert.match(
+    res.stderr,
+    new RegExp(`^.*not authorized to perform: iam:PassRole on resource: arn:aws:iam::\\d+:role/${PROJECT}-\\S+`, 'm'),
+    `${what}:\n${res.stderr}`,
+  );
+}
+
 function ok(res: CliResult, what: string): void {
   assert.equal(res.code, 0, `${what} exited ${res.code}:\n${res.stderr}`);
 }
@@ -122,8 +141,10 @@ function refusedNaming(res: CliResult, actions: string[], what: string): void {
 before(async () => {
   install();
   emulator = await start({ tls: true });
+  proxy = await startFaultProxy(emulator.endpoint, only([PASS_ROLE]));
 });
 after(async () => {
+  await proxy?.close();
   await emulator?.stop();
 });
 
@@ -158,9 +179,16 @@ describe('projet1 permissions, proved under enforced IAM', () => {
       'restore --backup',
     );
 
+    // The proxy judged every role handed over (the functions' to Lambda, the logging role to API Gateway).
+    for (const call of ['lambda.CreateFunction', 'apigateway.UpdateAccount'])
+      assert.ok((proxy?.calls.get(call) ?? 0) > 0, `up made no ${call} through the proxy`);
+    assert.equal(proxy?.injected.get('iam-passrole-refused') ?? 0, 0, 'the printed policy was refused a PassRole');
+
     // One statement taken away at a time, each met by a command that needs it. Not here:
-    // Monitoring (its read actions are in EMULATOR_RESOURCE_MODEL), Topics (no notifyEmail), PassRoles and
-    // NewDistribution/OwnDistribution (MiniStack 1.5.33 checks neither iam:PassRole nor CloudFront's tags).
+    // Monitoring (its read actions are in EMULATOR_RESOURCE_MODEL), Topics (no notifyEmail) and
+    // NewDistribution/OwnDistribution (MiniStack 1.5.33 does not check CloudFront's tags). PassRoles:
+    // a memory change, which `up` makes with UpdateFunctionConfiguration (it always sends the Role).
+    const bigger = projectDir({ ...config, lambda: { memoryMb: 512 } });
     const needs: Record<string, string[]> = {
       Table: ['plan'],
       // S3 answers the refused HeadBucket with a bare 403; ListBuckets tells it from another account's.
@@ -172,15 +200,35 @@ describe('projet1 permissions, proved under enforced IAM', () => {
       RestApi: ['plan'],
       CloudFront: ['plan'],
       NoResourceTypes: ['plan'],
+      PassRoles: ['up', '--yes'],
     };
     for (const [sid, args] of Object.entries(needs)) {
       const statement = deploy.Statement.find((s) => s.Sid === sid);
       assert.ok(statement, `no statement ${sid}`);
       const without = await userWith({ ...deploy, Statement: deploy.Statement.filter((s) => s.Sid !== sid) });
-      const res = await cli(args, without);
-      t.diagnostic(`without ${sid}: ${args[0]} → ${res.stderr.trim().split('\n')[0] ?? ''}`);
+      const res = await cli(args, without, sid === 'PassRoles' ? bigger : dir);
+      const lines = res.stderr.trim().split('\n');
+      t.diagnostic(`without ${sid}: ${args[0]} → ${lines.find((l) => /^Error|denied/i.test(l)) ?? lines[0] ?? ''}`);
       refusedNaming(res, statement.Action, `${args.join(' ')} without ${sid}`);
+      if (sid === 'PassRoles') passRoleRefused(res, `up without ${sid}`);
     }
+    // PassRole granted, but for API Gateway only: handing a role to Lambda is refused all the same.
+    const apiOnly = deploy.Statement.map((s) =>
+      s.Sid === 'PassRoles'
+        ? { ...s, Condition: { StringEquals: { 'iam:PassedToService': 'apigateway.amazonaws.com' } } }
+        : s,
+    );
+    passRoleRefused(
+      await cli(['up', '--yes'], await userWith({ ...deploy, Statement: apiOnly }), bigger),
+      'up (API Gateway only)',
+    );
+    // The printed policy passes the role on the update.
+    const refused = proxy?.injected.get('iam-passrole-refused') ?? 0;
+    ok(await cli(['up', '--yes'], deployer, bigger), 'up with the memory change');
+    assert.equal(proxy?.injected.get('iam-passrole-refused') ?? 0, refused);
+    const fn = await root().client(LambdaClient).send(new ListFunctionsCommand({}));
+    const ours = (fn.Functions ?? []).filter((f) => f.FunctionName?.startsWith(`${PROJECT}-`));
+    assert.ok(ours.length > 0 && ours.every((f) => f.MemorySize === 512), 'the memory change was not made');
 
     ok(await cli(['down', '--yes'], deployer), 'down');
     await assert.rejects(ddb.send(new DescribeTableCommand({ TableName: TABLE })), /ResourceNotFound|not found/i);
