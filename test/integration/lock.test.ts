@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { CreateBackupCommand, CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { acquireLock, readLock } from '../../src/core/lock.js';
 import { silentIo } from '../../src/core/io.js';
@@ -34,10 +35,12 @@ function waitingForApproval(cwd: string, args = ['up']): Waiting {
     env: cleanEnv({ CI: '', TERM: 'xterm' }),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  let screen = '';
   let resolveAsking: () => void = () => undefined;
-  const asking = new Promise<void>((r) => {
-    resolveAsking = r;
+  let screen = '';
+  const asking = new Promise<void>((resolve, reject) => {
+    resolveAsking = resolve;
+    // A run that ends without asking fails the test with what it printed (instead of hanging it).
+    child.on('close', (code) => reject(new Error(`${args[0]} ended (exit ${code}) before asking:\n${screen}`)));
   });
   child.stdout.on('data', (d: Buffer) => {
     screen += d.toString();
@@ -132,7 +135,18 @@ describe('the stack lock', () => {
   });
 
   it('is released when SIGTERM ends a command that cannot stop half-way (restore)', async () => {
-    const arn = 'arn:aws:dynamodb:eu-west-3:000000000000:table/lockrest-table/backup/01700000000000-abcdefgh';
+    // A real backup: restore checks it exists (DescribeBackup) before it asks.
+    const ddb = aws().client(DynamoDBClient);
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: 'lockrest-table',
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    const backup = await ddb.send(new CreateBackupCommand({ TableName: 'lockrest-table', BackupName: 'lock-test' }));
+    const arn = backup.BackupDetails?.BackupArn ?? '';
     const run = waitingForApproval(projectDir({ project: 'lockrest', table: { name: 'lockrest-table' } }), [
       'restore',
       '--backup',
