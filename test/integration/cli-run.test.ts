@@ -31,9 +31,13 @@ function startCli(
   let stderr = '';
   let stdout = '';
   let resolveSeen: () => void = () => undefined;
-  const seen = new Promise<void>((r) => {
-    resolveSeen = r;
+  const seen = new Promise<void>((resolve, reject) => {
+    resolveSeen = resolve;
+    // Ended without printing it: fail with what it printed instead of hanging the test.
+    child.on('close', (code) => reject(new Error(`exited ${code} before printing ${pattern}:\n${stderr}`)));
   });
+  // Not every caller waits for it: only those that do see the rejection.
+  seen.catch(() => undefined);
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
     if (pattern.test(stderr)) resolveSeen();

@@ -42,6 +42,8 @@ function waitingForApproval(cwd: string, args = ['up']): Waiting {
     // A run that ends without asking fails the test with what it printed (instead of hanging it).
     child.on('close', (code) => reject(new Error(`${args[0]} ended (exit ${code}) before asking:\n${screen}`)));
   });
+  // Not every caller waits for it: only those that do see the rejection.
+  asking.catch(() => undefined);
   child.stdout.on('data', (d: Buffer) => {
     screen += d.toString();
     if (screen.includes('Type "yes" to confirm: ')) resolveAsking();
