@@ -271,6 +271,9 @@ function grants(config: StackConfig, target: PolicyTarget): Grant[] {
           'cloudwatch:DescribeAlarms',
           'lambda:GetAccountSettings',
           'logs:DescribeLogGroups',
+          // plan, up and down find what the stack tagged under names its configuration no longer
+          // gives (src/stack/tagged.ts); GetResources has no resource type, its filter is the tags.
+          'tag:GetResources',
         ],
         operate: ['dynamodb:ListBackups'],
         deploy: ['cloudfront:CreateOriginAccessControl'],
