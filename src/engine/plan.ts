@@ -86,7 +86,7 @@ export async function computePlan(
   }));
   const outcomes = await runGraph(nodes, { concurrency: 8, groupLimits: SERVICE_LIMITS });
   for (const [id, outcome] of outcomes) {
-    const name = stack.resources.find((r) => r.id === id)?.name;
+    const name = all.find((r) => r.id === id)?.name;
     if (outcome.status === 'failed') throw classifyAwsError(outcome.error, ctx('plan').aws.target, name);
   }
   const retired = new Set((stack.retired ?? []).map((r) => r.id));

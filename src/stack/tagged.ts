@@ -5,6 +5,7 @@
 // through the engine as any other (ownership check, approval, teardown order).
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { AwsClients } from '../aws/clients.js';
+import { classifyAwsError } from '../aws/errors.js';
 import { stackTags } from '../config/names.js';
 import type { Config } from '../config/schema.js';
 import type { FoundResource } from '../engine/plan.js';
@@ -34,7 +35,12 @@ export async function taggedArns(aws: AwsClients, config: Config, env: StackEnv)
     const client = aws.client(ResourceGroupsTaggingAPIClient, { region });
     let PaginationToken: string | undefined;
     do {
-      const page = await client.send(new GetResourcesCommand({ TagFilters, PaginationToken, ResourcesPerPage: 100 }));
+      // A refusal (tag:GetResources missing) names the call and the permission, as any other call's.
+      const page = await client
+        .send(new GetResourcesCommand({ TagFilters, PaginationToken, ResourcesPerPage: 100 }))
+        .catch((err: unknown) => {
+          throw classifyAwsError(err, aws.target, `the resources tagged ${tags.project}/${tags.environment}`);
+        });
       for (const m of page.ResourceTagMappingList ?? []) if (m.ResourceARN) found.add(m.ResourceARN);
       // The API ends its pages with an empty token, not an absent one.
       PaginationToken = page.PaginationToken || undefined;
@@ -48,8 +54,9 @@ export function parseArn(arn: string): TaggedArn | undefined {
   const [prefix, , service, , , ...rest] = arn.split(':');
   if (prefix !== 'arn' || rest.length === 0) return undefined;
   const resource = rest.join(':');
+  // Only the resource itself: not a table's index or backup (…/index/…), nor a function's version (…:1).
   const after = (head: string): string | undefined =>
-    resource.startsWith(head) && !resource.slice(head.length).includes('/') ? resource.slice(head.length) : undefined;
+    resource.startsWith(head) && !/[/:]/.test(resource.slice(head.length)) ? resource.slice(head.length) : undefined;
   let type: TaggedArn['type'] | undefined;
   let name: string | undefined;
   if (service === 'dynamodb') [type, name] = ['dynamodb-table', after('table/')];
