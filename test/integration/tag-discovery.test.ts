@@ -1,23 +1,30 @@
 // What this stack tagged under names its configuration no longer gives (`table.name` and
-// `website.bucketName` changed after an `up`): `plan` lists them as left behind, `plan --destroy`
-// lists them for deletion, and `down` backs the old table up, deletes them with the rest, and
-// leaves nothing tagged with the stack's tags (read back with the Resource Groups Tagging API).
+// `website.bucketName` changed after an `up`, a function an earlier version made): `plan` lists the
+// table and bucket as left behind and the function as a deletion, `plan --destroy` lists them all,
+// `down` backs the old table up, deletes them with the rest and leaves nothing tagged with the
+// stack's tags (read back with the Resource Groups Tagging API); `up` deletes such a function and
+// keeps such a table.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { DescribeTableCommand, DynamoDBClient, ListBackupsCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListBackupsCommand } from '@aws-sdk/client-dynamodb';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CloudFrontClient, GetDistributionCommand } from '@aws-sdk/client-cloudfront';
+import { CreateFunctionCommand, GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { zip } from '../../src/build/zip.js';
 import { stackTags } from '../../src/config/names.js';
 import type { Change } from '../../src/engine/types.js';
 import { deploy, type Deployed } from '../helpers/api.js';
 import { runCli } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
 
+/** A function an earlier projet1 made (tagged as the stack's), which no configuration names now. */
+const STRAY = 'projet1-serverless-development-retired-fn';
 const OLD = { table: 'tagfind-old-catalog', bucket: 'tagfind-old-site-{accountId}' };
 const NEW = { table: 'tagfind-new-catalog', bucket: 'tagfind-new-site-{accountId}' };
+const TAGS = stackTags({ project: 'projet1-serverless', environment: 'development', region: 'eu-west-3' });
 const config = (names: typeof OLD) => ({ table: { name: names.table }, website: { bucketName: names.bucket } });
 
 let stack: Deployed;
@@ -30,9 +37,26 @@ const emulator = useEmulator(async (h) => {
   if (seeded.code !== 0) throw new Error(`seed failed: ${seeded.stderr}`);
   const outputs = await runCli(['outputs', 'bucket.site.name', '--endpoint-url', h.endpoint], { cwd: stack.dir });
   account = /(\d{12})/.exec(outputs.stdout)?.[1] ?? '';
+  await createStray(h.endpoint);
   // The configuration now names other resources: the old ones are this stack's only by their tags.
   writeFileSync(join(stack.dir, 'projet1.config.json'), JSON.stringify(config(NEW)));
 });
+/** What an earlier projet1 made and no configuration names now: a function (tagged as the stack's). */
+async function createStray(endpoint: string): Promise<void> {
+  await emulatorClients(endpoint)
+    .client(LambdaClient)
+    .send(
+      new CreateFunctionCommand({
+        FunctionName: STRAY,
+        Runtime: 'nodejs20.x',
+        Handler: 'index.handler',
+        Role: `arn:aws:iam::${account}:role/projet1-serverless-development-get-products-euw3`,
+        Code: { ZipFile: zip([{ name: 'index.js', data: Buffer.from('exports.handler = async () => 1;') }]) },
+        Tags: TAGS,
+      }),
+    );
+}
+
 const cli = (...args: string[]) => runCli([...args, '--endpoint-url', emulator.get().endpoint], { cwd: stack.dir });
 const aws = (region = 'eu-west-3') => emulatorClients(emulator.get().endpoint, region);
 const oldBucket = () => OLD.bucket.replace('{accountId}', account);
@@ -63,8 +87,7 @@ async function bucketExists(name: string): Promise<boolean> {
 
 /** Every ARN tagged with the stack's tags, where the stack puts resources. */
 async function tagged(): Promise<string[]> {
-  const tags = stackTags({ project: 'projet1-serverless', environment: 'development', region: 'eu-west-3' });
-  const TagFilters = Object.entries(tags).map(([Key, v]) => ({ Key, Values: [v] }));
+  const TagFilters = Object.entries(TAGS).map(([Key, v]) => ({ Key, Values: [v] }));
   const out: string[] = [];
   for (const region of ['eu-west-3', 'us-east-1']) {
     const res = await aws(region).client(ResourceGroupsTaggingAPIClient).send(new GetResourcesCommand({ TagFilters }));
@@ -84,16 +107,17 @@ describe('resources this stack tagged under names the configuration no longer gi
     assert.ok(arns.includes(`arn:aws:s3:::${oldBucket()}`), arns.join('\n'));
   });
 
-  it('plan lists them as left behind, with the command that removes them, and deletes nothing', async () => {
+  it('plan lists the table and bucket as left behind, with the command that removes them; the function as a deletion', async () => {
     const doc = (await cli('plan', '--json')).json<{ changes: Change[] }>();
     const left = doc.changes.filter((c) => c.foundByTag).map((c) => [c.type, c.name, c.action]);
     assert.deepEqual(
       left.sort(),
       [
         ['dynamodb-table', OLD.table, 'no-op'],
+        ['lambda-function', STRAY, 'delete'],
         ['s3-bucket', oldBucket(), 'no-op'],
       ],
-      'listed, not deleted',
+      'the table and bucket listed, the function (no data) deleted',
     );
     const text = await cli('plan');
     assert.equal(text.code, 0, text.stderr);
@@ -110,6 +134,7 @@ describe('resources this stack tagged under names the configuration no longer gi
       ['dynamodb-table', OLD.table],
       ['s3-bucket', oldBucket()],
       ['s3-bucket-policy', `${oldBucket()} policy`],
+      ['lambda-function', STRAY],
     ]) {
       const c = deletes.find((x) => x.type === type && x.name === name);
       assert.equal(c?.reason, 'found by tag, not in the configuration', `${type} ${name}`);
@@ -134,6 +159,12 @@ describe('resources this stack tagged under names the configuration no longer gi
     );
     assert.equal(await tableExists(OLD.table), false);
     assert.equal(await bucketExists(oldBucket()), false);
+    await assert.rejects(
+      aws()
+        .client(LambdaClient)
+        .send(new GetFunctionCommand({ FunctionName: STRAY })),
+      { name: 'ResourceNotFoundException' },
+    );
     // MiniStack 1.5.33 keeps a deleted distribution's tags in its tagging index (its CloudFront
     // DeleteDistribution leaves `_tags`): such an ARN must name a distribution that no longer exists.
     const left = await tagged();
@@ -150,5 +181,36 @@ describe('resources this stack tagged under names the configuration no longer gi
     );
     const again = await cli('down', '--yes', '--json');
     assert.equal(again.code, 0, again.stderr);
+  });
+
+  it('up deletes a function left behind and keeps a table left behind, saying how to remove it', async () => {
+    const up = await cli('up', '--yes');
+    assert.equal(up.code, 0, up.stderr);
+    await createStray(emulator.get().endpoint);
+    const stray = 'tagfind-stray-catalog';
+    await aws()
+      .client(DynamoDBClient)
+      .send(
+        new CreateTableCommand({
+          TableName: stray,
+          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+          Tags: Object.entries(TAGS).map(([Key, Value]) => ({ Key, Value })),
+        }),
+      );
+    const again = await cli('up', '--yes');
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, new RegExp(`Left behind: dynamodb-table ${stray}: `));
+    assert.ok(await tableExists(stray), 'a table is never deleted by up');
+    await assert.rejects(
+      aws()
+        .client(LambdaClient)
+        .send(new GetFunctionCommand({ FunctionName: STRAY })),
+      { name: 'ResourceNotFoundException' },
+    );
+    const down = await cli('down', '--yes');
+    assert.equal(down.code, 0, down.stderr);
+    assert.equal(await tableExists(stray), false, 'down deletes it');
   });
 });
