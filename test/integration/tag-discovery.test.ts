@@ -97,17 +97,14 @@ async function tagged(): Promise<string[]> {
 }
 
 describe('resources this stack tagged under names the configuration no longer gives', () => {
-  it('before: the old table and bucket are tagged as the stack', async () => {
+  it('plan lists the table and bucket as left behind, with the command that removes them; the function as a deletion', async () => {
     assert.match(account, /^\d{12}$/);
     const arns = await tagged();
     assert.ok(
       arns.some((a) => a.endsWith(`:table/${OLD.table}`)),
-      arns.join('\n'),
+      `tagged as the stack's:\n${arns.join('\n')}`,
     );
     assert.ok(arns.includes(`arn:aws:s3:::${oldBucket()}`), arns.join('\n'));
-  });
-
-  it('plan lists the table and bucket as left behind, with the command that removes them; the function as a deletion', async () => {
     const doc = (await cli('plan', '--json')).json<{ changes: Change[] }>();
     const left = doc.changes.filter((c) => c.foundByTag).map((c) => [c.type, c.name, c.action]);
     assert.deepEqual(
