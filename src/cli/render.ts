@@ -30,11 +30,18 @@ const PLAIN: Look = {
   width: Number.POSITIVE_INFINITY,
 };
 
+/** What `up` does not delete (a table or bucket found by the stack's tags): one line each, with the way out. */
+function leftBehind(plan: Plan): string {
+  const kept = plan.changes.filter((c) => c.action === 'no-op' && c.foundByTag);
+  return kept.map((c) => `\nLeft behind: ${c.type} ${c.name}: ${c.reason ?? ''}.`).join('');
+}
+
 export function renderPlan(plan: Plan, look: Look = PLAIN): string {
+  const kept = plan.changes.filter((c) => c.action === 'no-op' && c.foundByTag).length;
   const changes = plan.changes.filter((c) => c.action !== 'no-op');
-  const unchanged = plan.changes.length - changes.length;
+  const unchanged = plan.changes.length - changes.length - kept;
   if (changes.length === 0)
-    return `No changes. ${plan.changes.length} resource(s) ${plan.mode === 'apply' ? 'match the configuration' : 'to delete: none exist'}.`;
+    return `No changes. ${plan.changes.length - kept} resource(s) ${plan.mode === 'apply' ? 'match the configuration' : 'to delete: none exist'}.${leftBehind(plan)}`;
   const paint: Record<Change['action'], (s: string) => string> = {
     create: look.colors.green,
     update: look.colors.yellow,
@@ -56,9 +63,9 @@ export function renderPlan(plan: Plan, look: Look = PLAIN): string {
   const count = (a: Change['action']) => plan.changes.filter((c) => c.action === a).length;
   const summary =
     plan.mode === 'apply'
-      ? `Plan: ${count('create')} to create, ${count('update')} to update, ${count('delete') ? `${count('delete')} to delete (turned off in the configuration), ` : ''}${unchanged} unchanged${count('conflict') ? `, ${count('conflict')} conflict(s)` : ''}.`
+      ? `Plan: ${count('create')} to create, ${count('update')} to update, ${count('delete') ? `${count('delete')} to delete (turned off or no longer in the configuration), ` : ''}${unchanged} unchanged${count('conflict') ? `, ${count('conflict')} conflict(s)` : ''}.`
       : `Plan: ${count('delete')} to delete${count('conflict') ? `, ${count('conflict')} conflict(s) (left alone)` : ''}.`;
-  return `${lines.join('\n')}\n\n${summary}`;
+  return `${lines.join('\n')}\n\n${summary}${leftBehind(plan)}`;
 }
 
 export function renderStatus(rows: StatusRow[], width = Number.POSITIVE_INFINITY): string {

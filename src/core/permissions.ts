@@ -273,6 +273,9 @@ function grants(config: StackConfig, target: PolicyTarget): Grant[] {
           'logs:DescribeLogGroups',
           // Tells this account's own bucket from another account's when HeadBucket answers a bare 403.
           's3:ListAllMyBuckets',
+          // plan, up and down find what the stack tagged under names its configuration no longer
+          // gives (src/stack/tagged.ts); GetResources has no resource type, its filter is the tags.
+          'tag:GetResources',
         ],
         operate: ['dynamodb:ListBackups'],
         deploy: ['cloudfront:CreateOriginAccessControl'],

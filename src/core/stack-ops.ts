@@ -2,17 +2,16 @@
 import { EXIT, UserError } from '../errors.js';
 import { applyPlan, refuseConflicts, type ApplyResult } from '../engine/apply.js';
 import type { Reporter } from '../engine/events.js';
-import { computePlan, type PlanState } from '../engine/plan.js';
+import { computePlan, type PlanState, type Stack } from '../engine/plan.js';
 import { changesNeedingApproval, planHasChanges, type Change, type Plan } from '../engine/types.js';
 import { CreateBackupCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { resourceNames } from '../config/names.js';
-import type { TableObserved } from '../resources/dynamodb-table.js';
 import { refuseForeignBuckets } from './doctor-buckets.js';
 import { InterruptedError, type IoHost } from './io.js';
 import { lockName, readLock, type LockInfo } from './lock.js';
 import { probe, type ProbeResult } from './probe.js';
 import type { Session } from './session.js';
 import { siteBucketEmpty } from './site-content.js';
+import { withFoundByTag } from '../stack/stack.js';
 
 export interface AwsCallSummary {
   total: number;
@@ -33,8 +32,12 @@ export function callSummary(session: Session): AwsCallSummary {
   };
 }
 
+/** The session's stack with what its tags find that its configuration no longer names (src/stack/tagged.ts). */
+const fullStack = (session: Session): Promise<Stack> =>
+  withFoundByTag(session.stack, session.aws, session.config, session.env);
+
 export async function plan(session: Session, mode: Plan['mode'], reporter: Reporter): Promise<Plan> {
-  return (await computePlan(session.stack, mode, session.context(reporter), reporter)).plan;
+  return (await computePlan(await fullStack(session), mode, session.context(reporter), reporter)).plan;
 }
 
 export interface UpResult {
@@ -51,6 +54,7 @@ const count = (r: ApplyResult): string =>
 /** Shows the plan, asks when it deletes or changes permissions, applies; stops cleanly on Ctrl-C. */
 async function applyApproved(
   session: Session,
+  stack: Stack,
   state: PlanState,
   io: IoHost,
   verb: 'up' | 'down',
@@ -76,7 +80,7 @@ async function applyApproved(
   if (io.interrupted) throw new InterruptedError('Nothing was changed.', `projet1 ${verb}`);
   await beforeApply?.();
   io.event({ type: 'phase', phase: verb === 'down' ? 'destroy' : 'apply', total: pending.length });
-  const result = await applyPlan(session.stack, state, session.context(io), io, { shouldStop: () => io.interrupted });
+  const result = await applyPlan(stack, state, session.context(io), io, { shouldStop: () => io.interrupted });
   if (result.notStarted.length > 0) {
     throw new InterruptedError(
       `${count(result)} before stopping; ${result.notStarted.length} change(s) not started.`,
@@ -90,13 +94,14 @@ export async function up(session: Session, io: IoHost): Promise<UpResult> {
   const t0 = Date.now();
   // The cheap checks that would make it fail half way, before anything changes.
   await refuseForeignBuckets(session.aws, session.config, session.env.accountId);
-  const state = await computePlan(session.stack, 'apply', session.context(io), io);
+  const stack = await fullStack(session);
+  const state = await computePlan(stack, 'apply', session.context(io), io);
   const nothing: ApplyResult = {
     counts: { created: 0, updated: 0, deleted: 0, unchanged: state.plan.changes.length },
     ms: Date.now() - t0,
     notStarted: [],
   };
-  const result = planHasChanges(state.plan) ? await applyApproved(session, state, io, 'up') : nothing;
+  const result = planHasChanges(state.plan) ? await applyApproved(session, stack, state, io, 'up') : nothing;
   // `up` does not publish: the files are the user's (a folder, a pipeline), and on real AWS an
   // upload nobody asked for would go live. It says what is missing and the command instead.
   // The caller says so (after its summary): `dev` publishes right after, `up` tells the user to.
@@ -107,33 +112,50 @@ export async function up(session: Session, io: IoHost): Promise<UpResult> {
 export interface DownResult {
   plan: Plan;
   result: ApplyResult | undefined;
-  /** The on-demand backup taken of a non-empty table before it was deleted. */
+  /** The on-demand backup taken of the configured table, if non-empty, before it was deleted. */
   backupArn: string | undefined;
+  /** Every backup taken before the deletion: the configured table's and those of tables found by tag. */
+  backupArns: string[];
 }
 
 export async function down(session: Session, io: IoHost): Promise<DownResult> {
-  const state = await computePlan(session.stack, 'destroy', session.context(io), io);
+  const stack = await fullStack(session);
+  const state = await computePlan(stack, 'destroy', session.context(io), io);
   // What teardown leaves on purpose (shared by other stacks), one line each.
   for (const c of state.plan.changes)
     if (c.action === 'no-op' && c.reason) io.notify({ level: 'info', code: 'P1_KEPT', message: c.reason, data: c });
   const toDelete = state.plan.changes.filter((c) => c.action === 'delete' || c.action === 'conflict');
-  if (toDelete.length === 0) return { plan: state.plan, result: undefined, backupArn: undefined };
-  const table = state.observed.get('table') as TableObserved | undefined;
-  const tableName = resourceNames(session.config).table;
-  const deletesTable = state.plan.changes.some((c) => c.id === 'table' && c.action === 'delete');
+  if (toDelete.length === 0) return { plan: state.plan, result: undefined, backupArn: undefined, backupArns: [] };
+  // The configured table and any found by its tags (a `table.name` changed since): each one is
+  // refused if protected, and backed up if it holds items, before anything is deleted.
+  const tables = toDelete.filter((c) => c.type === 'dynamodb-table' && c.action === 'delete');
   // Refused before anything is deleted, with the way out, rather than failing half way.
-  if (deletesTable && table?.deletionProtection) {
-    throw new UserError(`Table ${tableName} has deletion protection on; nothing was deleted.`, {
+  for (const c of tables) {
+    if (!isProtected(state.observed.get(c.id))) continue;
+    throw new UserError(`Table ${c.name} has deletion protection on; nothing was deleted.`, {
       exitCode: EXIT.conflict,
-      hint: 'It is on by default outside the "development" environment. To delete the stack and its catalog: set "table": { "deletionProtection": false } in projet1.config.json, run `projet1 up`, then `projet1 down`.',
+      hint:
+        c.id === 'table'
+          ? 'It is on by default outside the "development" environment. To delete the stack and its catalog: set "table": { "deletionProtection": false } in projet1.config.json, run `projet1 up`, then `projet1 down`.'
+          : `It is no longer in the configuration (found by this stack's tags): turn its protection off (aws dynamodb update-table --table-name ${c.name} --no-deletion-protection-enabled), then run \`projet1 down\` again.`,
     });
   }
-  let backupArn: string | undefined;
-  const result = await applyApproved(session, state, io, 'down', async () => {
-    if (deletesTable) backupArn = await backupIfNotEmpty(session, io, tableName);
+  const backups = new Map<string, string>();
+  const result = await applyApproved(session, stack, state, io, 'down', async () => {
+    for (const c of tables) {
+      const arn = await backupIfNotEmpty(session, io, c.name);
+      if (arn) backups.set(c.id, arn);
+    }
   });
-  return { plan: state.plan, result, backupArn };
+  return { plan: state.plan, result, backupArn: backups.get('table'), backupArns: [...backups.values()] };
 }
+
+/** A table observed with deletion protection on (`TableObserved.deletionProtection`). */
+const isProtected = (observed: unknown): boolean =>
+  typeof observed === 'object' &&
+  observed !== null &&
+  'deletionProtection' in observed &&
+  observed.deletionProtection === true;
 
 /** The catalog never goes with a `down` by accident: a non-empty table is backed up first (on-demand backup). */
 async function backupIfNotEmpty(session: Session, io: IoHost, table: string): Promise<string | undefined> {

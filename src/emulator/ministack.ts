@@ -13,7 +13,9 @@ import { BIN, isInstalled } from './install.js';
 import { diesWithThisProcess, killGroup } from './process-group.js';
 import { ensureCertificate } from './tls-cert.js';
 
-export const SERVICES = 'iam,sts,dynamodb,lambda,apigateway,s3,cloudfront,cloudwatch,logs,ssm,secretsmanager,sns';
+// tagging: the Resource Groups Tagging API, with which plan, up and down find what the stack tagged (src/stack/tagged.ts).
+export const SERVICES =
+  'iam,sts,dynamodb,lambda,apigateway,s3,cloudfront,cloudwatch,logs,ssm,secretsmanager,sns,tagging';
 
 export { PACKAGE_ROOT };
 export { install, isInstalled, MINISTACK_VERSION, pipInstallArgs } from './install.js';

@@ -3,7 +3,7 @@ import { AccessDeniedError, classifyAwsError } from '../aws/errors.js';
 import { AwsAccessError, ConflictError, UserError, errorMessage } from '../errors.js';
 import type { Reporter } from './events.js';
 import { reverseGraph, runGraph, type GraphNode } from './graph.js';
-import { everyResource, SERVICE_LIMITS, type PlanState, type Stack } from './plan.js';
+import { everyResource, removedIds, SERVICE_LIMITS, type PlanState, type Stack } from './plan.js';
 import { canonicalJson } from './canonical.js';
 import type { ChangeAction, Plan, ProvisionContext } from './types.js';
 
@@ -78,12 +78,11 @@ export async function applyPlan(
   const fieldsOf = new Map(plan.changes.map((c) => [c.id, c.fields]));
   const counts: ApplyResult['counts'] = { created: 0, updated: 0, deleted: 0, unchanged: 0 };
   const all = everyResource(stack);
-  const retired = new Set((stack.retired ?? []).map((r) => r.id));
-  // A retired resource is only ever deleted: in `up` too, after what depends on it among the retired.
+  const retired = removedIds(stack);
+  const removed = all.filter((r) => retired.has(r.id));
+  // A retired (or found-by-tag) resource is only ever deleted: in `up` too, after what depends on it among those.
   const dependsOn = (id: string, deps: string[]): string[] =>
-    plan.mode === 'apply' && retired.has(id)
-      ? (stack.retired ?? []).filter((x) => x.dependsOn.includes(id)).map((x) => x.id)
-      : deps;
+    plan.mode === 'apply' && retired.has(id) ? removed.filter((x) => x.dependsOn.includes(id)).map((x) => x.id) : deps;
   const nodes: GraphNode[] = all.map((r) => {
     const action: ChangeAction = actionOf.get(r.id) ?? 'no-op';
     return {

@@ -14,8 +14,23 @@ export interface Stack {
    * `down` alike; absent or someone else's, they are no change at all.
    */
   retired?: Resource[];
+  /**
+   * Found with this stack's tags under a name no resource of the stack gives (src/stack/tagged.ts):
+   * `down` deletes them; `up` deletes them too, except what holds data (a table, a bucket): it lists those.
+   */
+  found?: FoundResource[];
   /** Tags every resource of this stack carries; a mismatch means "not ours". */
   tags: Record<string, string>;
+}
+
+/**
+ * A resource found by the stack's tags. One that `holdsData` only `down` deletes: `up` lists it with
+ * `leftBehind` (how to remove it), unless it is `partOf` another (a bucket's policy): that one is listed.
+ */
+export interface FoundResource extends Resource {
+  holdsData: boolean;
+  leftBehind?: string;
+  partOf?: string;
 }
 
 /** A plan plus what `apply` needs: what was observed, the desired states and the outputs known so far. */
@@ -71,22 +86,49 @@ export async function computePlan(
   }));
   const outcomes = await runGraph(nodes, { concurrency: 8, groupLimits: SERVICE_LIMITS });
   for (const [id, outcome] of outcomes) {
-    const name = stack.resources.find((r) => r.id === id)?.name;
+    const name = all.find((r) => r.id === id)?.name;
     if (outcome.status === 'failed') throw classifyAwsError(outcome.error, ctx('plan').aws.target, name);
   }
   const retired = new Set((stack.retired ?? []).map((r) => r.id));
+  const found = new Map((stack.found ?? []).map((r) => [r.id, r]));
   const ordered = mode === 'destroy' ? teardownOrder(all) : all;
   const changes = ordered.flatMap((r) => {
     const resolved = { ...r, desired: desired.get(r.id) ?? r.desired };
     if (retired.has(r.id)) return retiredChange(resolved, observed.get(r.id), stack.tags);
+    const byTag = found.get(r.id);
+    if (byTag) return foundChange({ ...byTag, ...resolved }, mode, observed.get(r.id), stack.tags);
     return [withApproval(r, changeFor(resolved, observed.get(r.id), mode, stack.tags))];
   });
   return { plan: { mode, changes }, observed, desired, outputs };
 }
 
-/** The stack's resources and those its settings retired (see `Stack.retired`). */
+/** The stack's resources, those its settings retired and those found by its tags (see `Stack`). */
 export function everyResource(stack: Stack): Resource[] {
-  return [...stack.resources, ...(stack.retired ?? [])];
+  return [...stack.resources, ...(stack.retired ?? []), ...(stack.found ?? [])];
+}
+
+/** What is only ever deleted, never created or updated: the retired and the found-by-tag resources. */
+export function removedIds(stack: Stack): Set<string> {
+  return new Set([...(stack.retired ?? []), ...(stack.found ?? [])].map((r) => r.id));
+}
+
+/**
+ * A resource found by tag is deleted as a retired one is; one holding data (`keep`: a table or a
+ * bucket, in `up`) is listed instead, with the command that removes it.
+ */
+function foundChange(
+  r: FoundResource,
+  mode: Plan['mode'],
+  observed: unknown,
+  expectedTags: Record<string, string>,
+): Change[] {
+  const [change] = retiredChange(r, observed, expectedTags);
+  if (!change) return [];
+  if (mode === 'destroy' || !r.holdsData)
+    return [{ ...change, reason: 'found by tag, not in the configuration', foundByTag: true }];
+  if (r.partOf) return [];
+  const { approval: _, ...listed } = change;
+  return [{ ...listed, action: 'no-op', reason: r.leftBehind ?? 'left behind', foundByTag: true }];
 }
 
 /**

@@ -97,6 +97,8 @@ export interface Change {
   /** For update: the fields that differ. For conflict: why we refuse to touch it; for a no-op of teardown: why it stays. */
   fields: FieldChange[];
   reason?: string;
+  /** Found by the stack's tags under a name the configuration no longer gives (deleted, or listed as left behind). */
+  foundByTag?: boolean;
   /** Why `up`/`down` must ask before doing this (a deletion, a permission change); absent when it need not. */
   approval?: string;
 }

@@ -1,11 +1,13 @@
 // The whole stack: each tier contributes its resources; the engine only sees the list.
 import type { Config } from '../config/schema.js';
 import { stackTags } from '../config/names.js';
-import type { Stack } from '../engine/plan.js';
+import type { AwsClients } from '../aws/clients.js';
+import { everyResource, type Stack } from '../engine/plan.js';
 import type { HandlerPackage } from '../build/bundle.js';
 import { apiTier } from './api-tier.js';
 import { dataTier } from './data-tier.js';
 import { monitoringTier, retiredMonitoring } from './monitoring-tier.js';
+import { foundByTag } from './tagged.js';
 import { webTier } from './web-tier.js';
 import type { StackEnv } from './stack-env.js';
 
@@ -21,4 +23,12 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
     retired: retiredMonitoring(config, env),
     tags: stackTags(config),
   };
+}
+
+/**
+ * The stack plus what its tags find under names its configuration no longer gives (`plan`, `up`,
+ * `down`): a `down` then leaves nothing this stack tagged, whatever the settings say now.
+ */
+export async function withFoundByTag(stack: Stack, aws: AwsClients, config: Config, env: StackEnv): Promise<Stack> {
+  return { ...stack, found: await foundByTag(aws, config, env, everyResource(stack)) };
 }

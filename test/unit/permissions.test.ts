@@ -29,6 +29,7 @@ const PREFIX: Record<string, string> = {
   'client-ssm': 'ssm',
   'client-sns': 'sns',
   'client-sts': 'sts',
+  'client-resource-groups-tagging-api': 'tag',
 };
 
 // Operations whose IAM action is not `<service>:<operation>` (Service Authorization Reference).
