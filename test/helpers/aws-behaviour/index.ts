@@ -40,6 +40,8 @@ export function awsLike(scale: number, overrides: Partial<FaultProfile> = {}): F
     // CloudFront: a change is InProgress for minutes before Deployed.
     cloudfrontMs: Math.round(180_000 * scale),
     readAfterCreateMs: Math.round(2_000 * scale),
+    // API Gateway's per-account rates (one DeleteRestApi per 30 s…) are durations too.
+    quotas: Object.fromEntries(Object.entries(REALISTIC.quotas).map(([op, ms]) => [op, Math.round(ms * scale)])),
     behaviours: AWS_BEHAVIOURS,
     scale,
     ...overrides,
