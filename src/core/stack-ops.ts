@@ -33,11 +33,11 @@ export function callSummary(session: Session): AwsCallSummary {
 }
 
 /** The session's stack with what its tags find that its configuration no longer names (src/stack/tagged.ts). */
-const fullStack = (session: Session): Promise<Stack> =>
-  withFoundByTag(session.stack, session.aws, session.config, session.env);
+const fullStack = (session: Session, reporter: Reporter): Promise<Stack> =>
+  withFoundByTag(session.stack, session.aws, session.config, session.env, reporter);
 
 export async function plan(session: Session, mode: Plan['mode'], reporter: Reporter): Promise<Plan> {
-  return (await computePlan(await fullStack(session), mode, session.context(reporter), reporter)).plan;
+  return (await computePlan(await fullStack(session, reporter), mode, session.context(reporter), reporter)).plan;
 }
 
 export interface UpResult {
@@ -94,7 +94,7 @@ export async function up(session: Session, io: IoHost): Promise<UpResult> {
   const t0 = Date.now();
   // The cheap checks that would make it fail half way, before anything changes.
   await refuseForeignBuckets(session.aws, session.config, session.env.accountId);
-  const stack = await fullStack(session);
+  const stack = await fullStack(session, io);
   const state = await computePlan(stack, 'apply', session.context(io), io);
   const nothing: ApplyResult = {
     counts: { created: 0, updated: 0, deleted: 0, unchanged: state.plan.changes.length },
@@ -119,7 +119,7 @@ export interface DownResult {
 }
 
 export async function down(session: Session, io: IoHost): Promise<DownResult> {
-  const stack = await fullStack(session);
+  const stack = await fullStack(session, io);
   const state = await computePlan(stack, 'destroy', session.context(io), io);
   // What teardown leaves on purpose (shared by other stacks), one line each.
   for (const c of state.plan.changes)

@@ -7,7 +7,8 @@ import type { HandlerPackage } from '../build/bundle.js';
 import { apiTier } from './api-tier.js';
 import { dataTier } from './data-tier.js';
 import { monitoringTier, retiredMonitoring } from './monitoring-tier.js';
-import { foundByTag } from './tagged.js';
+import { foundByTag, TaggingUnavailable } from './tagged.js';
+import type { Reporter } from '../engine/events.js';
 import { webTier } from './web-tier.js';
 import type { StackEnv } from './stack-env.js';
 
@@ -29,6 +30,18 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
  * The stack plus what its tags find under names its configuration no longer gives (`plan`, `up`,
  * `down`): a `down` then leaves nothing this stack tagged, whatever the settings say now.
  */
-export async function withFoundByTag(stack: Stack, aws: AwsClients, config: Config, env: StackEnv): Promise<Stack> {
-  return { ...stack, found: await foundByTag(aws, config, env, everyResource(stack)) };
+export async function withFoundByTag(
+  stack: Stack,
+  aws: AwsClients,
+  config: Config,
+  env: StackEnv,
+  reporter: Reporter,
+): Promise<Stack> {
+  try {
+    return { ...stack, found: await foundByTag(aws, config, env, everyResource(stack)) };
+  } catch (err) {
+    if (!(err instanceof TaggingUnavailable)) throw err;
+    reporter.event({ type: 'note', id: 'found-by-tag', name: 'tag lookup', message: err.message });
+    return stack;
+  }
 }

@@ -24,6 +24,25 @@ export interface TaggedArn {
   arn: string;
 }
 
+/**
+ * An emulator without the Resource Groups Tagging API (MiniStack answers a bare 400 for a service it
+ * was not started with, as one started by an older projet1 was): renamed resources cannot be found
+ * there, which must not stop `plan`, `up` or `down` of what the configuration names. AWS always has it.
+ */
+export class TaggingUnavailable extends Error {
+  constructor(readonly endpoint: string) {
+    super(
+      `${endpoint} does not answer the Resource Groups Tagging API: resources renamed in the configuration are not looked for. An emulator started by an older projet1 lacks it: \`projet1 emulator stop\`, then \`projet1 emulator start\`.`,
+    );
+  }
+}
+
+const unsupportedHere = (err: unknown): boolean => {
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const name = err instanceof Error ? err.name : '';
+  return (status === 400 || status === 404 || status === 501) && !/AccessDenied|Unauthorized|Throttl/i.test(name);
+};
+
 /** The ARNs tagged with this stack's tags, in its region and the one its CloudFront alarms live in. */
 export async function taggedArns(aws: AwsClients, config: Config, env: StackEnv): Promise<string[]> {
   const tags = stackTags(config);
@@ -39,6 +58,7 @@ export async function taggedArns(aws: AwsClients, config: Config, env: StackEnv)
       const page = await client
         .send(new GetResourcesCommand({ TagFilters, PaginationToken, ResourcesPerPage: 100 }))
         .catch((err: unknown) => {
+          if (aws.target.endpointUrl && unsupportedHere(err)) throw new TaggingUnavailable(aws.target.endpointUrl);
           throw classifyAwsError(err, aws.target, `the resources tagged ${tags.project}/${tags.environment}`);
         });
       for (const m of page.ResourceTagMappingList ?? []) if (m.ResourceARN) found.add(m.ResourceARN);
