@@ -15,6 +15,11 @@ function shape(err: unknown): SdkErrorShape {
   return typeof err === 'object' && err !== null ? (err as SdkErrorShape) : {};
 }
 
+/** The HTTP status AWS answered with, when the error carries one. */
+export function httpStatus(err: unknown): number | undefined {
+  return shape(err).$metadata?.httpStatusCode;
+}
+
 /** True when `err` is one of the named service errors (the service's NotFound, usually). */
 export function isAwsError(err: unknown, ...names: string[]): boolean {
   const e = shape(err);

@@ -7,7 +7,7 @@ import {
   PutBucketPolicyCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { unless } from '../aws/errors.js';
+import { httpStatus, unless } from '../aws/errors.js';
 import { canonicalJson, parsePolicyDocument } from '../engine/canonical.js';
 import type { ProvisionContext, Provisioner } from '../engine/types.js';
 import type { PolicyDocument } from './iam-role.js';
@@ -28,7 +28,7 @@ async function readable(ctx: ProvisionContext, bucket: string): Promise<boolean>
     await ctx.aws.client(S3Client).send(new HeadBucketCommand({ Bucket: bucket }));
     return true;
   } catch (err) {
-    return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== 403;
+    return httpStatus(err) !== 403;
   }
 }
 
@@ -48,7 +48,7 @@ export const s3BucketPolicy: Provisioner<BucketPolicyDesired, BucketPolicyObserv
     } catch (err) {
       // The bucket lives in another region (S3 answers 301): it is not ours here, and its
       // bucket resource is refused as such, so nothing is planned on its policy.
-      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      const status = httpStatus(err);
       if (status === 301) return undefined;
       // Another account's bucket refuses every read: its bucket resource is refused as such. Ours
       // (HeadBucket answers) refusing the read is a permission this account lacks.

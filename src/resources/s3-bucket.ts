@@ -12,7 +12,7 @@ import {
   ListObjectVersionsCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { AccessDeniedError, isAwsError, unless } from '../aws/errors.js';
+import { AccessDeniedError, httpStatus, isAwsError, unless } from '../aws/errors.js';
 import { fromTagList } from '../aws/tags.js';
 import { canonicalJson } from '../engine/canonical.js';
 import { tagChanges } from '../engine/plan.js';
@@ -48,9 +48,6 @@ const OTHER_ACCOUNT = { foreign: true, tags: {}, otherAccount: true } as const;
 /** Where a bucket name stands for this account: here, none, another account's (403), or in another region (301). */
 export type Existence = { state: 'here' | 'none' | 'foreign' } | { state: 'elsewhere'; region: string | undefined };
 
-const statusOf = (err: unknown): number | undefined =>
-  (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-
 /**
  * Whether the bucket exists, from HeadBucket: 404 none, 403 another account's, 301 in another region
  * (bucket names are global). One reading for the provisioner and for `up`'s and `doctor`'s bucket checks.
@@ -63,11 +60,12 @@ export async function bucketExistence(aws: AwsClients, name: string): Promise<Ex
     if (isAwsError(err, 'NotFound', 'NoSuchBucket')) return { state: 'none' };
     // HeadBucket answers 403 with an empty body for a bucket that exists (a missing one is 404 to
     // anyone) but that these credentials may not read: another account's, or ours without s3:ListBucket.
-    if (statusOf(err) === 403) return (await ownedHere(aws, name, err)) ? refusedOwn(name, err) : { state: 'foreign' };
+    if (httpStatus(err) === 403)
+      return (await ownedHere(aws, name, err)) ? refusedOwn(name, err) : { state: 'foreign' };
     const region = (err as { $response?: { headers?: Record<string, string> } }).$response?.headers?.[
       'x-amz-bucket-region'
     ];
-    if (statusOf(err) === 301) return { state: 'elsewhere', region };
+    if (httpStatus(err) === 301) return { state: 'elsewhere', region };
     throw err;
   }
 }
@@ -81,7 +79,7 @@ async function ownedHere(aws: AwsClients, name: string, headErr: unknown): Promi
     const page = await aws.client(S3Client).send(new ListBucketsCommand({ Prefix: name, MaxBuckets: 1000 }));
     return (page.Buckets ?? []).some((b) => b.Name === name);
   } catch (err) {
-    if (statusOf(err) !== 403) throw err;
+    if (httpStatus(err) !== 403) throw err;
     throw new AccessDeniedError(
       `Access denied: S3 refused HeadBucket on bucket ${name} (403, no detail): either another AWS account owns this name, or these credentials lack s3:ListBucket on it; s3:ListAllMyBuckets, refused too, would tell the two apart.`,
       'Grant the policy `projet1 permissions` prints (README.md "Permissions"), or choose another bucket name in projet1.config.json.',
@@ -116,7 +114,7 @@ async function leftByInterruptedCreate(ctx: ProvisionContext, d: BucketDesired):
   try {
     await s3.send(new HeadBucketCommand({ Bucket: d.name, ExpectedBucketOwner: d.accountId }));
   } catch (err) {
-    if (statusOf(err) === 403) return false;
+    if (httpStatus(err) === 403) return false;
     throw err;
   }
   const page = await s3.send(new ListObjectVersionsCommand({ Bucket: d.name, MaxKeys: 1 }));
@@ -169,7 +167,7 @@ export const s3Bucket: Provisioner<BucketDesired, BucketObserved> = {
         );
         return { foreign: true, tags: { ...fromTagList(tagging?.TagSet), region: found.region } };
       } catch (err) {
-        if (statusOf(err) === 403) return OTHER_ACCOUNT;
+        if (httpStatus(err) === 403) return OTHER_ACCOUNT;
         throw err;
       }
     }

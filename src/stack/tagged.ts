@@ -5,7 +5,7 @@
 // through the engine as any other (ownership check, approval, teardown order).
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { AwsClients } from '../aws/clients.js';
-import { classifyAwsError } from '../aws/errors.js';
+import { classifyAwsError, httpStatus } from '../aws/errors.js';
 import { stackTags } from '../config/names.js';
 import type { Config } from '../config/schema.js';
 import type { FoundResource } from '../engine/plan.js';
@@ -38,7 +38,7 @@ export class TaggingUnavailable extends Error {
 }
 
 const unsupportedHere = (err: unknown): boolean => {
-  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const status = httpStatus(err);
   const name = err instanceof Error ? err.name : '';
   return (status === 400 || status === 404 || status === 501) && !/AccessDenied|Unauthorized|Throttl/i.test(name);
 };
