@@ -57,7 +57,11 @@ function run(args) {
 /** Calls to different services run concurrently: their order in the record is not the program's. */
 function sortOperations(text) {
   return text.replace(/("mutatingOperations": \[)([^\]]*)(\])/g, (_, open, list, close) => {
-    const items = list.split(',').map((s) => s.trim()).filter(Boolean).sort();
+    const items = list
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .sort();
     return `${open}${items.join(', ')}${close}`;
   });
 }
@@ -71,7 +75,7 @@ function normalize(text) {
     .replaceAll(home, '<home>')
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?/g, '<time>')
     .replace(/\b\d+(\.\d+)? ?(ms|s)\b/g, '<duration>')
-    .replace(/"ms": \d+/g, '"ms": <ms>')
+    .replace(/"(ms|latencyMs)": \d+/g, '"$1": <ms>')
     .replace(/\b[a-z0-9]{8,10}\b(?=[./"'\s:]|$)/g, (m) => (/\d/.test(m) && /[a-z]/.test(m) ? '<id>' : m))
     .replace(/\bd[a-z0-9]{13}\b/g, '<cdn>')
     .replace(/\bE[A-Z0-9]{12,14}\b/g, '<distribution>')
