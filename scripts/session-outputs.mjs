@@ -68,22 +68,24 @@ function sortOperations(text) {
 
 /** Placeholders for what each run chooses afresh. */
 function normalize(text) {
-  return sortOperations(text)
-    .replaceAll(emulator.endpoint, '<endpoint>')
-    .replaceAll(String(emulator.port), '<port>')
-    .replaceAll(project, '<project>')
-    .replaceAll(home, '<home>')
-    .replaceAll(root, '<checkout>')
-    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?/g, '<time>')
-    .replace(/\b\d+(\.\d+)? ?(ms|s)\b/g, '<duration>')
-    .replace(/"(ms|latencyMs)": \d+/g, '"$1": <ms>')
-    // Reads repeated while AWS settles (waiters, polls) vary from run to run; mutating calls do not.
-    .replace(/("awsCalls": \{\s*"total": )\d+/g, '$1<n>')
-    .replace(/\b[a-z0-9]{8,10}\b(?=[./"'\s:]|$)/g, (m) => (/\d/.test(m) && /[a-z]/.test(m) ? '<id>' : m))
-    .replace(/\bd[a-z0-9]{13}\b/g, '<cdn>')
-    .replace(/\bE[A-Z0-9]{12,14}\b/g, '<distribution>')
-    .replace(/\b[0-9a-f]{32,64}\b/g, '<hash>')
-    .replace(/"(token|adminToken)": "[^"]+"/g, '"$1": "<token>"');
+  return (
+    sortOperations(text)
+      .replaceAll(emulator.endpoint, '<endpoint>')
+      .replaceAll(String(emulator.port), '<port>')
+      .replaceAll(project, '<project>')
+      .replaceAll(home, '<home>')
+      .replaceAll(root, '<checkout>')
+      .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?/g, '<time>')
+      .replace(/\b\d+(\.\d+)? ?(ms|s)\b/g, '<duration>')
+      .replace(/"(ms|latencyMs)": \d+/g, '"$1": <ms>')
+      // Reads repeated while AWS settles (waiters, polls) vary from run to run; mutating calls do not.
+      .replace(/("awsCalls": \{\s*"total": )\d+/g, '$1<n>')
+      .replace(/\b[a-z0-9]{8,10}\b(?=[./"'\s:]|$)/g, (m) => (/\d/.test(m) && /[a-z]/.test(m) ? '<id>' : m))
+      .replace(/\bd[a-z0-9]{13}\b/g, '<cdn>')
+      .replace(/\bE[A-Z0-9]{12,14}\b/g, '<distribution>')
+      .replace(/\b[0-9a-f]{32,64}\b/g, '<hash>')
+      .replace(/"(token|adminToken)": "[^"]+"/g, '"$1": "<token>"')
+  );
 }
 
 const steps = [
