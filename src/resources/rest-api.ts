@@ -16,6 +16,7 @@ import {
   UpdateAuthorizerCommand,
   type RestApi,
 } from '@aws-sdk/client-api-gateway';
+import { arns, restApiArn } from '../aws/arns.js';
 import { unless } from '../aws/errors.js';
 import { canonicalJson } from '../engine/canonical.js';
 import { createOnce } from '../engine/retry.js';
@@ -31,6 +32,8 @@ export interface ApiDesired {
   region: string;
   accountId: string;
   partition: string;
+  /** The API's resource paths, parents first (from the app's routes; see `resourcePaths`). */
+  paths: string[];
   definition: ApiDefinition;
   /** Function name -> invoke scope relative to the API ARN ("*\/GET/products", "authorizers/*"). */
   invokers: Record<string, string>;
@@ -64,8 +67,21 @@ export async function findApi(
   return all.find((a) => a.tags?.environment === tags.environment && a.tags?.project === tags.project) ?? all[0];
 }
 
-const executeArn = (d: ApiDesired, apiId: string, scope: string): string =>
-  `arn:${d.partition}:execute-api:${d.region}:${d.accountId}:${apiId}/${scope}`;
+/**
+ * The resources the routes' paths need, each after its parent ("/products" before
+ * "/products/{product_id}"): API Gateway creates a resource under an existing parent only.
+ */
+export function resourcePaths(routePaths: readonly string[]): string[] {
+  const all = new Set<string>();
+  for (const path of routePaths) {
+    const parts = path.split('/').filter((p) => p !== '');
+    for (let i = 1; i <= parts.length; i++) all.add(`/${parts.slice(0, i).join('/')}`);
+  }
+  const depth = (path: string): number => path.split('/').length;
+  return [...all].sort((a, b) => depth(a) - depth(b));
+}
+
+const executeArn = (d: ApiDesired, apiId: string, scope: string): string => arns(d).executeApi(apiId, scope);
 const sameAuthorizer = (a: AuthorizerDef | undefined, b: AuthorizerDef): boolean =>
   !!a && a.uri === b.uri && a.identitySource === b.identitySource && a.ttlSeconds === b.ttlSeconds;
 const comparable = (m: ObservedMethod | undefined): unknown => (m ? { ...m, authorizerId: undefined } : null);
@@ -198,7 +214,7 @@ export const restApi: Provisioner<ApiDesired, ApiObserved> = {
     const restApiId = o.id;
     // Resources, parents first.
     const ids = { ...o.resourceIds };
-    for (const path of ['/products', '/products/{product_id}']) {
+    for (const path of d.paths) {
       if (ids[path]) continue;
       const parent = path.slice(0, path.lastIndexOf('/')) || '/';
       const command = new CreateResourceCommand({ restApiId, parentId: ids[parent], pathPart: path.split('/').pop() });
@@ -289,7 +305,7 @@ export const restApi: Provisioner<ApiDesired, ApiObserved> = {
     if (tagChanges(d.tags, o.tags).length > 0) {
       await api.send(
         new TagResourceCommand({
-          resourceArn: `arn:${d.partition}:apigateway:${d.region}::/restapis/${restApiId}`,
+          resourceArn: restApiArn(d, restApiId),
           tags: d.tags,
         }),
       );
