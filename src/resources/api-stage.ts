@@ -97,7 +97,10 @@ function settingOps(d: StageDesired, fields: Set<string>): PatchOperation[] {
   return ops;
 }
 
-export const apiStage: Provisioner<StageDesired, StageObserved> = {
+/** The stage's invoke URL (the stack's `apiUrl`) and the API's id. */
+export type StageOutputs = { url: string; id: string };
+
+export const apiStage: Provisioner<StageDesired, StageObserved, StageOutputs> = {
   type: 'api-stage',
   service: 'apigateway',
 

@@ -97,7 +97,10 @@ function methodDrift(d: ApiDesired, o: ApiObserved): string[] {
   });
 }
 
-export const restApi: Provisioner<ApiDesired, ApiObserved> = {
+/** What AWS assigns the API: its id, which the stage and the distribution take. */
+export type ApiOutputs = { id: string };
+
+export const restApi: Provisioner<ApiDesired, ApiObserved, ApiOutputs> = {
   type: 'rest-api',
   service: 'apigateway',
   // Who may call what: the authorizer and the functions' invoke permissions.

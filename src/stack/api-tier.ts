@@ -11,23 +11,18 @@ import {
   definitionHash,
 } from '../resources/api-definition.js';
 import { ACCESS_LOG_FORMAT, apiStage, type StageDesired } from '../resources/api-stage.js';
-import {
-  apigatewayAccount,
-  type AccountDesired,
-  sharedIamRole,
-  sharedLoggingRole,
-} from '../resources/apigateway-account.js';
-import type { RoleDesired } from '../resources/iam-role.js';
-import { lambdaFunction, type FunctionDesired } from '../resources/lambda-function.js';
-import { restApi, resourcePaths, type ApiDesired } from '../resources/rest-api.js';
-import { secretParameter, type SecretDesired } from '../resources/secret-parameter.js';
+import { apigatewayAccount, sharedIamRole, sharedLoggingRole } from '../resources/apigateway-account.js';
+import { lambdaFunction } from '../resources/lambda-function.js';
+import { restApi, resourcePaths } from '../resources/rest-api.js';
+import { secretParameter } from '../resources/secret-parameter.js';
 import type { StackContext } from './context.js';
+import type { StackResource } from './ids.js';
 
-export type FunctionResource = Resource<FunctionDesired>;
-export type ApiResource = Resource<ApiDesired>;
-export type StageResource = Resource<StageDesired>;
-type RoleResource = Resource<RoleDesired>;
-type AccountResource = Resource<AccountDesired>;
+export type FunctionResource = StackResource<typeof lambdaFunction>;
+export type ApiResource = StackResource<typeof restApi>;
+export type StageResource = StackResource<typeof apiStage>;
+type RoleResource = StackResource<typeof sharedIamRole>;
+type AccountResource = StackResource<typeof apigatewayAccount>;
 
 function lambdaResource(ctx: StackContext, fn: FunctionSpec, pkg: HandlerPackage | undefined): FunctionResource {
   const { config, names, env, arn } = ctx;
@@ -106,7 +101,7 @@ function invokers(ctx: StackContext): Record<string, string> {
   return out;
 }
 
-function adminToken({ names, arn, label, tags }: StackContext): Resource<SecretDesired> {
+function adminToken({ names, arn, label, tags }: StackContext): StackResource<typeof secretParameter> {
   return {
     id: 'secret:admin-token',
     name: names.adminTokenParameter,
@@ -189,7 +184,7 @@ function stageResource(
     dependsOn: [api.id, 'log-group:api-access', account.id],
     desired,
     // The API's id is AWS's to assign: it comes from the API resource, not from a lookup by name.
-    resolve: (outputs) => ({ ...desired, apiId: ref(outputs, 'api', 'id') }),
+    resolve: (outputs) => ({ ...desired, apiId: ref(outputs, api, 'id') }),
   };
 }
 

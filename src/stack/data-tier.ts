@@ -1,10 +1,11 @@
 // The data tier: the products table, one execution role per function, and the log groups.
 import { FUNCTIONS, type FunctionSpec } from '../config/functions.js';
 import type { Resource } from '../engine/types.js';
-import { dynamodbTable, type TableDesired } from '../resources/dynamodb-table.js';
-import { iamRole, serviceTrust, type PolicyDocument, type RoleDesired } from '../resources/iam-role.js';
-import { logGroup, type LogGroupDesired } from '../resources/log-group.js';
+import { dynamodbTable } from '../resources/dynamodb-table.js';
+import { iamRole, serviceTrust, type PolicyDocument } from '../resources/iam-role.js';
+import { logGroup } from '../resources/log-group.js';
 import type { StackContext } from './context.js';
+import type { ResourceId, StackResource } from './ids.js';
 
 /** Least privilege: this function's DynamoDB actions on this table (and index), its own log group. */
 export function functionPolicy(
@@ -32,7 +33,7 @@ export function functionPolicy(
   return { Version: '2012-10-17', Statement: statements };
 }
 
-export type TableResource = Resource<TableDesired>;
+export type TableResource = StackResource<typeof dynamodbTable>;
 
 function productsTable({ config, names, arn, tags }: StackContext): TableResource {
   const t = config.table;
@@ -57,7 +58,7 @@ function productsTable({ config, names, arn, tags }: StackContext): TableResourc
   };
 }
 
-function logGroupResource(ctx: StackContext, id: string, name: string): Resource<LogGroupDesired> {
+function logGroupResource(ctx: StackContext, id: ResourceId, name: string): StackResource<typeof logGroup> {
   return {
     id,
     name,
@@ -73,7 +74,7 @@ function functionRole(ctx: StackContext, fn: FunctionSpec, table: TableResource)
   const n = names.functions[fn.id];
   if (!n) return [];
   const group = logGroupResource(ctx, `log-group:${fn.id}`, n.logGroup);
-  const role: Resource<RoleDesired> = {
+  const role: StackResource<typeof iamRole> = {
     id: `role:${fn.id}`,
     name: n.role,
     provisioner: iamRole,

@@ -2,20 +2,21 @@
 // throttling, API 5XX rate and p99 latency, CloudFront 4xx/5xx rates (in the region where
 // CloudFront's metrics live: us-east-1, cn-northwest-1 in China; none in GovCloud).
 import { FUNCTIONS } from '../config/functions.js';
-import { type OutputsOf, type Resource, ref, UNKNOWN } from '../engine/types.js';
+import { type OutputsOf, ref, UNKNOWN } from '../engine/types.js';
 import { type AlarmDesired, cloudwatchAlarm, type MetricRef } from '../resources/cloudwatch-alarm.js';
 import type { StageResource } from './api-tier.js';
 import type { StackContext } from './context.js';
+import type { ResourceId, StackResource } from './ids.js';
 import type { TableResource } from './data-tier.js';
 import type { DistributionResource } from './web-tier.js';
 
-export type AlarmResource = Resource<AlarmDesired>;
+export type AlarmResource = StackResource<typeof cloudwatchAlarm>;
 
 const DYNAMO_OPERATIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchWriteItem'];
 
 /** The alarm topic's name: one per region the stack alarms in, all named after the stack's region. */
 export const topicName = (ctx: StackContext): string => `${ctx.names.prefix}-${ctx.env.region}-alarms`;
-export const topicId = (region: string): string => `topic:${region}`;
+export const topicId = (region: string): ResourceId => `topic:${region}`;
 
 type Rule = Pick<AlarmDesired, 'metrics' | 'expression' | 'threshold'>;
 
@@ -25,7 +26,7 @@ interface AlarmSpec {
   region: string;
   description: string;
   rule: Rule;
-  dependsOn: string[];
+  dependsOn: ResourceId[];
   /** The metrics again once AWS assigned what they name (a distribution's id). */
   resolveMetrics?: (outputs: OutputsOf) => Record<string, MetricRef>;
 }
@@ -72,7 +73,7 @@ export function functionAlarms(ctx: StackContext): AlarmResource[] {
   return FUNCTIONS.flatMap((fn) => {
     const fnName = ctx.functionName(fn.id);
     const d = { FunctionName: fnName };
-    const dependsOn: string[] = [`function:${fn.id}`];
+    const dependsOn: ResourceId[] = [`function:${fn.id}`];
     const sum = (name: string) => metric('AWS/Lambda', name, d, 'Sum');
     return [
       alarm(ctx, {
@@ -198,7 +199,7 @@ export function edgeAlarms(ctx: StackContext, distribution: DistributionResource
         threshold: kind === '4xx' ? a.cloudfront4xxRatePercent : a.cloudfront5xxRatePercent,
       },
       dependsOn: [distribution.id],
-      resolveMetrics: (out) => metrics(ref(out, 'distribution', 'id')),
+      resolveMetrics: (out) => metrics(ref(out, distribution, 'id')),
     });
   });
 }

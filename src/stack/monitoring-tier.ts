@@ -3,9 +3,10 @@
 import { FUNCTIONS } from '../config/functions.js';
 import { type Resource, ref, UNKNOWN } from '../engine/types.js';
 import { cloudwatchDashboard, dashboardBody, type DashboardDesired } from '../resources/cloudwatch-dashboard.js';
-import { snsTopic, type TopicDesired } from '../resources/sns-topic.js';
+import { snsTopic } from '../resources/sns-topic.js';
 import type { StageResource } from './api-tier.js';
 import type { StackContext } from './context.js';
+import type { StackResource } from './ids.js';
 import type { TableResource } from './data-tier.js';
 import {
   type AlarmResource,
@@ -18,8 +19,8 @@ import {
 } from './monitoring-alarms.js';
 import type { DistributionResource } from './web-tier.js';
 
-export type TopicResource = Resource<TopicDesired>;
-export type DashboardResource = Resource<DashboardDesired>;
+export type TopicResource = StackResource<typeof snsTopic>;
+export type DashboardResource = StackResource<typeof cloudwatchDashboard>;
 
 /** What the monitoring resources watch, from the other tiers. */
 export interface Watched {
@@ -70,7 +71,7 @@ function dashboard(ctx: StackContext, distribution: DistributionResource): Dashb
     provisioner: cloudwatchDashboard,
     dependsOn: [distribution.id],
     desired: desired(UNKNOWN),
-    resolve: (out) => desired(ref(out, 'distribution', 'id')),
+    resolve: (out) => desired(ref(out, distribution, 'id')),
   };
 }
 

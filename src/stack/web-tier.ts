@@ -6,13 +6,14 @@ import { dnsSuffix } from '../aws/arns.js';
 import type { Config } from '../config/schema.js';
 import { type Resource, ref, UNKNOWN } from '../engine/types.js';
 import { cloudfrontDistribution, type DistributionDesired } from '../resources/cloudfront-distribution.js';
-import { cloudfrontOac, type OacDesired } from '../resources/cloudfront-oac.js';
+import { cloudfrontOac } from '../resources/cloudfront-oac.js';
 import type { ApiOrigin } from '../resources/distribution-config.js';
 import type { PolicyDocument } from '../resources/iam-role.js';
 import { type BucketDesired, s3Bucket } from '../resources/s3-bucket.js';
 import { type BucketPolicyDesired, s3BucketPolicy } from '../resources/s3-bucket-policy.js';
 import type { ApiResource } from './api-tier.js';
 import type { StackContext } from './context.js';
+import type { ResourceId, StackResource } from './ids.js';
 import type { StackEnv } from './stack-env.js';
 
 const ALL_BLOCKED = {
@@ -66,17 +67,17 @@ const denyInsecure = (bucketArn: string): PolicyDocument['Statement'][number] =>
   Condition: { Bool: { 'aws:SecureTransport': 'false' } },
 });
 
-export type BucketResource = Resource<BucketDesired>;
-export type OacResource = Resource<OacDesired>;
-export type DistributionResource = Resource<DistributionDesired>;
-type BucketPolicyResource = Resource<BucketPolicyDesired>;
+export type BucketResource = StackResource<typeof s3Bucket>;
+export type OacResource = StackResource<typeof cloudfrontOac>;
+export type DistributionResource = StackResource<typeof cloudfrontDistribution>;
+type BucketPolicyResource = StackResource<typeof s3BucketPolicy>;
 
 /** What both buckets share: private, encrypted, owned by the bucket owner, in the stack's region. */
 function bucket(
   ctx: StackContext,
-  id: string,
+  id: ResourceId,
   name: string,
-  dependsOn: string[],
+  dependsOn: ResourceId[],
   settings: Pick<BucketDesired, 'configKey' | 'versioning' | 'cors' | 'logging' | 'publicAccessBlock' | 'lifecycle'>,
 ): BucketResource {
   return {
@@ -197,7 +198,7 @@ function distribution(
     provisioner: cloudfrontDistribution,
     dependsOn: [site.id, oac.id, api.id],
     desired: desired(UNKNOWN, UNKNOWN),
-    resolve: (out) => desired(ref(out, 'oac', 'id'), ref(out, 'api', 'id')),
+    resolve: (out) => desired(ref(out, oac, 'id'), ref(out, api, 'id')),
   };
 }
 
@@ -238,7 +239,7 @@ function siteBucketPolicy(ctx: StackContext, site: BucketResource, dist: Distrib
     provisioner: s3BucketPolicy,
     dependsOn: [site.id, dist.id],
     desired: policy(UNKNOWN),
-    resolve: (out) => policy(ref(out, 'distribution', 'arn')),
+    resolve: (out) => policy(ref(out, dist, 'arn')),
   };
 }
 
