@@ -5,8 +5,10 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { GetAccountSettingsCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { dnsSuffix } from '../aws/arns.js';
 import type { AwsClients, AwsTarget } from '../aws/clients.js';
 import { FUNCTIONS } from '../config/functions.js';
+import { partitionOf } from '../stack/stack-env.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -56,8 +58,7 @@ export function untrustedCode(err: unknown): string | undefined {
 /** The URL the endpoint check opens: the endpoint, or STS's regional endpoint on real AWS. */
 export function probeUrl(target: AwsTarget): string {
   if (target.endpointUrl) return target.endpointUrl;
-  const suffix = target.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-  return `https://sts.${target.region}.${suffix}/`;
+  return `https://sts.${target.region}.${dnsSuffix(partitionOf(target.region))}/`;
 }
 
 /**

@@ -6,7 +6,7 @@
 // call in src/ is granted by `deploy`; test/integration/permissions.test.ts proves it under IAM.
 import type { Config } from '../config/schema.js';
 import { regionCode, resourceNames } from '../config/names.js';
-import { arns } from '../stack/data-tier.js';
+import { arns } from '../aws/arns.js';
 import { cloudfrontMetricsRegion } from '../stack/stack-env.js';
 
 export const SCOPES = ['read', 'operate', 'deploy'] as const;

@@ -5,13 +5,12 @@ import { loadConfig, type ConfigFlags, type LoadedConfig } from '../config/load.
 import { readSharedConfig } from '../config/shared-config.js';
 import type { Config } from '../config/schema.js';
 import type { Reporter } from '../engine/events.js';
-import type { Stack } from '../engine/plan.js';
 import type { ProvisionContext } from '../engine/types.js';
 import { bundleHandlers } from '../build/bundle.js';
 import { FUNCTIONS } from '../config/functions.js';
 import { caForEndpoint } from '../emulator/ministack.js';
 import { PACKAGE_ROOT } from '../paths.js';
-import { buildStack } from '../stack/stack.js';
+import { type AppStack, buildStack } from '../stack/stack.js';
 import { resolveStackEnv, type StackEnv } from '../stack/stack-env.js';
 
 export interface Session {
@@ -19,7 +18,7 @@ export interface Session {
   config: Config;
   aws: AwsClients;
   env: StackEnv;
-  stack: Stack;
+  stack: AppStack;
   /** A provision context for resource `id`, reporting notes through `reporter`. */
   context(reporter: Reporter): (id: string) => ProvisionContext;
 }

@@ -2,7 +2,7 @@
 import { EXIT, UserError } from '../errors.js';
 import { applyPlan, refuseConflicts, type ApplyResult } from '../engine/apply.js';
 import type { Reporter } from '../engine/events.js';
-import { computePlan, type PlanState, type Stack } from '../engine/plan.js';
+import { computePlan, outputOf, type PlanState } from '../engine/plan.js';
 import { changesNeedingApproval, planHasChanges, type Change, type Plan } from '../engine/types.js';
 import { CreateBackupCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { refuseForeignBuckets } from './doctor-buckets.js';
@@ -11,7 +11,7 @@ import { lockName, readLock, type LockInfo } from './lock.js';
 import { probe, type ProbeResult } from './probe.js';
 import type { Session } from './session.js';
 import { siteBucketEmpty } from './site-content.js';
-import { withFoundByTag } from '../stack/stack.js';
+import { type AppStack, withFoundByTag } from '../stack/stack.js';
 
 export interface AwsCallSummary {
   total: number;
@@ -33,7 +33,7 @@ export function callSummary(session: Session): AwsCallSummary {
 }
 
 /** The session's stack with what its tags find that its configuration no longer names (src/stack/tagged.ts). */
-const fullStack = (session: Session, reporter: Reporter): Promise<Stack> =>
+const fullStack = (session: Session, reporter: Reporter): Promise<AppStack> =>
   withFoundByTag(session.stack, session.aws, session.config, session.env, reporter);
 
 export async function plan(session: Session, mode: Plan['mode'], reporter: Reporter): Promise<Plan> {
@@ -54,7 +54,7 @@ const count = (r: ApplyResult): string =>
 /** Shows the plan, asks when it deletes or changes permissions, applies; stops cleanly on Ctrl-C. */
 async function applyApproved(
   session: Session,
-  stack: Stack,
+  stack: AppStack,
   state: PlanState,
   io: IoHost,
   verb: 'up' | 'down',
@@ -128,14 +128,15 @@ export async function down(session: Session, io: IoHost): Promise<DownResult> {
   if (toDelete.length === 0) return { plan: state.plan, result: undefined, backupArn: undefined, backupArns: [] };
   // The configured table and any found by its tags (a `table.name` changed since): each one is
   // refused if protected, and backed up if it holds items, before anything is deleted.
-  const tables = toDelete.filter((c) => c.type === 'dynamodb-table' && c.action === 'delete');
+  const { table } = session.stack.parts;
+  const tables = toDelete.filter((c) => c.type === table.provisioner.type && c.action === 'delete');
   // Refused before anything is deleted, with the way out, rather than failing half way.
   for (const c of tables) {
     if (!isProtected(state.observed.get(c.id))) continue;
     throw new UserError(`Table ${c.name} has deletion protection on; nothing was deleted.`, {
       exitCode: EXIT.conflict,
       hint:
-        c.id === 'table'
+        c.id === table.id
           ? 'It is on by default outside the "development" environment. To delete the stack and its catalog: set "table": { "deletionProtection": false } in projet1.config.json, run `projet1 up`, then `projet1 down`.'
           : `It is no longer in the configuration (found by this stack's tags): turn its protection off (aws dynamodb update-table --table-name ${c.name} --no-deletion-protection-enabled), then run \`projet1 down\` again.`,
     });
@@ -147,7 +148,7 @@ export async function down(session: Session, io: IoHost): Promise<DownResult> {
       if (arn) backups.set(c.id, arn);
     }
   });
-  return { plan: state.plan, result, backupArn: backups.get('table'), backupArns: [...backups.values()] };
+  return { plan: state.plan, result, backupArn: backups.get(table.id), backupArns: [...backups.values()] };
 }
 
 /** A table observed with deletion protection on (`TableObserved.deletionProtection`). */
@@ -230,17 +231,15 @@ export interface StatusReport {
 export async function status(session: Session, reporter: Reporter): Promise<StatusReport> {
   const state = await computePlan(session.stack, 'apply', session.context(reporter), reporter);
   const resources = statusRows(state.plan);
-  const alarms = session.stack.resources
-    .filter((r) => r.id.startsWith('alarm:') && state.outputs.has(r.id))
+  const { parts } = session.stack;
+  const alarms = parts.alarms
+    .filter((r) => state.outputs.has(r.id))
     .map((r) => ({
       name: r.name,
-      state: state.outputs.get(r.id)?.state ?? '',
-      reason: state.outputs.get(r.id)?.reason ?? '',
+      state: outputOf(state, r, 'state') ?? '',
+      reason: outputOf(state, r, 'reason') ?? '',
     }));
-  const notifications = session.stack.resources
-    .filter((r) => r.id.startsWith('topic:'))
-    .map((r) => state.outputs.get(r.id)?.subscription ?? '')
-    .filter((s) => s !== '');
+  const notifications = parts.topics.map((r) => outputOf(state, r, 'subscription') ?? '').filter((s) => s !== '');
   const out = stackOutputs(session, state);
   const ca = session.aws.target.caBundle ?? [];
   const targets: [ProbeKind, string | undefined][] = [
@@ -274,9 +273,13 @@ export function stackOutputs(session: Session, state: Pick<PlanState, 'outputs'>
     const all = { ...r.provisioner.outputs?.(r.desired), ...state.outputs.get(r.id) };
     for (const [key, value] of Object.entries(all)) out[`${r.id.replace(':', '.')}.${key}`] = value;
   }
-  if (out['stage.url']) out.apiUrl = out['stage.url'];
-  if (out['distribution.url']) out.websiteUrl = out['distribution.url'];
-  if (out['dashboard.url']) out.dashboardUrl = out['dashboard.url'];
+  const { stage, distribution, dashboard } = session.stack.parts;
+  const apiUrl = outputOf(state, stage, 'url');
+  const websiteUrl = outputOf(state, distribution, 'url');
+  const dashboardUrl = dashboard?.desired.url;
+  if (apiUrl) out.apiUrl = apiUrl;
+  if (websiteUrl) out.websiteUrl = websiteUrl;
+  if (dashboardUrl) out.dashboardUrl = dashboardUrl;
   return out;
 }
 

@@ -8,9 +8,8 @@ import { join, relative, resolve, sep } from 'node:path';
 import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
 import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { contentType } from 'mime-types';
-import { resourceNames } from '../config/names.js';
 import { refuseConflicts } from '../engine/apply.js';
-import { computePlan } from '../engine/plan.js';
+import { computePlan, outputOf } from '../engine/plan.js';
 import { EXIT, UserError } from '../errors.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import type { IoHost } from './io.js';
@@ -94,23 +93,23 @@ async function deployedSite(
   session: Session,
   io: IoHost,
 ): Promise<{ bucket: string; distributionId: string; url: string }> {
-  const wanted = new Set(['bucket:site', 'oac', 'api', 'distribution']);
+  const { siteBucket, oac, api, distribution } = session.stack.parts;
+  const wanted = new Set<string>([siteBucket.id, oac.id, api.id, distribution.id]);
   const stack = { ...session.stack, resources: session.stack.resources.filter((r) => wanted.has(r.id)), retired: [] };
   const state = await computePlan(stack, 'apply', session.context(io), io);
   // A bucket of that name that is not this stack's (another account, region or environment): never write to it.
   refuseConflicts({
     mode: 'apply',
-    changes: state.plan.changes.filter((c) => c.id === 'bucket:site' || c.id === 'distribution'),
+    changes: state.plan.changes.filter((c) => c.id === siteBucket.id || c.id === distribution.id),
   });
-  const dist = state.outputs.get('distribution');
-  const bucket = resourceNames(session.config, session.env.accountId).siteBucket;
-  if (!state.observed.has('bucket:site') || !dist?.id) {
+  const distributionId = outputOf(state, distribution, 'id');
+  if (!state.observed.has(siteBucket.id) || !distributionId) {
     throw new UserError(`The website of ${session.config.project}/${session.config.environment} is not deployed.`, {
       exitCode: EXIT.notFound,
       hint: 'Run `projet1 up` first (with the same --environment / --endpoint-url).',
     });
   }
-  return { bucket, distributionId: dist.id, url: dist.url ?? '' };
+  return { bucket: siteBucket.desired.name, distributionId, url: outputOf(state, distribution, 'url') ?? '' };
 }
 
 async function storedEtags(session: Session, bucket: string): Promise<Map<string, string>> {

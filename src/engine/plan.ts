@@ -4,7 +4,7 @@ import { classifyAwsError } from '../aws/errors.js';
 import { MANAGED_BY } from '../config/names.js';
 import type { Reporter } from './events.js';
 import { runGraph } from './graph.js';
-import type { Change, FieldChange, Plan, ProvisionContext, Resource } from './types.js';
+import type { Change, FieldChange, Outputs, Plan, ProvisionContext, Resource } from './types.js';
 
 export interface Stack {
   resources: Resource[];
@@ -40,7 +40,19 @@ export interface PlanState {
   /** Each resource's desired state, resolved with the outputs known at plan time. */
   desired: Map<string, unknown>;
   /** What AWS assigned to each existing resource; `apply` adds those it creates. */
-  outputs: Map<string, Record<string, string>>;
+  outputs: Map<string, Outputs>;
+}
+
+/**
+ * One output of a resource as the plan (or apply) found it; undefined while the resource does not
+ * exist. `key` is checked against the outputs its provisioner declares.
+ */
+export function outputOf<D, O, Out extends Outputs>(
+  state: Pick<PlanState, 'outputs'>,
+  r: Resource<D, O, Out>,
+  key: keyof Out & string,
+): string | undefined {
+  return state.outputs.get(r.id)?.[key];
 }
 
 export const SERVICE_LIMITS: Record<string, number> = {
@@ -66,7 +78,7 @@ export async function computePlan(
   reporter.event({ type: 'phase', phase: 'observe', total: all.length });
   const observed = new Map<string, unknown>();
   const desired = new Map<string, unknown>();
-  const outputs = new Map<string, Record<string, string>>();
+  const outputs = new Map<string, Outputs>();
   // A resource that takes outputs is observed after what it depends on; the rest all at once.
   const nodes = all.map((r) => ({
     id: r.id,

@@ -17,12 +17,19 @@ export interface FieldChange {
   to: unknown;
 }
 
+/** Values AWS assigned to a resource (ids, ARNs, URLs), by name. */
+export type Outputs = Record<string, string>;
+
+/** The outputs of a provisioner that declares none: no key to `ref`. */
+export type NoOutputs = Record<never, string>;
+
 /**
  * A resource type. `observe` returns undefined only when the service says the resource
  * does not exist; any other error is thrown. `create` must be safe to retry after an
- * interruption (it may find the resource half-made).
+ * interruption (it may find the resource half-made). `Out` is what `outputsOf` returns: the
+ * keys dependents may `ref`, checked by the compiler.
  */
-export interface Provisioner<D, O> {
+export interface Provisioner<D, O, Out extends Outputs = NoOutputs> {
   /** Type name for display, e.g. "dynamodb-table". */
   readonly type: string;
   /** AWS service, used for per-service concurrency limits. */
@@ -56,19 +63,22 @@ export interface Provisioner<D, O> {
    * What AWS assigned (ids, ARNs, domain names), read from the observed state. These flow
    * forward: dependents receive them through `Resource.resolve` instead of looking them up.
    */
-  outputsOf?(desired: D, observed: O): Record<string, string>;
+  outputsOf?(desired: D, observed: O): Out;
 }
 
-/** A resource of the stack: a provisioner plus the desired state computed from config. */
-export interface Resource<D = unknown, O = unknown> {
+/**
+ * A resource of the stack: a provisioner plus the desired state computed from config. `Id` narrows
+ * the ids a stack uses (its `dependsOn` too), so a misspelt dependency fails to compile.
+ */
+export interface Resource<D = unknown, O = unknown, Out extends Outputs = Outputs, Id extends string = string> {
   /** Stable id within the stack, e.g. "table" or "role:get-products". */
-  id: string;
+  id: Id;
   /** The AWS name shown to the user. */
   name: string;
-  provisioner: Provisioner<D, O>;
+  provisioner: Provisioner<D, O, Out>;
   /** The desired state; where it holds values AWS assigns, they show as UNKNOWN until known. */
   desired: D;
-  dependsOn: string[];
+  dependsOn: Id[];
   /**
    * The desired state given the outputs of the resources it depends on (all listed in
    * `dependsOn`); an output not yet known (its resource is still to be created) reads UNKNOWN.
@@ -76,15 +86,26 @@ export interface Resource<D = unknown, O = unknown> {
   resolve?: (outputs: OutputsOf) => D;
 }
 
+/** The resource type a provisioner makes, its outputs typed as it declares them. */
+export type ResourceOf<P, Id extends string = string> =
+  P extends Provisioner<infer D, infer O, infer Out> ? Resource<D, O, Out, Id> : never;
+
 /** Outputs of a resource of the stack, undefined while it does not exist. */
-export type OutputsOf = (id: string) => Record<string, string> | undefined;
+export type OutputsOf = (id: string) => Outputs | undefined;
 
 /** Shown in plans where a value will only be known once a dependency is created. */
 export const UNKNOWN = '(known after apply)';
 
-/** One output of a dependency, or UNKNOWN. */
-export function ref(outputs: OutputsOf, id: string, key: string): string {
-  return outputs(id)?.[key] ?? UNKNOWN;
+/**
+ * One output of a dependency, or UNKNOWN. `from` is the dependency itself and `key` one of the
+ * outputs its provisioner declares: a renamed output or a resource without it fails to compile.
+ */
+export function ref<D, O, Out extends Outputs>(
+  outputs: OutputsOf,
+  from: Resource<D, O, Out>,
+  key: keyof Out & string,
+): string {
+  return outputs(from.id)?.[key] ?? UNKNOWN;
 }
 
 export type ChangeAction = 'create' | 'update' | 'delete' | 'no-op' | 'conflict';

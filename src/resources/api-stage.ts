@@ -11,6 +11,7 @@ import {
   UpdateStageCommand,
   type PatchOperation,
 } from '@aws-sdk/client-api-gateway';
+import { dnsSuffix, stageArn } from '../aws/arns.js';
 import { unless } from '../aws/errors.js';
 import { tagChanges } from '../engine/plan.js';
 import { type FieldChange, type ProvisionContext, type Provisioner, UNKNOWN } from '../engine/types.js';
@@ -61,8 +62,7 @@ export function apiUrl(
   apiId: string,
 ): string {
   if (d.endpointUrl) return `${d.endpointUrl.replace(/\/$/, '')}/restapis/${apiId}/${d.stageName}/_user_request_`;
-  const suffix = d.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
-  return `https://${apiId}.execute-api.${d.region}.${suffix}/${d.stageName}`;
+  return `https://${apiId}.execute-api.${d.region}.${dnsSuffix(d.partition)}/${d.stageName}`;
 }
 
 async function deploy(ctx: ProvisionContext, d: StageDesired, apiId: string): Promise<string | undefined> {
@@ -97,7 +97,10 @@ function settingOps(d: StageDesired, fields: Set<string>): PatchOperation[] {
   return ops;
 }
 
-export const apiStage: Provisioner<StageDesired, StageObserved> = {
+/** The stage's invoke URL (the stack's `apiUrl`) and the API's id. */
+export type StageOutputs = { url: string; id: string };
+
+export const apiStage: Provisioner<StageDesired, StageObserved, StageOutputs> = {
   type: 'api-stage',
   service: 'apigateway',
 
@@ -166,7 +169,7 @@ export const apiStage: Provisioner<StageDesired, StageObserved> = {
     if (fields.has('tags')) {
       await ctx.aws.client(APIGatewayClient).send(
         new TagResourceCommand({
-          resourceArn: `arn:${d.partition}:apigateway:${d.region}::/restapis/${o.apiId}/stages/${d.stageName}`,
+          resourceArn: stageArn(d, o.apiId, d.stageName),
           tags: d.tags,
         }),
       );

@@ -6,6 +6,7 @@
 // Terraform's aws_api_gateway_account leave the setting on delete too, and the CDK retains its role.
 import { APIGatewayClient, GetAccountCommand, UpdateAccountCommand } from '@aws-sdk/client-api-gateway';
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { arns } from '../aws/arns.js';
 import { fromTagList } from '../aws/tags.js';
 import { isAwsError, unless } from '../aws/errors.js';
 import { MANAGED_BY, regionCode } from '../config/names.js';
@@ -30,9 +31,10 @@ const PUSH_TO_CLOUDWATCH_LOGS = [
 /** The account and region's logging role: the same name, policy and tags for every projet1 stack there. */
 export function sharedLoggingRole(env: { partition: string; region: string; accountId: string }): RoleDesired {
   const name = `projet1-apigw-logs-${regionCode(env.region)}`;
+  const arn = arns(env);
   return {
     name,
-    arn: `arn:${env.partition}:iam::${env.accountId}:role/${name}`,
+    arn: arn.role(name),
     description: `Lets API Gateway write the logs of every stage in ${env.region} (projet1, shared by its stacks)`,
     trust: serviceTrust('apigateway.amazonaws.com'),
     policyName: 'push-to-cloudwatch-logs',
@@ -44,7 +46,7 @@ export function sharedLoggingRole(env: { partition: string; region: string; acco
         {
           Effect: 'Allow',
           Action: PUSH_TO_CLOUDWATCH_LOGS,
-          Resource: `arn:${env.partition}:logs:${env.region}:${env.accountId}:*`,
+          Resource: arn.allLogs(),
         },
       ],
     },

@@ -101,7 +101,10 @@ async function updateConfig(
   }
 }
 
-export const cloudfrontDistribution: Provisioner<DistributionDesired, DistributionObserved> = {
+/** What CloudFront assigns: the id (alarms, dashboard), the ARN (the site's bucket policy), the domain. */
+export type DistributionOutputs = { id: string; arn: string; domainName: string; url: string };
+
+export const cloudfrontDistribution: Provisioner<DistributionDesired, DistributionObserved, DistributionOutputs> = {
   type: 'cloudfront-distribution',
   service: 'cloudfront',
 

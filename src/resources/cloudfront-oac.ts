@@ -51,7 +51,10 @@ const config = (d: OacDesired) => ({
   OriginAccessControlOriginType: 's3' as const,
 });
 
-export const cloudfrontOac: Provisioner<OacDesired, OacObserved> = {
+/** The OAC's id, which the distribution's S3 origin names. */
+export type OacOutputs = { id: string };
+
+export const cloudfrontOac: Provisioner<OacDesired, OacObserved, OacOutputs> = {
   type: 'cloudfront-oac',
   service: 'cloudfront',
 

@@ -162,7 +162,10 @@ function describeAlarm(ctx: ProvisionContext, d: AlarmDesired): Promise<MetricAl
 
 const FAMILY = 'cloudwatch-alarm';
 
-export const cloudwatchAlarm: Provisioner<AlarmDesired, AlarmObserved> = {
+/** The alarm's ARN and its state now (`status` shows it). */
+export type AlarmOutputs = { arn: string; state: string; reason: string };
+
+export const cloudwatchAlarm: Provisioner<AlarmDesired, AlarmObserved, AlarmOutputs> = {
   type: 'cloudwatch-alarm',
   service: 'cloudwatch',
 

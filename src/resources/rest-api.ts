@@ -3,27 +3,32 @@
 // permissions. Found again by name (no state file); drift is read method by method (embedded in the resource listing).
 import {
   APIGatewayClient,
-  CreateAuthorizerCommand,
-  CreateResourceCommand,
   CreateRestApiCommand,
   DeleteRestApiCommand,
   GetAuthorizersCommand,
   GetGatewayResponsesCommand,
   GetResourcesCommand,
   GetRestApisCommand,
-  PutGatewayResponseCommand,
   TagResourceCommand,
-  UpdateAuthorizerCommand,
   type RestApi,
 } from '@aws-sdk/client-api-gateway';
+import { arns, restApiArn } from '../aws/arns.js';
 import { unless } from '../aws/errors.js';
 import { canonicalJson } from '../engine/canonical.js';
 import { createOnce } from '../engine/retry.js';
 import { tagChanges } from '../engine/plan.js';
 import type { FieldChange, ProvisionContext, Provisioner } from '../engine/types.js';
-import { splitKey, type ApiDefinition, type AuthorizerDef, type GatewayResponseDef } from './api-definition.js';
-import { deleteMethod, readMethod, writeMethod, type ObservedMethod } from './api-methods.js';
+import type { ApiDefinition, AuthorizerDef, GatewayResponseDef } from './api-definition.js';
+import { readMethod, type ObservedMethod } from './api-methods.js';
 import { readPermission, removePermission, writePermission } from './api-permissions.js';
+import {
+  ensureAuthorizer,
+  ensureResources,
+  methodDrift,
+  sameAuthorizer,
+  writeGatewayResponses,
+  writeMethods,
+} from './rest-api-update.js';
 
 export interface ApiDesired {
   name: string;
@@ -31,6 +36,8 @@ export interface ApiDesired {
   region: string;
   accountId: string;
   partition: string;
+  /** The API's resource paths, parents first (from the app's routes; see `resourcePaths`). */
+  paths: string[];
   definition: ApiDefinition;
   /** Function name -> invoke scope relative to the API ARN ("*\/GET/products", "authorizers/*"). */
   invokers: Record<string, string>;
@@ -64,24 +71,25 @@ export async function findApi(
   return all.find((a) => a.tags?.environment === tags.environment && a.tags?.project === tags.project) ?? all[0];
 }
 
-const executeArn = (d: ApiDesired, apiId: string, scope: string): string =>
-  `arn:${d.partition}:execute-api:${d.region}:${d.accountId}:${apiId}/${scope}`;
-const sameAuthorizer = (a: AuthorizerDef | undefined, b: AuthorizerDef): boolean =>
-  !!a && a.uri === b.uri && a.identitySource === b.identitySource && a.ttlSeconds === b.ttlSeconds;
-const comparable = (m: ObservedMethod | undefined): unknown => (m ? { ...m, authorizerId: undefined } : null);
-
-function methodDrift(d: ApiDesired, o: ApiObserved): string[] {
-  const keys = new Set([...Object.keys(d.definition.methods), ...Object.keys(o.methods)]);
-  return [...keys].filter((k) => {
-    const want = d.definition.methods[k];
-    const have = o.methods[k];
-    if (!want || !have) return true;
-    const wrongAuthorizer = want.authorization === 'CUSTOM' && have.authorizerId !== o.authorizer?.id;
-    return wrongAuthorizer || canonicalJson(comparable(have)) !== canonicalJson(want);
-  });
+/**
+ * The resources the routes' paths need, each after its parent ("/products" before
+ * "/products/{product_id}"): API Gateway creates a resource under an existing parent only.
+ */
+export function resourcePaths(routePaths: readonly string[]): string[] {
+  const all = new Set<string>();
+  for (const path of routePaths) {
+    const parts = path.split('/').filter((p) => p !== '');
+    for (let i = 1; i <= parts.length; i++) all.add(`/${parts.slice(0, i).join('/')}`);
+  }
+  const depth = (path: string): number => path.split('/').length;
+  return [...all].sort((a, b) => depth(a) - depth(b));
 }
 
-export const restApi: Provisioner<ApiDesired, ApiObserved> = {
+const executeArn = (d: ApiDesired, apiId: string, scope: string): string => arns(d).executeApi(apiId, scope);
+/** What AWS assigns the API: its id, which the stage and the distribution take. */
+export type ApiOutputs = { id: string };
+
+export const restApi: Provisioner<ApiDesired, ApiObserved, ApiOutputs> = {
   type: 'rest-api',
   service: 'apigateway',
   // Who may call what: the authorizer and the functions' invoke permissions.
@@ -193,106 +201,19 @@ export const restApi: Provisioner<ApiDesired, ApiObserved> = {
   },
 
   async update(ctx, d, o) {
-    const api = ctx.aws.client(APIGatewayClient);
-    const once = ctx.aws.client(APIGatewayClient, { maxAttempts: 1 });
-    const restApiId = o.id;
-    // Resources, parents first.
-    const ids = { ...o.resourceIds };
-    for (const path of ['/products', '/products/{product_id}']) {
-      if (ids[path]) continue;
-      const parent = path.slice(0, path.lastIndexOf('/')) || '/';
-      const command = new CreateResourceCommand({ restApiId, parentId: ids[parent], pathPart: path.split('/').pop() });
-      const made = await createOnce(
-        ctx,
-        `CreateResource ${path}`,
-        async () => (await once.send(command)).id,
-        async () =>
-          (await api.send(new GetResourcesCommand({ restApiId, limit: 500 }))).items?.find((r) => r.path === path)?.id,
-      );
-      if (made) ids[path] = made;
-    }
+    const ids = await ensureResources(ctx, d, o);
     // Authorizer before the methods that reference it.
-    const want = d.definition.authorizer;
-    let authorizerId = o.authorizer?.id;
-    if (!authorizerId) {
-      const command = new CreateAuthorizerCommand({
-        restApiId,
-        name: want.name,
-        type: 'TOKEN',
-        authorizerUri: want.uri,
-        identitySource: want.identitySource,
-        authorizerResultTtlInSeconds: want.ttlSeconds,
-      });
-      // Authorizer names are not unique: a retried create would make a second one.
-      authorizerId = await createOnce(
-        ctx,
-        'CreateAuthorizer',
-        async () => (await once.send(command)).id,
-        async () =>
-          (await api.send(new GetAuthorizersCommand({ restApiId }))).items?.find((a) => a.name === want.name)?.id,
-      );
-    } else if (!sameAuthorizer(o.authorizer, want)) {
-      await api.send(
-        new UpdateAuthorizerCommand({
-          restApiId,
-          authorizerId,
-          patchOperations: [
-            { op: 'replace', path: '/authorizerUri', value: want.uri },
-            { op: 'replace', path: '/identitySource', value: want.identitySource },
-            { op: 'replace', path: '/authorizerResultTtlInSeconds', value: String(want.ttlSeconds) },
-          ],
-        }),
-      );
-    }
-    for (const key of methodDrift(d, {
-      ...o,
-      authorizer: o.authorizer ?? (authorizerId ? { ...want, id: authorizerId } : undefined),
-    })) {
-      const { method, path } = splitKey(key);
-      const resourceId = ids[path];
-      const def = d.definition.methods[key];
-      if (!resourceId) continue;
-      if (!def) await deleteMethod(ctx, restApiId, resourceId, method);
-      else
-        await writeMethod(
-          ctx,
-          {
-            apiId: restApiId,
-            resourceId,
-            httpMethod: method,
-            hasPathParam: path.includes('{'),
-            authorizerId,
-            exists: !!o.methods[key],
-          },
-          def,
-        );
-    }
-    for (const [type, r] of Object.entries(d.definition.gatewayResponses)) {
-      if (canonicalJson(o.gatewayResponses[type] ?? null) === canonicalJson(r)) continue;
-      await api.send(
-        new PutGatewayResponseCommand({
-          restApiId,
-          responseType: type as never,
-          statusCode: r.status,
-          responseParameters: {
-            'gatewayresponse.header.Access-Control-Allow-Origin': `'${d.definition.corsOrigin}'`,
-            'gatewayresponse.header.Content-Type': "'application/json'",
-          },
-          responseTemplates: { 'application/json': r.template },
-        }),
-      );
-    }
+    const authorizerId = await ensureAuthorizer(ctx, d, o);
+    await writeMethods(ctx, d, o, ids, authorizerId);
+    await writeGatewayResponses(ctx, d, o);
     for (const [fn, scope] of Object.entries(d.invokers)) {
-      const arn = executeArn(d, restApiId, scope);
+      const arn = executeArn(d, o.id, scope);
       if (o.permissions[fn] !== arn) await writePermission(ctx, fn, arn, o.permissions[fn] !== undefined);
     }
     if (tagChanges(d.tags, o.tags).length > 0) {
-      await api.send(
-        new TagResourceCommand({
-          resourceArn: `arn:${d.partition}:apigateway:${d.region}::/restapis/${restApiId}`,
-          tags: d.tags,
-        }),
-      );
+      await ctx.aws
+        .client(APIGatewayClient)
+        .send(new TagResourceCommand({ resourceArn: restApiArn(d, o.id), tags: d.tags }));
     }
   },
 

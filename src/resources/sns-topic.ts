@@ -32,7 +32,10 @@ export interface TopicObserved {
 
 const sns = (ctx: ProvisionContext, region: string) => ctx.aws.client(SNSClient, { region });
 
-export const snsTopic: Provisioner<TopicDesired, TopicObserved> = {
+/** The e-mail subscriptions and whether each is confirmed (`status` shows them). */
+export type TopicOutputs = { subscription: string };
+
+export const snsTopic: Provisioner<TopicDesired, TopicObserved, TopicOutputs> = {
   type: 'sns-topic',
   service: 'sns',
 

@@ -1,9 +1,7 @@
 // The API tier: one Lambda function per route plus the authorizer, the admin token,
 // the REST API and its stage.
 import type { HandlerPackage } from '../build/bundle.js';
-import { FUNCTIONS } from '../config/functions.js';
-import { resourceNames, stackTags } from '../config/names.js';
-import type { Config } from '../config/schema.js';
+import { FUNCTIONS, type FunctionSpec } from '../config/functions.js';
 import { type Resource, ref, UNKNOWN } from '../engine/types.js';
 import {
   corsPreflight,
@@ -13,98 +11,98 @@ import {
   definitionHash,
 } from '../resources/api-definition.js';
 import { ACCESS_LOG_FORMAT, apiStage, type StageDesired } from '../resources/api-stage.js';
-import {
-  apigatewayAccount,
-  type AccountDesired,
-  sharedIamRole,
-  sharedLoggingRole,
-} from '../resources/apigateway-account.js';
-import type { RoleDesired } from '../resources/iam-role.js';
-import { lambdaFunction, type FunctionDesired } from '../resources/lambda-function.js';
-import { restApi, type ApiDesired } from '../resources/rest-api.js';
-import { secretParameter, type SecretDesired } from '../resources/secret-parameter.js';
-import { arns } from './data-tier.js';
-import type { StackEnv } from './stack-env.js';
+import { apigatewayAccount, sharedIamRole, sharedLoggingRole } from '../resources/apigateway-account.js';
+import { lambdaFunction } from '../resources/lambda-function.js';
+import { restApi, resourcePaths } from '../resources/rest-api.js';
+import { secretParameter } from '../resources/secret-parameter.js';
+import type { StackContext } from './context.js';
+import type { StackResource } from './ids.js';
 
-export function apiTier(config: Config, env: StackEnv, packages: Map<string, HandlerPackage> | undefined): Resource[] {
-  const names = resourceNames(config, env.accountId);
-  const tags = stackTags(config);
-  const arn = arns(env);
-  const functionArn = (id: string): string => arn.function(names.functions[id]?.function ?? id);
+export type FunctionResource = StackResource<typeof lambdaFunction>;
+export type ApiResource = StackResource<typeof restApi>;
+export type StageResource = StackResource<typeof apiStage>;
+type RoleResource = StackResource<typeof sharedIamRole>;
+type AccountResource = StackResource<typeof apigatewayAccount>;
 
+function lambdaResource(ctx: StackContext, fn: FunctionSpec, pkg: HandlerPackage | undefined): FunctionResource {
+  const { config, names, env, arn } = ctx;
+  const n = names.functions[fn.id];
   // The emulator's own certificate (the last bundle): functions on a TLS emulator call it back over HTTPS.
   // Over plain HTTP there is nothing to trust: the caller's AWS_CA_BUNDLE must not become stack config.
   const emulatorCa = config.endpointUrl?.startsWith('https:') ? env.caBundle?.at(-1) : undefined;
-  const functions = FUNCTIONS.map((fn): Resource<FunctionDesired> => {
-    const n = names.functions[fn.id];
-    const pkg = packages?.get(fn.id);
-    const environment: Record<string, string> = fn.readsAdminToken
-      ? { ADMIN_TOKEN_PARAMETER: names.adminTokenParameter, TOKEN_CACHE_SECONDS: String(config.api.tokenCacheSeconds) }
-      : {
-          TABLE_NAME: names.table,
-          CATEGORY_INDEX: names.categoryIndex,
-          CORS_ORIGINS: config.api.corsOrigins.join(','),
-        };
-    return {
-      id: `function:${fn.id}`,
-      name: n?.function ?? fn.id,
-      provisioner: lambdaFunction,
-      dependsOn: [`role:${fn.id}`, `log-group:${fn.id}`],
-      desired: {
-        name: n?.function ?? fn.id,
-        arn: functionArn(fn.id),
-        roleArn: arn.role(n?.role ?? ''),
-        runtime: config.lambda.runtime,
-        handler: 'index.handler',
-        timeout: config.lambda.timeoutSeconds,
-        memory: config.lambda.memoryMb,
-        environment: {
-          ...environment,
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-          // On a TLS emulator the functions call it back over HTTPS: they trust its certificate too.
-          ...(emulatorCa ? { NODE_EXTRA_CA_CERTS: emulatorCa } : {}),
-        },
-        // Teardown needs no code; planning and applying always bundle first.
-        zip: pkg?.zip ?? Buffer.alloc(0),
-        codeSha256: pkg?.sha256 ?? '',
-        description: `projet1 ${fn.seedName} (${config.project}/${config.environment})`,
-        tags,
+  const environment: Record<string, string> = fn.readsAdminToken
+    ? { ADMIN_TOKEN_PARAMETER: names.adminTokenParameter, TOKEN_CACHE_SECONDS: String(config.api.tokenCacheSeconds) }
+    : {
+        TABLE_NAME: names.table,
+        CATEGORY_INDEX: names.categoryIndex,
+        CORS_ORIGINS: config.api.corsOrigins.join(','),
+      };
+  return {
+    id: `function:${fn.id}`,
+    name: ctx.functionName(fn.id),
+    provisioner: lambdaFunction,
+    dependsOn: [`role:${fn.id}`, `log-group:${fn.id}`],
+    desired: {
+      name: ctx.functionName(fn.id),
+      arn: arn.function(ctx.functionName(fn.id)),
+      roleArn: arn.role(n?.role ?? ''),
+      runtime: config.lambda.runtime,
+      handler: 'index.handler',
+      timeout: config.lambda.timeoutSeconds,
+      memory: config.lambda.memoryMb,
+      environment: {
+        ...environment,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        // On a TLS emulator the functions call it back over HTTPS: they trust its certificate too.
+        ...(emulatorCa ? { NODE_EXTRA_CA_CERTS: emulatorCa } : {}),
       },
-    };
-  });
+      // Teardown needs no code; planning and applying always bundle first.
+      zip: pkg?.zip ?? Buffer.alloc(0),
+      codeSha256: pkg?.sha256 ?? '',
+      description: `projet1 ${fn.seedName} (${ctx.label})`,
+      tags: ctx.tags,
+    },
+  };
+}
 
-  const routed = FUNCTIONS.filter((fn) => fn.route !== null);
+/** The app's routes as API methods (plus their CORS preflights), behind the token authorizer. */
+export function apiDefinition(ctx: StackContext): ApiDefinition {
+  const { env, arn } = ctx;
+  const invokeUri = (id: string) => lambdaInvokeUri(env.partition, env.region, arn.function(ctx.functionName(id)));
   const methods: ApiDefinition['methods'] = {};
-  for (const fn of routed) {
-    if (!fn.route) continue;
-    methods[`${fn.route.method} ${fn.route.path}`] = {
-      authorization: fn.route.protected ? 'CUSTOM' : 'NONE',
+  for (const { fn, route } of ctx.routes) {
+    methods[`${route.method} ${route.path}`] = {
+      authorization: route.protected ? 'CUSTOM' : 'NONE',
       integration: 'AWS_PROXY',
-      uri: lambdaInvokeUri(env.partition, env.region, functionArn(fn.id)),
+      uri: invokeUri(fn.id),
     };
   }
-  const origin = config.api.corsOrigins[0] ?? '*';
-  for (const path of new Set(routed.map((fn) => fn.route?.path ?? '')))
-    methods[`OPTIONS ${path}`] = corsPreflight(origin);
-  const definition: ApiDefinition = {
+  const origin = ctx.config.api.corsOrigins[0] ?? '*';
+  for (const path of new Set(ctx.routes.map((r) => r.route.path))) methods[`OPTIONS ${path}`] = corsPreflight(origin);
+  return {
     methods,
     authorizer: {
       name: 'admin-token',
-      uri: lambdaInvokeUri(env.partition, env.region, functionArn('authorizer')),
+      uri: invokeUri('authorizer'),
       identitySource: 'method.request.header.Authorization',
       ttlSeconds: 0,
     },
     gatewayResponses: gatewayResponses(),
     corsOrigin: origin,
   };
-  const invokers: Record<string, string> = {};
-  for (const fn of routed)
-    if (fn.route)
-      invokers[names.functions[fn.id]?.function ?? fn.id] =
-        `*/${fn.route.method}${fn.route.path.replace('{product_id}', '*')}`;
-  invokers[names.functions.authorizer?.function ?? 'authorizer'] = 'authorizers/*';
+}
 
-  const secret: Resource<SecretDesired> = {
+/** Function name -> what of the API may invoke it: its route (path parameters as *), or the authorizer. */
+function invokers(ctx: StackContext): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { fn, route } of ctx.routes)
+    out[ctx.functionName(fn.id)] = `*/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}`;
+  out[ctx.functionName('authorizer')] = 'authorizers/*';
+  return out;
+}
+
+function adminToken({ names, arn, label, tags }: StackContext): StackResource<typeof secretParameter> {
+  return {
     id: 'secret:admin-token',
     name: names.adminTokenParameter,
     provisioner: secretParameter,
@@ -112,64 +110,101 @@ export function apiTier(config: Config, env: StackEnv, packages: Map<string, Han
     desired: {
       name: names.adminTokenParameter,
       arn: arn.parameter(names.adminTokenParameter),
-      description: `projet1 API admin token (${config.project}/${config.environment})`,
+      description: `projet1 API admin token (${label})`,
       tags,
     },
   };
-  const api: Resource<ApiDesired> = {
+}
+
+function restApiResource(ctx: StackContext, functions: FunctionResource[], definition: ApiDefinition): ApiResource {
+  const { names, env } = ctx;
+  return {
     id: 'api',
     name: names.api,
     provisioner: restApi,
     dependsOn: functions.map((f) => f.id),
     desired: {
       name: names.api,
-      description: `projet1 product catalog API (${config.project}/${config.environment})`,
+      description: `projet1 product catalog API (${ctx.label})`,
       region: env.region,
       accountId: env.accountId,
       partition: env.partition,
+      paths: resourcePaths(ctx.routes.map((r) => r.route.path)),
       definition,
-      invokers,
-      tags,
+      invokers: invokers(ctx),
+      tags: ctx.tags,
     },
   };
-  const accessLog = arn.logGroup(names.apiAccessLogGroup);
-  // One logging role per account and region, shared by every projet1 stack there (see apigateway-account.ts).
-  const loggingRole = sharedLoggingRole(env);
-  const account: Resource<AccountDesired> = {
-    id: 'apigateway-account',
-    name: 'API Gateway account logging role',
-    provisioner: apigatewayAccount,
-    dependsOn: ['role:apigw-logs'],
-    desired: { roleArn: loggingRole.arn },
-  };
-  const logsRole: Resource<RoleDesired> = {
+}
+
+/** One logging role per account and region, shared by every projet1 stack there (see apigateway-account.ts). */
+function accountLogging(ctx: StackContext): { role: RoleResource; account: AccountResource } {
+  const loggingRole = sharedLoggingRole(ctx.env);
+  const role: RoleResource = {
     id: 'role:apigw-logs',
     name: loggingRole.name,
     provisioner: sharedIamRole,
     dependsOn: [],
     desired: loggingRole,
   };
-  const stageDesired: StageDesired = {
+  const account: AccountResource = {
+    id: 'apigateway-account',
+    name: 'API Gateway account logging role',
+    provisioner: apigatewayAccount,
+    dependsOn: [role.id],
+    desired: { roleArn: loggingRole.arn },
+  };
+  return { role, account };
+}
+
+function stageResource(
+  ctx: StackContext,
+  api: ApiResource,
+  account: AccountResource,
+  definition: ApiDefinition,
+): StageResource {
+  const { config, names, env } = ctx;
+  const desired: StageDesired = {
     apiId: UNKNOWN,
     stageName: names.stage,
     definitionHash: definitionHash(definition),
-    accessLogArn: accessLog,
+    accessLogArn: ctx.arn.logGroup(names.apiAccessLogGroup),
     accessLogFormat: ACCESS_LOG_FORMAT,
     rateLimit: config.api.throttleRateLimit,
     burstLimit: config.api.throttleBurstLimit,
     region: env.region,
     partition: env.partition,
     endpointUrl: config.endpointUrl,
-    tags,
+    tags: ctx.tags,
   };
-  const stage: Resource<StageDesired> = {
+  return {
     id: 'stage',
     name: `${names.api}/${names.stage}`,
     provisioner: apiStage,
-    dependsOn: ['api', 'log-group:api-access', 'apigateway-account'],
-    desired: stageDesired,
+    dependsOn: [api.id, 'log-group:api-access', account.id],
+    desired,
     // The API's id is AWS's to assign: it comes from the API resource, not from a lookup by name.
-    resolve: (outputs) => ({ ...stageDesired, apiId: ref(outputs, 'api', 'id') }),
+    resolve: (outputs) => ({ ...desired, apiId: ref(outputs, api, 'id') }),
   };
-  return [...functions, secret, api, logsRole, account, stage];
+}
+
+export interface ApiTier {
+  functions: FunctionResource[];
+  api: ApiResource;
+  stage: StageResource;
+  resources: Resource[];
+}
+
+export function apiTier(ctx: StackContext, packages: Map<string, HandlerPackage> | undefined): ApiTier {
+  const functions = FUNCTIONS.map((fn) => lambdaResource(ctx, fn, packages?.get(fn.id)));
+  const definition = apiDefinition(ctx);
+  const api = restApiResource(ctx, functions, definition);
+  const logging = accountLogging(ctx);
+  const stage = stageResource(ctx, api, logging.account, definition);
+  return {
+    functions,
+    api,
+    stage,
+    resources: [...functions, adminToken(ctx), api, logging.role, logging.account, stage],
+  };
 }

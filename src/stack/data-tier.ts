@@ -1,23 +1,11 @@
 // The data tier: the products table, one execution role per function, and the log groups.
-import type { Config } from '../config/schema.js';
 import { FUNCTIONS, type FunctionSpec } from '../config/functions.js';
-import { resourceNames, stackTags } from '../config/names.js';
 import type { Resource } from '../engine/types.js';
-import { dynamodbTable, type TableDesired } from '../resources/dynamodb-table.js';
-import { iamRole, serviceTrust, type PolicyDocument, type RoleDesired } from '../resources/iam-role.js';
-import { logGroup, type LogGroupDesired } from '../resources/log-group.js';
-import type { StackEnv } from './stack-env.js';
-
-export function arns(env: StackEnv) {
-  const base = (service: string, region = env.region) => `arn:${env.partition}:${service}:${region}:${env.accountId}`;
-  return {
-    table: (name: string) => `${base('dynamodb')}:table/${name}`,
-    logGroup: (name: string) => `${base('logs')}:log-group:${name}`,
-    role: (name: string) => `arn:${env.partition}:iam::${env.accountId}:role/${name}`,
-    parameter: (name: string) => `${base('ssm')}:parameter${name}`,
-    function: (name: string) => `${base('lambda')}:function:${name}`,
-  };
-}
+import { dynamodbTable } from '../resources/dynamodb-table.js';
+import { iamRole, serviceTrust, type PolicyDocument } from '../resources/iam-role.js';
+import { logGroup } from '../resources/log-group.js';
+import type { StackContext } from './context.js';
+import type { ResourceId, StackResource } from './ids.js';
 
 /** Least privilege: this function's DynamoDB actions on this table (and index), its own log group. */
 export function functionPolicy(
@@ -45,66 +33,84 @@ export function functionPolicy(
   return { Version: '2012-10-17', Statement: statements };
 }
 
-export function dataTier(config: Config, env: StackEnv): Resource[] {
-  const names = resourceNames(config, env.accountId);
-  const tags = stackTags(config);
-  const arn = arns(env);
-  const tableArn = arn.table(names.table);
+export type TableResource = StackResource<typeof dynamodbTable>;
 
-  const table: Resource<TableDesired> = {
+function productsTable({ config, names, arn, tags }: StackContext): TableResource {
+  const t = config.table;
+  return {
     id: 'table',
     name: names.table,
     provisioner: dynamodbTable,
     dependsOn: [],
     desired: {
       name: names.table,
-      arn: tableArn,
+      arn: arn.table(names.table),
       partitionKey: 'product_id',
       categoryIndex: names.categoryIndex,
-      billingMode: config.table.billingMode === 'PAY_PER_REQUEST' ? 'PAY_PER_REQUEST' : 'PROVISIONED',
-      readCapacity: config.table.readCapacity,
-      writeCapacity: config.table.writeCapacity,
-      pointInTimeRecovery: config.table.pointInTimeRecovery,
-      ttlAttribute: config.table.ttlAttribute,
-      deletionProtection: config.table.deletionProtection ?? config.environment !== 'development',
+      billingMode: t.billingMode === 'PAY_PER_REQUEST' ? 'PAY_PER_REQUEST' : 'PROVISIONED',
+      readCapacity: t.readCapacity,
+      writeCapacity: t.writeCapacity,
+      pointInTimeRecovery: t.pointInTimeRecovery,
+      ttlAttribute: t.ttlAttribute,
+      deletionProtection: t.deletionProtection ?? config.environment !== 'development',
       tags,
     },
   };
+}
 
-  const group = (id: string, name: string): Resource<LogGroupDesired> => ({
+function logGroupResource(ctx: StackContext, id: ResourceId, name: string): StackResource<typeof logGroup> {
+  return {
     id,
     name,
     provisioner: logGroup,
     dependsOn: [],
-    desired: { name, arn: arn.logGroup(name), retentionDays: config.logs.retentionDays, tags },
-  });
+    desired: { name, arn: ctx.arn.logGroup(name), retentionDays: ctx.config.logs.retentionDays, tags: ctx.tags },
+  };
+}
 
-  const perFunction = FUNCTIONS.flatMap((fn): Resource[] => {
-    const n = names.functions[fn.id];
-    if (!n) return [];
-    const role: Resource<RoleDesired> = {
-      id: `role:${fn.id}`,
+/** A function's execution role and its log group (listed first, as the role's policy names it). */
+function functionRole(ctx: StackContext, fn: FunctionSpec, table: TableResource): Resource[] {
+  const { names, arn } = ctx;
+  const n = names.functions[fn.id];
+  if (!n) return [];
+  const group = logGroupResource(ctx, `log-group:${fn.id}`, n.logGroup);
+  const role: StackResource<typeof iamRole> = {
+    id: `role:${fn.id}`,
+    name: n.role,
+    provisioner: iamRole,
+    // The policy names the table and log group by ARN; they need not exist first,
+    // but creating them first keeps teardown (reverse order) from orphaning grants.
+    dependsOn: [table.id, group.id],
+    desired: {
       name: n.role,
-      provisioner: iamRole,
-      // The policy names the table and log group by ARN; they need not exist first,
-      // but creating them first keeps teardown (reverse order) from orphaning grants.
-      dependsOn: ['table', `log-group:${fn.id}`],
-      desired: {
-        name: n.role,
-        arn: arn.role(n.role),
-        description: `projet1 ${fn.seedName} execution role (${config.project}/${config.environment})`,
-        trust: serviceTrust('lambda.amazonaws.com'),
-        policyName: 'least-privilege',
-        policy: functionPolicy(fn, {
-          table: tableArn,
-          logGroup: arn.logGroup(n.logGroup),
-          adminToken: arn.parameter(names.adminTokenParameter),
-        }),
-        tags,
-      },
-    };
-    return [group(`log-group:${fn.id}`, n.logGroup), role];
-  });
+      arn: arn.role(n.role),
+      description: `projet1 ${fn.seedName} execution role (${ctx.label})`,
+      trust: serviceTrust('lambda.amazonaws.com'),
+      policyName: 'least-privilege',
+      policy: functionPolicy(fn, {
+        table: table.desired.arn,
+        logGroup: arn.logGroup(n.logGroup),
+        adminToken: arn.parameter(names.adminTokenParameter),
+      }),
+      tags: ctx.tags,
+    },
+  };
+  return [group, role];
+}
 
-  return [table, ...perFunction, group('log-group:api-access', names.apiAccessLogGroup)];
+export interface DataTier {
+  table: TableResource;
+  resources: Resource[];
+}
+
+export function dataTier(ctx: StackContext): DataTier {
+  const table = productsTable(ctx);
+  return {
+    table,
+    resources: [
+      table,
+      ...FUNCTIONS.flatMap((fn) => functionRole(ctx, fn, table)),
+      logGroupResource(ctx, 'log-group:api-access', ctx.names.apiAccessLogGroup),
+    ],
+  };
 }

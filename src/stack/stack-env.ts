@@ -38,6 +38,12 @@ export function cloudfrontMetricsRegion(partition: string): string | undefined {
   return 'us-east-1';
 }
 
+/** Every region a stack has resources in: its own, then CloudFront's metrics region (alarms and topics). */
+export function stackRegions(env: Pick<StackEnv, 'partition' | 'region'>): string[] {
+  const cfRegion = cloudfrontMetricsRegion(env.partition);
+  return [...new Set([env.region, ...(cfRegion ? [cfRegion] : [])])];
+}
+
 /** Also the preflight: one cheap call that proves the endpoint and credentials work. */
 export async function resolveStackEnv(aws: AwsClients): Promise<StackEnv> {
   try {

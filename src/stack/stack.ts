@@ -1,28 +1,61 @@
 // The whole stack: each tier contributes its resources; the engine only sees the list.
 import type { Config } from '../config/schema.js';
-import { stackTags } from '../config/names.js';
 import type { AwsClients } from '../aws/clients.js';
 import { everyResource, type Stack } from '../engine/plan.js';
 import type { HandlerPackage } from '../build/bundle.js';
-import { apiTier } from './api-tier.js';
-import { dataTier } from './data-tier.js';
-import { monitoringTier, retiredMonitoring } from './monitoring-tier.js';
+import { apiTier, type ApiResource, type FunctionResource, type StageResource } from './api-tier.js';
+import { stackContext } from './context.js';
+import { dataTier, type TableResource } from './data-tier.js';
+import type { AlarmResource } from './monitoring-alarms.js';
+import { type DashboardResource, monitoringTier, type TopicResource } from './monitoring-tier.js';
 import { foundByTag, TaggingUnavailable } from './tagged.js';
 import type { Reporter } from '../engine/events.js';
-import { webTier } from './web-tier.js';
+import { type BucketResource, type DistributionResource, type OacResource, webTier } from './web-tier.js';
 import type { StackEnv } from './stack-env.js';
 
+/** The stack's resources by role, typed: what commands read (outputs, alarm states) they read here, not by id. */
+export interface StackParts {
+  table: TableResource;
+  functions: FunctionResource[];
+  api: ApiResource;
+  stage: StageResource;
+  siteBucket: BucketResource;
+  oac: OacResource;
+  distribution: DistributionResource;
+  /** The alarms and topics the configuration asks for (none when turned off). */
+  alarms: AlarmResource[];
+  topics: TopicResource[];
+  dashboard: DashboardResource | undefined;
+}
+
+/** The stack the engine plans, plus its parts for the commands that read them. */
+export interface AppStack extends Stack {
+  parts: StackParts;
+}
+
 /** `packages`: the bundled handlers; teardown passes none (it needs no code). */
-export function buildStack(config: Config, env: StackEnv, packages?: Map<string, HandlerPackage>): Stack {
+export function buildStack(config: Config, env: StackEnv, packages?: Map<string, HandlerPackage>): AppStack {
+  const ctx = stackContext(config, env);
+  const data = dataTier(ctx);
+  const api = apiTier(ctx, packages);
+  const web = webTier(ctx, api.api);
+  const monitoring = monitoringTier(ctx, { table: data.table, stage: api.stage, distribution: web.distribution });
   return {
-    resources: [
-      ...dataTier(config, env),
-      ...apiTier(config, env, packages),
-      ...webTier(config, env),
-      ...monitoringTier(config, env),
-    ],
-    retired: retiredMonitoring(config, env),
-    tags: stackTags(config),
+    resources: [...data.resources, ...api.resources, ...web.resources, ...monitoring.resources],
+    retired: monitoring.retired,
+    tags: ctx.tags,
+    parts: {
+      table: data.table,
+      functions: api.functions,
+      api: api.api,
+      stage: api.stage,
+      siteBucket: web.siteBucket,
+      oac: web.oac,
+      distribution: web.distribution,
+      alarms: monitoring.alarms,
+      topics: monitoring.topics,
+      dashboard: monitoring.dashboard,
+    },
   };
 }
 
@@ -30,13 +63,13 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
  * The stack plus what its tags find under names its configuration no longer gives (`plan`, `up`,
  * `down`): a `down` then leaves nothing this stack tagged, whatever the settings say now.
  */
-export async function withFoundByTag(
-  stack: Stack,
+export async function withFoundByTag<S extends Stack>(
+  stack: S,
   aws: AwsClients,
   config: Config,
   env: StackEnv,
   reporter: Reporter,
-): Promise<Stack> {
+): Promise<S> {
   try {
     return { ...stack, found: await foundByTag(aws, config, env, everyResource(stack)) };
   } catch (err) {

@@ -15,7 +15,7 @@ import { iamRole, serviceTrust, type RoleDesired } from '../resources/iam-role.j
 import { type FunctionDesired, lambdaFunction } from '../resources/lambda-function.js';
 import { type BucketDesired, s3Bucket } from '../resources/s3-bucket.js';
 import { type BucketPolicyDesired, s3BucketPolicy } from '../resources/s3-bucket-policy.js';
-import { cloudfrontMetricsRegion, type StackEnv } from './stack-env.js';
+import { type StackEnv, stackRegions } from './stack-env.js';
 
 /** What one ARN names, for the types projet1 can delete by name alone. */
 export interface TaggedArn {
@@ -47,10 +47,8 @@ const unsupportedHere = (err: unknown): boolean => {
 export async function taggedArns(aws: AwsClients, config: Config, env: StackEnv): Promise<string[]> {
   const tags = stackTags(config);
   const TagFilters = Object.entries(tags).map(([Key, value]) => ({ Key, Values: [value] }));
-  const cfRegion = cloudfrontMetricsRegion(env.partition);
-  const regions = [...new Set([env.region, ...(cfRegion ? [cfRegion] : [])])];
   const found = new Set<string>();
-  for (const region of regions) {
+  for (const region of stackRegions(env)) {
     const client = aws.client(ResourceGroupsTaggingAPIClient, { region });
     let PaginationToken: string | undefined;
     do {
@@ -111,81 +109,92 @@ export async function foundByTag(
 }
 
 function toResources(a: TaggedArn, tags: Record<string, string>, env: StackEnv, roles: string[]): FoundResource[] {
-  const id = `found:${a.type}:${a.name}`;
-  const base = { id, name: a.name, holdsData: false };
-  if (a.type === 'dynamodb-table') {
-    const desired: TableDesired = {
-      name: a.name,
-      arn: a.arn,
-      partitionKey: 'product_id',
-      categoryIndex: '',
-      billingMode: 'PAY_PER_REQUEST',
-      readCapacity: 0,
-      writeCapacity: 0,
-      pointInTimeRecovery: false,
-      ttlAttribute: null,
-      deletionProtection: false,
-      tags,
-    };
-    const leftBehind = `not in the configuration, so \`up\` keeps its items: \`projet1 down\` deletes it with the stack (after a backup), or delete it alone with \`aws dynamodb delete-table --table-name ${a.name}\``;
-    return [{ ...base, holdsData: true, leftBehind, provisioner: dynamodbTable, desired, dependsOn: [] }];
-  }
-  if (a.type === 's3-bucket') {
-    const desired: BucketDesired = {
-      name: a.name,
-      arn: a.arn,
-      region: env.region,
-      accountId: env.accountId,
-      configKey: 'website.bucketName',
-      versioning: false,
-      encryption: null,
-      cors: null,
-      logging: null,
-      publicAccessBlock: null,
-      lifecycle: null,
-      ownership: null,
-      tags,
-    };
-    // Its policy (untagged, so never found itself) goes first, as the configured buckets' do.
-    const policy: BucketPolicyDesired = { bucket: a.name, policy: { Version: '2012-10-17', Statement: [] } };
-    return [
-      {
-        ...base,
-        holdsData: true,
-        leftBehind: `not in the configuration, so \`up\` keeps its files: \`projet1 down\` deletes it with the stack, or delete it alone with \`aws s3 rb s3://${a.name} --force\``,
-        provisioner: s3Bucket,
-        desired,
-        dependsOn: [],
-      },
-      {
-        id: `found:s3-bucket-policy:${a.name}`,
-        name: `${a.name} policy`,
-        holdsData: true,
-        partOf: id,
-        provisioner: s3BucketPolicy,
-        desired: policy,
-        dependsOn: [id],
-      },
-    ];
-  }
-  if (a.type === 'lambda-function') {
-    const desired: FunctionDesired = {
-      name: a.name,
-      arn: a.arn,
-      roleArn: '',
-      runtime: '',
-      handler: '',
-      timeout: 0,
-      memory: 0,
-      environment: {},
-      zip: Buffer.alloc(0),
-      codeSha256: '',
-      description: '',
-      tags,
-    };
-    // Deleted before any role found with it (it may run as one of them).
-    return [{ ...base, provisioner: lambdaFunction, desired, dependsOn: roles }];
-  }
+  if (a.type === 'dynamodb-table') return [foundTable(a, tags)];
+  if (a.type === 's3-bucket') return foundBucket(a, tags, env);
+  if (a.type === 'lambda-function') return [foundFunction(a, tags, roles)];
+  return [foundRole(a, tags)];
+}
+
+const foundBase = (a: TaggedArn) => ({ id: `found:${a.type}:${a.name}`, name: a.name, holdsData: false });
+
+function foundTable(a: TaggedArn, tags: Record<string, string>): FoundResource {
+  const desired: TableDesired = {
+    name: a.name,
+    arn: a.arn,
+    partitionKey: 'product_id',
+    categoryIndex: '',
+    billingMode: 'PAY_PER_REQUEST',
+    readCapacity: 0,
+    writeCapacity: 0,
+    pointInTimeRecovery: false,
+    ttlAttribute: null,
+    deletionProtection: false,
+    tags,
+  };
+  const leftBehind = `not in the configuration, so \`up\` keeps its items: \`projet1 down\` deletes it with the stack (after a backup), or delete it alone with \`aws dynamodb delete-table --table-name ${a.name}\``;
+  return { ...foundBase(a), holdsData: true, leftBehind, provisioner: dynamodbTable, desired, dependsOn: [] };
+}
+
+function foundBucket(a: TaggedArn, tags: Record<string, string>, env: StackEnv): FoundResource[] {
+  const base = foundBase(a);
+  const desired: BucketDesired = {
+    name: a.name,
+    arn: a.arn,
+    region: env.region,
+    accountId: env.accountId,
+    configKey: 'website.bucketName',
+    versioning: false,
+    encryption: null,
+    cors: null,
+    logging: null,
+    publicAccessBlock: null,
+    lifecycle: null,
+    ownership: null,
+    tags,
+  };
+  // Its policy (untagged, so never found itself) goes first, as the configured buckets' do.
+  const policy: BucketPolicyDesired = { bucket: a.name, policy: { Version: '2012-10-17', Statement: [] } };
+  return [
+    {
+      ...base,
+      holdsData: true,
+      leftBehind: `not in the configuration, so \`up\` keeps its files: \`projet1 down\` deletes it with the stack, or delete it alone with \`aws s3 rb s3://${a.name} --force\``,
+      provisioner: s3Bucket,
+      desired,
+      dependsOn: [],
+    },
+    {
+      id: `found:s3-bucket-policy:${a.name}`,
+      name: `${a.name} policy`,
+      holdsData: true,
+      partOf: base.id,
+      provisioner: s3BucketPolicy,
+      desired: policy,
+      dependsOn: [base.id],
+    },
+  ];
+}
+
+function foundFunction(a: TaggedArn, tags: Record<string, string>, roles: string[]): FoundResource {
+  const desired: FunctionDesired = {
+    name: a.name,
+    arn: a.arn,
+    roleArn: '',
+    runtime: '',
+    handler: '',
+    timeout: 0,
+    memory: 0,
+    environment: {},
+    zip: Buffer.alloc(0),
+    codeSha256: '',
+    description: '',
+    tags,
+  };
+  // Deleted before any role found with it (it may run as one of them).
+  return { ...foundBase(a), provisioner: lambdaFunction, desired, dependsOn: roles };
+}
+
+function foundRole(a: TaggedArn, tags: Record<string, string>): FoundResource {
   const role: RoleDesired = {
     name: a.name,
     arn: a.arn,
@@ -195,5 +204,5 @@ function toResources(a: TaggedArn, tags: Record<string, string>, env: StackEnv, 
     policy: { Version: '2012-10-17', Statement: [] },
     tags,
   };
-  return [{ ...base, provisioner: iamRole, desired: role, dependsOn: [] }];
+  return { ...foundBase(a), provisioner: iamRole, desired: role, dependsOn: [] };
 }

@@ -2,15 +2,18 @@
 // the Origin Access Control, the CloudFront distribution serving the site and the API on
 // one origin, and the bucket policies. What AWS assigns (the OAC id, the API id, the
 // distribution ARN) flows in through `resolve`.
+import { dnsSuffix } from '../aws/arns.js';
 import type { Config } from '../config/schema.js';
-import { resourceNames, stackTags } from '../config/names.js';
 import { type Resource, ref, UNKNOWN } from '../engine/types.js';
 import { cloudfrontDistribution, type DistributionDesired } from '../resources/cloudfront-distribution.js';
-import { cloudfrontOac, type OacDesired } from '../resources/cloudfront-oac.js';
+import { cloudfrontOac } from '../resources/cloudfront-oac.js';
 import type { ApiOrigin } from '../resources/distribution-config.js';
 import type { PolicyDocument } from '../resources/iam-role.js';
 import { type BucketDesired, s3Bucket } from '../resources/s3-bucket.js';
 import { type BucketPolicyDesired, s3BucketPolicy } from '../resources/s3-bucket-policy.js';
+import type { ApiResource } from './api-tier.js';
+import type { StackContext } from './context.js';
+import type { ResourceId, StackResource } from './ids.js';
 import type { StackEnv } from './stack-env.js';
 
 const ALL_BLOCKED = {
@@ -23,9 +26,8 @@ const ALL_BLOCKED = {
 /** Where the distribution finds the API: its AWS host, or the emulator's path form on loopback. */
 export function apiOrigin(config: Config, env: StackEnv, apiId: string): ApiOrigin {
   if (!config.endpointUrl) {
-    const suffix = env.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
     return {
-      domainName: `${apiId}.execute-api.${env.region}.${suffix}`,
+      domainName: `${apiId}.execute-api.${env.region}.${dnsSuffix(env.partition)}`,
       originPath: `/${config.environment}`,
       protocol: 'https-only',
       httpPort: 80,
@@ -65,43 +67,63 @@ const denyInsecure = (bucketArn: string): PolicyDocument['Statement'][number] =>
   Condition: { Bool: { 'aws:SecureTransport': 'false' } },
 });
 
-export function webTier(config: Config, env: StackEnv): Resource[] {
-  const names = resourceNames(config, env.accountId);
-  const tags = stackTags(config);
-  const w = config.website;
-  const s3Arn = (bucket: string): string => `arn:${env.partition}:s3:::${bucket}`;
-  const siteArn = s3Arn(names.siteBucket);
-  const logArn = s3Arn(names.logBucket);
+export type BucketResource = StackResource<typeof s3Bucket>;
+export type OacResource = StackResource<typeof cloudfrontOac>;
+export type DistributionResource = StackResource<typeof cloudfrontDistribution>;
+type BucketPolicyResource = StackResource<typeof s3BucketPolicy>;
 
-  const logBucket: Resource<BucketDesired> = {
-    id: 'bucket:logs',
-    name: names.logBucket,
+/** What both buckets share: private, encrypted, owned by the bucket owner, in the stack's region. */
+function bucket(
+  ctx: StackContext,
+  id: ResourceId,
+  name: string,
+  dependsOn: ResourceId[],
+  settings: Pick<BucketDesired, 'configKey' | 'versioning' | 'cors' | 'logging' | 'publicAccessBlock' | 'lifecycle'>,
+): BucketResource {
+  return {
+    id,
+    name,
     provisioner: s3Bucket,
-    dependsOn: [],
+    dependsOn,
     desired: {
-      name: names.logBucket,
-      arn: logArn,
-      region: env.region,
-      configKey: 'website.logBucketName',
-      accountId: env.accountId,
-      versioning: false,
+      name,
+      arn: ctx.arn.bucket(name),
+      region: ctx.env.region,
+      configKey: settings.configKey,
+      accountId: ctx.env.accountId,
+      versioning: settings.versioning,
       encryption: 'AES256',
-      cors: null,
-      logging: null,
-      publicAccessBlock: ALL_BLOCKED,
-      lifecycle: { expireDays: w.logRetentionDays, noncurrentDays: null },
+      cors: settings.cors,
+      logging: settings.logging,
+      publicAccessBlock: settings.publicAccessBlock,
+      lifecycle: settings.lifecycle,
       ownership: 'BucketOwnerEnforced',
-      tags,
+      tags: ctx.tags,
     },
   };
-  // S3 delivers access logs as the logging service, allowed by the log bucket's policy.
-  const logPolicy: Resource<BucketPolicyDesired> = {
+}
+
+function logBucket(ctx: StackContext): BucketResource {
+  return bucket(ctx, 'bucket:logs', ctx.names.logBucket, [], {
+    configKey: 'website.logBucketName',
+    versioning: false,
+    cors: null,
+    logging: null,
+    publicAccessBlock: ALL_BLOCKED,
+    lifecycle: { expireDays: ctx.config.website.logRetentionDays, noncurrentDays: null },
+  });
+}
+
+/** S3 delivers access logs as the logging service, allowed by the log bucket's policy. */
+function logBucketPolicy(ctx: StackContext, logs: BucketResource): BucketPolicyResource {
+  const logArn = logs.desired.arn;
+  return {
     id: 'bucket-policy:logs',
-    name: `${names.logBucket} policy`,
+    name: `${logs.name} policy`,
     provisioner: s3BucketPolicy,
-    dependsOn: ['bucket:logs'],
+    dependsOn: [logs.id],
     desired: {
-      bucket: names.logBucket,
+      bucket: logs.desired.name,
       policy: {
         Version: '2012-10-17',
         Statement: [
@@ -111,69 +133,80 @@ export function webTier(config: Config, env: StackEnv): Resource[] {
             Principal: { Service: 'logging.s3.amazonaws.com' },
             Action: 's3:PutObject',
             Resource: `${logArn}/logs/*`,
-            Condition: { ArnLike: { 'aws:SourceArn': siteArn }, StringEquals: { 'aws:SourceAccount': env.accountId } },
+            Condition: {
+              ArnLike: { 'aws:SourceArn': ctx.arn.bucket(ctx.names.siteBucket) },
+              StringEquals: { 'aws:SourceAccount': ctx.env.accountId },
+            },
           },
           denyInsecure(logArn),
         ],
       },
     },
   };
-  const siteBucket: Resource<BucketDesired> = {
-    id: 'bucket:site',
-    name: names.siteBucket,
-    provisioner: s3Bucket,
-    dependsOn: ['bucket:logs', 'bucket-policy:logs'],
-    desired: {
-      name: names.siteBucket,
-      arn: siteArn,
-      region: env.region,
-      configKey: 'website.bucketName',
-      accountId: env.accountId,
-      versioning: true,
-      encryption: 'AES256',
-      cors: { origins: w.corsOrigins, methods: ['GET', 'HEAD'], maxAgeSeconds: 3000 },
-      logging: { bucket: names.logBucket, prefix: 'logs/' },
-      // The public variant relaxes only what a public bucket policy needs.
-      publicAccessBlock: w.publicRead
-        ? { ...ALL_BLOCKED, blockPublicPolicy: false, restrictPublicBuckets: false }
-        : ALL_BLOCKED,
-      lifecycle: { expireDays: null, noncurrentDays: w.noncurrentVersionDays },
-      ownership: 'BucketOwnerEnforced',
-      tags,
-    },
-  };
-  const oac: Resource<OacDesired> = {
-    id: 'oac',
-    name: names.oac,
-    provisioner: cloudfrontOac,
-    dependsOn: [],
-    desired: { name: names.oac, tags },
-  };
-  const suffix = env.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
-  const distributionDesired = (oacId: string, apiId: string): DistributionDesired => ({
+}
+
+function siteBucket(ctx: StackContext, logs: BucketResource, logsPolicy: BucketPolicyResource): BucketResource {
+  const w = ctx.config.website;
+  return bucket(ctx, 'bucket:site', ctx.names.siteBucket, [logs.id, logsPolicy.id], {
+    configKey: 'website.bucketName',
+    versioning: true,
+    cors: { origins: w.corsOrigins, methods: ['GET', 'HEAD'], maxAgeSeconds: 3000 },
+    logging: { bucket: logs.desired.name, prefix: 'logs/' },
+    // The public variant relaxes only what a public bucket policy needs.
+    publicAccessBlock: w.publicRead
+      ? { ...ALL_BLOCKED, blockPublicPolicy: false, restrictPublicBuckets: false }
+      : ALL_BLOCKED,
+    lifecycle: { expireDays: null, noncurrentDays: w.noncurrentVersionDays },
+  });
+}
+
+function originAccessControl({ names, tags }: StackContext): OacResource {
+  return { id: 'oac', name: names.oac, provisioner: cloudfrontOac, dependsOn: [], desired: { name: names.oac, tags } };
+}
+
+/** What CloudFront sends to the API: each top-level path of the app's routes, and everything under it. */
+function apiPaths(ctx: StackContext): string[] {
+  const tops = new Set(ctx.routes.map((r) => r.route.path.split('/')[1] ?? ''));
+  return [...tops].flatMap((top) => [`/${top}`, `/${top}/*`]);
+}
+
+function distribution(
+  ctx: StackContext,
+  site: BucketResource,
+  oac: OacResource,
+  api: ApiResource,
+): DistributionResource {
+  const { config, names, env } = ctx;
+  const w = config.website;
+  const desired = (oacId: string, apiId: string): DistributionDesired => ({
     comment: names.distributionComment,
     callerReference: `projet1-${config.project}-${config.environment}-${env.region}`,
     enabled: true,
-    s3Origin: { domainName: `${names.siteBucket}.s3.${env.region}.${suffix}`, oacId },
+    s3Origin: { domainName: `${site.desired.name}.s3.${env.region}.${ctx.dnsSuffix}`, oacId },
     apiOrigin: apiOrigin(config, env, apiId),
     defaultRootObject: 'index.html',
     errorPage: '/error.html',
     ttl: { min: w.minTtlSeconds, default: w.defaultTtlSeconds, max: w.maxTtlSeconds },
     priceClass: w.priceClass,
-    apiPaths: ['/products', '/products/*'],
+    apiPaths: apiPaths(ctx),
     urlFor: (domain) => websiteUrl(config.endpointUrl, domain),
-    tags,
+    tags: ctx.tags,
   });
-  const distribution: Resource<DistributionDesired> = {
+  return {
     id: 'distribution',
     name: names.distributionComment,
     provisioner: cloudfrontDistribution,
-    dependsOn: ['bucket:site', 'oac', 'api'],
-    desired: distributionDesired(UNKNOWN, UNKNOWN),
-    resolve: (out) => distributionDesired(ref(out, 'oac', 'id'), ref(out, 'api', 'id')),
+    dependsOn: [site.id, oac.id, api.id],
+    desired: desired(UNKNOWN, UNKNOWN),
+    resolve: (out) => desired(ref(out, oac, 'id'), ref(out, api, 'id')),
   };
-  const sitePolicy = (distributionArn: string): BucketPolicyDesired => ({
-    bucket: names.siteBucket,
+}
+
+/** The distribution reads the site through its OAC (and anyone may, with `website.publicRead`). */
+function siteBucketPolicy(ctx: StackContext, site: BucketResource, dist: DistributionResource): BucketPolicyResource {
+  const siteArn = site.desired.arn;
+  const policy = (distributionArn: string): BucketPolicyDesired => ({
+    bucket: site.desired.name,
     policy: {
       Version: '2012-10-17',
       Statement: [
@@ -185,7 +218,7 @@ export function webTier(config: Config, env: StackEnv): Resource[] {
           Resource: `${siteArn}/*`,
           Condition: { StringEquals: { 'AWS:SourceArn': distributionArn } },
         },
-        ...(w.publicRead
+        ...(ctx.config.website.publicRead
           ? [
               {
                 Sid: 'PublicRead',
@@ -200,13 +233,34 @@ export function webTier(config: Config, env: StackEnv): Resource[] {
       ],
     },
   });
-  const sitePolicyResource: Resource<BucketPolicyDesired> = {
+  return {
     id: 'bucket-policy:site',
-    name: `${names.siteBucket} policy`,
+    name: `${site.name} policy`,
     provisioner: s3BucketPolicy,
-    dependsOn: ['bucket:site', 'distribution'],
-    desired: sitePolicy(UNKNOWN),
-    resolve: (out) => sitePolicy(ref(out, 'distribution', 'arn')),
+    dependsOn: [site.id, dist.id],
+    desired: policy(UNKNOWN),
+    resolve: (out) => policy(ref(out, dist, 'arn')),
   };
-  return [logBucket, logPolicy, siteBucket, oac, distribution, sitePolicyResource];
+}
+
+export interface WebTier {
+  siteBucket: BucketResource;
+  oac: OacResource;
+  distribution: DistributionResource;
+  resources: Resource[];
+}
+
+export function webTier(ctx: StackContext, api: ApiResource): WebTier {
+  const logs = logBucket(ctx);
+  const logsPolicy = logBucketPolicy(ctx, logs);
+  const site = siteBucket(ctx, logs, logsPolicy);
+  const oac = originAccessControl(ctx);
+  const dist = distribution(ctx, site, oac, api);
+  const sitePolicy = siteBucketPolicy(ctx, site, dist);
+  return {
+    siteBucket: site,
+    oac,
+    distribution: dist,
+    resources: [logs, logsPolicy, site, oac, dist, sitePolicy],
+  };
 }

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { openConfig } from '../../src/core/session.js';
 import { servesEveryStage } from '../../src/core/doctor-apigw.js';
 import { nodeCheck } from '../../src/core/doctor-checks.js';
-import { monitoringTier } from '../../src/stack/monitoring-tier.js';
+import { buildStack } from '../../src/stack/stack.js';
 import { cloudfrontMetricsRegion } from '../../src/stack/stack-env.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 
@@ -88,8 +88,8 @@ describe('the region', () => {
 describe("CloudFront's metrics region", () => {
   const config = async () => (await openConfig({ flags: {}, env: {}, cwd: setup().cwd })).config;
   const alarmRegions = async (partition: string, region: string) =>
-    monitoringTier(await config(), { accountId: '000000000000', partition, region })
-      .filter((r) => r.id.startsWith('alarm:cloudfront'))
+    buildStack(await config(), { accountId: '000000000000', partition, region })
+      .resources.filter((r) => r.id.startsWith('alarm:cloudfront'))
       .map((r) => {
         const d: unknown = r.desired;
         return typeof d === 'object' && d !== null && 'region' in d ? d.region : undefined;

@@ -250,7 +250,7 @@ describe('outputs flow forward', () => {
   it('a value AWS assigns reaches the dependent: unknown in the plan, real at apply, read again later', async () => {
     const made = new Map<string, { id: string; policyOn?: string }>();
     let seq = 0;
-    const api: Provisioner<{ key: string }, { id: string }> = {
+    const api: Provisioner<{ key: string }, { id: string }, { id: string }> = {
       type: 'api',
       service: 'mem',
       observe: async (_c, d) => made.get(d.key),
@@ -277,23 +277,24 @@ describe('outputs flow forward', () => {
       update: async () => undefined,
       delete: async () => undefined,
     };
+    const apiResource: Resource<{ key: string }, { id: string }, { id: string }> = {
+      id: 'api',
+      name: 'api',
+      provisioner: api,
+      desired: { key: 'api' },
+      dependsOn: [],
+    };
     const stack: Stack = {
       tags: TAGS,
       resources: [
-        {
-          id: 'api',
-          name: 'api',
-          provisioner: api as Provisioner<unknown, unknown>,
-          desired: { key: 'api' },
-          dependsOn: [],
-        },
+        apiResource,
         {
           id: 'stage',
           name: 'stage',
           provisioner: stage as Provisioner<unknown, unknown>,
           desired: { key: 'stage', apiId: UNKNOWN },
           dependsOn: ['api'],
-          resolve: (out) => ({ key: 'stage', apiId: ref(out, 'api', 'id') }),
+          resolve: (out) => ({ key: 'stage', apiId: ref(out, apiResource, 'id') }),
         },
       ],
     };

@@ -1,0 +1,50 @@
+// The one place that spells ARNs and the partition's DNS suffix: the stack computes every ARN it
+// needs before anything exists (policies name resources by ARN), so each format is written once here.
+
+/** Where an ARN points: the partition (aws, aws-cn, aws-us-gov), the region and the account. */
+export interface ArnScope {
+  partition: string;
+  region: string;
+  accountId: string;
+}
+
+/** The domain AWS's endpoints live under in this partition (China has its own). */
+export function dnsSuffix(partition: string): string {
+  return partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+}
+
+/** A REST API's ARN, as API Gateway's tagging calls take it (no account: the API is the region's). */
+export function restApiArn(scope: Pick<ArnScope, 'partition' | 'region'>, apiId: string): string {
+  return `arn:${scope.partition}:apigateway:${scope.region}::/restapis/${apiId}`;
+}
+
+/** A stage of a REST API. */
+export function stageArn(scope: Pick<ArnScope, 'partition' | 'region'>, apiId: string, stage: string): string {
+  return `${restApiArn(scope, apiId)}/stages/${stage}`;
+}
+
+/** A bucket's ARN: S3 bucket names are global, so neither region nor account is in it. */
+export function bucketArn(partition: string, bucket: string): string {
+  return `arn:${partition}:s3:::${bucket}`;
+}
+
+/** The ARNs of a stack's resources, by name. `region` overrides the scope's for what lives elsewhere. */
+export function arns(scope: ArnScope) {
+  const base = (service: string, region = scope.region) =>
+    `arn:${scope.partition}:${service}:${region}:${scope.accountId}`;
+  return {
+    table: (name: string) => `${base('dynamodb')}:table/${name}`,
+    logGroup: (name: string) => `${base('logs')}:log-group:${name}`,
+    /** Every log group of the region (the shared API Gateway logging role's scope). */
+    allLogs: () => `${base('logs')}:*`,
+    role: (name: string) => `arn:${scope.partition}:iam::${scope.accountId}:role/${name}`,
+    parameter: (name: string) => `${base('ssm')}:parameter${name}`,
+    function: (name: string) => `${base('lambda')}:function:${name}`,
+    topic: (name: string, region = scope.region) => `${base('sns', region)}:${name}`,
+    bucket: (name: string) => bucketArn(scope.partition, name),
+    /** What a caller of the API invokes: `scope` is relative to the API ("*\/GET/products", "authorizers/*"). */
+    executeApi: (apiId: string, invokeScope: string) => `${base('execute-api')}:${apiId}/${invokeScope}`,
+  };
+}
+
+export type Arns = ReturnType<typeof arns>;

@@ -1,0 +1,23 @@
+// The ids of the stack's resources: a resource's `id` and each of its `dependsOn` must have one of
+// these forms, so a misspelt dependency fails to compile. Function ids come from FUNCTIONS (data).
+import type { ResourceOf } from '../engine/types.js';
+
+export type ResourceId =
+  | 'table'
+  | `log-group:${string}`
+  | `role:${string}`
+  | `function:${string}`
+  | 'secret:admin-token'
+  | 'api'
+  | 'apigateway-account'
+  | 'stage'
+  | `bucket:${'logs' | 'site'}`
+  | `bucket-policy:${'logs' | 'site'}`
+  | 'oac'
+  | 'distribution'
+  | `topic:${string}`
+  | `alarm:${string}`
+  | 'dashboard';
+
+/** A resource of this stack made by provisioner `P`: its outputs as `P` declares them, its ids checked. */
+export type StackResource<P> = ResourceOf<P, ResourceId>;
