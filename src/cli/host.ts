@@ -84,7 +84,7 @@ export class CliHost implements IoHost {
   notify(m: IoMessage): void {
     if (this.json || (m.level === 'debug' && !this.verbose)) return;
     if (m.code === 'P1_PLAN') {
-      this.info(renderPlan(m.data as Parameters<typeof renderPlan>[0], this.look));
+      this.info(renderPlan(m.data, this.look));
       return;
     }
     const prefix =
