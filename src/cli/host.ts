@@ -1,6 +1,7 @@
 // The CLI's I/O host: renders engine events and messages on stderr, asks for confirmation
 // on a terminal, and is the one result sink: text on stdout, or with --json exactly one
-// JSON document, `{"ok": true, ...}` or `{"ok": false, "error": {...}}`, for every outcome.
+// JSON document, `{"ok": true, ...}` or `{"ok": false, "error": {...}}`, for every outcome
+// (with --events too, then one JSON event per line on stderr: event-stream.ts).
 import { createInterface } from 'node:readline/promises';
 import { type ConfirmRequest, EXIT_INTERRUPTED, type IoHost, type IoMessage } from '../core/io.js';
 import type { EngineEvent } from '../engine/events.js';
@@ -14,6 +15,7 @@ import {
   quietReporter,
   taskReporter,
 } from './progress.js';
+import { type EventStream, eventStream } from './event-stream.js';
 import { errorDocument, errorText } from './render-error.js';
 import { renderFields, renderPlan, type Look } from './render.js';
 import { colors, useColor } from './style.js';
@@ -23,6 +25,8 @@ export interface HostOptions {
   json: boolean;
   verbose: boolean;
   yes: boolean;
+  /** --events: with --json, every message and engine event as NDJSON on stderr. */
+  events?: boolean;
   env?: NodeJS.ProcessEnv;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
@@ -38,8 +42,9 @@ export class CliHost implements IoHost {
   readonly look: Look;
   /** The width stdout tables fit (unbounded in a pipe). */
   readonly outWidth: number;
-  private readonly o: Required<Omit<HostOptions, 'env' | 'liveUpdate'>> & { env: NodeJS.ProcessEnv };
+  private readonly o: Required<Omit<HostOptions, 'env' | 'liveUpdate' | 'events'>> & { env: NodeJS.ProcessEnv };
   private readonly progress: CliReporter;
+  private readonly events: EventStream | undefined;
   private stopRequested = false;
   private answered = false;
   /** The question being asked, if any: a stop request cancels it. */
@@ -47,6 +52,7 @@ export class CliHost implements IoHost {
 
   constructor(options: HostOptions) {
     const env = options.env ?? process.env;
+    refuseEventsWithoutJson(options);
     this.o = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, ...options, env };
     this.json = options.json;
     this.verbose = options.verbose;
@@ -60,6 +66,7 @@ export class CliHost implements IoHost {
     else if (isInteractive(stderr, env) && options.liveUpdate)
       this.progress = taskReporter(stderr, this.look.colors, options.liveUpdate);
     else this.progress = plainReporter(stderr);
+    this.events = options.events ? eventStream(stderr) : undefined;
   }
 
   get interrupted(): boolean {
@@ -78,13 +85,15 @@ export class CliHost implements IoHost {
   }
 
   event(e: EngineEvent): void {
+    this.events?.event(e);
     this.progress.event(e);
   }
 
   notify(m: IoMessage): void {
+    this.events?.message(m);
     if (this.json || (m.level === 'debug' && !this.verbose)) return;
     if (m.code === 'P1_PLAN') {
-      this.info(renderPlan(m.data as Parameters<typeof renderPlan>[0], this.look));
+      this.info(renderPlan(m.data, this.look));
       return;
     }
     const prefix =
@@ -97,6 +106,12 @@ export class CliHost implements IoHost {
   }
 
   async requestConfirmation(req: ConfirmRequest): Promise<boolean> {
+    this.events?.message({
+      level: 'info',
+      code: req.code,
+      message: req.question,
+      data: { changes: req.changes, review: req.review },
+    });
     if (this.o.yes) return true;
     if (this.json || !this.o.stdin.isTTY || !this.o.stderr.isTTY) {
       throw new UserError(
@@ -148,12 +163,11 @@ export class CliHost implements IoHost {
   error(err: unknown): number {
     this.progress.close();
     const code = err instanceof UserError ? err.exitCode : EXIT.failure;
-    if (this.json)
-      this.write(
-        this.o.stdout,
-        JSON.stringify({ ok: false, command: this.o.command, error: errorDocument(err) }, null, 2),
-      );
-    else this.write(this.o.stderr, errorText(err, this.verbose, this.look.colors));
+    if (this.json) {
+      const doc = errorDocument(err);
+      this.events?.error(doc);
+      this.write(this.o.stdout, JSON.stringify({ ok: false, command: this.o.command, error: doc }, null, 2));
+    } else this.write(this.o.stderr, errorText(err, this.verbose, this.look.colors));
     return code;
   }
 
@@ -185,4 +199,18 @@ export function approvalText(req: ConfirmRequest, need?: string): string {
   const counted = `${deletions} deletion${deletions === 1 ? '' : 's'}`;
   if (others.length === 0) return need ? ` ${counted} need${deletions === 1 ? 's' : ''} ${need}.` : ` ${counted}.`;
   return `\n${others.join('\n')}${deletions ? `\n  and ${counted} (in the plan above)` : ''}`;
+}
+
+/**
+ * --events without --json is refused rather than read as --json: an option never changes what
+ * another stream carries unasked (stdout would turn into JSON, or stderr would mix JSON lines into
+ * text for people), as `products export` refuses --json without --out instead of guessing. The AWS
+ * tools keep the machine format opt-in the same way (`aws --output json`, `cdk --json`).
+ */
+function refuseEventsWithoutJson(options: Pick<HostOptions, 'json' | 'events'>): void {
+  if (options.events && !options.json)
+    throw new UserError('--events needs --json: it streams JSON events on stderr next to the JSON result.', {
+      exitCode: EXIT.usage,
+      hint: 'Add --json (stdout: one JSON document; stderr: one JSON event per line), or drop --events.',
+    });
 }

@@ -25,6 +25,7 @@ function globalOptions(program: Command): Command {
       'send AWS calls to this endpoint, e.g. a local emulator (overrides AWS_ENDPOINT_URL)',
     )
     .option('--json', 'print exactly one JSON document on stdout, whatever happens')
+    .option('--events', 'with --json: stream progress and messages as JSON lines on stderr')
     .option('-y, --yes', 'approve deletions and permission changes without asking (required without a terminal)')
     .option('-v, --verbose', 'show AWS call counts, debug messages and stack traces');
 }
@@ -70,6 +71,7 @@ function addCommand(parent: Command, spec: CommandSpec, prefix: string, outcome:
       json: Boolean(opts.json),
       verbose: Boolean(opts.verbose),
       yes: Boolean(opts.yes),
+      events: Boolean(opts.events),
       ...outcome.streams,
       ...(live ? { liveUpdate: live } : {}),
     });
@@ -121,7 +123,7 @@ function addGroup(program: Command, group: GroupSpec, outcome: Outcome): void {
   cmd.configureHelp({ showGlobalOptions: false });
   cmd.addHelpText(
     'after',
-    `\nGlobal options (-c, -e, -r, -p, --endpoint-url, --json, -y, -v) apply to every action: \`projet1 ${group.name} ${names[0] ?? ''} --help\` lists them.`,
+    `\nGlobal options (-c, -e, -r, -p, --endpoint-url, --json, --events, -y, -v) apply to every action: \`projet1 ${group.name} ${names[0] ?? ''} --help\` lists them.`,
   );
 }
 
@@ -167,6 +169,7 @@ export async function main(argv: string[], streams: Streams = {}): Promise<numbe
         json,
         verbose: argv.includes('--verbose'),
         yes: false,
+        events: json && argv.includes('--events'),
         ...streams,
       });
     if (err instanceof CommanderError) {

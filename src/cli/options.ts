@@ -11,6 +11,7 @@ export interface CommandOptions {
   profile?: string;
   endpointUrl?: string;
   json?: boolean;
+  events?: boolean;
   yes?: boolean;
   verbose?: boolean;
   destroy?: boolean;

@@ -147,7 +147,7 @@ export class DevLoop {
     this.running = this.running.then(() => this.handle(batch)).catch((err: unknown) => this.report(err));
   }
 
-  private say(code: string, message: string): void {
+  private say(code: 'P1_DEV_START' | 'P1_DEV_UP' | 'P1_DEV_PUBLISHED', message: string): void {
     this.io.notify({ level: 'info', code, message });
   }
 

@@ -1,23 +1,16 @@
 // The one channel between the core and whoever drives it (after the CDK toolkit's IoHost):
-// engine events, messages with a level and a stable code, confirmation requests, and the
+// engine events, messages with a level and a stable code (typed by the catalog in io-messages.ts), confirmation requests, and the
 // user's request to stop. The CLI implements it for a terminal, a log or --json; tests
 // implement it in memory. The core never prints.
 import type { Reporter } from '../engine/events.js';
 import type { Change, Plan } from '../engine/types.js';
 import { UserError } from '../errors.js';
+import type { ConfirmCode, IoMessage } from './io-messages.js';
 
-export type IoLevel = 'error' | 'warn' | 'info' | 'debug';
-
-export interface IoMessage {
-  level: IoLevel;
-  /** Stable identifier a program can match on, e.g. "P1_PLAN". */
-  code: string;
-  message: string;
-  data?: unknown;
-}
+export type { DataOf, IoCode, IoLevel, IoMessage } from './io-messages.js';
 
 export interface ConfirmRequest {
-  code: string;
+  code: ConfirmCode;
   question: string;
   /** The plan awaiting approval, and the changes that made it need one. */
   plan: Plan;

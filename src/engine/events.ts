@@ -1,4 +1,6 @@
-// The core reports what it does through these events; it never prints.
+// The core reports what it does through these events; it never prints. `--json --events` streams each
+// one to programs as is (its `data`, under a code of src/core/io-messages.ts): a field renamed here
+// changes that public stream too (README "Events").
 import type { ChangeAction } from './types.js';
 
 export type EngineEvent =
