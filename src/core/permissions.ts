@@ -68,7 +68,9 @@ function resources(config: StackConfig, target: PolicyTarget) {
     topics: regions.map((r) => regional('sns', r, `${names.prefix}-${config.region}-alarms`)),
     apigateway: ['/restapis*', '/account', '/tags/*'].map((p) => `arn:${partition}:apigateway:${config.region}::${p}`),
     distributions: `arn:${partition}:cloudfront::${accountId}:distribution/*`,
-    originAccessControls: `arn:${partition}:cloudfront::${accountId}:origin-access-control/*`,
+    // Every CloudFront resource of the account: each action below names one type only (OACs and
+    // response-headers policies take no tags, and ids are assigned at creation).
+    cloudfront: `arn:${partition}:cloudfront::${accountId}:*`,
     tags: (key: 'ResourceTag' | 'RequestTag') => ({
       [`aws:${key}/project`]: config.project,
       [`aws:${key}/environment`]: config.environment,
@@ -166,7 +168,8 @@ function grants(config: StackConfig, target: PolicyTarget): Grant[] {
       Resource: r.parameters,
     },
     {
-      Sid: 'Buckets',
+      // The site's buckets and its CloudFront resources below: one statement (see `permissionsPolicy`).
+      Sid: 'Site',
       actions: {
         read: [
           's3:ListBucket',
@@ -216,7 +219,8 @@ function grants(config: StackConfig, target: PolicyTarget): Grant[] {
       Resource: r.monitoring,
     },
     {
-      Sid: 'Topics',
+      // The alarms' topic, in the statement of the alarms (see `permissionsPolicy`).
+      Sid: 'Monitoring',
       actions: {
         read: ['sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic', 'sns:ListTagsForResource'],
         deploy: ['sns:CreateTopic', 'sns:DeleteTopic', 'sns:Subscribe', 'sns:Unsubscribe', 'sns:TagResource'],
@@ -234,13 +238,24 @@ function grants(config: StackConfig, target: PolicyTarget): Grant[] {
     },
     {
       // Ids are assigned at creation: any distribution may be read (ours is found by its comment), and
-      // origin access controls take no tags.
-      Sid: 'CloudFront',
+      // origin access controls and response-headers policies take no tags.
+      Sid: 'Site',
       actions: {
-        read: ['cloudfront:GetDistribution', 'cloudfront:ListTagsForResource', 'cloudfront:GetOriginAccessControl'],
-        deploy: ['cloudfront:UpdateOriginAccessControl', 'cloudfront:DeleteOriginAccessControl'],
+        read: [
+          'cloudfront:GetDistribution',
+          'cloudfront:ListTagsForResource',
+          'cloudfront:GetOriginAccessControl',
+          'cloudfront:GetResponseHeadersPolicy',
+        ],
+        deploy: [
+          'cloudfront:UpdateOriginAccessControl',
+          'cloudfront:DeleteOriginAccessControl',
+          'cloudfront:CreateResponseHeadersPolicy',
+          'cloudfront:UpdateResponseHeadersPolicy',
+          'cloudfront:DeleteResponseHeadersPolicy',
+        ],
       },
-      Resource: [r.distributions, r.originAccessControls],
+      Resource: r.cloudfront,
     },
     {
       // A new distribution carries this stack's tags (CreateDistributionWithTags needs both actions).
@@ -261,13 +276,15 @@ function grants(config: StackConfig, target: PolicyTarget): Grant[] {
     {
       // These calls take no resource AWS could restrict (Service Authorization Reference: no resource
       // type; the AWS CDK's list of CloudFront wildcard-only actions, aws-cloudfront/lib/private/utils.ts,
-      // has ListDistributions and CreateOriginAccessControl), or name one only after it exists.
+      // has ListDistributions, ListResponseHeadersPolicies and CreateOriginAccessControl), or name one
+      // only after it exists.
       Sid: 'NoResourceTypes',
       actions: {
         read: [
           'sts:GetCallerIdentity',
           'cloudfront:ListDistributions',
           'cloudfront:ListOriginAccessControls',
+          'cloudfront:ListResponseHeadersPolicies',
           'cloudwatch:DescribeAlarms',
           'lambda:GetAccountSettings',
           'logs:DescribeLogGroups',
@@ -294,6 +311,14 @@ export function permissionsPolicy(config: StackConfig, target: PolicyTarget, sco
     const actions = SCOPES.filter((s) => RANK[s] <= RANK[scope]).flatMap((s) => g.actions[s] ?? []);
     if (actions.length === 0) continue;
     const { actions: _, ...rest } = g;
+    // Grants sharing a Sid (none with a condition) become one statement: the same permissions, since
+    // each action applies to its own service's resources only, in fewer of a managed policy's 6,144 characters.
+    const same = statements.find((s) => s.Sid === rest.Sid && !s.Condition && !rest.Condition);
+    if (same) {
+      same.Action = [...new Set([...same.Action, ...actions])].sort();
+      same.Resource = [...[same.Resource].flat(), ...[rest.Resource].flat()];
+      continue;
+    }
     statements.push({
       Sid: rest.Sid,
       Effect: 'Allow',

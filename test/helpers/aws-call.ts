@@ -89,7 +89,18 @@ function apigateway(method: string, path: string, body: Buffer): Call {
   return rest('apigateway', method, op, 'rest-json', roleArn ? { roleArn } : {});
 }
 
+/** Response-headers policies by HTTP method, on the collection (no id) and on one policy. */
+const HEADERS_POLICY_OPS: Record<string, [string, string]> = {
+  GET: ['ListResponseHeadersPolicies', 'GetResponseHeadersPolicy'],
+  POST: ['CreateResponseHeadersPolicy', 'CreateResponseHeadersPolicy'],
+  PUT: ['UpdateResponseHeadersPolicy', 'UpdateResponseHeadersPolicy'],
+  DELETE: ['DeleteResponseHeadersPolicy', 'DeleteResponseHeadersPolicy'],
+};
+
 function cloudfront(method: string, path: string): Call {
+  const rhp = /^\/\d{4}-\d\d-\d\d\/response-headers-policy(?:\/([^/]+))?$/.exec(path);
+  const rhpOp = rhp ? HEADERS_POLICY_OPS[method]?.[rhp[1] ? 1 : 0] : undefined;
+  if (rhpOp) return rest('cloudfront', method, rhpOp, 'rest-xml', rhp?.[1] ? { resource: rhp[1] } : {});
   const m = /^\/\d{4}-\d\d-\d\d\/distribution(?:\/([^/]+))?(?:\/([a-z]+))?/.exec(path);
   let op = `${method} ${path}`;
   if (m && !m[1] && method === 'POST') op = 'CreateDistribution';

@@ -185,20 +185,20 @@ describe('projet1 permissions, proved under enforced IAM', () => {
     assert.equal(proxy?.injected.get('iam-passrole-refused') ?? 0, 0, 'the printed policy was refused a PassRole');
 
     // One statement taken away at a time, each met by a command that needs it. Not here:
-    // Monitoring (its read actions are in EMULATOR_RESOURCE_MODEL), Topics (no notifyEmail) and
+    // Monitoring (its read actions are in EMULATOR_RESOURCE_MODEL; it holds the alarms' topic too) and
     // NewDistribution/OwnDistribution (MiniStack 1.5.33 does not check CloudFront's tags). PassRoles:
     // a memory change, which `up` makes with UpdateFunctionConfiguration (it always sends the Role).
     const bigger = projectDir({ ...config, lambda: { memoryMb: 512 } });
     const needs: Record<string, string[]> = {
       Table: ['plan'],
-      // S3 answers the refused HeadBucket with a bare 403; ListBuckets tells it from another account's.
-      Buckets: ['plan'],
+      // The buckets and CloudFront. S3 answers the refused HeadBucket with a bare 403; ListBuckets tells it
+      // from another account's.
+      Site: ['plan'],
       Roles: ['plan'],
       Functions: ['plan'],
       LogGroups: ['plan'],
       Parameters: ['admin-token', 'show'],
       RestApi: ['plan'],
-      CloudFront: ['plan'],
       NoResourceTypes: ['plan'],
       PassRoles: ['up', '--yes'],
     };

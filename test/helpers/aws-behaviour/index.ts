@@ -3,6 +3,7 @@
 import { type FaultProfile, REALISTIC } from '../fault-proxy.js';
 import { APIGATEWAY_BEHAVIOURS } from './apigateway.js';
 import { CLOUDFRONT_SWITCHES, cloudfrontAccountUnverified } from './cloudfront.js';
+import { responseHeadersPolicyInUse } from './cloudfront-headers.js';
 import { DYNAMODB_BEHAVIOURS } from './dynamodb.js';
 import { PASS_ROLE } from './iam-passrole.js';
 import { restoreSummaryInDescribeTable } from './dynamodb-restore.js';
@@ -18,6 +19,7 @@ export const AWS_BEHAVIOURS: Behaviour[] = [
   ...DYNAMODB_BEHAVIOURS,
   restoreSummaryInDescribeTable,
   ...S3_BEHAVIOURS,
+  responseHeadersPolicyInUse,
   // A permission or account state, off until a test switches it on (README's permissions, a verified account).
   getFunctionWithoutTags(LAMBDA_SWITCHES.tagsHidden),
   listTagsDenied(LAMBDA_SWITCHES.listTagsDenied),
