@@ -22,6 +22,7 @@ export interface ResourceNames {
   logBucket: string;
   /** CloudFront names are global to the account: the region is part of them. */
   oac: string;
+  headersPolicy: string;
   distributionComment: string;
 }
 
@@ -63,6 +64,7 @@ export function resourceNames(
     siteBucket: expand(config.website.bucketName),
     logBucket: expand(config.website.logBucketName),
     oac: `${prefix}-${config.region}-site`,
+    headersPolicy: `${prefix}-${config.region}-headers`,
     distributionComment: `projet1 ${config.project}/${config.environment} ${config.region}`,
   };
 }

@@ -208,6 +208,23 @@ export const configSchema = section(
       },
       'Static website: S3 buckets and the CloudFront distribution',
     ),
+    headers: section(
+      {
+        enabled: flag({
+          default: true,
+          doc: 'Security headers on every answer of the distribution (a CloudFront response-headers policy): HSTS, nosniff, X-Frame-Options DENY, Referrer-Policy, a Content-Security-Policy.',
+        }),
+        hstsIncludeSubdomains: flag({
+          default: false,
+          doc: 'HSTS for every subdomain of the site too; only when all of them serve HTTPS.',
+        }),
+        csp: nullableText({
+          default: null,
+          doc: "Content-Security-Policy replacing the storefront's (one line); null keeps the storefront's, which allows the site's own origin only.",
+        }),
+      },
+      'Security headers the CDN adds to every answer',
+    ),
     alarms: section(
       {
         enabled: flag({ default: true, doc: 'Create the CloudWatch alarms and the dashboard.' }),

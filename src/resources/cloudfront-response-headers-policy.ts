@@ -174,7 +174,14 @@ export async function readPolicy(ctx: ProvisionContext, id: string): Promise<Res
 /** Tries while a distribution still holds the policy: its update or deletion is deploying. */
 const IN_USE_ATTEMPTS = 12;
 
-export const cloudfrontResponseHeadersPolicy: Provisioner<ResponseHeadersDesired, ResponseHeadersObserved> = {
+/** What dependents read: the distribution's behaviours name the policy by id. */
+export type ResponseHeadersOutputs = { id: string };
+
+export const cloudfrontResponseHeadersPolicy: Provisioner<
+  ResponseHeadersDesired,
+  ResponseHeadersObserved,
+  ResponseHeadersOutputs
+> = {
   type: 'cloudfront-response-headers-policy',
   service: 'cloudfront',
 

@@ -25,6 +25,8 @@ export interface DistributionShape {
   priceClass: string;
   /** Paths served by the API origin (all methods, no caching, Authorization and query string forwarded). */
   apiPaths: string[];
+  /** The response-headers policy on every behaviour (the site's and the API's); '' for none. */
+  headersPolicyId: string;
 }
 
 const SHAPE_KEYS = [
@@ -37,6 +39,7 @@ const SHAPE_KEYS = [
   'ttl',
   'priceClass',
   'apiPaths',
+  'headersPolicyId',
 ] as const satisfies readonly (keyof DistributionShape)[];
 
 const S3 = 'site-bucket';
@@ -45,6 +48,9 @@ const list = <T>(items: T[]) => ({ Quantity: items.length, Items: items });
 const ALL_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'POST', 'PATCH', 'DELETE'] as const;
 const READ_METHODS = ['GET', 'HEAD'] as const;
 const noCookies = { Forward: 'none' as const };
+/** CloudFront refuses an empty ResponseHeadersPolicyId: a behaviour without one leaves it out. */
+const headersPolicy = (s: DistributionShape) =>
+  s.headersPolicyId ? { ResponseHeadersPolicyId: s.headersPolicyId } : {};
 
 export function buildConfig(s: DistributionShape, callerReference: string): DistributionConfig {
   return {
@@ -82,6 +88,7 @@ export function buildConfig(s: DistributionShape, callerReference: string): Dist
     ]),
     DefaultCacheBehavior: {
       TargetOriginId: S3,
+      ...headersPolicy(s),
       ViewerProtocolPolicy: 'redirect-to-https',
       Compress: true,
       AllowedMethods: { ...list([...READ_METHODS]), CachedMethods: list([...READ_METHODS]) },
@@ -94,6 +101,7 @@ export function buildConfig(s: DistributionShape, callerReference: string): Dist
       s.apiPaths.map((PathPattern) => ({
         PathPattern,
         TargetOriginId: API,
+        ...headersPolicy(s),
         ViewerProtocolPolicy: 'redirect-to-https' as const,
         Compress: true,
         AllowedMethods: { ...list([...ALL_METHODS]), CachedMethods: list([...READ_METHODS]) },
@@ -141,6 +149,7 @@ export function shapeOf(c: DistributionConfig): DistributionShape {
     ttl: { min: d?.MinTTL ?? 0, default: d?.DefaultTTL ?? 0, max: d?.MaxTTL ?? 0 },
     priceClass: c.PriceClass ?? '',
     apiPaths: (c.CacheBehaviors?.Items ?? []).filter((b) => b.TargetOriginId === API).map((b) => b.PathPattern ?? ''),
+    headersPolicyId: d?.ResponseHeadersPolicyId ?? '',
   };
 }
 
@@ -155,6 +164,11 @@ export function shapeChanges(
   );
   const d = config.DefaultCacheBehavior;
   const behaviours = [d, ...(config.CacheBehaviors?.Items ?? [])];
+  // The shape reads the default behaviour's policy; an API behaviour changed alone shows here.
+  if (behaviours.some((b) => (b?.ResponseHeadersPolicyId ?? '') !== want.headersPolicyId)) {
+    if (!changes.some((c) => c.field === 'headersPolicyId'))
+      changes.push({ field: 'headersPolicyId', from: have.headersPolicyId, to: want.headersPolicyId });
+  }
   if (behaviours.some((b) => b?.ViewerProtocolPolicy !== 'redirect-to-https' || b?.Compress !== true)) {
     changes.push({ field: 'viewerProtocolAndCompression', from: 'changed', to: 'redirect-to-https, compressed' });
   }

@@ -14,6 +14,7 @@ export type ResourceId =
   | `bucket:${'logs' | 'site'}`
   | `bucket-policy:${'logs' | 'site'}`
   | 'oac'
+  | 'headers-policy'
   | 'distribution'
   | `topic:${string}`
   | `alarm:${string}`

@@ -42,7 +42,7 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
   const monitoring = monitoringTier(ctx, { table: data.table, stage: api.stage, distribution: web.distribution });
   return {
     resources: [...data.resources, ...api.resources, ...web.resources, ...monitoring.resources],
-    retired: monitoring.retired,
+    retired: [...web.retired, ...monitoring.retired],
     tags: ctx.tags,
     parts: {
       table: data.table,

@@ -7,6 +7,7 @@ import type { Config } from '../config/schema.js';
 import { type Resource, ref, UNKNOWN } from '../engine/types.js';
 import { cloudfrontDistribution, type DistributionDesired } from '../resources/cloudfront-distribution.js';
 import { cloudfrontOac } from '../resources/cloudfront-oac.js';
+import { cloudfrontResponseHeadersPolicy, securityHeaders } from '../resources/cloudfront-response-headers-policy.js';
 import type { ApiOrigin } from '../resources/distribution-config.js';
 import type { PolicyDocument } from '../resources/iam-role.js';
 import { type BucketDesired, s3Bucket } from '../resources/s3-bucket.js';
@@ -70,6 +71,7 @@ const denyInsecure = (bucketArn: string): PolicyDocument['Statement'][number] =>
 export type BucketResource = StackResource<typeof s3Bucket>;
 export type OacResource = StackResource<typeof cloudfrontOac>;
 export type DistributionResource = StackResource<typeof cloudfrontDistribution>;
+export type HeadersPolicyResource = StackResource<typeof cloudfrontResponseHeadersPolicy>;
 type BucketPolicyResource = StackResource<typeof s3BucketPolicy>;
 
 /** What both buckets share: private, encrypted, owned by the bucket owner, in the stack's region. */
@@ -164,6 +166,25 @@ function originAccessControl({ names, tags }: StackContext): OacResource {
   return { id: 'oac', name: names.oac, provisioner: cloudfrontOac, dependsOn: [], desired: { name: names.oac, tags } };
 }
 
+/** The security headers every answer carries (`headers.*`); a resource even when turned off, to be retired. */
+function headersPolicy({ config, names, tags }: StackContext): HeadersPolicyResource {
+  const h = config.headers;
+  const desired = securityHeaders({
+    name: names.headersPolicy,
+    tags,
+    includeSubdomains: h.hstsIncludeSubdomains,
+    csp: h.csp ?? undefined,
+    cspKey: 'headers.csp',
+  });
+  return {
+    id: 'headers-policy',
+    name: names.headersPolicy,
+    provisioner: cloudfrontResponseHeadersPolicy,
+    dependsOn: [],
+    desired,
+  };
+}
+
 /** What CloudFront sends to the API: each top-level path of the app's routes, and everything under it. */
 function apiPaths(ctx: StackContext): string[] {
   const tops = new Set(ctx.routes.map((r) => r.route.path.split('/')[1] ?? ''));
@@ -175,10 +196,11 @@ function distribution(
   site: BucketResource,
   oac: OacResource,
   api: ApiResource,
+  headers: HeadersPolicyResource | undefined,
 ): DistributionResource {
   const { config, names, env } = ctx;
   const w = config.website;
-  const desired = (oacId: string, apiId: string): DistributionDesired => ({
+  const desired = (oacId: string, apiId: string, headersPolicyId: string): DistributionDesired => ({
     comment: names.distributionComment,
     callerReference: `projet1-${config.project}-${config.environment}-${env.region}`,
     enabled: true,
@@ -189,6 +211,7 @@ function distribution(
     ttl: { min: w.minTtlSeconds, default: w.defaultTtlSeconds, max: w.maxTtlSeconds },
     priceClass: w.priceClass,
     apiPaths: apiPaths(ctx),
+    headersPolicyId,
     urlFor: (domain) => websiteUrl(config.endpointUrl, domain),
     tags: ctx.tags,
   });
@@ -196,9 +219,9 @@ function distribution(
     id: 'distribution',
     name: names.distributionComment,
     provisioner: cloudfrontDistribution,
-    dependsOn: [site.id, oac.id, api.id],
-    desired: desired(UNKNOWN, UNKNOWN),
-    resolve: (out) => desired(ref(out, oac, 'id'), ref(out, api, 'id')),
+    dependsOn: [site.id, oac.id, api.id, ...(headers ? [headers.id] : [])],
+    desired: desired(UNKNOWN, UNKNOWN, headers ? UNKNOWN : ''),
+    resolve: (out) => desired(ref(out, oac, 'id'), ref(out, api, 'id'), headers ? ref(out, headers, 'id') : ''),
   };
 }
 
@@ -248,6 +271,8 @@ export interface WebTier {
   oac: OacResource;
   distribution: DistributionResource;
   resources: Resource[];
+  /** What the settings turned off (the headers policy with `headers.enabled: false`): deleted if found. */
+  retired: Resource[];
 }
 
 export function webTier(ctx: StackContext, api: ApiResource): WebTier {
@@ -255,12 +280,15 @@ export function webTier(ctx: StackContext, api: ApiResource): WebTier {
   const logsPolicy = logBucketPolicy(ctx, logs);
   const site = siteBucket(ctx, logs, logsPolicy);
   const oac = originAccessControl(ctx);
-  const dist = distribution(ctx, site, oac, api);
+  const headers = headersPolicy(ctx);
+  const on = ctx.config.headers.enabled;
+  const dist = distribution(ctx, site, oac, api, on ? headers : undefined);
   const sitePolicy = siteBucketPolicy(ctx, site, dist);
   return {
     siteBucket: site,
     oac,
     distribution: dist,
-    resources: [logs, logsPolicy, site, oac, dist, sitePolicy],
+    resources: [logs, logsPolicy, site, oac, ...(on ? [headers] : []), dist, sitePolicy],
+    retired: on ? [] : [headers],
   };
 }
