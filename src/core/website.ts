@@ -93,8 +93,9 @@ async function deployedSite(
   session: Session,
   io: IoHost,
 ): Promise<{ bucket: string; distributionId: string; url: string }> {
-  const { siteBucket, oac, api, distribution } = session.stack.parts;
-  const wanted = new Set<string>([siteBucket.id, oac.id, api.id, distribution.id]);
+  const { siteBucket, distribution } = session.stack.parts;
+  // The distribution's outputs need what it reads (OAC, API, headers policy) observed too.
+  const wanted = new Set<string>([siteBucket.id, distribution.id, ...distribution.dependsOn]);
   const stack = { ...session.stack, resources: session.stack.resources.filter((r) => wanted.has(r.id)), retired: [] };
   const state = await computePlan(stack, 'apply', session.context(io), io);
   // A bucket of that name that is not this stack's (another account, region or environment): never write to it.
