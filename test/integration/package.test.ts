@@ -43,7 +43,7 @@ describe('the npm package', () => {
       'dist/handlers/manifest.json',
       'dist/handlers/authorizer.zip',
       'src/emulator/ministack-requirements.txt',
-      'src/catalog/product.ts',
+      'runtime/catalog/product.ts',
       'package.json',
       'README.md',
     ]) {

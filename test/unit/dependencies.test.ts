@@ -50,8 +50,8 @@ describe('the package', () => {
     const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
       dependencies: Record<string, string>;
     };
-    const src = join(PACKAGE_ROOT, 'src');
-    const files = readdirSync(src, { recursive: true, withFileTypes: true })
+    const files = ['src', 'runtime']
+      .flatMap((dir) => readdirSync(join(PACKAGE_ROOT, dir), { recursive: true, withFileTypes: true }))
       .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts'))
       .map((e) => join(e.parentPath, e.name));
     assert.ok(files.length > 50, 'the scan reads src/');
