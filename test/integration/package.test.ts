@@ -54,6 +54,20 @@ describe('the npm package', () => {
       [],
       'no tests, benches or CI files',
     );
+    const manifest = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'dist', 'handlers', 'manifest.json'), 'utf8')) as {
+      functions: Record<string, { sources: Record<string, string> }>;
+    };
+    const sources = new Set(Object.values(manifest.functions).flatMap((f) => Object.keys(f.sources)));
+    assert.deepEqual(
+      [...sources].filter((s) => !paths.includes(s)),
+      [],
+      'every source a shipped zip was built from ships (dev bundles them)',
+    );
+    assert.deepEqual(
+      paths.filter((p) => /^(dist\/)?src\//.test(p)),
+      ['src/emulator/ministack-requirements.txt'],
+      'the CLI ships bundled (dist/cli/), not as sources',
+    );
   });
 
   it('installs with production dependencies only and runs up, plan, the API and down from an empty directory', async () => {
