@@ -3,7 +3,7 @@
 // priced at AWS's public on-demand list prices (us-east-1; other regions differ by a few percent).
 // An estimate, not a bill: the Free Tier usually covers all of it.
 import { CloudWatchLogsClient, paginateFilterLogEvents } from '@aws-sdk/client-cloudwatch-logs';
-import type { AwsClients } from '../src/aws/clients.js';
+import type { AwsClients } from '../runtime/aws/clients.js';
 
 export interface LambdaUsage {
   invocations: number;

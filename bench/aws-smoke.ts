@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CreateBackupCommand, DeleteBackupCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { AwsClients, type AwsTarget } from '../src/aws/clients.js';
+import { AwsClients, type AwsTarget } from '../runtime/aws/clients.js';
 import { cliCredentials } from '../src/aws/credentials.js';
 import { costReport, type LambdaUsage, lambdaUsage } from './aws-smoke-cost.js';
 import { Interrupted, Runner } from './aws-smoke-kit.js';

@@ -23,8 +23,8 @@ const env = (cache: string) => ({
 });
 
 /** A real handler (the SDK, the shared code) whose answers carry the edit's number in a header. */
-const handlerSource = (n: number): string => `import { apiHandler } from '../src/api/http.js';
-import { getProductById } from '../src/api/routes.js';
+const handlerSource = (n: number): string => `import { apiHandler } from '../runtime/api/http.js';
+import { getProductById } from '../runtime/api/routes.js';
 const base = apiHandler(getProductById);
 export const handler = async (event: unknown, context: unknown) => {
   const reply = (await (base as (e: unknown, c: unknown) => Promise<{ headers?: Record<string, string> }>)(event, context));

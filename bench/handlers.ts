@@ -74,9 +74,9 @@ async function overhead(): Promise<
   process.env.AWS_REGION = 'eu-west-3';
   process.env.AWS_ACCESS_KEY_ID = 'bench';
   process.env.AWS_SECRET_ACCESS_KEY = 'bench';
-  const { lambdaClients } = await import('../src/api/lambda-clients.js');
-  const { apiHandler } = await import('../src/api/http.js');
-  const routes = await import('../src/api/routes.js');
+  const { lambdaClients } = await import('../runtime/api/lambda-clients.js');
+  const { apiHandler } = await import('../runtime/api/http.js');
+  const routes = await import('../runtime/api/routes.js');
   const client = lambdaClients().client(DynamoDBClient);
   // Time spent inside the awaited DynamoDB call (the document client's send: marshalling,
   // signing, the in-memory round trip) is measured so it can be taken out.

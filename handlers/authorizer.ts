@@ -2,7 +2,7 @@
 // The token lives in an SSM SecureString; it is cached for TOKEN_CACHE_SECONDS.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { lambdaClients } from '../src/api/lambda-clients.js';
+import { lambdaClients } from '../runtime/api/lambda-clients.js';
 
 interface TokenEvent {
   type: 'TOKEN';

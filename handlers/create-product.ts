@@ -1,5 +1,5 @@
 // Lambda entry point for createProduct (API Gateway proxy integration).
-import { apiHandler } from '../src/api/http.js';
-import { createProduct } from '../src/api/routes.js';
+import { apiHandler } from '../runtime/api/http.js';
+import { createProduct } from '../runtime/api/routes.js';
 
 export const handler = apiHandler(createProduct);

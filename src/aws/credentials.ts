@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { AwsAccessError, EXIT, UserError } from '../errors.js';
-import type { AwsTarget, CredentialSource } from './clients.js';
+import type { AwsTarget, CredentialSource } from '../../runtime/aws/clients.js';
 
 export function cliCredentials(target: AwsTarget, env: NodeJS.ProcessEnv = process.env): CredentialSource {
   let cached: Promise<AwsCredentialIdentity> | undefined;

@@ -1,6 +1,6 @@
 // Turns SDK failures into one-line user errors, and tells "absent" from "broken".
 import { AwsAccessError, UserError } from '../errors.js';
-import { type AwsTarget, CALL } from './clients.js';
+import { type AwsTarget, CALL } from '../../runtime/aws/clients.js';
 
 interface SdkErrorShape {
   name?: string;

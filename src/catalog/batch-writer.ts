@@ -3,7 +3,7 @@
 // (async) iterable as capacity frees up, so memory holds only what is in flight.
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { backoff } from '../engine/retry.js';
-import type { Product } from './product.js';
+import type { Product } from '../../runtime/catalog/product.js';
 
 export const BATCH_SIZE = 25;
 

@@ -7,7 +7,7 @@ import { extname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { type Info, parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
-import type { Product } from './product.js';
+import type { Product } from '../../runtime/catalog/product.js';
 
 export type FileFormat = 'jsonl' | 'csv' | 'json';
 

@@ -1,6 +1,6 @@
 // Realistic sample products, reproducible from a seed: same seed, same items (ids and
 // timestamps included), so seeding twice with one seed rewrites the same products.
-import type { Product } from './product.js';
+import type { Product } from '../../runtime/catalog/product.js';
 
 /** mulberry32: tiny, fast, good enough for sample data (not for secrets). */
 export function prng(seed: number): () => number {

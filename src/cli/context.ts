@@ -4,7 +4,7 @@ import { callSummary } from '../core/stack-ops.js';
 import { openConfig, openSession } from '../core/session.js';
 import { configFlags } from './options.js';
 import { renderCalls } from './render.js';
-import type { AwsClients, AwsRetry } from '../aws/clients.js';
+import type { AwsClients, AwsRetry } from '../../runtime/aws/clients.js';
 import { acquireLock, type HeldLock } from '../core/lock.js';
 import { InterruptedError } from '../core/io.js';
 import { UserError } from '../errors.js';

@@ -7,7 +7,7 @@ import type { Writable } from 'node:stream';
 import { writeAll, type BatchProgress } from '../catalog/batch-writer.js';
 import { csvHeader, formatOf, productLine, readRows, write, type FileFormat } from '../catalog/files.js';
 import { generateProducts } from '../catalog/generate.js';
-import { validateStored, type Product } from '../catalog/product.js';
+import { validateStored, type Product } from '../../runtime/catalog/product.js';
 import type { Reporter } from '../engine/events.js';
 import { EXIT, UserError } from '../errors.js';
 import { guarded, listAll, type Catalog } from './catalog.js';

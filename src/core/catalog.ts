@@ -2,7 +2,7 @@
 // Errors become user errors with distinct exit codes: 2 invalid, 3 not found, 4 conflict.
 import { DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AwsClients } from '../aws/clients.js';
+import type { AwsClients } from '../../runtime/aws/clients.js';
 import { classifyAwsError, FIRST_CALL_ATTEMPTS, FIRST_CALL_REQUEST_MS, firstCall, isAwsError } from '../aws/errors.js';
 import { fromTagList } from '../aws/tags.js';
 import { ownershipProblem } from '../engine/plan.js';
@@ -13,7 +13,7 @@ import {
   ProductRepository,
   VersionConflict,
   type Page,
-} from '../catalog/repository.js';
+} from '../../runtime/catalog/repository.js';
 import {
   validateCreate,
   validatePatch,
@@ -22,7 +22,7 @@ import {
   type Product,
   LIMITS,
   textProblem,
-} from '../catalog/product.js';
+} from '../../runtime/catalog/product.js';
 import { resourceNames, stackTags } from '../config/names.js';
 import { ConflictError, EXIT, UserError } from '../errors.js';
 import { cliClients, openConfig, type SessionOptions } from './session.js';

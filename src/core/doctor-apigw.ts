@@ -10,7 +10,7 @@ import {
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
 } from '@aws-sdk/client-iam';
-import type { AwsClients } from '../aws/clients.js';
+import type { AwsClients } from '../../runtime/aws/clients.js';
 import { regionCode } from '../config/names.js';
 import type { CheckResult } from './doctor-checks.js';
 

@@ -2,7 +2,7 @@
 // all of AWS: a name owned by another account fails the first `up`, so `up` checks it before it changes
 // anything, and `doctor` reports it. One function for both.
 import { GetBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
-import type { AwsClients } from '../aws/clients.js';
+import type { AwsClients } from '../../runtime/aws/clients.js';
 import { unless } from '../aws/errors.js';
 import { fromTagList } from '../aws/tags.js';
 import { resourceNames, stackTags } from '../config/names.js';

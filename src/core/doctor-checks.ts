@@ -6,7 +6,7 @@ import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { GetAccountSettingsCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { dnsSuffix } from '../aws/arns.js';
-import type { AwsClients, AwsTarget } from '../aws/clients.js';
+import type { AwsClients, AwsTarget } from '../../runtime/aws/clients.js';
 import { FUNCTIONS } from '../config/functions.js';
 import { partitionOf } from '../stack/stack-env.js';
 

@@ -1,6 +1,6 @@
 // `projet1 doctor`: before a first deploy, what would make it fail, one line per check. Checks run
 // concurrently, each within a bound of its own, and one failing never hides the others. No writes.
-import { AwsClients, type AwsTarget } from '../aws/clients.js';
+import { AwsClients, type AwsTarget } from '../../runtime/aws/clients.js';
 import { describeCredentials, cliCredentials } from '../aws/credentials.js';
 import { classifyAwsError, FIRST_CALL_REQUEST_MS, isTimeout } from '../aws/errors.js';
 import type { LoadedConfig } from '../config/load.js';

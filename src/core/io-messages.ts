@@ -2,7 +2,7 @@
 // level, meaning and data type are declared here, once. `IoMessage` is derived from it, so an
 // emit with the wrong level or data does not compile, and a host that tests `m.code` reads
 // `m.data` with its type. `--json --events` streams these codes (README "Events").
-import type { AwsRetry } from '../aws/clients.js';
+import type { AwsRetry } from '../../runtime/aws/clients.js';
 import type { EngineEvent } from '../engine/events.js';
 import type { Change, Plan } from '../engine/types.js';
 import type { FunctionUpdate } from './dev.js';

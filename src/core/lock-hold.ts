@@ -2,7 +2,7 @@
 // own lease parameter (never the lock itself, which another run may own by then). The run learns it
 // lost the lock when the lock names another holder or is gone, or when it could not renew in time
 // (a network cut, a laptop asleep): then it must stop changing the stack before anyone may take over.
-import type { AwsClients } from '../aws/clients.js';
+import type { AwsClients } from '../../runtime/aws/clients.js';
 import { EXIT, UserError } from '../errors.js';
 import type { IoHost } from './io.js';
 import type { LockInfo } from './lock-info.js';

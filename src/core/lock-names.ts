@@ -1,5 +1,5 @@
 // The stack lock's parameters and how one is read and judged (live or stale) with AWS's clock.
-import type { AwsClients } from '../aws/clients.js';
+import type { AwsClients } from '../../runtime/aws/clients.js';
 import type { Config } from '../config/schema.js';
 import type { LockInfo } from './lock-info.js';
 import { readParams, type StoredParam, TOLERANCE_MS } from './lock-store.js';

@@ -3,7 +3,7 @@
 // answer that returned it. A host whose clock is off (a laptop minutes behind, a CI runner without
 // NTP) then can neither take a live lock nor keep one whose lease ran out.
 import { DeleteParameterCommand, GetParametersCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import type { AwsClients } from '../aws/clients.js';
+import type { AwsClients } from '../../runtime/aws/clients.js';
 import { unless } from '../aws/errors.js';
 
 /**

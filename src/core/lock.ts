@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AwsClients } from '../aws/clients.js';
-import { backoff } from '../aws/backoff.js';
+import type { AwsClients } from '../../runtime/aws/clients.js';
+import { backoff } from '../../runtime/aws/backoff.js';
 import type { Config } from '../config/schema.js';
 import { EXIT, UserError } from '../errors.js';
 import type { IoHost } from './io.js';

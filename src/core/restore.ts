@@ -20,7 +20,7 @@ import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk
 import { isAwsError } from '../aws/errors.js';
 import { toTagList } from '../aws/tags.js';
 import { writeAll } from '../catalog/batch-writer.js';
-import type { Product } from '../catalog/product.js';
+import type { Product } from '../../runtime/catalog/product.js';
 import { resourceNames, stackTags } from '../config/names.js';
 import { EXIT, UserError } from '../errors.js';
 import type { IoHost } from './io.js';

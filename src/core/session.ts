@@ -1,5 +1,5 @@
 // A session: validated config, AWS clients and the stack's resources, ready for a command.
-import { AwsClients, type AwsTarget } from '../aws/clients.js';
+import { AwsClients, type AwsTarget } from '../../runtime/aws/clients.js';
 import { cliCredentials } from '../aws/credentials.js';
 import { loadConfig, type ConfigFlags, type LoadedConfig } from '../config/load.js';
 import { readSharedConfig } from '../config/shared-config.js';

@@ -1,7 +1,7 @@
 // Retries for the transient states AWS reports as errors (a role not yet assumable,
 // a function still updating), and creates AWS does not deduplicate. The SDK retries its
 // own throttling and faults below us.
-import { backoff } from '../aws/backoff.js';
+import { backoff } from '../../runtime/aws/backoff.js';
 import { isTransient } from '../aws/errors.js';
 import type { ProvisionContext } from './types.js';
 

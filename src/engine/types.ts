@@ -1,5 +1,5 @@
 // The provisioner contract (Pulumi-like) and the data the engine passes around.
-import type { AwsClients } from '../aws/clients.js';
+import type { AwsClients } from '../../runtime/aws/clients.js';
 
 /** What a provisioner needs at run time: clients and a way to report progress. */
 export interface ProvisionContext {

@@ -1,7 +1,7 @@
 // The REST API's definition as plain data: what `rest-api` reconciles and what the
 // stage's deployment fingerprint is computed from.
 import { createHash } from 'node:crypto';
-import { CORS_ALLOW_HEADERS, CORS_ALLOW_METHODS } from '../api/cors.js';
+import { CORS_ALLOW_HEADERS, CORS_ALLOW_METHODS } from '../../runtime/api/cors.js';
 import { canonicalJson } from '../engine/canonical.js';
 
 export interface MethodDef {

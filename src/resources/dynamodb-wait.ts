@@ -1,6 +1,6 @@
 // Waiting for a table and its indexes to settle (split from dynamodb-table.ts to keep it short).
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { backoff } from '../aws/backoff.js';
+import { backoff } from '../../runtime/aws/backoff.js';
 import { unless } from '../aws/errors.js';
 import type { ProvisionContext } from '../engine/types.js';
 

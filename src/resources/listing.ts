@@ -1,7 +1,7 @@
 // One paged listing per family of resources and run, instead of one read per resource: the stack's
 // alarms and its log groups share name prefixes, and the services list them by prefix. Provisioners
 // look their resource up in the listing; one that changes a resource of the family forgets it.
-import type { AwsClients } from '../aws/clients.js';
+import type { AwsClients } from '../../runtime/aws/clients.js';
 
 type Listing = Promise<Map<string, unknown>>;
 

@@ -16,7 +16,7 @@ import { AccessDeniedError, httpStatus, isAwsError, unless } from '../aws/errors
 import { fromTagList } from '../aws/tags.js';
 import { canonicalJson } from '../engine/canonical.js';
 import { tagChanges } from '../engine/plan.js';
-import type { AwsClients } from '../aws/clients.js';
+import type { AwsClients } from '../../runtime/aws/clients.js';
 import type { FieldChange, ProvisionContext, Provisioner } from '../engine/types.js';
 import { EXIT, UserError } from '../errors.js';
 import { type BucketSettings, readSettings, SETTINGS, writeSetting } from './s3-settings.js';

@@ -1,6 +1,6 @@
 // Facts about the target account needed to compute ARNs before anything exists.
 import { GetCallerIdentityCommand, type GetCallerIdentityCommandOutput, STSClient } from '@aws-sdk/client-sts';
-import type { AwsClients } from '../aws/clients.js';
+import type { AwsClients } from '../../runtime/aws/clients.js';
 import { classifyAwsError, FIRST_CALL_ATTEMPTS, FIRST_CALL_REQUEST_MS, firstCall } from '../aws/errors.js';
 import { AwsAccessError } from '../errors.js';
 

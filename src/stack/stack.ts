@@ -1,6 +1,6 @@
 // The whole stack: each tier contributes its resources; the engine only sees the list.
 import type { Config } from '../config/schema.js';
-import type { AwsClients } from '../aws/clients.js';
+import type { AwsClients } from '../../runtime/aws/clients.js';
 import { everyResource, type Stack } from '../engine/plan.js';
 import type { HandlerPackage } from '../build/bundle.js';
 import { apiTier, type ApiResource, type FunctionResource, type StageResource } from './api-tier.js';

@@ -4,7 +4,7 @@
 // settings say now. Each ARN becomes a resource with the provisioner of its type, so it goes
 // through the engine as any other (ownership check, approval, teardown order).
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import type { AwsClients } from '../aws/clients.js';
+import type { AwsClients } from '../../runtime/aws/clients.js';
 import { classifyAwsError, httpStatus } from '../aws/errors.js';
 import { stackTags } from '../config/names.js';
 import type { Config } from '../config/schema.js';

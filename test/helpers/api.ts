@@ -1,7 +1,7 @@
 // A deployed stack on the emulator and an HTTP client for its API.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { AwsClients } from '../../src/aws/clients.js';
+import type { AwsClients } from '../../runtime/aws/clients.js';
 import { projectDir, runCli } from './cli.js';
 
 export interface Deployed {

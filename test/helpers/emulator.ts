@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { AwsClients } from '../../src/aws/clients.js';
+import { AwsClients } from '../../runtime/aws/clients.js';
 import { install, start, type EmulatorHandle } from '../../src/emulator/ministack.js';
 
 /**

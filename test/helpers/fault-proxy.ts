@@ -9,7 +9,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { prng } from '../../src/catalog/generate.js';
-import { AwsClients } from '../../src/aws/clients.js';
+import { AwsClients } from '../../runtime/aws/clients.js';
 import { emulatorCaPath } from '../../src/emulator/ministack.js';
 import { identify, type Call } from './aws-call.js';
 import { awsError, type Reply } from './aws-reply.js';

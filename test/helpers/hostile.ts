@@ -1,4 +1,4 @@
-// Generators of bad input, derived from the validation rules in src/catalog/product.ts: each
+// Generators of bad input, derived from the validation rules in runtime/catalog/product.ts: each
 // breaks exactly one rule of an otherwise valid product, id, query or cursor. A generated
 // value the rules accept is a bug in the generator, so `invalid*` checks them against the rules.
 import fc from 'fast-check';
@@ -10,7 +10,7 @@ import {
   validateCreate,
   validatePatch,
   validateStored,
-} from '../../src/catalog/product.js';
+} from '../../runtime/catalog/product.js';
 
 const WRITABLE = ['name', 'category', 'price', 'stock', 'description', 'expires_at'];
 const TEXT_MAX: Record<string, number> = {

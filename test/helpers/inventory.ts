@@ -14,7 +14,7 @@ import {
 import { DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
-import type { AwsClients } from '../../src/aws/clients.js';
+import type { AwsClients } from '../../runtime/aws/clients.js';
 
 /** Items in `table`, counted straight from the emulator. */
 export async function itemCount(aws: AwsClients, table: string): Promise<number> {

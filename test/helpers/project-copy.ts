@@ -11,6 +11,7 @@ export function copyProject(): string {
     'bin',
     'dist',
     'handlers',
+    'runtime',
     'src',
     'website',
     'package.json',

@@ -43,7 +43,7 @@ describe('the npm package', () => {
       'dist/handlers/manifest.json',
       'dist/handlers/authorizer.zip',
       'src/emulator/ministack-requirements.txt',
-      'src/catalog/product.ts',
+      'runtime/catalog/product.ts',
       'package.json',
       'README.md',
     ]) {
@@ -53,6 +53,20 @@ describe('the npm package', () => {
       paths.filter((p) => /^(dist\/(test|bench)|test|bench|\.ci|scripts)\//.test(p)),
       [],
       'no tests, benches or CI files',
+    );
+    const manifest = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'dist', 'handlers', 'manifest.json'), 'utf8')) as {
+      functions: Record<string, { sources: Record<string, string> }>;
+    };
+    const sources = new Set(Object.values(manifest.functions).flatMap((f) => Object.keys(f.sources)));
+    assert.deepEqual(
+      [...sources].filter((s) => !paths.includes(s)),
+      [],
+      'every source a shipped zip was built from ships (dev bundles them)',
+    );
+    assert.deepEqual(
+      paths.filter((p) => /^(dist\/)?src\//.test(p)),
+      ['src/emulator/ministack-requirements.txt'],
+      'the CLI ships bundled (dist/cli/), not as sources',
     );
   });
 

@@ -11,7 +11,7 @@ import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyComm
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { AwsClients } from '../../src/aws/clients.js';
+import { AwsClients } from '../../runtime/aws/clients.js';
 import type { PolicyDocument, PolicyStatement } from '../../src/core/permissions.js';
 import { emulatorCaPath, type EmulatorHandle, install, start } from '../../src/emulator/ministack.js';
 import { PASS_ROLE } from '../helpers/aws-behaviour/iam-passrole.js';

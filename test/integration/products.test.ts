@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DynamoDBClient, ListBackupsCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { generateProducts } from '../../src/catalog/generate.js';
-import type { Product } from '../../src/catalog/product.js';
+import type { Product } from '../../runtime/catalog/product.js';
 import { tableSnapshot } from '../helpers/api.js';
 import { projectDir, runCli } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';

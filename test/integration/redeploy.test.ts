@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { AlreadyExists, ProductRepository } from '../../src/catalog/repository.js';
+import { AlreadyExists, ProductRepository } from '../../runtime/catalog/repository.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { tableSnapshot } from '../helpers/api.js';
 import { cleanEnv, projectDir } from '../helpers/cli.js';
@@ -18,7 +18,7 @@ const emulator = useEmulator();
 /** A throwaway copy of the project whose handler sources the test may edit. */
 function projectCopy(): string {
   const root = mkdtempSync(join(tmpdir(), 'projet1-copy-'));
-  for (const part of ['bin', 'dist', 'handlers', 'src', 'package.json', 'package-lock.json'])
+  for (const part of ['bin', 'dist', 'handlers', 'runtime', 'src', 'package.json', 'package-lock.json'])
     cpSync(join(PACKAGE_ROOT, part), join(root, part), { recursive: true });
   symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(root, 'node_modules'));
   return root;

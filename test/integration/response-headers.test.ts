@@ -16,7 +16,7 @@ import {
   UpdateResponseHeadersPolicyCommand,
 } from '@aws-sdk/client-cloudfront';
 import { CreateBucketCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { AwsClients } from '../../src/aws/clients.js';
+import type { AwsClients } from '../../runtime/aws/clients.js';
 import { bucketNotYetVisible } from '../../src/aws/errors.js';
 import { applyPlan } from '../../src/engine/apply.js';
 import type { EngineEvent } from '../../src/engine/events.js';

@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { AwsClients } from '../../src/aws/clients.js';
+import { AwsClients } from '../../runtime/aws/clients.js';
 import { cliCredentials, isLoopback, isRealCredentials } from '../../src/aws/credentials.js';
 import { classifyAwsError, unless } from '../../src/aws/errors.js';
-import { RateLimiter } from '../../src/aws/rate-limit.js';
+import { RateLimiter } from '../../runtime/aws/rate-limit.js';
 import { AwsAccessError } from '../../src/errors.js';
 
 const emulator = { region: 'eu-west-3', endpointUrl: 'http://127.0.0.1:9', profile: null };

@@ -27,7 +27,7 @@ const ids = FUNCTIONS.map((f) => f.id);
 function copyProject(): string {
   const root = mkdtempSync(join(tmpdir(), 'projet1-bundle-'));
   cpSync(join(PACKAGE_ROOT, 'handlers'), join(root, 'handlers'), { recursive: true });
-  cpSync(join(PACKAGE_ROOT, 'src'), join(root, 'src'), { recursive: true });
+  cpSync(join(PACKAGE_ROOT, 'runtime'), join(root, 'runtime'), { recursive: true });
   symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(root, 'node_modules'));
   return root;
 }
@@ -58,7 +58,7 @@ describe('per-function bundle cache', () => {
   });
 
   it('an edit to shared code rebuilds the functions that import it, not the others', async () => {
-    appendFileSync(join(root, 'src', 'catalog', 'product.ts'), '\nexport const sharedEdit = 2;\n');
+    appendFileSync(join(root, 'runtime', 'catalog', 'product.ts'), '\nexport const sharedEdit = 2;\n');
     const after = await run();
     assert.ok(after.built.includes('create-product') && after.built.includes('update-product'), after.built.join());
     assert.ok(!after.built.includes('authorizer'), 'the authorizer does not import the product model');

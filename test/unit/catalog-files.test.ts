@@ -8,7 +8,7 @@ import { BatchWriteFailed, writeAll } from '../../src/catalog/batch-writer.js';
 import { parse } from 'csv-parse/sync';
 import { csvHeader, escapeFormula, productLine, readRows, unescapeFormula, type Row } from '../../src/catalog/files.js';
 import { generateProducts } from '../../src/catalog/generate.js';
-import { validateStored } from '../../src/catalog/product.js';
+import { validateStored } from '../../runtime/catalog/product.js';
 
 const tmp = (name: string, text: string): string => {
   const file = join(mkdtempSync(join(tmpdir(), 'projet1-files-')), name);

@@ -7,7 +7,7 @@ import { captureStream } from '../helpers/capture.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { s3Bucket } from '../../src/resources/s3-bucket.js';
-import { AwsClients, CALL } from '../../src/aws/clients.js';
+import { AwsClients, CALL } from '../../runtime/aws/clients.js';
 import { classifyAwsError } from '../../src/aws/errors.js';
 import { writeAll } from '../../src/catalog/batch-writer.js';
 import { generateProducts } from '../../src/catalog/generate.js';

@@ -1,8 +1,11 @@
-// The package ships src/ (the handlers' code, bundled at `up` in the user's install) beside the
-// bundled CLI: every package that src/ imports at run time must be a production dependency, or an
-// install with --omit=dev holds code that names a package it does not have.
+// What an install with --omit=dev needs at run time is exactly the production dependencies. The CLI
+// ships bundled (dist/cli/, scripts/bundle-cli.mjs): the packages it holds are build-time only, and
+// it loads only esbuild from the install. The handlers ship as source (handlers/ and runtime/), which
+// `dev`, or `up` after an edit, bundles in the user's install: every package they import is a
+// production dependency. Anything more is installed for nothing.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
@@ -45,22 +48,71 @@ function runtimeImports(file: string): string[] {
   return found.flatMap((s) => packageOf(s) ?? []);
 }
 
+const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+};
+
+/** The packages handlers/ and runtime/ (the sources the package ships) import at run time, with a file each. */
+function shippedSourceImports(): Map<string, string> {
+  const files = ['handlers', 'runtime']
+    .flatMap((dir) => readdirSync(join(PACKAGE_ROOT, dir), { recursive: true, withFileTypes: true }))
+    .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts'))
+    .map((e) => join(e.parentPath, e.name));
+  assert.ok(files.length >= 10, 'the scan reads handlers/ and runtime/');
+  return new Map(files.flatMap((file) => runtimeImports(file).map((name) => [name, relative(PACKAGE_ROOT, file)])));
+}
+
+/** The packages the bundled CLI leaves to the install (esbuild's metafile of dist/cli/, Node's own modules left out). */
+async function cliExternals(): Promise<Map<string, string>> {
+  const { build } = await import('esbuild');
+  const dir = join(PACKAGE_ROOT, 'dist', 'cli');
+  const chunks = readdirSync(dir).filter((f) => f.endsWith('.js'));
+  assert.ok(chunks.includes('main.js'), 'dist/cli/ is built (npm run build)');
+  const { metafile } = await build({
+    entryPoints: chunks.map((f) => join(dir, f)),
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    packages: 'external',
+    write: false,
+    outdir: join(dir, 'rescan'),
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const builtin = new Set(builtinModules);
+  const found = new Map<string, string>();
+  for (const [file, input] of Object.entries(metafile.inputs))
+    for (const imp of input.imports)
+      if (imp.external && !imp.path.startsWith('node:') && !builtin.has(imp.path)) {
+        const name = packageOf(imp.path);
+        if (name) found.set(name, file);
+      }
+  return found;
+}
+
 describe('the package', () => {
-  it('lists every package src/ imports at run time as a production dependency', () => {
-    const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
-      dependencies: Record<string, string>;
-    };
-    const src = join(PACKAGE_ROOT, 'src');
-    const files = readdirSync(src, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts'))
-      .map((e) => join(e.parentPath, e.name));
-    assert.ok(files.length > 50, 'the scan reads src/');
-    const missing = files.flatMap((file) =>
-      runtimeImports(file)
-        .filter((name) => !(name in pkg.dependencies))
-        .map((name) => `${name} (${relative(PACKAGE_ROOT, file)})`),
-    );
+  it('lists every package handlers/ and runtime/ import at run time as a production dependency', () => {
+    const missing = [...shippedSourceImports()]
+      .filter(([name]) => !(name in pkg.dependencies))
+      .map(([name, file]) => `${name} (${file})`);
     assert.deepEqual(missing, []);
+  });
+
+  it('the bundled CLI loads from the install only production dependencies', async () => {
+    const missing = [...(await cliExternals())]
+      .filter(([name]) => !(name in pkg.dependencies))
+      .map(([name, file]) => `${name} (${file})`);
+    assert.deepEqual(missing, [], 'bundle it (scripts/bundle-cli.mjs) or make it a production dependency');
+  });
+
+  it('has no production dependency that nothing loads at run time', async () => {
+    const needed = new Set([...shippedSourceImports().keys(), ...(await cliExternals()).keys()]);
+    assert.deepEqual(
+      Object.keys(pkg.dependencies).filter((name) => !needed.has(name)),
+      [],
+      'the CLI bundle holds it: make it a devDependency',
+    );
   });
 });
 

@@ -2,7 +2,7 @@
 // failure handling and teardown order.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AwsClients } from '../../src/aws/clients.js';
+import type { AwsClients } from '../../runtime/aws/clients.js';
 import { ConflictError } from '../../src/errors.js';
 import { ApplyFailedError, applyPlan } from '../../src/engine/apply.js';
 import { silentReporter } from '../../src/engine/events.js';

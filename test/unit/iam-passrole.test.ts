@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { AwsClients } from '../../src/aws/clients.js';
+import { AwsClients } from '../../runtime/aws/clients.js';
 import { loadConfig } from '../../src/config/load.js';
 import { permissionsPolicy } from '../../src/core/permissions.js';
 import { identify } from '../helpers/aws-call.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { AwsClients } from '../../src/aws/clients.js';
+import { AwsClients } from '../../runtime/aws/clients.js';
 import type { ProvisionContext } from '../../src/engine/types.js';
 import { apiUrl } from '../../src/resources/api-stage.js';
 import { lambdaFunction, type FunctionDesired } from '../../src/resources/lambda-function.js';

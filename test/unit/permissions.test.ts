@@ -93,10 +93,10 @@ function sources(folder: string): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
-/** Every operation each file of src/ sends, as `package operation`, from its imports and calls. */
+/** Every operation each file of src/ and runtime/ sends, as `package operation`, from its imports and calls. */
 function operationsInSource(): Map<string, string[]> {
   const found = new Map<string, string[]>();
-  for (const file of sources(join(PACKAGE_ROOT, 'src'))) {
+  for (const file of ['src', 'runtime'].flatMap((dir) => sources(join(PACKAGE_ROOT, dir)))) {
     const text = readFileSync(file, 'utf8');
     const from = new Map<string, string>();
     for (const m of text.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/([a-z0-9-]+)'/g))

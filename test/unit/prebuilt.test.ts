@@ -15,11 +15,11 @@ import { PACKAGE_ROOT } from '../../src/paths.js';
 
 const ids = FUNCTIONS.map((f) => f.id);
 
-/** An installed package's layout: handlers/ and src/, no tsconfig.json. */
+/** An installed package's layout: handlers/ and runtime/, no tsconfig.json. */
 function installedCopy(): string {
   const root = mkdtempSync(join(tmpdir(), 'projet1-prebuilt-'));
   cpSync(join(PACKAGE_ROOT, 'handlers'), join(root, 'handlers'), { recursive: true });
-  cpSync(join(PACKAGE_ROOT, 'src'), join(root, 'src'), { recursive: true });
+  cpSync(join(PACKAGE_ROOT, 'runtime'), join(root, 'runtime'), { recursive: true });
   symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(root, 'node_modules'));
   return root;
 }

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { HttpError, MAX_BODY_BYTES, Request, apiHandler, corsHeaders } from '../../src/api/http.js';
+import { HttpError, MAX_BODY_BYTES, Request, apiHandler, corsHeaders } from '../../runtime/api/http.js';
 import {
   newProduct,
   textProblem,
   validateCreate,
   validatePatch,
   validateProductId,
-} from '../../src/catalog/product.js';
-import { BadCursor, NotFound, VersionConflict, decodeCursor, encodeCursor } from '../../src/catalog/repository.js';
+} from '../../runtime/catalog/product.js';
+import { BadCursor, NotFound, VersionConflict, decodeCursor, encodeCursor } from '../../runtime/catalog/repository.js';
 
 const good = { name: 'Lamp', category: 'home', price: 19.99, stock: 3 };
 

@@ -1,7 +1,7 @@
 // products list | get | export
 import { exportProducts } from '../../core/catalog-bulk.js';
 import { getProduct, listAll, listPage } from '../../core/catalog.js';
-import type { Product } from '../../catalog/product.js';
+import type { Product } from '../../../runtime/catalog/product.js';
 import { EXIT, UserError } from '../../errors.js';
 import { intOption } from '../options.js';
 import type { Handler } from '../spec.js';

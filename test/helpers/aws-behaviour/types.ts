@@ -1,7 +1,7 @@
 // One documented behaviour of real AWS that the emulator does not reproduce, played by the fault
 // proxy at the HTTP level. Each names the AWS document (or the Terraform AWS provider's retry code)
 // it comes from, so a test built on it tests AWS's contract, not a guess.
-import type { AwsClients } from '../../../src/aws/clients.js';
+import type { AwsClients } from '../../../runtime/aws/clients.js';
 import type { Call } from '../aws-call.js';
 import type { Reply } from '../aws-reply.js';
 
