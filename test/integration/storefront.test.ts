@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { PACKAGE_ROOT } from '../../src/paths.js';
+import { STOREFRONT_CSP } from '../../src/resources/cloudfront-response-headers-policy.js';
 import { deploy, type Deployed } from '../helpers/api.js';
 import { runCli } from '../helpers/cli.js';
 import { useEmulator } from '../helpers/emulator.js';
@@ -30,6 +31,8 @@ let browser: Browser;
 let page: Page;
 const consoleErrors: string[] = [];
 const pageErrors: string[] = [];
+/** Every Content-Security-Policy violation the browser reports, on any page of the session. */
+const cspViolations: string[] = [];
 
 before(async () => {
   assert.ok(existsSync(CHROMIUM), `Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run installs it)`);
@@ -41,6 +44,11 @@ before(async () => {
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
   page.on('pageerror', (e) => pageErrors.push(String(e)));
+  await page.exposeFunction('reportCspViolation', (v: string) => cspViolations.push(v));
+  await context.addInitScript(() => {
+    const report = (window as unknown as { reportCspViolation: (v: string) => void }).reportCspViolation;
+    document.addEventListener('securitypolicyviolation', (e) => report(`${e.violatedDirective} ${e.blockedURI}`));
+  });
 });
 after(async () => {
   await browser?.close();
@@ -52,7 +60,12 @@ const cardNames = () => page.locator('.card-name').allTextContents();
 describe('the storefront in a browser', () => {
   it('shows the seeded products, filters by category and pages with the cursor', async () => {
     assert.match(websiteUrl, /^http:\/\/\w+\.cloudfront\.localhost:\d+$/);
-    await page.goto(`${websiteUrl}/`);
+    const served = await page.goto(`${websiteUrl}/`);
+    // The page runs under the stack's security headers, as the distribution serves them.
+    const headers = served?.headers() ?? {};
+    assert.equal(headers['content-security-policy'], STOREFRONT_CSP);
+    assert.equal(headers['x-frame-options'], 'DENY');
+    assert.equal(headers['strict-transport-security'], 'max-age=31536000');
     await page.locator('.card').nth(11).waitFor();
     const first = await cardNames();
     assert.equal(first.length, 12);
@@ -144,5 +157,9 @@ describe('the storefront in a browser', () => {
     mkdirSync(dir, { recursive: true });
     await page.screenshot({ path: join(dir, 'storefront.png') });
     assert.deepEqual(pageErrors, []);
+  });
+
+  it('ran every page above under the content security policy without a violation', () => {
+    assert.deepEqual(cspViolations, []);
   });
 });
