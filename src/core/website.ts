@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
-import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, PutObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { contentType } from 'mime-types';
 import { refuseConflicts } from '../engine/apply.js';
 import { computePlan, outputOf } from '../engine/plan.js';
@@ -115,12 +115,8 @@ async function deployedSite(
 async function storedEtags(session: Session, bucket: string): Promise<Map<string, string>> {
   const s3 = session.aws.client(S3Client);
   const out = new Map<string, string>();
-  let ContinuationToken: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken }));
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket }))
     for (const o of page.Contents ?? []) if (o.Key) out.set(o.Key, (o.ETag ?? '').replaceAll('"', ''));
-    ContinuationToken = page.NextContinuationToken;
-  } while (ContinuationToken);
   return out;
 }
 
