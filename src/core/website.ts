@@ -8,6 +8,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
 import { DeleteObjectsCommand, PutObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { contentType } from 'mime-types';
+import pMap from 'p-map';
 import { refuseConflicts } from '../engine/apply.js';
 import { computePlan, outputOf } from '../engine/plan.js';
 import { EXIT, UserError } from '../errors.js';
@@ -158,9 +159,9 @@ export async function deployWebsite(
   const t0 = Date.now();
   let done = 0;
   // A few uploads in flight: the site is small, S3 is fast, and order does not matter.
-  const queue = [...changed];
-  const worker = async (): Promise<void> => {
-    for (let f = queue.shift(); f; f = queue.shift()) {
+  await pMap(
+    changed,
+    async (f) => {
       await s3.send(
         new PutObjectCommand({
           Bucket: site.bucket,
@@ -180,9 +181,9 @@ export async function deployWebsite(
         total: changed.length,
         perSecond: done / Math.max(0.001, (Date.now() - t0) / 1000),
       });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(6, changed.length) }, worker));
+    },
+    { concurrency: 6 },
+  );
   for (let i = 0; i < removed.length; i += 1000) {
     const Objects = removed.slice(i, i + 1000).map((Key) => ({ Key }));
     await s3.send(new DeleteObjectsCommand({ Bucket: site.bucket, Delete: { Objects, Quiet: true } }));
