@@ -2,6 +2,7 @@
 // UnprocessedItems retried with exponential backoff. Items are pulled from an
 // (async) iterable as capacity frees up, so memory holds only what is in flight.
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import pMap from 'p-map';
 import { backoff } from '../engine/retry.js';
 import type { Product } from '../../runtime/catalog/product.js';
 
@@ -84,8 +85,9 @@ export async function writeAll(
     }
   };
 
-  // A fixed pool of workers, each taking the next batch when its previous one lands.
-  const worker = async (): Promise<void> => {
+  // The next batch is taken when one in flight lands. After a failure none is taken, and those in
+  // flight land before it is thrown (so `written` counts them).
+  async function* batches(): AsyncGenerator<PutRequest[]> {
     while (!failure) {
       if (opts.shouldStop?.()) {
         progress.stopped = !exhausted;
@@ -93,14 +95,17 @@ export async function writeAll(
       }
       const batch = await nextBatch();
       if (batch.length === 0) return;
-      try {
-        await send(batch);
-      } catch (err) {
-        failure ??= err;
-      }
+      yield batch;
+    }
+  }
+  const sendKeepingFailure = async (batch: PutRequest[]): Promise<void> => {
+    try {
+      await send(batch);
+    } catch (err) {
+      failure ??= err;
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
+  await pMap(batches(), sendKeepingFailure, { concurrency: Math.max(1, opts.concurrency) });
   if (failure) throw failure instanceof BatchWriteFailed ? failure : new BatchWriteFailed(progress.written, 0, failure);
   return progress;
 }

@@ -1,8 +1,11 @@
-// Options as commander parses them (global ones and every command's), their mapping to
-// config overrides, and the integer-flag check.
+// Options as commander parses them: the global ones (main.ts) with their mapping to config
+// overrides, the value parsers, and each command's options (the registry shows them, the
+// handler's `opts` type follows from them: `Handler<'catalog', typeof LIST>`).
 import type { ConfigFlags } from '../config/load.js';
 import { EXIT, UserError } from '../errors.js';
+import { type OptionSpec, options } from './spec.js';
 
+/** The global options, and those the runner reads for every command. */
 export interface CommandOptions {
   config?: string;
   environment?: string;
@@ -14,42 +17,10 @@ export interface CommandOptions {
   events?: boolean;
   yes?: boolean;
   verbose?: boolean;
-  destroy?: boolean;
-  dir?: string;
-  dryRun?: boolean;
-  since?: string;
-  filter?: string;
-  follow?: boolean;
-  backup?: string;
-  time?: string;
-  exitCode?: boolean;
+  /** Added to every command that `locks`. */
   forceUnlock?: boolean;
-  force?: boolean;
-  /** dev: poll instead of file events */
-  poll?: boolean;
-  /** false with --no-logs */
-  logs?: boolean;
-  port?: string;
-  // products
-  category?: string;
-  limit?: string;
-  cursor?: string;
-  all?: boolean;
-  name?: string;
-  price?: string;
-  stock?: string;
-  description?: string;
-  expiresAt?: string;
-  file?: string;
-  expectedVersion?: string;
-  count?: string;
-  seed?: string;
-  concurrency?: string;
-  format?: string;
-  out?: string;
-  // permissions
-  scope?: string;
-  accountId?: string;
+  /** A dry run (deploy-website's) takes no stack lock. */
+  dryRun?: boolean;
 }
 
 export function configFlags(opts: CommandOptions): ConfigFlags {
@@ -64,18 +35,131 @@ export function configFlags(opts: CommandOptions): ConfigFlags {
 }
 
 /** An integer flag within [min, max]; absent gives `fallback`. Anything else is a usage error naming the flag. */
-export function intOption(raw: string | undefined, flag: string, min: number, max: number, fallback: number): number;
-export function intOption(raw: string | undefined, flag: string, min: number, max: number): number | undefined;
-export function intOption(
-  raw: string | undefined,
-  flag: string,
-  min: number,
-  max: number,
-  fallback?: number,
-): number | undefined {
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new UserError(`${flag} must be an integer from ${min} to ${max}, found "${raw}".`, { exitCode: EXIT.usage });
-  }
-  return Number(raw);
+export function int(min: number, max: number, fallback: number): (raw: string | undefined, flag: string) => number;
+export function int(min: number, max: number): (raw: string | undefined, flag: string) => number | undefined;
+export function int(min: number, max: number, fallback?: number) {
+  return (raw: string | undefined, flag: string): number | undefined => {
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      throw new UserError(`${flag} must be an integer from ${min} to ${max}, found "${raw}".`, {
+        exitCode: EXIT.usage,
+      });
+    }
+    return Number(raw);
+  };
 }
+
+/** One of `values`; absent gives the first. */
+export function oneOf<const V extends readonly [string, ...string[]]>(values: V) {
+  return (raw: string | undefined, flag: string): V[number] => {
+    const value = values.find((v) => v === (raw ?? values[0]));
+    if (value !== undefined) return value;
+    const listed = `${values.slice(0, -1).join(', ')} or ${values.at(-1) ?? ''}`;
+    throw new UserError(`${flag} must be ${listed}, found "${raw ?? ''}".`, { exitCode: EXIT.usage });
+  };
+}
+
+export const DEV = options([
+  { flags: '--no-logs', description: "do not stream the functions' and the API's logs" },
+  { flags: '--force', description: 'run against an environment marked as production' },
+  {
+    flags: '--poll',
+    description: 'poll the folders instead of file events (network or container-mounted folders)',
+  },
+]);
+export const PLAN = options([
+  { flags: '--destroy', description: 'plan a teardown instead, in the order `down` deletes' },
+  {
+    flags: '--exit-code',
+    description: 'exit 2 when the plan has changes, 0 when none (like terraform -detailed-exitcode)',
+  },
+]);
+export const STATUS = options([
+  { flags: '--all', description: 'every resource, alarm and probe, not only those needing attention' },
+]);
+export const DEPLOY_WEBSITE = options([
+  {
+    flags: '--dir <folder>',
+    description: 'folder to publish (default: website.dir, else the storefront shipped with projet1)',
+  },
+  { flags: '--dry-run', description: 'list what would be uploaded, deleted and invalidated; change nothing' },
+]);
+export const LOGS = options([
+  { flags: '--since <when>', description: 'start at this long ago (15m, 2h, 1d) or this ISO date (default 15m)' },
+  { flags: '--filter <text>', description: 'only events containing this text' },
+  {
+    flags: '--follow',
+    description: 'keep printing new events until Ctrl-C (with --json: one JSON object per line)',
+  },
+]);
+export const RESTORE = options([
+  { flags: '--backup <arn>', description: 'a backup ARN (`projet1 backups`; `down` prints the one it makes)' },
+  { flags: '--time <when>', description: 'an ISO date, or how long ago (15m, 2h) within the point-in-time window' },
+]);
+
+export const PRODUCT_FIELDS = options([
+  { flags: '--name <text>', description: 'product name' },
+  { flags: '--category <text>', description: 'category (any text)' },
+  { flags: '--price <number>', description: 'price, at most 2 decimals' },
+  { flags: '--stock <integer>', description: 'units in stock' },
+  { flags: '--description <text>', description: 'optional description ("" removes it on update)' },
+  { flags: '--expires-at <epoch-seconds>', description: 'optional expiry (the TTL attribute)' },
+]);
+const concurrency = {
+  flags: '--concurrency <n>',
+  description: 'batches of 25 in flight (default 8)',
+  parse: int(1, 64, 8),
+} as const satisfies OptionSpec;
+
+export const PRODUCTS_LIST = options([
+  { flags: '--category <name>', description: 'only this category (uses the category-index GSI)' },
+  { flags: '--limit <n>', description: 'products per page (1-1000, default 25)', parse: int(1, 1000, 25) },
+  { flags: '--cursor <cursor>', description: 'continue after a previous page' },
+  { flags: '--all', description: 'stream every page' },
+]);
+export const PRODUCTS_CREATE = options([
+  ...PRODUCT_FIELDS,
+  { flags: '--file <file>', description: 'a JSON object with the product fields' },
+]);
+export const PRODUCTS_UPDATE = options([
+  ...PRODUCT_FIELDS,
+  {
+    flags: '--expected-version <n>',
+    description: 'fail unless the product is still at this version (default: the version read just before)',
+    parse: int(1, 1_000_000_000),
+  },
+]);
+export const PRODUCTS_SEED = options([
+  // No default here: --file refuses a --count or --seed that was given.
+  { flags: '--count <n>', description: 'how many to generate (default 100)', parse: int(1, 1_000_000) },
+  {
+    flags: '--seed <n>',
+    description: 'random seed: the same seed writes the same products',
+    parse: int(1, 2 ** 31 - 1),
+  },
+  { flags: '--file <file>', description: 'seed from a .json array, .jsonl or .csv file instead' },
+  concurrency,
+]);
+export const PRODUCTS_IMPORT = options([concurrency]);
+export const PRODUCTS_EXPORT = options([
+  { flags: '--format <format>', description: 'jsonl (default) or csv', parse: oneOf(['jsonl', 'csv']) },
+  { flags: '--out <file>', description: 'write to this file instead of stdout (required with --json)' },
+]);
+
+export const EMULATOR_START = options([
+  {
+    flags: '--port <port>',
+    description: 'port to listen on (default: the last one used if free, else a free one)',
+    parse: int(1024, 65535),
+  },
+]);
+export const PERMISSIONS = options([
+  {
+    flags: '--scope <scope>',
+    description: 'deploy (default: up, down, deploy-website, restore…), operate or read',
+  },
+  {
+    flags: '--account-id <id>',
+    description: "the account to name in the ARNs (default: the current credentials')",
+  },
+]);

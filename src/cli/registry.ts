@@ -1,16 +1,22 @@
-// Every command of the CLI, as data. Adding a command: a spec here, a handler in
-// commands/, a test in test/integration, a row in README's command table.
-import { defineCommand, type CommandSpec, type GroupSpec, type OptionSpec } from './spec.js';
-
-const productFields: OptionSpec[] = [
-  { flags: '--name <text>', description: 'product name' },
-  { flags: '--category <text>', description: 'category (any text)' },
-  { flags: '--price <number>', description: 'price, at most 2 decimals' },
-  { flags: '--stock <integer>', description: 'units in stock' },
-  { flags: '--description <text>', description: 'optional description ("" removes it on update)' },
-  { flags: '--expires-at <epoch-seconds>', description: 'optional expiry (the TTL attribute)' },
-];
-const concurrency: OptionSpec = { flags: '--concurrency <n>', description: 'batches of 25 in flight (default 8)' };
+// Every command of the CLI, as data. Adding a command: a spec here (its options in options.ts), a
+// handler in commands/, a test in test/integration, a row in README's command table.
+import {
+  DEPLOY_WEBSITE,
+  DEV,
+  EMULATOR_START,
+  LOGS,
+  PERMISSIONS,
+  PLAN,
+  PRODUCTS_CREATE,
+  PRODUCTS_EXPORT,
+  PRODUCTS_IMPORT,
+  PRODUCTS_LIST,
+  PRODUCTS_SEED,
+  PRODUCTS_UPDATE,
+  RESTORE,
+  STATUS,
+} from './options.js';
+import { defineCommand, type CommandSpec, type GroupSpec } from './spec.js';
 
 export const COMMANDS: (CommandSpec | GroupSpec)[] = [
   defineCommand({
@@ -24,14 +30,7 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
   defineCommand({
     name: 'dev',
     summary: 'up, then put every saved change live: handlers, website, config; logs stream alongside',
-    options: [
-      { flags: '--no-logs', description: "do not stream the functions' and the API's logs" },
-      { flags: '--force', description: 'run against an environment marked as production' },
-      {
-        flags: '--poll',
-        description: 'poll the folders instead of file events (network or container-mounted folders)',
-      },
-    ],
+    options: DEV,
     needs: 'stack-code',
     interruptible: true,
     locks: true,
@@ -40,20 +39,14 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
   defineCommand({
     name: 'plan',
     summary: 'show what `up` (or `down` with --destroy) would change, without changing anything',
-    options: [
-      { flags: '--destroy', description: 'plan a teardown instead, in the order `down` deletes' },
-      {
-        flags: '--exit-code',
-        description: 'exit 2 when the plan has changes, 0 when none (like terraform -detailed-exitcode)',
-      },
-    ],
+    options: PLAN,
     needs: 'stack-code',
     load: async () => (await import('./commands/stack.js')).plan,
   }),
   defineCommand({
     name: 'status',
     summary: 'say whether the stack is healthy, then what needs attention (every row with --all)',
-    options: [{ flags: '--all', description: 'every resource, alarm and probe, not only those needing attention' }],
+    options: STATUS,
     needs: 'stack-code',
     load: async () => (await import('./commands/stack.js')).status,
   }),
@@ -75,13 +68,7 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
   defineCommand({
     name: 'deploy-website',
     summary: 'publish the website folder to the site bucket and invalidate what changed',
-    options: [
-      {
-        flags: '--dir <folder>',
-        description: 'folder to publish (default: website.dir, else the storefront shipped with projet1)',
-      },
-      { flags: '--dry-run', description: 'list what would be uploaded, deleted and invalidated; change nothing' },
-    ],
+    options: DEPLOY_WEBSITE,
     needs: 'stack',
     locks: true,
     load: async () => (await import('./commands/website.js')).deployWebsite,
@@ -90,14 +77,7 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
     name: 'logs',
     args: '[sources...]',
     summary: "show the functions' and the API's logs, merged in time order (sources: function ids, api, all)",
-    options: [
-      { flags: '--since <when>', description: 'start at this long ago (15m, 2h, 1d) or this ISO date (default 15m)' },
-      { flags: '--filter <text>', description: 'only events containing this text' },
-      {
-        flags: '--follow',
-        description: 'keep printing new events until Ctrl-C (with --json: one JSON object per line)',
-      },
-    ],
+    options: LOGS,
     needs: 'stack',
     load: async () => (await import('./commands/logs.js')).logs,
   }),
@@ -110,10 +90,7 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
   defineCommand({
     name: 'restore',
     summary: 'put the catalog back as it was: from a backup, or at a point in time',
-    options: [
-      { flags: '--backup <arn>', description: 'a backup ARN (`projet1 backups`; `down` prints the one it makes)' },
-      { flags: '--time <when>', description: 'an ISO date, or how long ago (15m, 2h) within the point-in-time window' },
-    ],
+    options: RESTORE,
     needs: 'stack',
     interruptible: false,
     locks: true,
@@ -144,12 +121,7 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
       defineCommand({
         name: 'list',
         summary: 'list products: a table on a terminal, JSON with --json',
-        options: [
-          { flags: '--category <name>', description: 'only this category (uses the category-index GSI)' },
-          { flags: '--limit <n>', description: 'products per page (1-1000, default 25)' },
-          { flags: '--cursor <cursor>', description: 'continue after a previous page' },
-          { flags: '--all', description: 'stream every page' },
-        ],
+        options: PRODUCTS_LIST,
         needs: 'catalog',
         load: async () => (await import('./commands/products-read.js')).list,
       }),
@@ -163,7 +135,7 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
       defineCommand({
         name: 'create',
         summary: 'create a product from flags or --file product.json',
-        options: [...productFields, { flags: '--file <file>', description: 'a JSON object with the product fields' }],
+        options: PRODUCTS_CREATE,
         needs: 'catalog',
         load: async () => (await import('./commands/products-write.js')).create,
       }),
@@ -171,13 +143,7 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
         name: 'update',
         args: '<product_id>',
         summary: 'change the given fields of a product',
-        options: [
-          ...productFields,
-          {
-            flags: '--expected-version <n>',
-            description: 'fail unless the product is still at this version (default: the version read just before)',
-          },
-        ],
+        options: PRODUCTS_UPDATE,
         needs: 'catalog',
         load: async () => (await import('./commands/products-write.js')).update,
       }),
@@ -191,12 +157,7 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
       defineCommand({
         name: 'seed',
         summary: 'write realistic generated products (or the products of --file)',
-        options: [
-          { flags: '--count <n>', description: 'how many to generate (default 100)' },
-          { flags: '--seed <n>', description: 'random seed: the same seed writes the same products' },
-          { flags: '--file <file>', description: 'seed from a .json array, .jsonl or .csv file instead' },
-          concurrency,
-        ],
+        options: PRODUCTS_SEED,
         needs: 'catalog',
         interruptible: true,
         load: async () => (await import('./commands/products-bulk.js')).seed,
@@ -205,7 +166,7 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
         name: 'import',
         args: '<file>',
         summary: 'restore products from a .jsonl, .csv or .json file (all or nothing)',
-        options: [concurrency],
+        options: PRODUCTS_IMPORT,
         needs: 'catalog',
         interruptible: true,
         load: async () => (await import('./commands/products-bulk.js')).importFile,
@@ -213,10 +174,7 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
       defineCommand({
         name: 'export',
         summary: 'write every product as JSON Lines or CSV',
-        options: [
-          { flags: '--format <format>', description: 'jsonl (default) or csv' },
-          { flags: '--out <file>', description: 'write to this file instead of stdout (required with --json)' },
-        ],
+        options: PRODUCTS_EXPORT,
         needs: 'catalog',
         load: async () => (await import('./commands/products-read.js')).exportFile,
       }),
@@ -235,12 +193,7 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
       defineCommand({
         name: 'start',
         summary: 'start MiniStack on 127.0.0.1 and print its endpoint',
-        options: [
-          {
-            flags: '--port <port>',
-            description: 'port to listen on (default: the last one used if free, else a free one)',
-          },
-        ],
+        options: EMULATOR_START,
         needs: 'none',
         load: async () => (await import('./commands/emulator.js')).start,
       }),
@@ -267,16 +220,7 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
   defineCommand({
     name: 'permissions',
     summary: 'print the IAM policy (JSON) a caller needs, scoped to this stack: deploy, operate or read',
-    options: [
-      {
-        flags: '--scope <scope>',
-        description: 'deploy (default: up, down, deploy-website, restore…), operate or read',
-      },
-      {
-        flags: '--account-id <id>',
-        description: "the account to name in the ARNs (default: the current credentials')",
-      },
-    ],
+    options: PERMISSIONS,
     needs: 'config',
     load: async () => (await import('./commands/permissions.js')).permissions,
   }),

@@ -1,6 +1,6 @@
 // Reading the stack's CloudWatch Logs: the functions' and the API's access log, merged in
 // time order, the JSON lines parsed; and following new events until told to stop.
-import { CloudWatchLogsClient, type FilteredLogEvent, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, type FilteredLogEvent, paginateFilterLogEvents } from '@aws-sdk/client-cloudwatch-logs';
 import { isAwsError } from '../aws/errors.js';
 import { FUNCTIONS } from '../config/functions.js';
 import { resourceNames } from '../config/names.js';
@@ -84,21 +84,15 @@ export async function readLogs(
   const per = await Promise.all(
     sources.map(async (s) => {
       const out: LogEvent[] = [];
-      let nextToken: string | undefined;
+      const input = {
+        logGroupName: s.group,
+        startTime: opts.startTime,
+        // A quoted term matches the text as it is (CloudWatch filter syntax).
+        ...(opts.filter ? { filterPattern: `"${opts.filter.replaceAll('"', '\\"')}"` } : {}),
+      };
       try {
-        do {
-          const page = await logs.send(
-            new FilterLogEventsCommand({
-              logGroupName: s.group,
-              startTime: opts.startTime,
-              nextToken,
-              // A quoted term matches the text as it is (CloudWatch filter syntax).
-              ...(opts.filter ? { filterPattern: `"${opts.filter.replaceAll('"', '\\"')}"` } : {}),
-            }),
-          );
+        for await (const page of paginateFilterLogEvents({ client: logs }, input))
           out.push(...(page.events ?? []).map((e) => toEvent(s.source, e)));
-          nextToken = page.nextToken;
-        } while (nextToken);
       } catch (err) {
         if (!isAwsError(err, 'ResourceNotFoundException')) throw err;
       }

@@ -16,7 +16,7 @@ import {
   waitUntilTableExists,
   waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { isAwsError } from '../aws/errors.js';
 import { toTagList } from '../aws/tags.js';
 import { writeAll } from '../catalog/batch-writer.js';
@@ -97,12 +97,7 @@ async function tableExists(ddb: DynamoDBClient, name: string): Promise<boolean> 
 async function replaceItems(session: Session, io: IoHost, from: string, to: string): Promise<number> {
   const doc = DynamoDBDocumentClient.from(session.aws.client(DynamoDBClient));
   async function* scan(table: string): AsyncGenerator<Record<string, unknown>> {
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await doc.send(new ScanCommand({ TableName: table, ExclusiveStartKey, Limit: 1000 }));
-      yield* page.Items ?? [];
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    for await (const page of paginateScan({ client: doc }, { TableName: table, Limit: 1000 })) yield* page.Items ?? [];
   }
   const keep = new Set<string>();
   const t0 = Date.now();

@@ -6,8 +6,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
-import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, PutObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { contentType } from 'mime-types';
+import pMap from 'p-map';
 import { refuseConflicts } from '../engine/apply.js';
 import { computePlan, outputOf } from '../engine/plan.js';
 import { EXIT, UserError } from '../errors.js';
@@ -116,12 +117,8 @@ async function deployedSite(
 async function storedEtags(session: Session, bucket: string): Promise<Map<string, string>> {
   const s3 = session.aws.client(S3Client);
   const out = new Map<string, string>();
-  let ContinuationToken: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken }));
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket }))
     for (const o of page.Contents ?? []) if (o.Key) out.set(o.Key, (o.ETag ?? '').replaceAll('"', ''));
-    ContinuationToken = page.NextContinuationToken;
-  } while (ContinuationToken);
   return out;
 }
 
@@ -163,9 +160,9 @@ export async function deployWebsite(
   const t0 = Date.now();
   let done = 0;
   // A few uploads in flight: the site is small, S3 is fast, and order does not matter.
-  const queue = [...changed];
-  const worker = async (): Promise<void> => {
-    for (let f = queue.shift(); f; f = queue.shift()) {
+  await pMap(
+    changed,
+    async (f) => {
       await s3.send(
         new PutObjectCommand({
           Bucket: site.bucket,
@@ -185,9 +182,9 @@ export async function deployWebsite(
         total: changed.length,
         perSecond: done / Math.max(0.001, (Date.now() - t0) / 1000),
       });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(6, changed.length) }, worker));
+    },
+    { concurrency: 6 },
+  );
   for (let i = 0; i < removed.length; i += 1000) {
     const Objects = removed.slice(i, i + 1000).map((Key) => ({ Key }));
     await s3.send(new DeleteObjectsCommand({ Bucket: site.bucket, Delete: { Objects, Quiet: true } }));

@@ -9,9 +9,9 @@ import {
   DeleteDistributionCommand,
   type DistributionConfig,
   GetDistributionCommand,
-  ListDistributionsCommand,
   ListTagsForResourceCommand,
   TagResourceCommand,
+  paginateListDistributions,
   UpdateDistributionCommand,
   waitUntilDistributionDeployed,
 } from '@aws-sdk/client-cloudfront';
@@ -19,7 +19,6 @@ import { isAwsError, unless } from '../aws/errors.js';
 import { fromTagList, toTagList } from '../aws/tags.js';
 import { tagChanges } from '../engine/plan.js';
 import type { ProvisionContext, Provisioner } from '../engine/types.js';
-import { findInPages } from './cloudfront-list.js';
 import { buildConfig, type DistributionShape, shapeChanges, shapeOf } from './distribution-config.js';
 
 export interface DistributionDesired extends DistributionShape {
@@ -44,13 +43,11 @@ const WAIT = { minDelay: 1, maxDelay: 30, maxWaitTime: 3600 };
 
 async function findId(ctx: ProvisionContext, comment: string): Promise<string | undefined> {
   const cf = ctx.aws.client(CloudFrontClient);
-  return findInPages(
-    async (Marker) => {
-      const list = (await cf.send(new ListDistributionsCommand({ Marker, MaxItems: 100 }))).DistributionList;
-      return { items: list?.Items, next: list?.NextMarker };
-    },
-    (d) => d.Comment === comment,
-  );
+  for await (const page of paginateListDistributions({ client: cf }, { MaxItems: 100 })) {
+    const hit = page.DistributionList?.Items?.find((d) => d.Comment === comment);
+    if (hit?.Id) return hit.Id;
+  }
+  return undefined;
 }
 
 async function read(ctx: ProvisionContext, id: string): Promise<DistributionObserved | undefined> {

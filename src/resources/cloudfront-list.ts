@@ -1,16 +1,16 @@
-// CloudFront's list calls page with a marker; both lookups by name need the same walk.
+// CloudFront's list calls page with a marker. The SDK ships paginators for most of them
+// (paginateListDistributions, paginateListOriginAccessControls); for those it does not
+// (ListResponseHeadersPolicies), this walks the pages the same way: `for await` over pages.
 
-/** The id of the first item `matches` accepts, walking every page; undefined when none does. */
-export async function findInPages<T extends { Id?: string | undefined }>(
-  page: (marker: string | undefined) => Promise<{ items: T[] | undefined; next: string | undefined }>,
-  matches: (item: T) => boolean,
-): Promise<string | undefined> {
+/** Every page `send` answers, from the first to the one without a next marker. */
+export async function* markerPages<P>(
+  send: (marker: string | undefined) => Promise<P>,
+  nextMarker: (page: P) => string | undefined,
+): AsyncGenerator<P> {
   let marker: string | undefined;
   do {
-    const p = await page(marker);
-    const hit = p.items?.find(matches);
-    if (hit?.Id) return hit.Id;
-    marker = p.next;
+    const page = await send(marker);
+    yield page;
+    marker = nextMarker(page);
   } while (marker);
-  return undefined;
 }

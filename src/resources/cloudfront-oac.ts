@@ -6,12 +6,11 @@ import {
   CreateOriginAccessControlCommand,
   DeleteOriginAccessControlCommand,
   GetOriginAccessControlCommand,
-  ListOriginAccessControlsCommand,
+  paginateListOriginAccessControls,
   UpdateOriginAccessControlCommand,
 } from '@aws-sdk/client-cloudfront';
 import { isAwsError, unless } from '../aws/errors.js';
 import type { ProvisionContext, Provisioner } from '../engine/types.js';
-import { findInPages } from './cloudfront-list.js';
 
 export interface OacDesired {
   name: string;
@@ -33,14 +32,11 @@ const SIGNING = 'sigv4/always/s3';
 
 async function findId(ctx: ProvisionContext, name: string): Promise<string | undefined> {
   const cf = ctx.aws.client(CloudFrontClient);
-  return findInPages(
-    async (Marker) => {
-      const list = (await cf.send(new ListOriginAccessControlsCommand({ Marker, MaxItems: 100 })))
-        .OriginAccessControlList;
-      return { items: list?.Items, next: list?.NextMarker };
-    },
-    (o) => o.Name === name,
-  );
+  for await (const page of paginateListOriginAccessControls({ client: cf }, { MaxItems: 100 })) {
+    const hit = page.OriginAccessControlList?.Items?.find((o) => o.Name === name);
+    if (hit?.Id) return hit.Id;
+  }
+  return undefined;
 }
 
 const config = (d: OacDesired) => ({

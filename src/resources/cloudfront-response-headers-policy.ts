@@ -18,6 +18,7 @@ import { canonicalJson } from '../engine/canonical.js';
 import { createOnce, retrying } from '../engine/retry.js';
 import type { FieldChange, ProvisionContext, Provisioner } from '../engine/types.js';
 import { UserError } from '../errors.js';
+import { markerPages } from './cloudfront-list.js';
 
 export interface ResponseHeadersDesired {
   /** Unique in the account (CloudFront is global): the region is part of it. */
@@ -151,14 +152,14 @@ function settingsOf(c: ResponseHeadersPolicyConfig) {
 /** The id of the custom policy named `name`, walking every page (the SDK ships no paginator for this list). */
 async function findId(ctx: ProvisionContext, name: string): Promise<string | undefined> {
   const cf = ctx.aws.client(CloudFrontClient);
-  let Marker: string | undefined;
-  do {
-    const list = (await cf.send(new ListResponseHeadersPoliciesCommand({ Type: 'custom', Marker, MaxItems: 100 })))
-      .ResponseHeadersPolicyList;
+  const pages = markerPages(
+    (Marker) => cf.send(new ListResponseHeadersPoliciesCommand({ Type: 'custom', Marker, MaxItems: 100 })),
+    (page) => page.ResponseHeadersPolicyList?.NextMarker,
+  );
+  for await (const { ResponseHeadersPolicyList: list } of pages) {
     const hit = list?.Items?.find((s) => s.ResponseHeadersPolicy?.ResponseHeadersPolicyConfig?.Name === name);
     if (hit?.ResponseHeadersPolicy?.Id) return hit.ResponseHeadersPolicy.Id;
-    Marker = list?.NextMarker;
-  } while (Marker);
+  }
   return undefined;
 }
 

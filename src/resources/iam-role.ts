@@ -20,6 +20,10 @@ import { canonicalJson, parsePolicyDocument } from '../engine/canonical.js';
 import { tagChanges } from '../engine/plan.js';
 import type { FieldChange, Provisioner } from '../engine/types.js';
 
+/** The answer, or undefined when the role (or its policy) is not there: IAM's code is NoSuchEntity. */
+const unlessGone = <T>(call: Promise<T>): Promise<T | undefined> =>
+  unless(call, 'NoSuchEntityException', 'NoSuchEntity');
+
 export interface PolicyDocument {
   Version: '2012-10-17';
   Statement: {
@@ -63,17 +67,9 @@ export const iamRole: Provisioner<RoleDesired, RoleObserved> = {
 
   async observe(ctx, d) {
     const iam = ctx.aws.client(IAMClient);
-    const role = await unless(
-      iam.send(new GetRoleCommand({ RoleName: d.name })),
-      'NoSuchEntityException',
-      'NoSuchEntity',
-    );
+    const role = await unlessGone(iam.send(new GetRoleCommand({ RoleName: d.name })));
     if (!role?.Role) return undefined;
-    const inline = await unless(
-      iam.send(new GetRolePolicyCommand({ RoleName: d.name, PolicyName: d.policyName })),
-      'NoSuchEntityException',
-      'NoSuchEntity',
-    );
+    const inline = await unlessGone(iam.send(new GetRolePolicyCommand({ RoleName: d.name, PolicyName: d.policyName })));
     return {
       arn: role.Role.Arn ?? d.arn,
       trust: parsePolicyDocument(role.Role.AssumeRolePolicyDocument),
@@ -143,31 +139,15 @@ export const iamRole: Provisioner<RoleDesired, RoleObserved> = {
   async delete(ctx, d) {
     const iam = ctx.aws.client(IAMClient);
     // A role cannot be deleted while it has policies: remove inline and attached ones first.
-    const inline = await unless(
-      iam.send(new ListRolePoliciesCommand({ RoleName: d.name })),
-      'NoSuchEntityException',
-      'NoSuchEntity',
-    );
+    const inline = await unlessGone(iam.send(new ListRolePoliciesCommand({ RoleName: d.name })));
     for (const name of inline?.PolicyNames ?? []) {
-      await unless(
-        iam.send(new DeleteRolePolicyCommand({ RoleName: d.name, PolicyName: name })),
-        'NoSuchEntityException',
-        'NoSuchEntity',
-      );
+      await unlessGone(iam.send(new DeleteRolePolicyCommand({ RoleName: d.name, PolicyName: name })));
     }
-    const attached = await unless(
-      iam.send(new ListAttachedRolePoliciesCommand({ RoleName: d.name })),
-      'NoSuchEntityException',
-      'NoSuchEntity',
-    );
+    const attached = await unlessGone(iam.send(new ListAttachedRolePoliciesCommand({ RoleName: d.name })));
     for (const p of attached?.AttachedPolicies ?? []) {
-      await unless(
-        iam.send(new DetachRolePolicyCommand({ RoleName: d.name, PolicyArn: p.PolicyArn })),
-        'NoSuchEntityException',
-        'NoSuchEntity',
-      );
+      await unlessGone(iam.send(new DetachRolePolicyCommand({ RoleName: d.name, PolicyArn: p.PolicyArn })));
     }
-    await unless(iam.send(new DeleteRoleCommand({ RoleName: d.name })), 'NoSuchEntityException', 'NoSuchEntity');
+    await unlessGone(iam.send(new DeleteRoleCommand({ RoleName: d.name })));
   },
 
   outputs: (d) => ({ name: d.name, arn: d.arn }),

@@ -8,9 +8,9 @@ import {
   GetAuthorizersCommand,
   GetGatewayResponsesCommand,
   GetResourcesCommand,
-  GetRestApisCommand,
   TagResourceCommand,
   type RestApi,
+  paginateGetRestApis,
 } from '@aws-sdk/client-api-gateway';
 import { arns, restApiArn } from '../aws/arns.js';
 import { unless } from '../aws/errors.js';
@@ -62,12 +62,8 @@ export async function findApi(
 ): Promise<RestApi | undefined> {
   const api = ctx.aws.client(APIGatewayClient);
   const all: RestApi[] = [];
-  let position: string | undefined;
-  do {
-    const page = await api.send(new GetRestApisCommand({ limit: 500, position }));
+  for await (const page of paginateGetRestApis({ client: api }, { limit: 500 }))
     all.push(...(page.items ?? []).filter((a) => a.name === name));
-    position = page.position;
-  } while (position);
   return all.find((a) => a.tags?.environment === tags.environment && a.tags?.project === tags.project) ?? all[0];
 }
 

@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
+import pMap from 'p-map';
 import { main } from '../../src/cli/main.js';
 import { call, deploy, tableSnapshot, type Deployed } from '../helpers/api.js';
 import { captureStream } from '../helpers/capture.js';
@@ -40,20 +41,6 @@ const deployed = (): Deployed => {
   return stack;
 };
 const snapshot = () => tableSnapshot(emulatorClients(emulator.get().endpoint));
-
-/** Runs `work` over `items`, `n` at a time, keeping every answer. */
-async function pool<T, R>(items: T[], n: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: n }, worker));
-  return out;
-}
 
 interface Req {
   method: string;
@@ -102,7 +89,9 @@ describe(`hostile input (FC_SEED=${seed})`, () => {
     const before = await snapshot();
     const all = requests();
     assert.ok(all.length >= 500);
-    const answers = await pool(all, 6, async (r) => ({ r, res: await call(`${url}${r.path}`, r.method, r) }));
+    const answers = await pMap(all, async (r) => ({ r, res: await call(`${url}${r.path}`, r.method, r) }), {
+      concurrency: 6,
+    });
     const wrong = answers.filter(
       ({ res }) => res.status < 400 || res.status >= 500 || typeof res.body.error !== 'string',
     );

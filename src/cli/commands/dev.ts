@@ -4,7 +4,7 @@
 import { DevLoop } from '../../core/dev.js';
 import { logSources } from '../../core/logs.js';
 import { EXIT } from '../../errors.js';
-import { configFlags } from '../options.js';
+import { configFlags, type DEV } from '../options.js';
 import type { Handler } from '../spec.js';
 import { streamLogs } from './logs.js';
 
@@ -12,10 +12,10 @@ async function untilInterrupted(interrupted: () => boolean): Promise<void> {
   while (!interrupted()) await new Promise((r) => setTimeout(r, 100));
 }
 
-export const dev: Handler<'stack-code'> = async ({ session, io, opts }) => {
+export const dev: Handler<'stack-code', typeof DEV> = async ({ session, io, opts }) => {
   const loop = new DevLoop(session, io, {
-    force: Boolean(opts.force),
-    poll: Boolean(opts.poll),
+    force: opts.force === true,
+    poll: opts.poll === true,
     reopen: { flags: configFlags(opts), withCode: true },
   });
   await loop.start();

@@ -8,7 +8,7 @@ import {
 } from '../../emulator/ministack.js';
 import { certificateCovers } from '../../emulator/tls-cert.js';
 import { venvDir } from '../../paths.js';
-import { intOption } from '../options.js';
+import type { EMULATOR_START } from '../options.js';
 import type { Handler } from '../spec.js';
 
 export const install: Handler<'none'> = async ({ io }) => {
@@ -20,8 +20,8 @@ export const install: Handler<'none'> = async ({ io }) => {
   return 0;
 };
 
-export const start: Handler<'none'> = async ({ io, opts }) => {
-  const port = intOption(opts.port, '--port', 1024, 65535);
+export const start: Handler<'none', typeof EMULATOR_START> = async ({ io, opts }) => {
+  const { port } = opts;
   installEmulator((line) => io.info(line));
   const em = await startDetached(port);
   // One started before projet1 made its own certificate serves MiniStack's, which does not name the website.

@@ -4,6 +4,7 @@ import { followLogs, type LogEvent, type LogSource, logSources, parseSince, read
 import type { Session } from '../../core/session.js';
 import type { CliHost } from '../host.js';
 import type { Colors } from '../style.js';
+import type { LOGS } from '../options.js';
 import type { Handler } from '../spec.js';
 import { STOP_SIGNALS } from '../signals.js';
 
@@ -58,7 +59,7 @@ export function streamLogs(
   });
 }
 
-export const logs: Handler<'stack'> = async ({ session, io, opts, args }) => {
+export const logs: Handler<'stack', typeof LOGS> = async ({ session, io, opts, args }) => {
   const sources = logSources(session, args);
   const startTime = parseSince(opts.since ?? '15m');
   const filter = opts.filter;

@@ -5,6 +5,7 @@ import { cliClients } from '../../core/session.js';
 import { permissionsPolicy, SCOPES, type Scope } from '../../core/permissions.js';
 import { EXIT, UserError } from '../../errors.js';
 import { partitionOf, resolveStackEnv } from '../../stack/stack-env.js';
+import type { PERMISSIONS } from '../options.js';
 import type { Handler } from '../spec.js';
 
 function scopeOf(raw: string | undefined): Scope {
@@ -16,7 +17,7 @@ function scopeOf(raw: string | undefined): Scope {
   });
 }
 
-export const permissions: Handler<'config'> = async ({ loaded, io, opts }) => {
+export const permissions: Handler<'config', typeof PERMISSIONS> = async ({ loaded, io, opts }) => {
   const scope = scopeOf(opts.scope);
   const { config } = loaded;
   let target = { accountId: opts.accountId ?? '', partition: partitionOf(config.region) };

@@ -2,7 +2,7 @@
 import { type BulkResult, importProducts, seedProducts } from '../../core/catalog-bulk.js';
 import { InterruptedError } from '../../core/io.js';
 import { EXIT, UserError } from '../../errors.js';
-import { intOption } from '../options.js';
+import type { PRODUCTS_IMPORT, PRODUCTS_SEED } from '../options.js';
 import type { ContextOf, Handler } from '../spec.js';
 
 const summary = (verb: string, r: BulkResult): string =>
@@ -14,18 +14,18 @@ function stoppedEarly(r: BulkResult, again: string): void {
     throw new InterruptedError(`${r.written.toLocaleString('en-US')} product(s) were written before stopping.`, again);
 }
 
-export const seed: Handler<'catalog'> = async (ctx) => {
+export const seed: Handler<'catalog', typeof PRODUCTS_SEED> = async (ctx) => {
   const { catalog, io, opts } = ctx;
-  const concurrency = intOption(opts.concurrency, '--concurrency', 1, 64, 8);
+  const { concurrency } = opts;
   if (opts.file !== undefined) {
     if (opts.count !== undefined || opts.seed !== undefined)
       throw new UserError('--file seeds the products of the file; --count and --seed do not apply.', {
         exitCode: EXIT.usage,
       });
-    return importPath(ctx, opts.file, `projet1 products seed --file ${opts.file}`);
+    return importPath(ctx, opts.file, concurrency, `projet1 products seed --file ${opts.file}`);
   }
-  const count = intOption(opts.count, '--count', 1, 1_000_000, 100);
-  const seedValue = intOption(opts.seed, '--seed', 1, 2 ** 31 - 1);
+  const count = opts.count ?? 100;
+  const seedValue = opts.seed;
   const r = await seedProducts(
     catalog,
     { count, concurrency, ...(seedValue === undefined ? {} : { seed: seedValue }) },
@@ -37,9 +37,13 @@ export const seed: Handler<'catalog'> = async (ctx) => {
   return 0;
 };
 
-async function importPath(ctx: ContextOf['catalog'], file: string, again: string): Promise<number> {
-  const { catalog, io, opts } = ctx;
-  const concurrency = intOption(opts.concurrency, '--concurrency', 1, 64, 8);
+async function importPath(
+  ctx: ContextOf['catalog'],
+  file: string,
+  concurrency: number,
+  again: string,
+): Promise<number> {
+  const { catalog, io } = ctx;
   const r = await importProducts(catalog, file, { concurrency }, io);
   stoppedEarly(r, again);
   io.info(summary(`Imported (${r.format})`, r));
@@ -47,5 +51,5 @@ async function importPath(ctx: ContextOf['catalog'], file: string, again: string
   return 0;
 }
 
-export const importFile: Handler<'catalog'> = async (ctx) =>
-  importPath(ctx, ctx.args[0] ?? '', `projet1 products import ${ctx.args[0] ?? ''}`);
+export const importFile: Handler<'catalog', typeof PRODUCTS_IMPORT> = async (ctx) =>
+  importPath(ctx, ctx.args[0] ?? '', ctx.opts.concurrency, `projet1 products import ${ctx.args[0] ?? ''}`);

@@ -3,7 +3,7 @@ import { exportProducts } from '../../core/catalog-bulk.js';
 import { getProduct, listAll, listPage } from '../../core/catalog.js';
 import type { Product } from '../../../runtime/catalog/product.js';
 import { EXIT, UserError } from '../../errors.js';
-import { intOption } from '../options.js';
+import type { PRODUCTS_EXPORT, PRODUCTS_LIST } from '../options.js';
 import type { Handler } from '../spec.js';
 import { formatRow } from '../table.js';
 
@@ -22,9 +22,8 @@ const row = (cells: string[]): string => `${formatRow(cells, WIDTHS, RIGHT)}\n`;
 const header = (): string => row(COLUMNS.map((c) => c.title));
 const renderRow = (p: Product): string => row(COLUMNS.map((c) => c.value(p)));
 
-export const list: Handler<'catalog'> = async ({ catalog, io, opts }) => {
-  const limit = intOption(opts.limit, '--limit', 1, 1000, 25);
-  const category = opts.category;
+export const list: Handler<'catalog', typeof PRODUCTS_LIST> = async ({ catalog, io, opts }) => {
+  const { limit, category } = opts;
   if (opts.all) {
     // Streams: each page is written before the next is read, whatever the table's size.
     // With --json the one document is written piece by piece: {"ok":true,...,"items":[...],"count":n}.
@@ -61,10 +60,8 @@ export const get: Handler<'catalog'> = async ({ catalog, io, args }) => {
   return 0;
 };
 
-export const exportFile: Handler<'catalog'> = async ({ catalog, io, opts }) => {
-  const format = opts.format ?? 'jsonl';
-  if (format !== 'jsonl' && format !== 'csv')
-    throw new UserError(`--format must be jsonl or csv, found "${format}".`, { exitCode: EXIT.usage });
+export const exportFile: Handler<'catalog', typeof PRODUCTS_EXPORT> = async ({ catalog, io, opts }) => {
+  const { format } = opts;
   if (io.json && !opts.out) {
     throw new UserError('With --json, stdout holds the result document, so the products need a file.', {
       exitCode: EXIT.usage,

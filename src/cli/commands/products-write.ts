@@ -2,13 +2,13 @@
 import { createProduct, deleteProduct, updateProduct } from '../../core/catalog.js';
 import { readProductFile } from '../../core/files.js';
 import { EXIT, UserError } from '../../errors.js';
-import { type CommandOptions, intOption } from '../options.js';
-import type { Handler } from '../spec.js';
+import type { PRODUCT_FIELDS, PRODUCTS_CREATE, PRODUCTS_UPDATE } from '../options.js';
+import type { Handler, OptionsOf } from '../spec.js';
 
 /** Numbers from flags: a numeric-looking value becomes a number; anything else stays text for validation to reject. */
 const num = (v: string): number | string => (/^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v);
 
-function fieldsFrom(opts: CommandOptions): Record<string, unknown> {
+function fieldsFrom(opts: OptionsOf<typeof PRODUCT_FIELDS>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (opts.name !== undefined) out.name = opts.name;
   if (opts.category !== undefined) out.category = opts.category;
@@ -19,7 +19,7 @@ function fieldsFrom(opts: CommandOptions): Record<string, unknown> {
   return out;
 }
 
-export const create: Handler<'catalog'> = async ({ catalog, io, opts }) => {
+export const create: Handler<'catalog', typeof PRODUCTS_CREATE> = async ({ catalog, io, opts }) => {
   const flags = fieldsFrom(opts);
   let input: unknown = flags;
   if (opts.file !== undefined) {
@@ -35,9 +35,8 @@ export const create: Handler<'catalog'> = async ({ catalog, io, opts }) => {
   return 0;
 };
 
-export const update: Handler<'catalog'> = async ({ catalog, io, opts, args }) => {
-  const expected = intOption(opts.expectedVersion, '--expected-version', 1, 1_000_000_000);
-  const product = await updateProduct(catalog, args[0] ?? '', fieldsFrom(opts), expected);
+export const update: Handler<'catalog', typeof PRODUCTS_UPDATE> = async ({ catalog, io, opts, args }) => {
+  const product = await updateProduct(catalog, args[0] ?? '', fieldsFrom(opts), opts.expectedVersion);
   io.result({ product }, JSON.stringify(product, null, 2));
   io.info(`Updated ${product.product_id} to version ${product.version}.`);
   return 0;

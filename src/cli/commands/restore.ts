@@ -1,6 +1,7 @@
 // `projet1 backups` and `projet1 restore --backup <arn> | --time <when>`.
 import { listBackups, restoreCatalog } from '../../core/restore.js';
 import { EXIT, UserError } from '../../errors.js';
+import type { RESTORE } from '../options.js';
 import type { Handler } from '../spec.js';
 import { table } from '../table.js';
 
@@ -30,7 +31,7 @@ export const backups: Handler<'stack'> = async ({ session, io }) => {
   return 0;
 };
 
-export const restore: Handler<'stack'> = async ({ session, io, opts }) => {
+export const restore: Handler<'stack', typeof RESTORE> = async ({ session, io, opts }) => {
   if ((opts.backup === undefined) === (opts.time === undefined)) {
     throw new UserError('Give exactly one of --backup <arn> or --time <ISO date | 15m>.', {
       exitCode: EXIT.usage,

@@ -14,6 +14,7 @@ import { planHasChanges } from '../../engine/types.js';
 import { closestKeys, orderOutputs } from '../outputs-order.js';
 import { siteBucketName, verdict } from '../verdict.js';
 import { elapsed, renderHealth, renderKeyOutputs, renderOutputs, renderPlan, renderSummary } from '../render.js';
+import type { PLAN, STATUS } from '../options.js';
 import type { Handler } from '../spec.js';
 
 const changesOf = <C extends { action: string }>(changes: C[]): C[] => changes.filter((c) => c.action !== 'no-op');
@@ -35,7 +36,7 @@ export const up: Handler<'stack-code'> = async ({ session, io }) => {
   return EXIT.ok;
 };
 
-export const plan: Handler<'stack-code'> = async ({ session, io, opts }) => {
+export const plan: Handler<'stack-code', typeof PLAN> = async ({ session, io, opts }) => {
   const p = await corePlan(session, opts.destroy ? 'destroy' : 'apply', io);
   const changed = planHasChanges(p);
   io.result(
@@ -46,7 +47,7 @@ export const plan: Handler<'stack-code'> = async ({ session, io, opts }) => {
 };
 
 /** `status` exits 2 when anything needs attention, so scripts and monitors can use it. */
-export const status: Handler<'stack-code'> = async ({ session, io, opts }) => {
+export const status: Handler<'stack-code', typeof STATUS> = async ({ session, io, opts }) => {
   const report = await coreStatus(session, io);
   const c = session.config;
   // The verdict first (stderr, printed before the details), then only what needs attention.
