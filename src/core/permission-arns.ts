@@ -1,0 +1,57 @@
+// The stack's resources as a policy names them: the same names and ARN formats the stack uses,
+// with wildcards where a resource's name holds what AWS assigns or a run's time.
+import { arns } from '../aws/arns.js';
+import { regionCode, resourceNames } from '../config/names.js';
+import type { Config } from '../config/schema.js';
+import { cloudfrontMetricsRegion } from '../stack/stack-env.js';
+
+export interface PolicyTarget {
+  accountId: string;
+  partition: string;
+}
+
+export type PolicyArns = ReturnType<typeof resources>;
+
+/** The stack's resources as policy ARNs. */
+export function resources(
+  config: Pick<Config, 'project' | 'environment' | 'region' | 'table' | 'website'>,
+  target: PolicyTarget,
+) {
+  const { accountId, partition } = target;
+  const names = resourceNames(config, accountId);
+  const arn = arns({ accountId, partition, region: config.region });
+  const cfRegion = cloudfrontMetricsRegion(partition);
+  // Alarms and notification topics also live where CloudFront's metrics are (us-east-1 in `aws`).
+  const regions = [...new Set([config.region, ...(cfRegion ? [cfRegion] : [])])];
+  const regional = (service: string, region: string, rest: string) =>
+    `arn:${partition}:${service}:${region}:${accountId}:${rest}`;
+  const table = arn.table(names.table);
+  const rc = regionCode(config.region);
+  const buckets = [names.siteBucket, names.logBucket].map((b) => `arn:${partition}:s3:::${b}`);
+  return {
+    // `table/NAME/*`: its index and its backups (a backup keeps the table's name in its ARN); a restore
+    // goes through the temporary table `NAME-restore-<time>`.
+    table: [table, `${table}/*`, `${table}-restore-*`],
+    // The functions' roles and the account's shared API Gateway logging role (names.ts, apigateway-account.ts).
+    roles: [arn.role(`${names.prefix}-*-${rc}`), arn.role(`projet1-apigw-logs-${rc}`)],
+    functions: arn.function(`${names.prefix}-*`),
+    // Most Logs actions name a group `…:log-group:NAME:*`, its tagging ones without `:*`: a trailing * covers both.
+    logGroups: [arn.logGroup(`/aws/lambda/${names.prefix}-*`), arn.logGroup(`${names.apiAccessLogGroup}*`)],
+    parameters: arn.parameter(`/${config.project}/${config.environment}/*`),
+    buckets: [...buckets, ...buckets.map((b) => `${b}/*`)],
+    monitoring: [
+      ...regions.map((r) => regional('cloudwatch', r, `alarm:${names.prefix}-*`)),
+      `arn:${partition}:cloudwatch::${accountId}:dashboard/${names.prefix}-${config.region}`,
+    ],
+    topics: regions.map((r) => regional('sns', r, `${names.prefix}-${config.region}-alarms`)),
+    apigateway: ['/restapis*', '/account', '/tags/*'].map((p) => `arn:${partition}:apigateway:${config.region}::${p}`),
+    distributions: `arn:${partition}:cloudfront::${accountId}:distribution/*`,
+    // Every CloudFront resource of the account: each action below names one type only (OACs and
+    // response-headers policies take no tags, and ids are assigned at creation).
+    cloudfront: `arn:${partition}:cloudfront::${accountId}:*`,
+    tags: (key: 'ResourceTag' | 'RequestTag') => ({
+      [`aws:${key}/project`]: config.project,
+      [`aws:${key}/environment`]: config.environment,
+    }),
+  };
+}
