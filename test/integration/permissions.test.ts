@@ -50,8 +50,13 @@ const EMULATOR_RESOURCE_MODEL = [
   'ssm:GetParameters',
   // Lambda: POST /functions names no function.
   'lambda:CreateFunction',
-  // CloudFront: origin access controls and tag queries name no resource; distributions' tags are not
-  // read for aws:ResourceTag, and CreateDistributionWithTags is its own action there.
+  // CloudFront: origin access controls, response-headers policies and tag queries name no resource
+  // (its IAM layer names only distributions); distributions' tags are not read for aws:ResourceTag, and
+  // CreateDistributionWithTags is its own action there.
+  'cloudfront:CreateResponseHeadersPolicy',
+  'cloudfront:GetResponseHeadersPolicy',
+  'cloudfront:UpdateResponseHeadersPolicy',
+  'cloudfront:DeleteResponseHeadersPolicy',
   'cloudfront:GetOriginAccessControl',
   'cloudfront:DeleteOriginAccessControl',
   'cloudfront:ListTagsForResource',
