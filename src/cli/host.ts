@@ -15,6 +15,7 @@ import {
   taskReporter,
 } from './progress.js';
 import { errorDocument, errorText } from './render-error.js';
+import { isStopSignal } from './signals.js';
 import { renderFields, renderPlan, type Look } from './render.js';
 import { colors, useColor } from './style.js';
 
@@ -29,7 +30,16 @@ export interface HostOptions {
   stdin?: NodeJS.ReadStream;
   /** Live progress lines on a terminal; without it, one plain line per event. */
   liveUpdate?: LiveUpdate;
+  /** What a stop signal does to this run (see `StopMode`); `announce` unless given. */
+  stopMode?: StopMode;
 }
+
+/**
+ * What the first stop signal does: `announce` (a command that can stop cleanly says it is stopping),
+ * `quiet` (a command that runs until stopped, `logs --follow`, just ends), `end` (a command that cannot
+ * stop half-way: the runner ends the process, after releasing the stack lock). Every mode aborts the signal.
+ */
+export type StopMode = 'announce' | 'quiet' | 'end';
 
 export class CliHost implements IoHost {
   readonly json: boolean;
@@ -38,9 +48,11 @@ export class CliHost implements IoHost {
   readonly look: Look;
   /** The width stdout tables fit (unbounded in a pipe). */
   readonly outWidth: number;
-  private readonly o: Required<Omit<HostOptions, 'env' | 'liveUpdate'>> & { env: NodeJS.ProcessEnv };
+  private readonly o: Required<Omit<HostOptions, 'env' | 'liveUpdate' | 'stopMode'>> & { env: NodeJS.ProcessEnv };
   private readonly progress: CliReporter;
-  private stopRequested = false;
+  /** The run's one stop: aborted by a stop signal or a lost stack lock; the core honours `signal`. */
+  private readonly stop = new AbortController();
+  stopMode: StopMode;
   private answered = false;
   /** The question being asked, if any: a stop request cancels it. */
   private asking: AbortController | undefined;
@@ -50,6 +62,7 @@ export class CliHost implements IoHost {
     this.o = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, ...options, env };
     this.json = options.json;
     this.verbose = options.verbose;
+    this.stopMode = options.stopMode ?? 'announce';
     const stderr = this.o.stderr;
     this.look = {
       colors: colors(useColor(stderr, env)),
@@ -62,13 +75,21 @@ export class CliHost implements IoHost {
     else this.progress = plainReporter(stderr);
   }
 
-  get interrupted(): boolean {
-    return this.stopRequested;
+  get signal(): AbortSignal {
+    return this.stop.signal;
   }
 
-  /** Ctrl-C: the core stops starting new work and reports what was done. */
-  interrupt(): void {
-    this.stopRequested = true;
+  get interrupted(): boolean {
+    return this.stop.signal.aborted;
+  }
+
+  /**
+   * Ctrl-C or SIGTERM (`reason`: the signal's name), or a lost stack lock (`reason`: its error): aborts
+   * the run's signal; the core stops starting new work and reports what was done.
+   */
+  interrupt(reason?: unknown): void {
+    this.stop.abort(reason);
+    if (this.stopMode === 'quiet' || (this.stopMode === 'end' && isStopSignal(reason))) return;
     // Waiting for an answer, nothing is in flight: the question ends the run.
     if (this.asking) {
       this.asking.abort();

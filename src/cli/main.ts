@@ -72,10 +72,13 @@ function addCommand(parent: Command, spec: CommandSpec, prefix: string, outcome:
       yes: Boolean(opts.yes),
       ...outcome.streams,
       ...(live ? { liveUpdate: live } : {}),
+      stopMode: spec.interruptible ? 'announce' : 'end',
     });
     outcome.host = host;
+    // The one place the process's stop signals are handled: they abort the host's signal, which the
+    // core honours (a command that cannot stop half-way is ended by the runner, context.ts).
     const onStop = stopHandler(host, (code) => process.exit(code));
-    if (spec.interruptible) for (const signal of STOP_SIGNALS) process.on(signal, onStop);
+    for (const signal of STOP_SIGNALS) process.on(signal, onStop);
     try {
       const handler = await spec.load();
       const { runWithNeeds } = await import('./context.js');
@@ -88,8 +91,8 @@ function addCommand(parent: Command, spec: CommandSpec, prefix: string, outcome:
 }
 
 /**
- * First Ctrl-C (or SIGTERM): stop starting work, let what is in flight finish, report. Second: quit
- * now, with 128 + the signal's number as shells report it.
+ * First Ctrl-C (or SIGTERM): abort the run's signal (stop starting work, let what is in flight finish,
+ * report). Second: quit now, with 128 + the signal's number as shells report it.
  */
 export function stopHandler(
   host: Pick<CliHost, 'interrupted' | 'interrupt'>,
@@ -97,7 +100,7 @@ export function stopHandler(
 ): (signal: NodeJS.Signals) => void {
   return (signal) => {
     if (host.interrupted) exit(signalExitCode(signal));
-    else host.interrupt();
+    else host.interrupt(signal);
   };
 }
 

@@ -6,3 +6,7 @@ export const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /** 128 + the signal's number, as shells report a process the signal ended. */
 export const signalExitCode = (signal: NodeJS.Signals): number => 128 + (constants.signals[signal] ?? 2);
+
+/** A stop signal's name, as the host's stop signal carries it for its `reason`. */
+export const isStopSignal = (reason: unknown): reason is (typeof STOP_SIGNALS)[number] =>
+  STOP_SIGNALS.some((s) => s === reason);

@@ -163,7 +163,7 @@ export class DevLoop {
   }
 
   private async handle(batch: Map<string, number>): Promise<void> {
-    if (this.io.interrupted || !this.builder || batch.size === 0) return;
+    if (this.io.signal.aborted || !this.builder || batch.size === 0) return;
     const first = Math.min(...batch.values());
     const files = [...batch.keys()];
     const config = this.session.loaded.file;
@@ -272,8 +272,6 @@ function quietIo(io: IoHost): IoHost {
     event: () => undefined,
     notify: (m) => (m.level === 'warn' || m.level === 'error' ? io.notify(m) : undefined),
     requestConfirmation: (r) => io.requestConfirmation(r),
-    get interrupted() {
-      return io.interrupted;
-    },
+    signal: io.signal,
   };
 }

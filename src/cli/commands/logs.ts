@@ -5,7 +5,6 @@ import type { Session } from '../../core/session.js';
 import type { CliHost } from '../host.js';
 import type { Colors } from '../style.js';
 import type { Handler } from '../spec.js';
-import { STOP_SIGNALS } from '../signals.js';
 
 /**
  * Lines that say nothing the others do not: START and END frame every invocation, and the
@@ -47,7 +46,7 @@ export function streamLogs(
   session: Session,
   io: CliHost,
   sources: LogSource[],
-  opts: { startTime: number; filter?: string; stopped: () => boolean },
+  opts: { startTime: number; filter?: string; signal: AbortSignal },
 ): Promise<void> {
   return followLogs(session, sources, {
     ...opts,
@@ -76,16 +75,8 @@ export const logs: Handler<'stack'> = async ({ session, io, opts, args }) => {
     return 0;
   }
   // Following ends on Ctrl-C (or SIGTERM), quietly, with exit 0.
-  let stop = false;
-  const onStop = (): void => {
-    stop = true;
-  };
-  for (const signal of STOP_SIGNALS) process.once(signal, onStop);
-  try {
-    io.info(`Following ${sources.map((s) => s.source).join(', ')} (Ctrl-C to stop)…`);
-    await streamLogs(session, io, sources, { startTime, ...(filter ? { filter } : {}), stopped: () => stop });
-  } finally {
-    for (const signal of STOP_SIGNALS) process.off(signal, onStop);
-  }
+  io.stopMode = 'quiet';
+  io.info(`Following ${sources.map((s) => s.source).join(', ')} (Ctrl-C to stop)…`);
+  await streamLogs(session, io, sources, { startTime, ...(filter ? { filter } : {}), signal: io.signal });
   return 0;
 };
