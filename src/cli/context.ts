@@ -8,30 +8,14 @@ import type { AwsClients, AwsRetry } from '../aws/clients.js';
 import { acquireLock, type HeldLock } from '../core/lock.js';
 import { InterruptedError } from '../core/io.js';
 import { UserError } from '../errors.js';
-import { isStopSignal, signalExitCode } from './signals.js';
 import type { BaseContext, CommandSpec, ContextOf, Handler, Needs } from './spec.js';
 
 export async function runWithNeeds(
-  spec: Pick<CommandSpec, 'name' | 'needs' | 'locks' | 'interruptible'>,
-  base: BaseContext,
-  handler: Handler<Needs>,
-): Promise<number> {
-  let lock: HeldLock | undefined;
-  const unwatch = endAtStop(base.io, () => lock);
-  try {
-    return await runOpened(spec, base, handler, (held) => {
-      lock = held;
-    });
-  } finally {
-    unwatch();
-  }
-}
-
-async function runOpened(
   spec: Pick<CommandSpec, 'name' | 'needs' | 'locks'>,
   base: BaseContext,
   handler: Handler<Needs>,
-  held: (lock: HeldLock) => void,
+  /** Told of the stack lock once held: a stop signal ending the process releases it first (main.ts). */
+  held?: (lock: HeldLock) => void,
 ): Promise<number> {
   const { needs } = spec;
   const flags = configFlags(base.opts);
@@ -75,7 +59,7 @@ async function runOpened(
             // new work, calls in flight finish): one way to stop, whose outcome is reported as the lost lock.
             onLost: (error) => base.io.interrupt(error),
           });
-          held(lock);
+          held?.(lock);
         }
         const ctx: ContextOf['stack'] = { ...base, session };
         return await lockChecked(lock, async () => (await run(ctx)) ?? 0);
@@ -102,24 +86,6 @@ async function lockChecked(lock: HeldLock | undefined, body: () => Promise<numbe
   }
   if (lock?.lost) throw lock.lost;
   return code;
-}
-
-/**
- * A command that cannot stop half-way (its host's stop mode is `end`) ends at a stop signal, as it
- * always did, but releases the stack lock first: killed with it, the stack stays locked until the
- * lease runs out. A second signal ends the process at once (main.ts). Returns what stops watching.
- */
-function endAtStop(io: BaseContext['io'], lock: () => HeldLock | undefined): () => void {
-  const onAbort = (): void => {
-    const reason: unknown = io.signal.reason;
-    // A lost lock is reported by the run itself; a follow (`logs --follow`) ends by itself.
-    if (io.stopMode !== 'end' || !isStopSignal(reason)) return;
-    void (lock()?.release() ?? Promise.resolve()).finally(() => process.exit(signalExitCode(reason)));
-  };
-  // Stopped while the command's code was loading: ends now.
-  if (io.signal.aborted) onAbort();
-  else io.signal.addEventListener('abort', onAbort, { once: true });
-  return () => io.signal.removeEventListener('abort', onAbort);
 }
 
 /** With --verbose, each attempt the SDK makes again shows as it happens. */

@@ -8,7 +8,8 @@ import { EXIT, UserError } from '../errors.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { CliHost } from './host.js';
 import { isInteractive } from './progress.js';
-import { STOP_SIGNALS, signalExitCode } from './signals.js';
+import { isStopSignal, STOP_SIGNALS, signalExitCode } from './signals.js';
+import type { HeldLock } from '../core/lock.js';
 import type { CommandOptions } from './options.js';
 import { COMMANDS } from './registry.js';
 import type { CommandSpec, GroupSpec } from './spec.js';
@@ -76,15 +77,23 @@ function addCommand(parent: Command, spec: CommandSpec, prefix: string, outcome:
     });
     outcome.host = host;
     // The one place the process's stop signals are handled: they abort the host's signal, which the
-    // core honours (a command that cannot stop half-way is ended by the runner, context.ts).
+    // core honours; a command that cannot stop half-way ends here.
+    let lock: HeldLock | undefined;
     const onStop = stopHandler(host, (code) => process.exit(code));
+    const unhook = (): void => {
+      for (const signal of STOP_SIGNALS) process.off(signal, onStop);
+    };
     for (const signal of STOP_SIGNALS) process.on(signal, onStop);
+    const unwatch = endAtStop(host, () => lock, unhook);
     try {
       const handler = await spec.load();
       const { runWithNeeds } = await import('./context.js');
-      outcome.code = await runWithNeeds(spec, { opts, args: c.args, io: host }, handler);
+      outcome.code = await runWithNeeds(spec, { opts, args: c.args, io: host }, handler, (held) => {
+        lock = held;
+      });
     } finally {
-      for (const signal of STOP_SIGNALS) process.off(signal, onStop);
+      unwatch();
+      unhook();
       host.close();
     }
   });
@@ -102,6 +111,28 @@ export function stopHandler(
     if (host.interrupted) exit(signalExitCode(signal));
     else host.interrupt(signal);
   };
+}
+
+/**
+ * A command that cannot stop half-way (stop mode `end`) ends at the first stop signal, as it always
+ * did: by the signal itself, or, holding the stack lock, with 128 + its number once the lock is
+ * released (killed with it, the stack would stay locked until the lease runs out). A lost lock is not
+ * a stop signal: the run reports it. Returns what stops watching.
+ */
+function endAtStop(host: CliHost, lock: () => HeldLock | undefined, unhook: () => void): () => void {
+  const onAbort = (): void => {
+    const reason: unknown = host.signal.reason;
+    // `logs --follow` (stop mode `quiet`) ends by itself.
+    if (host.stopMode !== 'end' || !isStopSignal(reason)) return;
+    const held = lock();
+    if (held) void held.release().finally(() => process.exit(signalExitCode(reason)));
+    else {
+      unhook();
+      process.kill(process.pid, reason);
+    }
+  };
+  host.signal.addEventListener('abort', onAbort, { once: true });
+  return () => host.signal.removeEventListener('abort', onAbort);
 }
 
 function addGroup(program: Command, group: GroupSpec, outcome: Outcome): void {
