@@ -15,7 +15,7 @@ import {
   taskReporter,
 } from './progress.js';
 import { errorDocument, errorText } from './render-error.js';
-import { isStopSignal } from './signals.js';
+import { isStopSignal, type StopMode } from './signals.js';
 import { renderFields, renderPlan, type Look } from './render.js';
 import { colors, useColor } from './style.js';
 
@@ -33,13 +33,6 @@ export interface HostOptions {
   /** What a stop signal does to this run (see `StopMode`); `announce` unless given. */
   stopMode?: StopMode;
 }
-
-/**
- * What the first stop signal does: `announce` (a command that can stop cleanly says it is stopping),
- * `quiet` (a command that runs until stopped, `logs --follow`, just ends), `end` (a command that cannot
- * stop half-way: the runner ends the process, after releasing the stack lock). Every mode aborts the signal.
- */
-export type StopMode = 'announce' | 'quiet' | 'end';
 
 export class CliHost implements IoHost {
   readonly json: boolean;

@@ -2,8 +2,9 @@
 // each kind of command says when it happens.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CliHost, type StopMode } from '../../src/cli/host.js';
+import { CliHost } from '../../src/cli/host.js';
 import { stopHandler } from '../../src/cli/main.js';
+import type { StopMode } from '../../src/cli/signals.js';
 import { UserError } from '../../src/errors.js';
 import { captureStream } from '../helpers/capture.js';
 
