@@ -8,13 +8,14 @@ import type { AwsClients, AwsRetry } from '../../runtime/aws/clients.js';
 import { acquireLock, type HeldLock } from '../core/lock.js';
 import { InterruptedError } from '../core/io.js';
 import { UserError } from '../errors.js';
-import { STOP_SIGNALS, signalExitCode } from './signals.js';
 import type { BaseContext, CommandSpec, ContextOf, Handler, Needs } from './spec.js';
 
 export async function runWithNeeds(
-  spec: Pick<CommandSpec, 'name' | 'needs' | 'locks' | 'interruptible'>,
+  spec: Pick<CommandSpec, 'name' | 'needs' | 'locks'>,
   base: BaseContext,
   handler: Handler<Needs>,
+  /** Told of the stack lock once held: a stop signal ending the process releases it first (main.ts). */
+  held?: (lock: HeldLock) => void,
 ): Promise<number> {
   const { needs } = spec;
   const flags = configFlags(base.opts);
@@ -45,7 +46,6 @@ export async function runWithNeeds(
       session.aws.onRetry = retryReporter(base);
       let lock: HeldLock | undefined;
       let lockAws: AwsClients | undefined;
-      let unwatch: (() => void) | undefined;
       try {
         // A dry run changes nothing, so it neither waits for nor blocks another run.
         if (spec.locks && !base.opts.dryRun) {
@@ -55,16 +55,15 @@ export async function runWithNeeds(
             command: spec.name,
             leaseSeconds: session.config.lock.leaseSeconds,
             force: Boolean(base.opts.forceUnlock),
-            // Losing the lock stops the run the way Ctrl-C does (no new work, calls in flight finish):
-            // one stopping mechanism, whose outcome is then reported as the lost lock.
-            onLost: () => base.io.interrupt(),
+            // Losing the lock aborts the run's signal, with the loss as its reason, as Ctrl-C does (no
+            // new work, calls in flight finish): one way to stop, whose outcome is reported as the lost lock.
+            onLost: (error) => base.io.interrupt(error),
           });
+          held?.(lock);
         }
         const ctx: ContextOf['stack'] = { ...base, session };
-        if (lock && !spec.interruptible) unwatch = releaseOnStop(lock);
         return await lockChecked(lock, async () => (await run(ctx)) ?? 0);
       } finally {
-        unwatch?.();
         await lock?.release();
         lockAws?.destroy();
         if (base.io.verbose) base.io.info(renderCalls(callSummary(session)));
@@ -87,23 +86,6 @@ async function lockChecked(lock: HeldLock | undefined, body: () => Promise<numbe
   }
   if (lock?.lost) throw lock.lost;
   return code;
-}
-
-/**
- * A command that cannot stop half-way ends at a stop signal, as it always did, but releases the stack
- * lock first: killed with it, the stack stays locked until the lease runs out. A second signal ends
- * the process at once.
- */
-function releaseOnStop(lock: HeldLock): () => void {
-  const unwatch = (): void => {
-    for (const signal of STOP_SIGNALS) process.off(signal, onStop);
-  };
-  const onStop = (signal: NodeJS.Signals): void => {
-    unwatch();
-    void lock.release().finally(() => process.exit(signalExitCode(signal)));
-  };
-  for (const signal of STOP_SIGNALS) process.on(signal, onStop);
-  return unwatch;
 }
 
 /** With --verbose, each attempt the SDK makes again shows as it happens. */

@@ -17,6 +17,7 @@ import {
 } from './progress.js';
 import { type EventStream, eventStream } from './event-stream.js';
 import { errorDocument, errorText } from './render-error.js';
+import { isStopSignal, type StopMode } from './signals.js';
 import { renderFields, renderPlan, type Look } from './render.js';
 import { colors, useColor } from './style.js';
 
@@ -33,6 +34,8 @@ export interface HostOptions {
   stdin?: NodeJS.ReadStream;
   /** Live progress lines on a terminal; without it, one plain line per event. */
   liveUpdate?: LiveUpdate;
+  /** What a stop signal does to this run (see `StopMode`); `announce` unless given. */
+  stopMode?: StopMode;
 }
 
 export class CliHost implements IoHost {
@@ -42,10 +45,14 @@ export class CliHost implements IoHost {
   readonly look: Look;
   /** The width stdout tables fit (unbounded in a pipe). */
   readonly outWidth: number;
-  private readonly o: Required<Omit<HostOptions, 'env' | 'liveUpdate' | 'events'>> & { env: NodeJS.ProcessEnv };
+  private readonly o: Required<Omit<HostOptions, 'env' | 'liveUpdate' | 'stopMode' | 'events'>> & {
+    env: NodeJS.ProcessEnv;
+  };
   private readonly progress: CliReporter;
   private readonly events: EventStream | undefined;
-  private stopRequested = false;
+  /** The run's one stop: aborted by a stop signal or a lost stack lock; the core honours `signal`. */
+  private readonly stop = new AbortController();
+  stopMode: StopMode;
   private answered = false;
   /** The question being asked, if any: a stop request cancels it. */
   private asking: AbortController | undefined;
@@ -56,6 +63,7 @@ export class CliHost implements IoHost {
     this.o = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, ...options, env };
     this.json = options.json;
     this.verbose = options.verbose;
+    this.stopMode = options.stopMode ?? 'announce';
     const stderr = this.o.stderr;
     this.look = {
       colors: colors(useColor(stderr, env)),
@@ -69,13 +77,21 @@ export class CliHost implements IoHost {
     this.events = options.events ? eventStream(stderr) : undefined;
   }
 
-  get interrupted(): boolean {
-    return this.stopRequested;
+  get signal(): AbortSignal {
+    return this.stop.signal;
   }
 
-  /** Ctrl-C: the core stops starting new work and reports what was done. */
-  interrupt(): void {
-    this.stopRequested = true;
+  get interrupted(): boolean {
+    return this.stop.signal.aborted;
+  }
+
+  /**
+   * Ctrl-C or SIGTERM (`reason`: the signal's name), or a lost stack lock (`reason`: its error): aborts
+   * the run's signal; the core stops starting new work and reports what was done.
+   */
+  interrupt(reason?: unknown): void {
+    this.stop.abort(reason);
+    if (this.stopMode === 'quiet' || (this.stopMode === 'end' && isStopSignal(reason))) return;
     // Waiting for an answer, nothing is in flight: the question ends the run.
     if (this.asking) {
       this.asking.abort();

@@ -8,7 +8,8 @@ import { EXIT, UserError } from '../errors.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { CliHost } from './host.js';
 import { isInteractive } from './progress.js';
-import { STOP_SIGNALS, signalExitCode } from './signals.js';
+import { isStopSignal, STOP_SIGNALS, signalExitCode } from './signals.js';
+import type { HeldLock } from '../core/lock.js';
 import type { CommandOptions } from './options.js';
 import { COMMANDS } from './registry.js';
 import type { CommandSpec, GroupSpec } from './spec.js';
@@ -74,24 +75,35 @@ function addCommand(parent: Command, spec: CommandSpec, prefix: string, outcome:
       events: Boolean(opts.events),
       ...outcome.streams,
       ...(live ? { liveUpdate: live } : {}),
+      stopMode: spec.interruptible ? 'announce' : 'end',
     });
     outcome.host = host;
+    // The one place the process's stop signals are handled: they abort the host's signal, which the
+    // core honours; a command that cannot stop half-way ends here.
+    let lock: HeldLock | undefined;
     const onStop = stopHandler(host, (code) => process.exit(code));
-    if (spec.interruptible) for (const signal of STOP_SIGNALS) process.on(signal, onStop);
+    const unhook = (): void => {
+      for (const signal of STOP_SIGNALS) process.off(signal, onStop);
+    };
+    for (const signal of STOP_SIGNALS) process.on(signal, onStop);
+    const unwatch = endAtStop(host, () => lock, unhook);
     try {
       const handler = await spec.load();
       const { runWithNeeds } = await import('./context.js');
-      outcome.code = await runWithNeeds(spec, { opts, args: c.args, io: host }, handler);
+      outcome.code = await runWithNeeds(spec, { opts, args: c.args, io: host }, handler, (held) => {
+        lock = held;
+      });
     } finally {
-      for (const signal of STOP_SIGNALS) process.off(signal, onStop);
+      unwatch();
+      unhook();
       host.close();
     }
   });
 }
 
 /**
- * First Ctrl-C (or SIGTERM): stop starting work, let what is in flight finish, report. Second: quit
- * now, with 128 + the signal's number as shells report it.
+ * First Ctrl-C (or SIGTERM): abort the run's signal (stop starting work, let what is in flight finish,
+ * report). Second: quit now, with 128 + the signal's number as shells report it.
  */
 export function stopHandler(
   host: Pick<CliHost, 'interrupted' | 'interrupt'>,
@@ -99,8 +111,30 @@ export function stopHandler(
 ): (signal: NodeJS.Signals) => void {
   return (signal) => {
     if (host.interrupted) exit(signalExitCode(signal));
-    else host.interrupt();
+    else host.interrupt(signal);
   };
+}
+
+/**
+ * A command that cannot stop half-way (stop mode `end`) ends at the first stop signal, as it always
+ * did: by the signal itself, or, holding the stack lock, with 128 + its number once the lock is
+ * released (killed with it, the stack would stay locked until the lease runs out). A lost lock is not
+ * a stop signal: the run reports it. Returns what stops watching.
+ */
+function endAtStop(host: CliHost, lock: () => HeldLock | undefined, unhook: () => void): () => void {
+  const onAbort = (): void => {
+    const reason: unknown = host.signal.reason;
+    // `logs --follow` (stop mode `quiet`) ends by itself.
+    if (host.stopMode !== 'end' || !isStopSignal(reason)) return;
+    const held = lock();
+    if (held) void held.release().finally(() => process.exit(signalExitCode(reason)));
+    else {
+      unhook();
+      process.kill(process.pid, reason);
+    }
+  };
+  host.signal.addEventListener('abort', onAbort, { once: true });
+  return () => host.signal.removeEventListener('abort', onAbort);
 }
 
 function addGroup(program: Command, group: GroupSpec, outcome: Outcome): void {

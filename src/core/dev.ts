@@ -1,7 +1,7 @@
 // `projet1 dev`: the stack up once, then every save goes live. Handler and shared-code changes
-// rebuild incrementally and update only the functions whose bundle changed, through the same
-// provisioner `up` uses (no drift); website changes publish the changed files; a config change
-// re-plans and applies (asking before anything risky, as `up` does). Reports through the I/O host.
+// rebuild incrementally and update only the functions whose bundle changed, each planned and applied
+// through the engine as `up` does (no drift); website changes publish the changed files; a config
+// change re-plans and applies (asking before anything risky, as `up` does). Reports through the I/O host.
 import { basename, dirname } from 'node:path';
 import { devBuilder, type DevBuilder } from '../build/dev-builder.js';
 import { FUNCTIONS } from '../config/functions.js';
@@ -9,7 +9,7 @@ import type { Config } from '../config/schema.js';
 import type { Reporter } from '../engine/events.js';
 import { EXIT, UserError } from '../errors.js';
 import { PACKAGE_ROOT } from '../paths.js';
-import { type FunctionDesired, lambdaFunction } from '../resources/lambda-function.js';
+import { applyFunction, functionResource } from './dev-apply.js';
 import { type DirWatcher, POLL_MS, watchDir } from './file-watch.js';
 import type { IoHost } from './io.js';
 import { openSession, type Session, type SessionOptions } from './session.js';
@@ -163,7 +163,7 @@ export class DevLoop {
   }
 
   private async handle(batch: Map<string, number>): Promise<void> {
-    if (this.io.interrupted || !this.builder || batch.size === 0) return;
+    if (this.io.signal.aborted || !this.builder || batch.size === 0) return;
     const first = Math.min(...batch.values());
     const files = [...batch.keys()];
     const config = this.session.loaded.file;
@@ -182,16 +182,11 @@ export class DevLoop {
     await Promise.all(
       build.changed.map(async (id) => {
         const t0 = performance.now();
-        const resource = this.session.stack.resources.find((r) => r.id === `function:${id}`);
+        const resource = functionResource(this.session, id);
         const pkg = build.packages.get(id);
         if (!resource || !pkg) return;
-        const desired = { ...(resource.desired as FunctionDesired), zip: pkg.zip, codeSha256: pkg.sha256 };
-        const ctx = this.session.context(quiet)(resource.id);
-        await lambdaFunction.update(ctx, desired, { codeSha256: '', settings: {}, tags: {} }, [
-          { field: 'code', from: null, to: pkg.sha256 },
-        ]);
-        // What `up` would now deploy is what runs: the stack's desired state follows.
-        resource.desired = desired;
+        const desired = { ...resource.desired, zip: pkg.zip, codeSha256: pkg.sha256 };
+        if (!(await applyFunction(this.session, { ...resource, desired }, quiet, this.io.signal))) return;
         const u: FunctionUpdate = {
           id,
           ms: performance.now() - firstEvent,
@@ -272,8 +267,6 @@ function quietIo(io: IoHost): IoHost {
     event: () => undefined,
     notify: (m) => (m.level === 'warn' || m.level === 'error' ? io.notify(m) : undefined),
     requestConfirmation: (r) => io.requestConfirmation(r),
-    get interrupted() {
-      return io.interrupted;
-    },
+    signal: io.signal,
   };
 }

@@ -23,15 +23,18 @@ export interface IoHost extends Reporter {
   notify(message: IoMessage): void;
   /** Resolves true to go on. A host that cannot ask (no terminal) throws a UserError instead. */
   requestConfirmation(request: ConfirmRequest): Promise<boolean>;
-  /** True once the user asked to stop: start nothing new, let running calls finish. */
-  readonly interrupted: boolean;
+  /**
+   * Aborted once the run must stop (Ctrl-C, SIGTERM, a lost stack lock; `reason` says which): start
+   * nothing new, let running calls finish, report what was done. The one way a run is stopped.
+   */
+  readonly signal: AbortSignal;
 }
 
 export const silentIo: IoHost = {
   event: () => undefined,
   notify: () => undefined,
   requestConfirmation: () => Promise.resolve(true),
-  interrupted: false,
+  signal: new AbortController().signal,
 };
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */

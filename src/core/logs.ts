@@ -1,5 +1,6 @@
 // Reading the stack's CloudWatch Logs: the functions' and the API's access log, merged in
 // time order, the JSON lines parsed; and following new events until told to stop.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudWatchLogsClient, type FilteredLogEvent, paginateFilterLogEvents } from '@aws-sdk/client-cloudwatch-logs';
 import { isAwsError } from '../aws/errors.js';
 import { FUNCTIONS } from '../config/functions.js';
@@ -112,17 +113,17 @@ export const LATE_ARRIVAL_MS = 30_000;
 
 /**
  * Follows: polls every `intervalMs` for events since the newest seen minus LATE_ARRIVAL_MS
- * (skipping those already shown), hands each new one to `emit`, until `stopped()`. What bounds the
- * lag: the interval plus the time CloudWatch Logs takes to make an event searchable.
+ * (skipping those already shown), hands each new one to `emit`, until `signal` is aborted. What
+ * bounds the lag: the interval plus the time CloudWatch Logs takes to make an event searchable.
  */
 export async function followLogs(
   session: Session,
   sources: LogSource[],
-  opts: { startTime: number; filter?: string; intervalMs: number; stopped: () => boolean; emit: (e: LogEvent) => void },
+  opts: { startTime: number; filter?: string; intervalMs: number; signal: AbortSignal; emit: (e: LogEvent) => void },
 ): Promise<void> {
   let newest = opts.startTime;
   const seen = new Map<string, number>();
-  while (!opts.stopped()) {
+  while (!opts.signal.aborted) {
     const since = Math.max(opts.startTime, newest - LATE_ARRIVAL_MS);
     const events = await readLogs(session, sources, {
       startTime: since,
@@ -136,7 +137,7 @@ export async function followLogs(
     }
     // Forget ids older than the window: the next polls no longer return them.
     for (const [id, at] of seen) if (at < newest - LATE_ARRIVAL_MS) seen.delete(id);
-    const deadline = Date.now() + opts.intervalMs;
-    while (!opts.stopped() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    // The wait ends early when the signal is aborted.
+    await sleep(opts.intervalMs, undefined, { signal: opts.signal }).catch(() => undefined);
   }
 }

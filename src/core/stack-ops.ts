@@ -77,10 +77,10 @@ async function applyApproved(
     if (!approved)
       throw new UserError(`Cancelled; nothing was ${verb === 'down' ? 'deleted' : 'changed'}.`, { exitCode: 1 });
   }
-  if (io.interrupted) throw new InterruptedError('Nothing was changed.', `projet1 ${verb}`);
+  if (io.signal.aborted) throw new InterruptedError('Nothing was changed.', `projet1 ${verb}`);
   await beforeApply?.();
   io.event({ type: 'phase', phase: verb === 'down' ? 'destroy' : 'apply', total: pending.length });
-  const result = await applyPlan(stack, state, session.context(io), io, { shouldStop: () => io.interrupted });
+  const result = await applyPlan(stack, state, session.context(io), io, { signal: io.signal });
   if (result.notStarted.length > 0) {
     throw new InterruptedError(
       `${count(result)} before stopping; ${result.notStarted.length} change(s) not started.`,

@@ -15,8 +15,8 @@ export interface ApplyResult {
 }
 
 export interface ApplyOptions {
-  /** True once the user asked to stop: no new change starts, running ones finish. */
-  shouldStop?: () => boolean;
+  /** Aborted once the run must stop: no new change starts, running ones finish. */
+  signal?: AbortSignal;
 }
 
 export class ApplyFailedError extends UserError {
@@ -133,7 +133,7 @@ export async function applyPlan(
     // A failure of its own (a refused call, a quota) leaves the rest of the stack to be made; one that
     // would fail every call (no endpoint, rejected credentials) stops at once instead of waiting on each.
     keepGoing: (error) => plan.mode === 'apply' && !isGeneral(classifyAwsError(error, ctx('graph').aws.target)),
-    ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
+    shouldStop: () => options.signal?.aborted === true,
   });
 
   const failures: ApplyFailedError['failures'] = [];

@@ -8,9 +8,12 @@ import { configFlags, type DEV } from '../options.js';
 import type { Handler } from '../spec.js';
 import { streamLogs } from './logs.js';
 
-async function untilInterrupted(interrupted: () => boolean): Promise<void> {
-  while (!interrupted()) await new Promise((r) => setTimeout(r, 100));
-}
+/** Resolves once the run's signal is aborted (Ctrl-C, SIGTERM, a lost stack lock). */
+const untilAborted = (signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
 
 export const dev: Handler<'stack-code', typeof DEV> = async ({ session, io, opts }) => {
   const loop = new DevLoop(session, io, {
@@ -25,9 +28,9 @@ export const dev: Handler<'stack-code', typeof DEV> = async ({ session, io, opts
       ? Promise.resolve()
       : streamLogs(session, io, logSources(session, []), {
           startTime: Date.now(),
-          stopped: () => io.interrupted,
+          signal: io.signal,
         }).catch((err: unknown) => io.info(`Logs stopped: ${err instanceof Error ? err.message : String(err)}`));
-  await untilInterrupted(() => io.interrupted);
+  await untilAborted(io.signal);
   await loop.stop();
   await logs;
   const { website, config } = loop.counts;

@@ -6,7 +6,6 @@ import type { CliHost } from '../host.js';
 import type { Colors } from '../style.js';
 import type { LOGS } from '../options.js';
 import type { Handler } from '../spec.js';
-import { STOP_SIGNALS } from '../signals.js';
 
 /**
  * Lines that say nothing the others do not: START and END frame every invocation, and the
@@ -48,7 +47,7 @@ export function streamLogs(
   session: Session,
   io: CliHost,
   sources: LogSource[],
-  opts: { startTime: number; filter?: string; stopped: () => boolean },
+  opts: { startTime: number; filter?: string; signal: AbortSignal },
 ): Promise<void> {
   return followLogs(session, sources, {
     ...opts,
@@ -77,16 +76,8 @@ export const logs: Handler<'stack', typeof LOGS> = async ({ session, io, opts, a
     return 0;
   }
   // Following ends on Ctrl-C (or SIGTERM), quietly, with exit 0.
-  let stop = false;
-  const onStop = (): void => {
-    stop = true;
-  };
-  for (const signal of STOP_SIGNALS) process.once(signal, onStop);
-  try {
-    io.info(`Following ${sources.map((s) => s.source).join(', ')} (Ctrl-C to stop)…`);
-    await streamLogs(session, io, sources, { startTime, ...(filter ? { filter } : {}), stopped: () => stop });
-  } finally {
-    for (const signal of STOP_SIGNALS) process.off(signal, onStop);
-  }
+  io.stopMode = 'quiet';
+  io.info(`Following ${sources.map((s) => s.source).join(', ')} (Ctrl-C to stop)…`);
+  await streamLogs(session, io, sources, { startTime, ...(filter ? { filter } : {}), signal: io.signal });
   return 0;
 };
