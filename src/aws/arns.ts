@@ -44,6 +44,18 @@ export function arns(scope: ArnScope) {
     bucket: (name: string) => bucketArn(scope.partition, name),
     /** What a caller of the API invokes: `scope` is relative to the API ("*\/GET/products", "authorizers/*"). */
     executeApi: (apiId: string, invokeScope: string) => `${base('execute-api')}:${apiId}/${invokeScope}`,
+    /** What API Gateway calls to run a function (a Lambda proxy integration's `uri`). */
+    lambdaInvokeUri: (functionArn: string) =>
+      `arn:${scope.partition}:apigateway:${scope.region}:lambda:path/2015-03-31/functions/${functionArn}/invocations`,
+    alarm: (name: string, region = scope.region) => `${base('cloudwatch', region)}:alarm:${name}`,
+    /** Dashboards are global to the account: no region. */
+    dashboard: (name: string) => `arn:${scope.partition}:cloudwatch::${scope.accountId}:dashboard/${name}`,
+    /** An API Gateway path of the region (`/restapis/…`, `/account`, `/tags/…`), as IAM names it. */
+    apigateway: (path: string) => `arn:${scope.partition}:apigateway:${scope.region}::${path}`,
+    /** A CloudFront resource (`distribution/ID`, or `*`): global to the account, no region. */
+    cloudfront: (resource: string) => `arn:${scope.partition}:cloudfront::${scope.accountId}:${resource}`,
+    /** A policy AWS manages (`service-role/…`): in the `aws` account of the partition. */
+    managedPolicy: (path: string) => `arn:${scope.partition}:iam::aws:policy/${path}`,
   };
 }
 

@@ -11,6 +11,7 @@ import {
   ListRolePoliciesCommand,
 } from '@aws-sdk/client-iam';
 import type { AwsClients } from '../../runtime/aws/clients.js';
+import { arns } from '../aws/arns.js';
 import { regionCode } from '../config/names.js';
 import type { CheckResult } from './doctor-checks.js';
 
@@ -42,8 +43,11 @@ function matches(pattern: string, value: string, ignoreCase = false): boolean {
  * hand-made role with denies is reported as serving when its allows do (rare; the console shows it).
  */
 export function servesEveryStage(documents: unknown[], partition: string, region: string, account: string): boolean {
-  const base = `arn:${partition}:logs:${region}:${account}:log-group:`;
-  const samples = [`${base}/aws/apigateway/welcome`, `${base}API-Gateway-Execution-Logs_abc123/any-stage:log-stream:x`];
+  const arn = arns({ partition, region, accountId: account });
+  const samples = [
+    arn.logGroup('/aws/apigateway/welcome'),
+    arn.logGroup('API-Gateway-Execution-Logs_abc123/any-stage:log-stream:x'),
+  ];
   const allows = documents.flatMap((doc) => {
     const statements = (doc as { Statement?: Statement | Statement[] }).Statement;
     return (Array.isArray(statements) ? statements : statements ? [statements] : []).filter(
@@ -105,6 +109,6 @@ export async function loggingRoleCheck(
   return {
     status: 'warn',
     detail: `${name} (${whose}) allows writing only some log groups: other stages of the account and region cannot log`,
-    fix: `aws iam attach-role-policy --role-name ${name} --policy-arn arn:${env.partition}:iam::aws:policy/service-role/${MANAGED}`,
+    fix: `aws iam attach-role-policy --role-name ${name} --policy-arn ${arns(env).managedPolicy(`service-role/${MANAGED}`)}`,
   };
 }

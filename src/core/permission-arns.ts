@@ -23,11 +23,9 @@ export function resources(
   const cfRegion = cloudfrontMetricsRegion(partition);
   // Alarms and notification topics also live where CloudFront's metrics are (us-east-1 in `aws`).
   const regions = [...new Set([config.region, ...(cfRegion ? [cfRegion] : [])])];
-  const regional = (service: string, region: string, rest: string) =>
-    `arn:${partition}:${service}:${region}:${accountId}:${rest}`;
   const table = arn.table(names.table);
   const rc = regionCode(config.region);
-  const buckets = [names.siteBucket, names.logBucket].map((b) => `arn:${partition}:s3:::${b}`);
+  const buckets = [names.siteBucket, names.logBucket].map(arn.bucket);
   return {
     // `table/NAME/*`: its index and its backups (a backup keeps the table's name in its ARN); a restore
     // goes through the temporary table `NAME-restore-<time>`.
@@ -40,15 +38,15 @@ export function resources(
     parameters: arn.parameter(`/${config.project}/${config.environment}/*`),
     buckets: [...buckets, ...buckets.map((b) => `${b}/*`)],
     monitoring: [
-      ...regions.map((r) => regional('cloudwatch', r, `alarm:${names.prefix}-*`)),
-      `arn:${partition}:cloudwatch::${accountId}:dashboard/${names.prefix}-${config.region}`,
+      ...regions.map((r) => arn.alarm(`${names.prefix}-*`, r)),
+      arn.dashboard(`${names.prefix}-${config.region}`),
     ],
-    topics: regions.map((r) => regional('sns', r, `${names.prefix}-${config.region}-alarms`)),
-    apigateway: ['/restapis*', '/account', '/tags/*'].map((p) => `arn:${partition}:apigateway:${config.region}::${p}`),
-    distributions: `arn:${partition}:cloudfront::${accountId}:distribution/*`,
+    topics: regions.map((r) => arn.topic(`${names.prefix}-${config.region}-alarms`, r)),
+    apigateway: ['/restapis*', '/account', '/tags/*'].map(arn.apigateway),
+    distributions: arn.cloudfront('distribution/*'),
     // Every CloudFront resource of the account: each action below names one type only (OACs and
     // response-headers policies take no tags, and ids are assigned at creation).
-    cloudfront: `arn:${partition}:cloudfront::${accountId}:*`,
+    cloudfront: arn.cloudfront('*'),
     tags: (key: 'ResourceTag' | 'RequestTag') => ({
       [`aws:${key}/project`]: config.project,
       [`aws:${key}/environment`]: config.environment,

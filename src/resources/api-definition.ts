@@ -35,10 +35,6 @@ export interface ApiDefinition {
   corsOrigin: string;
 }
 
-export function lambdaInvokeUri(partition: string, region: string, functionArn: string): string {
-  return `arn:${partition}:apigateway:${region}:lambda:path/2015-03-31/functions/${functionArn}/invocations`;
-}
-
 const errorTemplate = (code: string, message: string): string => JSON.stringify({ error: code, message });
 
 /**

@@ -3,13 +3,7 @@
 import type { HandlerPackage } from '../build/bundle.js';
 import { FUNCTIONS, type FunctionSpec } from '../config/functions.js';
 import { type Resource, ref, UNKNOWN } from '../engine/types.js';
-import {
-  corsPreflight,
-  gatewayResponses,
-  lambdaInvokeUri,
-  type ApiDefinition,
-  definitionHash,
-} from '../resources/api-definition.js';
+import { corsPreflight, gatewayResponses, type ApiDefinition, definitionHash } from '../resources/api-definition.js';
 import { ACCESS_LOG_FORMAT, apiStage, type StageDesired } from '../resources/api-stage.js';
 import { apigatewayAccount, sharedIamRole, sharedLoggingRole } from '../resources/apigateway-account.js';
 import { lambdaFunction } from '../resources/lambda-function.js';
@@ -67,8 +61,8 @@ function lambdaResource(ctx: StackContext, fn: FunctionSpec, pkg: HandlerPackage
 
 /** The app's routes as API methods (plus their CORS preflights), behind the token authorizer. */
 export function apiDefinition(ctx: StackContext): ApiDefinition {
-  const { env, arn } = ctx;
-  const invokeUri = (id: string) => lambdaInvokeUri(env.partition, env.region, arn.function(ctx.functionName(id)));
+  const { arn } = ctx;
+  const invokeUri = (id: string) => arn.lambdaInvokeUri(arn.function(ctx.functionName(id)));
   const methods: ApiDefinition['methods'] = {};
   for (const { fn, route } of ctx.routes) {
     methods[`${route.method} ${route.path}`] = {
