@@ -12,7 +12,7 @@ export interface Grant extends Omit<PolicyStatement, 'Action' | 'Effect'> {
 export type StackConfig = Pick<Config, 'project' | 'environment' | 'region' | 'table' | 'website'>;
 export type { PolicyTarget } from './permission-arns.js';
 
-/** The table, the functions with their roles and log groups, the admin token and the lock. */
+/** The table and the functions' roles (passed to Lambda, the logging role to API Gateway). */
 function dataGrants(r: PolicyArns): Grant[] {
   return [
     {
@@ -67,6 +67,12 @@ function dataGrants(r: PolicyArns): Grant[] {
       Resource: r.roles,
       Condition: { StringEquals: { 'iam:PassedToService': ['lambda.amazonaws.com', 'apigateway.amazonaws.com'] } },
     },
+  ];
+}
+
+/** The functions, their log groups, the admin token and the lock. */
+function functionGrants(r: PolicyArns): Grant[] {
+  return [
     {
       Sid: 'Functions',
       actions: {
@@ -271,6 +277,7 @@ export function grants(config: StackConfig, target: PolicyTarget): Grant[] {
   const r = resources(config, target);
   return [
     ...dataGrants(r),
+    ...functionGrants(r),
     ...siteBucketGrants(r),
     ...monitoringGrants(r),
     ...restApiGrants(r),

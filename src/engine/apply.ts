@@ -2,10 +2,10 @@
 import { AccessDeniedError, classifyAwsError } from '../aws/errors.js';
 import { AwsAccessError, ConflictError, UserError, errorMessage } from '../errors.js';
 import type { Reporter } from './events.js';
-import { reverseGraph, runGraph, type GraphNode } from './graph.js';
+import { reverseGraph, runGraph, type GraphNode, type NodeOutcome } from './graph.js';
 import { everyResource, removedIds, SERVICE_LIMITS, type PlanState, type Stack } from './plan.js';
 import { canonicalJson } from './canonical.js';
-import type { ChangeAction, Plan, ProvisionContext } from './types.js';
+import type { ChangeAction, FieldChange, Plan, ProvisionContext, Resource } from './types.js';
 
 export interface ApplyResult {
   counts: Record<'created' | 'updated' | 'deleted' | 'unchanged', number>;
@@ -64,6 +64,79 @@ export function refuseConflicts(plan: Plan): void {
   );
 }
 
+/** What every resource's step of one apply reads and counts. */
+interface ApplyRun {
+  mode: Plan['mode'];
+  state: PlanState;
+  ctx: (id: string) => ProvisionContext;
+  reporter: Reporter;
+  /** Retired and found-by-tag resources: only ever deleted. */
+  retired: Set<string>;
+  actionOf: Map<string, ChangeAction>;
+  fieldsOf: Map<string, FieldChange[]>;
+  counts: ApplyResult['counts'];
+}
+
+/** One resource's change, with the desired state completed by the outputs created since the plan. */
+async function applyResource(r: Resource, run: ApplyRun): Promise<void> {
+  const { state, reporter, retired, counts } = run;
+  const c = run.ctx(r.id);
+  const found = state.observed.get(r.id);
+  const planned = state.desired.get(r.id) ?? r.desired;
+  // Outputs created since the plan (an id, an ARN) complete this resource's desired state now.
+  const want = r.resolve ? r.resolve((id) => state.outputs.get(id)) : planned;
+  let act = run.actionOf.get(r.id) ?? 'no-op';
+  let fields = run.fieldsOf.get(r.id) ?? [];
+  if (
+    r.resolve &&
+    run.mode === 'apply' &&
+    !retired.has(r.id) &&
+    found !== undefined &&
+    canonicalJson(want) !== canonicalJson(planned)
+  ) {
+    fields = r.provisioner.diff(want, found);
+    act = fields.length > 0 ? 'update' : 'no-op';
+  }
+  if (act === 'no-op') {
+    if (run.mode === 'apply' && !retired.has(r.id)) counts.unchanged++;
+    return;
+  }
+  const t0 = Date.now();
+  reporter.event({ type: 'start', id: r.id, name: r.name, action: act });
+  if (act === 'create') {
+    const made = (await r.provisioner.create(c, want)) ?? undefined;
+    if (r.provisioner.outputsOf) {
+      const now = made ?? (await r.provisioner.observe(c, want));
+      if (now !== undefined) state.outputs.set(r.id, r.provisioner.outputsOf(want, now));
+    }
+  } else if (act === 'update') await r.provisioner.update(c, want, found, fields);
+  else if (act === 'delete') await r.provisioner.delete(c, want, found);
+  counts[act === 'create' ? 'created' : act === 'update' ? 'updated' : 'deleted']++;
+  reporter.event({ type: 'done', id: r.id, name: r.name, action: act, ms: Date.now() - t0 });
+}
+
+/** What the graph's outcomes mean for the user: failures (reported), skipped and not-started changes. */
+function sortOutcomes(all: Resource[], outcomes: Map<string, NodeOutcome>, run: ApplyRun) {
+  const failures: ApplyFailedError['failures'] = [];
+  const skipped: string[] = [];
+  const notStarted: string[] = [];
+  for (const r of all) {
+    const outcome = outcomes.get(r.id);
+    const action = run.actionOf.get(r.id) ?? 'no-op';
+    if (outcome?.status === 'failed') {
+      const error = classifyAwsError(outcome.error, run.ctx(r.id).aws.target);
+      failures.push({ id: r.id, name: r.name, error });
+      run.reporter.event({ type: 'failed', id: r.id, name: r.name, action, message: errorMessage(error) });
+    } else if (outcome?.status === 'skipped' && outcome.reason === 'interrupted') {
+      if (action !== 'no-op') notStarted.push(r.id);
+    } else if (outcome?.status === 'skipped' && action !== 'no-op') {
+      skipped.push(r.id);
+      run.reporter.event({ type: 'skipped', id: r.id, name: r.name, action, reason: outcome.reason });
+    }
+  }
+  return { failures, skipped, notStarted };
+}
+
 export async function applyPlan(
   stack: Stack,
   state: PlanState,
@@ -72,60 +145,30 @@ export async function applyPlan(
   options: ApplyOptions = {},
 ): Promise<ApplyResult> {
   const started = Date.now();
-  const { plan, observed } = state;
+  const { plan } = state;
   refuseConflicts(plan);
-  const actionOf = new Map(plan.changes.map((c) => [c.id, c.action]));
-  const fieldsOf = new Map(plan.changes.map((c) => [c.id, c.fields]));
-  const counts: ApplyResult['counts'] = { created: 0, updated: 0, deleted: 0, unchanged: 0 };
   const all = everyResource(stack);
   const retired = removedIds(stack);
+  const run: ApplyRun = {
+    mode: plan.mode,
+    state,
+    ctx,
+    reporter,
+    retired,
+    actionOf: new Map(plan.changes.map((c) => [c.id, c.action])),
+    fieldsOf: new Map(plan.changes.map((c) => [c.id, c.fields])),
+    counts: { created: 0, updated: 0, deleted: 0, unchanged: 0 },
+  };
   const removed = all.filter((r) => retired.has(r.id));
   // A retired (or found-by-tag) resource is only ever deleted: in `up` too, after what depends on it among those.
   const dependsOn = (id: string, deps: string[]): string[] =>
     plan.mode === 'apply' && retired.has(id) ? removed.filter((x) => x.dependsOn.includes(id)).map((x) => x.id) : deps;
-  const nodes: GraphNode[] = all.map((r) => {
-    const action: ChangeAction = actionOf.get(r.id) ?? 'no-op';
-    return {
-      id: r.id,
-      dependsOn: dependsOn(r.id, r.dependsOn),
-      group: r.provisioner.service,
-      run: async () => {
-        const c = ctx(r.id);
-        const found = observed.get(r.id);
-        const planned = state.desired.get(r.id) ?? r.desired;
-        // Outputs created since the plan (an id, an ARN) complete this resource's desired state now.
-        const want = r.resolve ? r.resolve((id) => state.outputs.get(id)) : planned;
-        let act = action;
-        let fields = fieldsOf.get(r.id) ?? [];
-        if (
-          r.resolve &&
-          plan.mode === 'apply' &&
-          !retired.has(r.id) &&
-          found !== undefined &&
-          canonicalJson(want) !== canonicalJson(planned)
-        ) {
-          fields = r.provisioner.diff(want, found);
-          act = fields.length > 0 ? 'update' : 'no-op';
-        }
-        if (act === 'no-op') {
-          if (plan.mode === 'apply' && !retired.has(r.id)) counts.unchanged++;
-          return;
-        }
-        const t0 = Date.now();
-        reporter.event({ type: 'start', id: r.id, name: r.name, action: act });
-        if (act === 'create') {
-          const made = (await r.provisioner.create(c, want)) ?? undefined;
-          if (r.provisioner.outputsOf) {
-            const now = made ?? (await r.provisioner.observe(c, want));
-            if (now !== undefined) state.outputs.set(r.id, r.provisioner.outputsOf(want, now));
-          }
-        } else if (act === 'update') await r.provisioner.update(c, want, found, fields);
-        else if (act === 'delete') await r.provisioner.delete(c, want, found);
-        counts[act === 'create' ? 'created' : act === 'update' ? 'updated' : 'deleted']++;
-        reporter.event({ type: 'done', id: r.id, name: r.name, action: act, ms: Date.now() - t0 });
-      },
-    };
-  });
+  const nodes: GraphNode[] = all.map((r) => ({
+    id: r.id,
+    dependsOn: dependsOn(r.id, r.dependsOn),
+    group: r.provisioner.service,
+    run: () => applyResource(r, run),
+  }));
   const graph = plan.mode === 'destroy' ? reverseGraph(nodes) : nodes;
   const outcomes = await runGraph(graph, {
     concurrency: 8,
@@ -135,28 +178,11 @@ export async function applyPlan(
     keepGoing: (error) => plan.mode === 'apply' && !isGeneral(classifyAwsError(error, ctx('graph').aws.target)),
     shouldStop: () => options.signal?.aborted === true,
   });
-
-  const failures: ApplyFailedError['failures'] = [];
-  const skipped: string[] = [];
-  const notStarted: string[] = [];
-  for (const r of all) {
-    const outcome = outcomes.get(r.id);
-    const action = actionOf.get(r.id) ?? 'no-op';
-    if (outcome?.status === 'failed') {
-      const error = classifyAwsError(outcome.error, ctx(r.id).aws.target);
-      failures.push({ id: r.id, name: r.name, error });
-      reporter.event({ type: 'failed', id: r.id, name: r.name, action, message: errorMessage(error) });
-    } else if (outcome?.status === 'skipped' && outcome.reason === 'interrupted') {
-      if (action !== 'no-op') notStarted.push(r.id);
-    } else if (outcome?.status === 'skipped' && action !== 'no-op') {
-      skipped.push(r.id);
-      reporter.event({ type: 'skipped', id: r.id, name: r.name, action, reason: outcome.reason });
-    }
-  }
+  const { failures, skipped, notStarted } = sortOutcomes(all, outcomes, run);
   if (failures.length > 0) {
     const shared = sharedCause(failures.map((f) => f.error));
     if (shared) throw shared;
     throw new ApplyFailedError(failures, skipped);
   }
-  return { counts, ms: Date.now() - started, notStarted };
+  return { counts: run.counts, ms: Date.now() - started, notStarted };
 }

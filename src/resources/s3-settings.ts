@@ -159,31 +159,27 @@ export function writeSetting(
   ctx: ProvisionContext,
   bucket: string,
   field: (typeof SETTINGS)[number] | 'tags',
-  want: BucketSettings & { tags: Record<string, string> },
+  want: Want,
   justCreated = false,
 ): Promise<void> {
-  const write = () => putSetting(ctx, bucket, field, want);
+  const write = () => WRITERS[field](ctx.aws.client(S3Client), bucket, want);
   return justCreated ? onNewBucket(ctx, bucket, write) : write();
 }
 
-async function putSetting(
-  ctx: ProvisionContext,
-  bucket: string,
-  field: (typeof SETTINGS)[number] | 'tags',
-  want: BucketSettings & { tags: Record<string, string> },
-): Promise<void> {
-  const s3 = ctx.aws.client(S3Client);
-  const Bucket = bucket;
-  switch (field) {
-    case 'versioning':
+type Want = BucketSettings & { tags: Record<string, string> };
+
+/** One writer per setting: each sets that setting whole (S3's Put calls replace, never merge). */
+const WRITERS: Record<(typeof SETTINGS)[number] | 'tags', (s3: S3Client, Bucket: string, want: Want) => Promise<void>> =
+  {
+    versioning: async (s3, Bucket, want) => {
       await s3.send(
         new PutBucketVersioningCommand({
           Bucket,
           VersioningConfiguration: { Status: want.versioning ? 'Enabled' : 'Suspended' },
         }),
       );
-      return;
-    case 'encryption':
+    },
+    encryption: async (s3, Bucket) => {
       await s3.send(
         new PutBucketEncryptionCommand({
           Bucket,
@@ -192,8 +188,8 @@ async function putSetting(
           },
         }),
       );
-      return;
-    case 'cors':
+    },
+    cors: async (s3, Bucket, want) => {
       if (!want.cors) await s3.send(new DeleteBucketCorsCommand({ Bucket }));
       else {
         const rule = { AllowedOrigins: want.cors.origins, AllowedMethods: want.cors.methods, AllowedHeaders: ['*'] };
@@ -204,8 +200,8 @@ async function putSetting(
           }),
         );
       }
-      return;
-    case 'logging':
+    },
+    logging: async (s3, Bucket, want) => {
       await s3.send(
         new PutBucketLoggingCommand({
           Bucket,
@@ -214,8 +210,8 @@ async function putSetting(
             : {},
         }),
       );
-      return;
-    case 'publicAccessBlock': {
+    },
+    publicAccessBlock: async (s3, Bucket, want) => {
       const b = want.publicAccessBlock;
       if (!b) return;
       await s3.send(
@@ -229,9 +225,8 @@ async function putSetting(
           },
         }),
       );
-      return;
-    }
-    case 'lifecycle': {
+    },
+    lifecycle: async (s3, Bucket, want) => {
       const l = want.lifecycle;
       if (!l) {
         await s3.send(new DeleteBucketLifecycleCommand({ Bucket }));
@@ -253,9 +248,8 @@ async function putSetting(
           NoncurrentVersionExpiration: { NoncurrentDays: l.noncurrentDays },
         });
       await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules } }));
-      return;
-    }
-    case 'ownership':
+    },
+    ownership: async (s3, Bucket, want) => {
       if (want.ownership)
         await s3.send(
           new PutBucketOwnershipControlsCommand({
@@ -263,9 +257,8 @@ async function putSetting(
             OwnershipControls: { Rules: [{ ObjectOwnership: want.ownership as 'BucketOwnerEnforced' }] },
           }),
         );
-      return;
-    case 'tags':
+    },
+    tags: async (s3, Bucket, want) => {
       await s3.send(new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet: toTagList(want.tags) } }));
-      return;
-  }
-}
+    },
+  };
