@@ -12,7 +12,7 @@ export interface BatchProgress {
   written: number;
   /** Batches whose UnprocessedItems had to be resent. */
   retries: number;
-  /** True when `shouldStop` ended the run before every item was taken. */
+  /** True when `signal` ended the run before every item was taken. */
   stopped: boolean;
 }
 
@@ -22,8 +22,8 @@ export interface BatchOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Give up when a batch still has unprocessed items after this many attempts. */
   maxAttempts?: number;
-  /** Checked before each new batch: true stops taking items; batches in flight finish. */
-  shouldStop?: () => boolean;
+  /** The run's stop (`io.signal`), checked before each new batch: once aborted no item is taken; batches in flight finish. */
+  signal?: AbortSignal;
 }
 
 type PutRequest = { PutRequest: { Item: Record<string, unknown> } };
@@ -89,7 +89,7 @@ export async function writeAll(
   // flight land before it is thrown (so `written` counts them).
   async function* batches(): AsyncGenerator<PutRequest[]> {
     while (!failure) {
-      if (opts.shouldStop?.()) {
+      if (opts.signal?.aborted) {
         progress.stopped = !exhausted;
         return;
       }

@@ -51,7 +51,7 @@ async function bulkWrite(
     writeAll(catalog.doc, catalog.table, items, {
       concurrency,
       onProgress: progressReporter(io, label, total),
-      shouldStop: () => io.signal.aborted,
+      signal: io.signal,
     }),
   );
   const ms = Date.now() - t0;

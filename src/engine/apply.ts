@@ -176,7 +176,7 @@ export async function applyPlan(
     // A failure of its own (a refused call, a quota) leaves the rest of the stack to be made; one that
     // would fail every call (no endpoint, rejected credentials) stops at once instead of waiting on each.
     keepGoing: (error) => plan.mode === 'apply' && !isGeneral(classifyAwsError(error, ctx('graph').aws.target)),
-    shouldStop: () => options.signal?.aborted === true,
+    signal: options.signal,
   });
   const { failures, skipped, notStarted } = sortOutcomes(all, outcomes, run);
   if (failures.length > 0) {

@@ -21,8 +21,8 @@ export interface GraphOptions {
   concurrency: number;
   /** Nodes running at once within a group; groups not listed use `concurrency`. */
   groupLimits?: Record<string, number>;
-  /** Checked before each node starts: true stops new work (Ctrl-C); running nodes finish. */
-  shouldStop?: () => boolean;
+  /** The run's stop, checked before each node starts: once aborted no node starts; running nodes finish. */
+  signal?: AbortSignal;
   /**
    * After a node fails: true goes on with every node that does not depend on it (a cause of its own,
    * as Terraform does), false stops new work (a cause that would fail the rest too, such as an
@@ -83,7 +83,7 @@ export async function runGraph(nodes: readonly GraphNode[], options: GraphOption
   return new Promise((resolveAll) => {
     const limitOf = (group: string): number => options.groupLimits?.[group] ?? options.concurrency;
     const isReady = (n: GraphNode): boolean => n.dependsOn.every((d) => outcomes.get(d)?.status === 'done');
-    const stopped = (): boolean => options.shouldStop?.() === true;
+    const stopped = (): boolean => options.signal?.aborted === true;
 
     const finish = (): void => {
       for (const n of pending.values()) {

@@ -118,7 +118,7 @@ describe('stopping', () => {
   });
 
   it('the graph starts nothing new once asked to stop, and reports the rest as interrupted', async () => {
-    let stop = false;
+    const stop = new AbortController();
     const ran: string[] = [];
     const node = (id: string, dependsOn: string[] = []) => ({
       id,
@@ -126,12 +126,12 @@ describe('stopping', () => {
       group: 'g',
       run: async () => {
         ran.push(id);
-        stop = true;
+        stop.abort('SIGINT');
       },
     });
     const out = await runGraph([node('a'), node('b', ['a']), node('c', ['b'])], {
       concurrency: 1,
-      shouldStop: () => stop,
+      signal: stop.signal,
     });
     assert.deepEqual(ran, ['a']);
     assert.deepEqual(out.get('b'), { status: 'skipped', reason: 'interrupted' });
@@ -139,13 +139,15 @@ describe('stopping', () => {
 
   it('a bulk write finishes the batches in flight and takes no more', async () => {
     let sent = 0;
+    const stop = new AbortController();
     const doc = {
       send: async (cmd: { input: { RequestItems: Record<string, unknown[]> } }) => {
         sent += cmd.input.RequestItems.t?.length ?? 0;
+        if (sent >= 50) stop.abort('SIGINT');
         return { UnprocessedItems: {} };
       },
     } as unknown as DynamoDBDocumentClient;
-    const p = await writeAll(doc, 't', generateProducts(500, 1), { concurrency: 2, shouldStop: () => sent >= 50 });
+    const p = await writeAll(doc, 't', generateProducts(500, 1), { concurrency: 2, signal: stop.signal });
     assert.equal(p.stopped, true);
     assert.equal(p.written, sent);
     assert.ok(sent >= 50 && sent < 500, `wrote ${sent}`);
