@@ -15,7 +15,7 @@ import {
   type WebACL,
   WAFV2Client,
 } from '@aws-sdk/client-wafv2';
-import { isAwsError, unless } from '../aws/errors.js';
+import { httpStatus, isAwsError, unless } from '../aws/errors.js';
 import { fromTagList, toTagList } from '../aws/tags.js';
 import { canonicalJson } from '../engine/canonical.js';
 import { tagChanges } from '../engine/plan.js';
@@ -111,6 +111,10 @@ function settingsOf(acl: Pick<WebACL, 'Rules' | 'DefaultAction' | 'VisibilityCon
   };
 }
 
+/** MiniStack's answer for a service it was not started with: HTTP 400 without a WAF error code. */
+const withoutWaf = (err: unknown): boolean =>
+  httpStatus(err) === 400 && !(err instanceof Error && err.name.startsWith('WAF'));
+
 const wafClient = (ctx: ProvisionContext, d: WebAclDesired, maxAttempts?: number) =>
   ctx.aws.client(WAFV2Client, { region: d.region, ...(maxAttempts ? { maxAttempts } : {}) });
 
@@ -164,7 +168,12 @@ export const wafv2WebAcl: Provisioner<WebAclDesired, WebAclObserved, WebAclOutpu
   service: 'wafv2',
 
   async observe(ctx, d) {
-    const found = await findSummary(ctx, d);
+    const found = await findSummary(ctx, d).catch((err: unknown) => {
+      // An emulator started without wafv2 (by an older projet1) answers a bare 400: it holds no ACL,
+      // which must not stop an `up` with the WAF off; with it on, CreateWebACL says what to do.
+      if (ctx.aws.target.endpointUrl && withoutWaf(err)) return undefined;
+      throw err;
+    });
     return found ? read(ctx, d, found.id) : undefined;
   },
 
@@ -190,6 +199,11 @@ export const wafv2WebAcl: Provisioner<WebAclDesired, WebAclObserved, WebAclOutpu
         async () => (await findSummary(ctx, d))?.id,
       );
     } catch (err) {
+      if (ctx.aws.target.endpointUrl && withoutWaf(err)) {
+        throw new UserError(`${ctx.aws.target.endpointUrl} does not answer WAFv2 (waf.enabled needs it).`, {
+          hint: 'An emulator started by an older projet1 lacks it: `projet1 emulator stop`, then `projet1 emulator start`.',
+        });
+      }
       // Made by an interrupted run: adopt it (the next `up` makes it as configured).
       if (!isAwsError(err, 'WAFDuplicateItemException')) throw err;
     }
