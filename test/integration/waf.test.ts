@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
-import { CloudFrontClient, GetDistributionConfigCommand } from '@aws-sdk/client-cloudfront';
+import { after, describe, it } from 'node:test';
+import { CloudFrontClient, GetDistributionConfigCommand, UpdateDistributionCommand } from '@aws-sdk/client-cloudfront';
 import { CloudWatchClient, DescribeAlarmsCommand, GetDashboardCommand } from '@aws-sdk/client-cloudwatch';
 import {
   GetWebACLCommand,
@@ -16,15 +16,22 @@ import {
   UpdateWebACLCommand,
   WAFV2Client,
 } from '@aws-sdk/client-wafv2';
-import type { Change } from '../../src/engine/types.js';
+import { applyPlan } from '../../src/engine/apply.js';
+import { computePlan } from '../../src/engine/plan.js';
+import type { Change, ProvisionContext, Resource } from '../../src/engine/types.js';
+import { type WebAclDesired, wafv2WebAcl, webAclSettings } from '../../src/resources/wafv2-web-acl.js';
+import { webAclAssociated } from '../helpers/aws-behaviour/waf.js';
 import { deploy, type Deployed } from '../helpers/api.js';
 import { runCli } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
+import { type FaultProxy, REALISTIC, startFaultProxy } from '../helpers/fault-proxy.js';
 
 const PREFIX = 'projet1-serverless-development';
 const NAME = `${PREFIX}-eu-west-3-waf`;
 const WAF = { enabled: true, ratePerIp: 500, blockCountries: ['KP'] };
 let stack: Deployed;
+let proxy: FaultProxy | undefined;
+after(async () => proxy?.close());
 const emulator = useEmulator(async (h) => {
   stack = await deploy(h.endpoint, { waf: WAF });
 });
@@ -41,11 +48,27 @@ async function webAcl() {
   return id ? waf().send(new GetWebACLCommand({ Name: NAME, Scope: 'CLOUDFRONT', Id: id })) : undefined;
 }
 
+const distributionId = async () =>
+  (await cli('outputs', '--json')).json<{ outputs: Record<string, string> }>().outputs['distribution.id'] ?? '';
+const cf = () => emulatorClients(emulator.get().endpoint).client(CloudFrontClient);
+
 async function webAclIdOfDistribution(): Promise<string | undefined> {
-  const outputs = (await cli('outputs', '--json')).json<{ outputs: Record<string, string> }>().outputs;
-  const cf = emulatorClients(emulator.get().endpoint).client(CloudFrontClient);
-  const got = await cf.send(new GetDistributionConfigCommand({ Id: outputs['distribution.id'] }));
+  const got = await cf().send(new GetDistributionConfigCommand({ Id: await distributionId() }));
   return got.DistributionConfig?.WebACLId;
+}
+
+/** The distribution without the ACL, as its own update leaves it (deployed a while later on AWS). */
+async function detach(): Promise<void> {
+  const Id = await distributionId();
+  const current = await cf().send(new GetDistributionConfigCommand({ Id }));
+  assert.ok(current.DistributionConfig);
+  await cf().send(
+    new UpdateDistributionCommand({
+      Id,
+      IfMatch: current.ETag,
+      DistributionConfig: { ...current.DistributionConfig, WebACLId: '' },
+    }),
+  );
 }
 
 const blockedAlarm = async () =>
@@ -160,6 +183,54 @@ describe('waf', () => {
     assert.equal(await blockedAlarm(), undefined);
     const plan = await cli('plan', '--exit-code', '--config', withConfig({ waf: { enabled: false } }));
     assert.equal(plan.code, 0, plan.stdout);
+  });
+
+  it('deleting waits while the distribution still holds it (WAFAssociatedItemException), then deletes it', async () => {
+    assert.equal((await cli('up', '--yes')).code, 0, 'on again');
+    // MiniStack deletes an ACL in use; the proxy answers as WAF does (aws-behaviour/waf.ts).
+    proxy = await startFaultProxy(emulator.get().endpoint, {
+      ...REALISTIC,
+      randomFault: 0,
+      slow: 0,
+      behaviours: [webAclAssociated],
+    });
+    const clients = emulatorClients(proxy.url);
+    const desired = webAclSettings({
+      ...WAF,
+      allowCountries: [],
+      name: NAME,
+      region: 'us-east-1',
+      tags: { project: 'projet1-serverless', environment: 'development' },
+    });
+    const acl: Resource<WebAclDesired> = {
+      id: 'web-acl',
+      name: NAME,
+      provisioner: wafv2WebAcl,
+      desired,
+      dependsOn: [],
+    };
+    const stackOnly = { resources: [acl as Resource], tags: desired.tags };
+    const notes: string[] = [];
+    let waits = 0;
+    const ctx = (): ProvisionContext => ({
+      aws: clients,
+      note: (m) => notes.push(m),
+      // While the delete waits, the distribution lets the ACL go (its update deploying).
+      sleep: async () => {
+        waits++;
+        if (waits === 2) await detach();
+      },
+    });
+    const reporter = { event: () => undefined };
+    const state = await computePlan(stackOnly, 'destroy', ctx, reporter);
+    await applyPlan(stackOnly, state, ctx, reporter);
+    assert.equal(waits, 2, 'refused twice while associated, deleted once released');
+    assert.ok(
+      notes.some((n) => /still associated with a distribution/.test(n)),
+      notes.join('; '),
+    );
+    assert.equal(await webAcl(), undefined);
+    assert.ok((proxy.injected.get('waf-web-acl-associated') ?? 0) >= 2);
   });
 
   it('down removes it', async () => {
