@@ -241,3 +241,56 @@ describe('waf', () => {
     assert.equal(await webAcl(), undefined);
   });
 });
+
+describe('waf with lost answers', () => {
+  let lossy: FaultProxy | undefined;
+  after(async () => lossy?.close());
+
+  it('a create, update and delete whose answers are lost still end with one ACL, then none', async () => {
+    lossy = await startFaultProxy(emulator.get().endpoint, {
+      ...REALISTIC,
+      randomFault: 0,
+      slow: 0,
+      loseFirstAnswerOf: ['wafv2.CreateWebACL', 'wafv2.UpdateWebACL', 'wafv2.DeleteWebACL'],
+    });
+    const clients = emulatorClients(lossy.url);
+    const name = 'lost-development-eu-west-3-waf';
+    const tags = { project: 'lost', environment: 'development', 'managed-by': 'projet1' };
+    const resource = (ratePerIp: number): Resource => {
+      const desired = webAclSettings({
+        ratePerIp,
+        blockCountries: [],
+        allowCountries: [],
+        name,
+        region: 'us-east-1',
+        tags,
+      });
+      const r: Resource<WebAclDesired> = { id: 'web-acl', name, provisioner: wafv2WebAcl, desired, dependsOn: [] };
+      return r as Resource;
+    };
+    const ctx = (): ProvisionContext => ({ aws: clients, note: () => undefined, sleep: () => Promise.resolve() });
+    const reporter = { event: () => undefined };
+    const run = async (r: Resource, mode: 'apply' | 'destroy') => {
+      const stackOf = { resources: [r], tags };
+      await applyPlan(stackOf, await computePlan(stackOf, mode, ctx, reporter), ctx, reporter);
+    };
+    const named = async () =>
+      ((await waf().send(new ListWebACLsCommand({ Scope: 'CLOUDFRONT' }))).WebACLs ?? []).filter(
+        (a) => a.Name === name,
+      );
+
+    await run(resource(300), 'apply');
+    assert.equal((await named()).length, 1, 'made once');
+    await run(resource(400), 'apply');
+    const [one] = await named();
+    const got = await waf().send(new GetWebACLCommand({ Name: name, Scope: 'CLOUDFRONT', Id: one?.Id }));
+    assert.equal(got.WebACL?.Rules?.at(-1)?.Statement?.RateBasedStatement?.Limit, 400);
+    await run(resource(400), 'destroy');
+    assert.deepEqual(await named(), []);
+    assert.deepEqual(
+      ['wafv2.CreateWebACL', 'wafv2.UpdateWebACL', 'wafv2.DeleteWebACL'].filter((op) => !lossy?.lostOnce.has(op)),
+      [],
+      'every listed call had its answer lost once',
+    );
+  });
+});
