@@ -2,14 +2,15 @@
 // region, us-east-1, whatever the stack's). AWS's managed common rule set and IP reputation list,
 // a rate limit per IP and an optional geographic rule. Found again by name (unique per scope),
 // updated and deleted with the lock token WAF hands out with each read.
+// Not in the tag lookup (src/stack/tagged.ts): its name is the stack's identity (project,
+// environment, region), never a setting, so no earlier name can be left behind; and MiniStack's
+// tagging API does not list WAFv2 resources, so that path could not be tested.
 import {
-  CountryCode,
   CreateWebACLCommand,
   DeleteWebACLCommand,
   GetWebACLCommand,
   ListTagsForResourceCommand,
   ListWebACLsCommand,
-  type Rule,
   TagResourceCommand,
   UpdateWebACLCommand,
   type WebACL,
@@ -22,18 +23,9 @@ import { tagChanges } from '../engine/plan.js';
 import { createOnce, retrying } from '../engine/retry.js';
 import type { FieldChange, ProvisionContext, Provisioner } from '../engine/types.js';
 import { UserError } from '../errors.js';
+import { settingsOf, visibility, type WebAclDesired, webAclRules } from './wafv2-web-acl-rules.js';
 
-export interface WebAclDesired {
-  /** Unique per account and scope: the stack's region is part of it. */
-  name: string;
-  /** CloudFront's region (us-east-1; cn-northwest-1 in China): a CLOUDFRONT-scope ACL is kept there. */
-  region: string;
-  /** Requests per IP per 5 minutes before the IP is blocked (AWS accepts 10 to 2,000,000,000). */
-  ratePerIp: number;
-  /** Countries (ISO 3166 alpha-2) blocked, or the only ones allowed; null: no geographic rule. */
-  geo: { mode: 'block' | 'allow'; countries: CountryCode[] } | null;
-  tags: Record<string, string>;
-}
+export { type WebAclDesired, webAclSettings } from './wafv2-web-acl-rules.js';
 
 export interface WebAclObserved {
   id: string;
@@ -44,73 +36,6 @@ export interface WebAclObserved {
 }
 
 const SCOPE = 'CLOUDFRONT' as const;
-/** Checked first: blocking a known bad address costs less than inspecting its request. */
-const MANAGED = ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesCommonRuleSet'];
-const visibility = (MetricName: string) => ({
-  SampledRequestsEnabled: true,
-  CloudWatchMetricsEnabled: true,
-  MetricName,
-});
-
-/** The rules in evaluation order (their priority is their place). */
-export function webAclRules(d: WebAclDesired): Rule[] {
-  const geo: Omit<Rule, 'Priority'>[] = d.geo
-    ? [
-        {
-          Name: d.geo.mode === 'block' ? 'BlockCountries' : 'AllowCountriesOnly',
-          Action: { Block: {} },
-          Statement:
-            d.geo.mode === 'block'
-              ? { GeoMatchStatement: { CountryCodes: d.geo.countries } }
-              : { NotStatement: { Statement: { GeoMatchStatement: { CountryCodes: d.geo.countries } } } },
-          VisibilityConfig: visibility(`${d.name}-geo`),
-        },
-      ]
-    : [];
-  const managed = MANAGED.map((Name) => ({
-    Name: `AWS-${Name}`,
-    // The group's own actions (block) apply; `Count` here would only observe.
-    OverrideAction: { None: {} },
-    Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name } },
-    VisibilityConfig: visibility(`${d.name}-${Name}`),
-  }));
-  const rate = {
-    Name: 'RateLimitPerIp',
-    Action: { Block: {} },
-    Statement: {
-      RateBasedStatement: { Limit: d.ratePerIp, EvaluationWindowSec: 300, AggregateKeyType: 'IP' as const },
-    },
-    VisibilityConfig: visibility(`${d.name}-rate`),
-  };
-  return [...geo, ...managed, rate].map((r, Priority) => ({ ...r, Priority }));
-}
-
-/** What projet1 manages of a web ACL, as plain data: AWS may add fields of its own when it answers. */
-function settingsOf(acl: Pick<WebACL, 'Rules' | 'DefaultAction' | 'VisibilityConfig'>) {
-  return {
-    defaultAction: acl.DefaultAction?.Allow ? 'allow' : 'block',
-    metric: acl.VisibilityConfig?.MetricName ?? '',
-    rules: (acl.Rules ?? []).map((r) => {
-      const s = r.Statement;
-      const geo = s?.GeoMatchStatement ?? s?.NotStatement?.Statement?.GeoMatchStatement;
-      return {
-        name: r.Name,
-        priority: r.Priority,
-        action: r.Action?.Block ? 'block' : r.Action ? 'other' : null,
-        override: r.OverrideAction?.None ? 'none' : r.OverrideAction ? 'count' : null,
-        managed: s?.ManagedRuleGroupStatement
-          ? `${s.ManagedRuleGroupStatement.VendorName}/${s.ManagedRuleGroupStatement.Name}`
-          : null,
-        rate: s?.RateBasedStatement
-          ? `${s.RateBasedStatement.Limit}/${s.RateBasedStatement.EvaluationWindowSec ?? 300}s/${s.RateBasedStatement.AggregateKeyType}`
-          : null,
-        geo: geo ? `${s?.NotStatement ? 'not ' : ''}${[...(geo.CountryCodes ?? [])].sort().join(',')}` : null,
-        metric: r.VisibilityConfig?.MetricName ?? '',
-      };
-    }),
-  };
-}
-
 /** MiniStack's answer for a service it was not started with: HTTP 400 without a WAF error code. */
 const withoutWaf = (err: unknown): boolean =>
   httpStatus(err) === 400 && !(err instanceof Error && err.name.startsWith('WAF'));
@@ -269,43 +194,3 @@ export const wafv2WebAcl: Provisioner<WebAclDesired, WebAclObserved, WebAclOutpu
 
   outputsOf: (_d, o) => ({ arn: o.arn }),
 };
-
-const KNOWN_COUNTRIES = new Set<string>(Object.values(CountryCode));
-const isCountry = (code: string): code is CountryCode => KNOWN_COUNTRIES.has(code);
-
-/** The codes WAF's geo match knows (ISO 3166 alpha-2, as its CountryCode list has them). */
-function countries(codes: string[], key: string): CountryCode[] {
-  const unknown = codes.filter((c) => !isCountry(c));
-  if (unknown.length > 0) {
-    throw new UserError(`${key} has codes WAF does not know: ${unknown.join(', ')}.`, {
-      hint: 'Use ISO 3166 alpha-2 country codes, e.g. FR, DE, US.',
-    });
-  }
-  return codes.filter(isCountry);
-}
-
-/** The desired ACL from the `waf.*` settings: block and allow lists exclude each other. */
-export function webAclSettings(input: {
-  name: string;
-  region: string;
-  ratePerIp: number;
-  blockCountries: string[];
-  allowCountries: string[];
-  tags: Record<string, string>;
-}): WebAclDesired {
-  const block = countries(input.blockCountries, 'waf.blockCountries');
-  const allow = countries(input.allowCountries, 'waf.allowCountries');
-  if (block.length > 0 && allow.length > 0) {
-    throw new UserError('waf.blockCountries and waf.allowCountries are both set: the WAF takes one or the other.', {
-      hint: 'Keep the list you mean (allowCountries lets only those in; blockCountries keeps those out).',
-    });
-  }
-  const geo = block.length > 0 ? { mode: 'block' as const, countries: block } : null;
-  return {
-    name: input.name,
-    region: input.region,
-    ratePerIp: input.ratePerIp,
-    geo: allow.length > 0 ? { mode: 'allow', countries: allow } : geo,
-    tags: input.tags,
-  };
-}
