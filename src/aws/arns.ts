@@ -54,6 +54,8 @@ export function arns(scope: ArnScope) {
     apigateway: (path: string) => `arn:${scope.partition}:apigateway:${scope.region}::${path}`,
     /** A CloudFront resource (`distribution/ID`, or `*`): global to the account, no region. */
     cloudfront: (resource: string) => `arn:${scope.partition}:cloudfront::${scope.accountId}:${resource}`,
+    /** A WAFv2 resource of CloudFront's scope (`webacl/NAME/ID`): kept in CloudFront's region, under `global/`. */
+    wafGlobal: (resource: string, region: string) => `${base('wafv2', region)}:global/${resource}`,
     /** A policy AWS manages (`service-role/…`): in the `aws` account of the partition. */
     managedPolicy: (path: string) => `arn:${scope.partition}:iam::aws:policy/${path}`,
   };

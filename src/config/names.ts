@@ -69,6 +69,10 @@ export function resourceNames(
   };
 }
 
+/** The WAF's web ACL (unique per account in CloudFront's scope: the region is part of it). */
+export const webAclName = (config: Pick<Config, 'project' | 'environment' | 'region'>): string =>
+  `${config.project}-${config.environment}-${config.region}-waf`;
+
 const COMPASS: Record<string, string> = {
   north: 'n',
   south: 's',

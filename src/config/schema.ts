@@ -225,6 +225,35 @@ export const configSchema = section(
       },
       'Security headers the CDN adds to every answer',
     ),
+    waf: section(
+      {
+        enabled: flag({
+          default: false,
+          doc: "A WAFv2 web ACL on the distribution (in us-east-1): AWS's managed common rule set and IP reputation list, a rate limit per IP. Billed per ACL, rule and request.",
+        }),
+        ratePerIp: integer({
+          default: 2000,
+          min: 10,
+          max: 2000000000,
+          doc: 'Requests one IP address may make in 5 minutes before the WAF blocks it for a while.',
+        }),
+        blockCountries: textList({
+          default: [],
+          minItems: 0,
+          pattern: /^[A-Z]{2}$/,
+          expect: 'a two-letter country code such as FR',
+          doc: 'Countries (ISO 3166 codes) the WAF blocks; not with allowCountries.',
+        }),
+        allowCountries: textList({
+          default: [],
+          minItems: 0,
+          pattern: /^[A-Z]{2}$/,
+          expect: 'a two-letter country code such as FR',
+          doc: 'The only countries the WAF lets in (empty: all); not with blockCountries.',
+        }),
+      },
+      'Web application firewall in front of the CDN (optional)',
+    ),
     alarms: section(
       {
         enabled: flag({ default: true, doc: 'Create the CloudWatch alarms and the dashboard.' }),
@@ -263,6 +292,12 @@ export const configSchema = section(
         apiLatencyP99Ms: integer({ default: 3000, min: 10, max: 60000, doc: 'p99 of the API latency, in ms.' }),
         cloudfront4xxRatePercent: integer({ default: 15, min: 1, max: 100, doc: 'CloudFront 4xx error rate, in %.' }),
         cloudfront5xxRatePercent: integer({ default: 1, min: 1, max: 100, doc: 'CloudFront 5xx error rate, in %.' }),
+        wafBlockedRequests: integer({
+          default: 100,
+          min: 1,
+          max: 100000000,
+          doc: 'Requests the WAF blocked in a period (with `waf.enabled`).',
+        }),
         notifyEmail: nullableText({
           default: null,
           pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/,

@@ -1,7 +1,7 @@
 // The stack's resources as a policy names them: the same names and ARN formats the stack uses,
 // with wildcards where a resource's name holds what AWS assigns or a run's time.
 import { arns } from '../aws/arns.js';
-import { regionCode, resourceNames } from '../config/names.js';
+import { regionCode, resourceNames, webAclName } from '../config/names.js';
 import type { Config } from '../config/schema.js';
 import { cloudfrontMetricsRegion } from '../stack/stack-env.js';
 
@@ -47,6 +47,10 @@ export function resources(
     // Every CloudFront resource of the account: each action below names one type only (OACs and
     // response-headers policies take no tags, and ids are assigned at creation).
     cloudfront: arn.cloudfront('*'),
+    // The web ACL (its id is assigned at creation) and the managed rule groups CreateWebACL names.
+    waf: cfRegion
+      ? [arn.wafGlobal(`webacl/${webAclName(config)}/*`, cfRegion), arn.wafGlobal('managedruleset/*/*', cfRegion)]
+      : [],
     tags: (key: 'ResourceTag' | 'RequestTag') => ({
       [`aws:${key}/project`]: config.project,
       [`aws:${key}/environment`]: config.environment,

@@ -9,7 +9,8 @@ export interface Grant extends Omit<PolicyStatement, 'Action' | 'Effect'> {
   actions: Partial<Record<Scope, string[]>>;
 }
 
-export type StackConfig = Pick<Config, 'project' | 'environment' | 'region' | 'table' | 'website'>;
+export type StackConfig = Pick<Config, 'project' | 'environment' | 'region' | 'table' | 'website'> &
+  Partial<Pick<Config, 'waf'>>;
 export type { PolicyTarget } from './permission-arns.js';
 
 /** The table and the functions' roles (passed to Lambda, the logging role to API Gateway). */
@@ -240,6 +241,20 @@ function cloudfrontGrants(r: PolicyArns): Grant[] {
   ];
 }
 
+/** The WAF's web ACL (and the managed rule groups it names): only when the configuration enables it. */
+function wafGrants(r: PolicyArns): Grant[] {
+  return [
+    {
+      Sid: 'Waf',
+      actions: {
+        read: ['wafv2:GetWebACL', 'wafv2:ListTagsForResource'],
+        deploy: ['wafv2:CreateWebACL', 'wafv2:UpdateWebACL', 'wafv2:DeleteWebACL', 'wafv2:TagResource'],
+      },
+      Resource: r.waf,
+    },
+  ];
+}
+
 /** Calls that name no resource a policy could restrict. */
 function unscopedGrants(): Grant[] {
   return [
@@ -255,6 +270,8 @@ function unscopedGrants(): Grant[] {
           'cloudfront:ListDistributions',
           'cloudfront:ListOriginAccessControls',
           'cloudfront:ListResponseHeadersPolicies',
+          // Even with the WAF off: `up` looks for the one an earlier setting made, to remove it.
+          'wafv2:ListWebACLs',
           'cloudwatch:DescribeAlarms',
           'lambda:GetAccountSettings',
           'logs:DescribeLogGroups',
@@ -282,6 +299,7 @@ export function grants(config: StackConfig, target: PolicyTarget): Grant[] {
     ...monitoringGrants(r),
     ...restApiGrants(r),
     ...cloudfrontGrants(r),
+    ...(config.waf?.enabled ? wafGrants(r) : []),
     ...unscopedGrants(),
   ];
 }

@@ -14,8 +14,9 @@ import { diesWithThisProcess, killGroup } from './process-group.js';
 import { ensureCertificate } from './tls-cert.js';
 
 // tagging: the Resource Groups Tagging API, with which plan, up and down find what the stack tagged (src/stack/tagged.ts).
+// wafv2: the web ACL of `waf.enabled` (src/resources/wafv2-web-acl.ts).
 export const SERVICES =
-  'iam,sts,dynamodb,lambda,apigateway,s3,cloudfront,cloudwatch,logs,ssm,secretsmanager,sns,tagging';
+  'iam,sts,dynamodb,lambda,apigateway,s3,cloudfront,cloudwatch,logs,ssm,secretsmanager,sns,tagging,wafv2';
 
 export { PACKAGE_ROOT };
 export { install, isInstalled, MINISTACK_VERSION, pipInstallArgs } from './install.js';

@@ -42,6 +42,8 @@ export function dashboardBody(s: {
   distributionId: string;
   /** Where CloudFront's metrics are (undefined: a partition without CloudFront, no website widget). */
   cloudfrontRegion: string | undefined;
+  /** The WAF's name when it is on: its allowed and blocked requests, where CloudFront's metrics are. */
+  webAcl?: string;
 }): string {
   const api = ['ApiName', s.api.ApiName, 'Stage', s.api.Stage];
   const fn = (name: string, metric: string, stat: string): Metric => [
@@ -120,6 +122,25 @@ export function dashboardBody(s: {
               s.cloudfrontRegion,
               12,
               12,
+            ),
+          ]
+        : []),
+      ...(s.webAcl && s.cloudfrontRegion
+        ? [
+            widget(
+              'Firewall (WAF)',
+              (['AllowedRequests', 'BlockedRequests'] as const).map((m) => [
+                'AWS/WAFV2',
+                m,
+                'WebACL',
+                s.webAcl ?? '',
+                'Rule',
+                'ALL',
+                { stat: 'Sum', region: s.cloudfrontRegion },
+              ]),
+              s.cloudfrontRegion,
+              0,
+              18,
             ),
           ]
         : []),

@@ -27,6 +27,8 @@ export interface DistributionShape {
   apiPaths: string[];
   /** The response-headers policy on every behaviour (the site's and the API's); '' for none. */
   headersPolicyId: string;
+  /** The WAFv2 web ACL's ARN (a WAFv2 ACL is named by ARN here, a classic one by id); '' for none. */
+  webAclId: string;
 }
 
 const SHAPE_KEYS = [
@@ -40,6 +42,7 @@ const SHAPE_KEYS = [
   'priceClass',
   'apiPaths',
   'headersPolicyId',
+  'webAclId',
 ] as const satisfies readonly (keyof DistributionShape)[];
 
 const S3 = 'site-bucket';
@@ -61,6 +64,7 @@ export function buildConfig(s: DistributionShape, callerReference: string): Dist
     PriceClass: s.priceClass as DistributionConfig['PriceClass'],
     HttpVersion: 'http2',
     IsIPV6Enabled: true,
+    WebACLId: s.webAclId,
     ViewerCertificate: { CloudFrontDefaultCertificate: true },
     Origins: list([
       {
@@ -150,6 +154,7 @@ export function shapeOf(c: DistributionConfig): DistributionShape {
     priceClass: c.PriceClass ?? '',
     apiPaths: (c.CacheBehaviors?.Items ?? []).filter((b) => b.TargetOriginId === API).map((b) => b.PathPattern ?? ''),
     headersPolicyId: d?.ResponseHeadersPolicyId ?? '',
+    webAclId: c.WebACLId ?? '',
   };
 }
 

@@ -15,6 +15,7 @@ export type ResourceId =
   | `bucket-policy:${'logs' | 'site'}`
   | 'oac'
   | 'headers-policy'
+  | 'web-acl'
   | 'distribution'
   | `topic:${string}`
   | `alarm:${string}`

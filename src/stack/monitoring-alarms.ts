@@ -8,7 +8,7 @@ import type { StageResource } from './api-tier.js';
 import type { StackContext } from './context.js';
 import type { ResourceId, StackResource } from './ids.js';
 import type { TableResource } from './data-tier.js';
-import type { DistributionResource } from './web-tier.js';
+import type { DistributionResource, WebAclResource } from './web-tier.js';
 
 export type AlarmResource = StackResource<typeof cloudwatchAlarm>;
 
@@ -202,4 +202,27 @@ export function edgeAlarms(ctx: StackContext, distribution: DistributionResource
       resolveMetrics: (out) => metrics(ref(out, distribution, 'id')),
     });
   });
+}
+
+/**
+ * Requests the WAF blocked (every rule: `Rule=ALL`), where CloudFront-scope WAF metrics live; WAF
+ * metrics of a CloudFront ACL carry no Region dimension. The WebACL dimension is the ACL's metric
+ * name, which is its name.
+ */
+export function wafAlarms(ctx: StackContext, webAcl: WebAclResource | undefined): AlarmResource[] {
+  if (!webAcl || !ctx.cloudfrontRegion) return [];
+  const dims = { WebACL: webAcl.desired.name, Rule: 'ALL' };
+  return [
+    alarm(ctx, {
+      key: 'waf-blocked-requests',
+      region: ctx.cloudfrontRegion,
+      description: `${webAcl.name} blocked requests`,
+      rule: {
+        metrics: { m: metric('AWS/WAFV2', 'BlockedRequests', dims, 'Sum') },
+        expression: null,
+        threshold: ctx.config.alarms.wafBlockedRequests,
+      },
+      dependsOn: [webAcl.id],
+    }),
+  ];
 }

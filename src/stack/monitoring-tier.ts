@@ -16,8 +16,9 @@ import {
   tableAlarms,
   topicId,
   topicName,
+  wafAlarms,
 } from './monitoring-alarms.js';
-import type { DistributionResource } from './web-tier.js';
+import type { DistributionResource, WebAclResource } from './web-tier.js';
 
 export type TopicResource = StackResource<typeof snsTopic>;
 export type DashboardResource = StackResource<typeof cloudwatchDashboard>;
@@ -27,6 +28,8 @@ export interface Watched {
   table: TableResource;
   stage: StageResource;
   distribution: DistributionResource;
+  /** The WAF: its alarm and widget with `waf.enabled`, the alarm retired without. */
+  webAcl?: WebAclResource | undefined;
 }
 
 /** One notification topic in each region the stack alarms in. */
@@ -46,7 +49,7 @@ function topics(ctx: StackContext): TopicResource[] {
   }));
 }
 
-function dashboard(ctx: StackContext, distribution: DistributionResource): DashboardResource {
+function dashboard(ctx: StackContext, distribution: DistributionResource, webAcl?: string): DashboardResource {
   const { config, names, env } = ctx;
   const name = `${names.prefix}-${env.region}`;
   const desired = (distributionId: string): DashboardDesired => ({
@@ -63,6 +66,7 @@ function dashboard(ctx: StackContext, distribution: DistributionResource): Dashb
       index: names.categoryIndex,
       distributionId,
       cloudfrontRegion: ctx.cloudfrontRegion,
+      ...(webAcl ? { webAcl } : {}),
     }),
   });
   return {
@@ -92,6 +96,8 @@ export interface MonitoringTier {
 }
 
 export function monitoringTier(ctx: StackContext, watched: Watched): MonitoringTier {
+  const waf = wafAlarms(ctx, watched.webAcl);
+  const wafOn = ctx.config.waf.enabled;
   const all = {
     topics: topics(ctx),
     alarms: [
@@ -99,10 +105,11 @@ export function monitoringTier(ctx: StackContext, watched: Watched): MonitoringT
       ...tableAlarms(ctx, watched.table),
       ...apiAlarms(ctx, watched.stage),
       ...edgeAlarms(ctx, watched.distribution),
+      ...(wafOn ? waf : []),
     ],
-    dashboard: dashboard(ctx, watched.distribution),
+    dashboard: dashboard(ctx, watched.distribution, wafOn ? watched.webAcl?.desired.name : undefined),
   };
-  const everything = [...all.topics, ...all.alarms, all.dashboard];
+  const everything = [...all.topics, ...all.alarms, all.dashboard, ...(wafOn ? [] : waf)];
   const a = ctx.config.alarms;
   if (!a.enabled) return { topics: [], alarms: [], dashboard: undefined, resources: [], retired: everything };
   const topicsWanted = a.notifyEmail ? all.topics : [];
@@ -110,6 +117,6 @@ export function monitoringTier(ctx: StackContext, watched: Watched): MonitoringT
     ...all,
     topics: topicsWanted,
     resources: [...topicsWanted, ...all.alarms, all.dashboard],
-    retired: a.notifyEmail ? [] : all.topics,
+    retired: [...(a.notifyEmail ? [] : all.topics), ...(wafOn ? [] : waf)],
   };
 }

@@ -39,7 +39,12 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
   const data = dataTier(ctx);
   const api = apiTier(ctx, packages);
   const web = webTier(ctx, api.api);
-  const monitoring = monitoringTier(ctx, { table: data.table, stage: api.stage, distribution: web.distribution });
+  const monitoring = monitoringTier(ctx, {
+    table: data.table,
+    stage: api.stage,
+    distribution: web.distribution,
+    webAcl: web.webAcl,
+  });
   return {
     resources: [...data.resources, ...api.resources, ...web.resources, ...monitoring.resources],
     retired: [...web.retired, ...monitoring.retired],

@@ -3,6 +3,7 @@
 // one origin, and the bucket policies. What AWS assigns (the OAC id, the API id, the
 // distribution ARN) flows in through `resolve`.
 import { dnsSuffix } from '../aws/arns.js';
+import { webAclName } from '../config/names.js';
 import type { Config } from '../config/schema.js';
 import { type Resource, ref, UNKNOWN } from '../engine/types.js';
 import { cloudfrontDistribution, type DistributionDesired } from '../resources/cloudfront-distribution.js';
@@ -12,6 +13,7 @@ import type { ApiOrigin } from '../resources/distribution-config.js';
 import type { PolicyDocument } from '../resources/iam-role.js';
 import { type BucketDesired, s3Bucket } from '../resources/s3-bucket.js';
 import { type BucketPolicyDesired, s3BucketPolicy } from '../resources/s3-bucket-policy.js';
+import { wafv2WebAcl, webAclSettings } from '../resources/wafv2-web-acl.js';
 import type { ApiResource } from './api-tier.js';
 import type { StackContext } from './context.js';
 import type { ResourceId, StackResource } from './ids.js';
@@ -73,6 +75,7 @@ export type OacResource = StackResource<typeof cloudfrontOac>;
 export type DistributionResource = StackResource<typeof cloudfrontDistribution>;
 export type HeadersPolicyResource = StackResource<typeof cloudfrontResponseHeadersPolicy>;
 type BucketPolicyResource = StackResource<typeof s3BucketPolicy>;
+export type WebAclResource = StackResource<typeof wafv2WebAcl>;
 
 /** What both buckets share: private, encrypted, owned by the bucket owner, in the stack's region. */
 function bucket(
@@ -185,6 +188,18 @@ function headersPolicy({ config, names, tags }: StackContext): HeadersPolicyReso
   };
 }
 
+/**
+ * The WAF (`waf.*`), kept where CloudFront is (none in GovCloud); a resource even when off, to be retired.
+ * Countries are a WAF rule rather than CloudFront's GeoRestriction (free, but all or nothing): the
+ * rule's blocks show in the WAF's metrics, alarm and sampled requests, and it can be counted first.
+ */
+function webAcl({ config, tags, cloudfrontRegion }: StackContext): WebAclResource | undefined {
+  if (!cloudfrontRegion) return undefined;
+  const name = webAclName(config);
+  const desired = webAclSettings({ ...config.waf, name, region: cloudfrontRegion, tags });
+  return { id: 'web-acl', name, provisioner: wafv2WebAcl, dependsOn: [], desired };
+}
+
 /** What CloudFront sends to the API: each top-level path of the app's routes, and everything under it. */
 function apiPaths(ctx: StackContext): string[] {
   const tops = new Set(ctx.routes.map((r) => r.route.path.split('/')[1] ?? ''));
@@ -197,10 +212,11 @@ function distribution(
   oac: OacResource,
   api: ApiResource,
   headers: HeadersPolicyResource | undefined,
+  waf: WebAclResource | undefined,
 ): DistributionResource {
   const { config, names, env } = ctx;
   const w = config.website;
-  const desired = (oacId: string, apiId: string, headersPolicyId: string): DistributionDesired => ({
+  const desired = (oacId: string, apiId: string, headersPolicyId: string, webAclId: string): DistributionDesired => ({
     comment: names.distributionComment,
     callerReference: `projet1-${config.project}-${config.environment}-${env.region}`,
     enabled: true,
@@ -212,6 +228,7 @@ function distribution(
     priceClass: w.priceClass,
     apiPaths: apiPaths(ctx),
     headersPolicyId,
+    webAclId,
     urlFor: (domain) => websiteUrl(config.endpointUrl, domain),
     tags: ctx.tags,
   });
@@ -219,9 +236,15 @@ function distribution(
     id: 'distribution',
     name: names.distributionComment,
     provisioner: cloudfrontDistribution,
-    dependsOn: [site.id, oac.id, api.id, ...(headers ? [headers.id] : [])],
-    desired: desired(UNKNOWN, UNKNOWN, headers ? UNKNOWN : ''),
-    resolve: (out) => desired(ref(out, oac, 'id'), ref(out, api, 'id'), headers ? ref(out, headers, 'id') : ''),
+    dependsOn: [site.id, oac.id, api.id, ...(headers ? [headers.id] : []), ...(waf ? [waf.id] : [])],
+    desired: desired(UNKNOWN, UNKNOWN, headers ? UNKNOWN : '', waf ? UNKNOWN : ''),
+    resolve: (out) =>
+      desired(
+        ref(out, oac, 'id'),
+        ref(out, api, 'id'),
+        headers ? ref(out, headers, 'id') : '',
+        waf ? ref(out, waf, 'arn') : '',
+      ),
   };
 }
 
@@ -270,6 +293,8 @@ export interface WebTier {
   siteBucket: BucketResource;
   oac: OacResource;
   distribution: DistributionResource;
+  /** The WAF, on or retired by `waf.enabled` (undefined where there is no CloudFront). */
+  webAcl: WebAclResource | undefined;
   resources: Resource[];
   /** What the settings turned off (the headers policy with `headers.enabled: false`): deleted if found. */
   retired: Resource[];
@@ -282,13 +307,16 @@ export function webTier(ctx: StackContext, api: ApiResource): WebTier {
   const oac = originAccessControl(ctx);
   const headers = headersPolicy(ctx);
   const on = ctx.config.headers.enabled;
-  const dist = distribution(ctx, site, oac, api, on ? headers : undefined);
+  const acl = webAcl(ctx);
+  const waf = ctx.config.waf.enabled ? acl : undefined;
+  const dist = distribution(ctx, site, oac, api, on ? headers : undefined, waf);
   const sitePolicy = siteBucketPolicy(ctx, site, dist);
   return {
     siteBucket: site,
     oac,
     distribution: dist,
-    resources: [logs, logsPolicy, site, oac, ...(on ? [headers] : []), dist, sitePolicy],
-    retired: on ? [] : [headers],
+    webAcl: acl,
+    resources: [logs, logsPolicy, site, oac, ...(on ? [headers] : []), ...(waf ? [waf] : []), dist, sitePolicy],
+    retired: [...(on ? [] : [headers]), ...(acl && !waf ? [acl] : [])],
   };
 }

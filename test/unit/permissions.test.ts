@@ -14,6 +14,10 @@ const EXAMPLE_ACCOUNT = '123456789012';
 const example = loadConfig({}, {}, mkdtempSync(join(tmpdir(), 'projet1-perm-'))).config;
 const policy = (scope: Scope): PolicyDocument =>
   permissionsPolicy(example, { accountId: EXAMPLE_ACCOUNT, partition: 'aws' }, scope);
+/** The WAF's grants join only when the configuration enables it: the code is checked against those too. */
+const withWaf = { ...example, waf: { ...example.waf, enabled: true } };
+const wafPolicy = (scope: Scope): PolicyDocument =>
+  permissionsPolicy(withWaf, { accountId: EXAMPLE_ACCOUNT, partition: 'aws' }, scope);
 const actionsOf = (doc: PolicyDocument): Set<string> => new Set(doc.Statement.flatMap((s) => s.Action));
 
 const PREFIX: Record<string, string> = {
@@ -30,6 +34,7 @@ const PREFIX: Record<string, string> = {
   'client-sns': 'sns',
   'client-sts': 'sts',
   'client-resource-groups-tagging-api': 'tag',
+  'client-wafv2': 'wafv2',
 };
 
 // Operations whose IAM action is not `<service>:<operation>` (Service Authorization Reference).
@@ -119,8 +124,8 @@ function operationsInSource(): Map<string, string[]> {
 }
 
 describe('projet1 permissions', () => {
-  it('deploy grants every action the code sends', () => {
-    const granted = actionsOf(policy('deploy'));
+  it('deploy grants every action the code sends (with the WAF on)', () => {
+    const granted = actionsOf(wafPolicy('deploy'));
     const calls = operationsInSource();
     assert.ok(calls.size > 20, `only ${calls.size} files with AWS calls found: is the scan broken?`);
     const missing: string[] = [];
@@ -140,9 +145,18 @@ describe('projet1 permissions', () => {
         .flatMap((op) => actionsFor(op.split(' ')[0] ?? '', op.split(' ')[1] ?? '')),
     );
     assert.deepEqual(
-      [...actionsOf(policy('deploy'))].filter((a) => !sent.has(a)),
+      [...actionsOf(wafPolicy('deploy'))].filter((a) => !sent.has(a)),
       [],
     );
+  });
+
+  it('the WAF adds its grants (one statement) only when enabled; off, only the look-up that retires it', () => {
+    const off = [...actionsOf(policy('deploy'))].filter((a) => a.startsWith('wafv2:'));
+    assert.deepEqual(off, ['wafv2:ListWebACLs']);
+    const waf = wafPolicy('deploy').Statement.filter((s) => s.Sid === 'Waf');
+    assert.equal(waf.length, 1);
+    // Over a managed policy's 6,144 characters with it (README says what to do): it stays one statement apart.
+    assert.ok(waf[0]?.Action.includes('wafv2:CreateWebACL'));
   });
 
   it('deploy fits a managed policy (6,144 characters without white space) for the example configuration', () => {
@@ -168,7 +182,7 @@ describe('projet1 permissions', () => {
 
   it('names only this stack, and "*" only where no resource can be named', () => {
     for (const scope of ['read', 'operate', 'deploy'] as const)
-      for (const s of policy(scope).Statement) {
+      for (const s of wafPolicy(scope).Statement) {
         const resources = Array.isArray(s.Resource) ? s.Resource : [s.Resource];
         if (resources.includes('*')) assert.equal(s.Sid, 'NoResourceTypes');
         else for (const r of resources) assert.match(r, /^arn:aws:[a-z0-9-]+:[a-z0-9-]*:(123456789012)?:/, r);

@@ -10,6 +10,7 @@ import { restoreSummaryInDescribeTable } from './dynamodb-restore.js';
 import { getFunctionWithoutTags, LAMBDA_SWITCHES, listTagsDenied } from './lambda.js';
 import { S3_BEHAVIOURS } from './s3.js';
 import type { Behaviour } from './types.js';
+import { webAclAssociated } from './waf.js';
 
 export type { Behaviour } from './types.js';
 
@@ -20,6 +21,7 @@ export const AWS_BEHAVIOURS: Behaviour[] = [
   restoreSummaryInDescribeTable,
   ...S3_BEHAVIOURS,
   responseHeadersPolicyInUse,
+  webAclAssociated,
   // A permission or account state, off until a test switches it on (README's permissions, a verified account).
   getFunctionWithoutTags(LAMBDA_SWITCHES.tagsHidden),
   listTagsDenied(LAMBDA_SWITCHES.listTagsDenied),
