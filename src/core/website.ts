@@ -11,6 +11,7 @@ import { contentType } from 'mime-types';
 import pMap from 'p-map';
 import { refuseConflicts } from '../engine/apply.js';
 import { computePlan, outputOf } from '../engine/plan.js';
+import type { Resource } from '../engine/types.js';
 import { EXIT, UserError } from '../errors.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import type { IoHost } from './io.js';
@@ -97,7 +98,9 @@ async function deployedSite(
   const { siteBucket, distribution } = session.stack.parts;
   // The distribution's outputs need what it reads (OAC, API, headers policy) observed too.
   const wanted = new Set<string>([siteBucket.id, distribution.id, ...distribution.dependsOn]);
-  const stack = { ...session.stack, resources: session.stack.resources.filter((r) => wanted.has(r.id)), retired: [] };
+  const pick = (list: readonly Resource[] = []) => list.filter((r) => wanted.has(r.id));
+  // A policy the distribution lets go of (turned off) is among what it names: observed like the rest.
+  const stack = { ...session.stack, resources: pick(session.stack.resources), retired: pick(session.stack.retired) };
   const state = await computePlan(stack, 'apply', session.context(io), io);
   // A bucket of that name that is not this stack's (another account, region or environment): never write to it.
   refuseConflicts({

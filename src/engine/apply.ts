@@ -159,10 +159,14 @@ export async function applyPlan(
     fieldsOf: new Map(plan.changes.map((c) => [c.id, c.fields])),
     counts: { created: 0, updated: 0, deleted: 0, unchanged: 0 },
   };
-  const removed = all.filter((r) => retired.has(r.id));
-  // A retired (or found-by-tag) resource is only ever deleted: in `up` too, after what depends on it among those.
-  const dependsOn = (id: string, deps: string[]): string[] =>
-    plan.mode === 'apply' && retired.has(id) ? removed.filter((x) => x.dependsOn.includes(id)).map((x) => x.id) : deps;
+  // A retired (or found-by-tag) resource is only ever deleted: in `up` too, after every resource that
+  // names it in `dependsOn` (a distribution letting go of a policy it no longer uses updates first),
+  // as `down` would order it; those no longer wait for it.
+  const dependsOn = (id: string, deps: string[]): string[] => {
+    if (plan.mode !== 'apply') return deps;
+    if (retired.has(id)) return all.filter((x) => x.dependsOn.includes(id)).map((x) => x.id);
+    return deps.filter((d) => !retired.has(d));
+  };
   const nodes: GraphNode[] = all.map((r) => ({
     id: r.id,
     dependsOn: dependsOn(r.id, r.dependsOn),

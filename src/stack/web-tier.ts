@@ -1,7 +1,7 @@
-// The web tier: the site bucket (private, versioned, encrypted, logged), its log bucket,
-// the Origin Access Control, the CloudFront distribution serving the site and the API on
-// one origin, and the bucket policies. What AWS assigns (the OAC id, the API id, the
-// distribution ARN) flows in through `resolve`.
+// The web tier: the site's buckets and their policies (site-buckets.ts), the Origin Access Control,
+// the security headers, the optional WAF and the CloudFront distribution serving the site and the API
+// on one origin. What AWS assigns (the OAC id, the API id, the distribution ARN) flows in through
+// `resolve`.
 import { dnsSuffix } from '../aws/arns.js';
 import { webAclName } from '../config/names.js';
 import type { Config } from '../config/schema.js';
@@ -10,21 +10,12 @@ import { cloudfrontDistribution, type DistributionDesired } from '../resources/c
 import { cloudfrontOac } from '../resources/cloudfront-oac.js';
 import { cloudfrontResponseHeadersPolicy, securityHeaders } from '../resources/cloudfront-response-headers-policy.js';
 import type { ApiOrigin } from '../resources/distribution-config.js';
-import type { PolicyDocument } from '../resources/iam-role.js';
-import { type BucketDesired, s3Bucket } from '../resources/s3-bucket.js';
-import { type BucketPolicyDesired, s3BucketPolicy } from '../resources/s3-bucket-policy.js';
 import { wafv2WebAcl, webAclSettings } from '../resources/wafv2-web-acl.js';
 import type { ApiResource } from './api-tier.js';
 import type { StackContext } from './context.js';
+import { type BucketResource, logBucket, logBucketPolicy, siteBucket, siteBucketPolicy } from './site-buckets.js';
 import type { ResourceId, StackResource } from './ids.js';
 import type { StackEnv } from './stack-env.js';
-
-const ALL_BLOCKED = {
-  blockPublicAcls: true,
-  ignorePublicAcls: true,
-  blockPublicPolicy: true,
-  restrictPublicBuckets: true,
-};
 
 /** Where the distribution finds the API: its AWS host, or the emulator's path form on loopback. */
 export function apiOrigin(config: Config, env: StackEnv, apiId: string): ApiOrigin {
@@ -61,109 +52,10 @@ export function websiteUrl(endpointUrl: string | null, domainName: string): stri
   return `${url.protocol}//${label}.cloudfront.localhost:${url.port || 80}`;
 }
 
-const denyInsecure = (bucketArn: string): PolicyDocument['Statement'][number] => ({
-  Sid: 'DenyInsecureTransport',
-  Effect: 'Deny',
-  Principal: '*',
-  Action: 's3:*',
-  Resource: [bucketArn, `${bucketArn}/*`],
-  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-});
-
-export type BucketResource = StackResource<typeof s3Bucket>;
 export type OacResource = StackResource<typeof cloudfrontOac>;
 export type DistributionResource = StackResource<typeof cloudfrontDistribution>;
 export type HeadersPolicyResource = StackResource<typeof cloudfrontResponseHeadersPolicy>;
-type BucketPolicyResource = StackResource<typeof s3BucketPolicy>;
 export type WebAclResource = StackResource<typeof wafv2WebAcl>;
-
-/** What both buckets share: private, encrypted, owned by the bucket owner, in the stack's region. */
-function bucket(
-  ctx: StackContext,
-  id: ResourceId,
-  name: string,
-  dependsOn: ResourceId[],
-  settings: Pick<BucketDesired, 'configKey' | 'versioning' | 'cors' | 'logging' | 'publicAccessBlock' | 'lifecycle'>,
-): BucketResource {
-  return {
-    id,
-    name,
-    provisioner: s3Bucket,
-    dependsOn,
-    desired: {
-      name,
-      arn: ctx.arn.bucket(name),
-      region: ctx.env.region,
-      configKey: settings.configKey,
-      accountId: ctx.env.accountId,
-      versioning: settings.versioning,
-      encryption: 'AES256',
-      cors: settings.cors,
-      logging: settings.logging,
-      publicAccessBlock: settings.publicAccessBlock,
-      lifecycle: settings.lifecycle,
-      ownership: 'BucketOwnerEnforced',
-      tags: ctx.tags,
-    },
-  };
-}
-
-function logBucket(ctx: StackContext): BucketResource {
-  return bucket(ctx, 'bucket:logs', ctx.names.logBucket, [], {
-    configKey: 'website.logBucketName',
-    versioning: false,
-    cors: null,
-    logging: null,
-    publicAccessBlock: ALL_BLOCKED,
-    lifecycle: { expireDays: ctx.config.website.logRetentionDays, noncurrentDays: null },
-  });
-}
-
-/** S3 delivers access logs as the logging service, allowed by the log bucket's policy. */
-function logBucketPolicy(ctx: StackContext, logs: BucketResource): BucketPolicyResource {
-  const logArn = logs.desired.arn;
-  return {
-    id: 'bucket-policy:logs',
-    name: `${logs.name} policy`,
-    provisioner: s3BucketPolicy,
-    dependsOn: [logs.id],
-    desired: {
-      bucket: logs.desired.name,
-      policy: {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'S3ServerAccessLogs',
-            Effect: 'Allow',
-            Principal: { Service: 'logging.s3.amazonaws.com' },
-            Action: 's3:PutObject',
-            Resource: `${logArn}/logs/*`,
-            Condition: {
-              ArnLike: { 'aws:SourceArn': ctx.arn.bucket(ctx.names.siteBucket) },
-              StringEquals: { 'aws:SourceAccount': ctx.env.accountId },
-            },
-          },
-          denyInsecure(logArn),
-        ],
-      },
-    },
-  };
-}
-
-function siteBucket(ctx: StackContext, logs: BucketResource, logsPolicy: BucketPolicyResource): BucketResource {
-  const w = ctx.config.website;
-  return bucket(ctx, 'bucket:site', ctx.names.siteBucket, [logs.id, logsPolicy.id], {
-    configKey: 'website.bucketName',
-    versioning: true,
-    cors: { origins: w.corsOrigins, methods: ['GET', 'HEAD'], maxAgeSeconds: 3000 },
-    logging: { bucket: logs.desired.name, prefix: 'logs/' },
-    // The public variant relaxes only what a public bucket policy needs.
-    publicAccessBlock: w.publicRead
-      ? { ...ALL_BLOCKED, blockPublicPolicy: false, restrictPublicBuckets: false }
-      : ALL_BLOCKED,
-    lifecycle: { expireDays: null, noncurrentDays: w.noncurrentVersionDays },
-  });
-}
 
 function originAccessControl({ names, tags }: StackContext): OacResource {
   return { id: 'oac', name: names.oac, provisioner: cloudfrontOac, dependsOn: [], desired: { name: names.oac, tags } };
@@ -213,6 +105,8 @@ function distribution(
   api: ApiResource,
   headers: HeadersPolicyResource | undefined,
   waf: WebAclResource | undefined,
+  /** What it must let go of (turned off, retired) before that is deleted. */
+  letGo: ResourceId[],
 ): DistributionResource {
   const { config, names, env } = ctx;
   const w = config.website;
@@ -236,7 +130,7 @@ function distribution(
     id: 'distribution',
     name: names.distributionComment,
     provisioner: cloudfrontDistribution,
-    dependsOn: [site.id, oac.id, api.id, ...(headers ? [headers.id] : []), ...(waf ? [waf.id] : [])],
+    dependsOn: [site.id, oac.id, api.id, ...(headers ? [headers.id] : []), ...(waf ? [waf.id] : []), ...letGo],
     desired: desired(UNKNOWN, UNKNOWN, headers ? UNKNOWN : '', waf ? UNKNOWN : ''),
     resolve: (out) =>
       desired(
@@ -248,46 +142,7 @@ function distribution(
   };
 }
 
-/** The distribution reads the site through its OAC (and anyone may, with `website.publicRead`). */
-function siteBucketPolicy(ctx: StackContext, site: BucketResource, dist: DistributionResource): BucketPolicyResource {
-  const siteArn = site.desired.arn;
-  const policy = (distributionArn: string): BucketPolicyDesired => ({
-    bucket: site.desired.name,
-    policy: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Sid: 'AllowCloudFrontOAC',
-          Effect: 'Allow',
-          Principal: { Service: 'cloudfront.amazonaws.com' },
-          Action: 's3:GetObject',
-          Resource: `${siteArn}/*`,
-          Condition: { StringEquals: { 'AWS:SourceArn': distributionArn } },
-        },
-        ...(ctx.config.website.publicRead
-          ? [
-              {
-                Sid: 'PublicRead',
-                Effect: 'Allow' as const,
-                Principal: '*' as const,
-                Action: 's3:GetObject',
-                Resource: `${siteArn}/*`,
-              },
-            ]
-          : []),
-        denyInsecure(siteArn),
-      ],
-    },
-  });
-  return {
-    id: 'bucket-policy:site',
-    name: `${site.name} policy`,
-    provisioner: s3BucketPolicy,
-    dependsOn: [site.id, dist.id],
-    desired: policy(UNKNOWN),
-    resolve: (out) => policy(ref(out, dist, 'arn')),
-  };
-}
+export type { BucketResource } from './site-buckets.js';
 
 export interface WebTier {
   siteBucket: BucketResource;
@@ -309,7 +164,16 @@ export function webTier(ctx: StackContext, api: ApiResource): WebTier {
   const on = ctx.config.headers.enabled;
   const acl = webAcl(ctx);
   const waf = ctx.config.waf.enabled ? acl : undefined;
-  const dist = distribution(ctx, site, oac, api, on ? headers : undefined, waf);
+  const retired = [...(on ? [] : [headers]), ...(acl && !waf ? [acl] : [])];
+  const dist = distribution(
+    ctx,
+    site,
+    oac,
+    api,
+    on ? headers : undefined,
+    waf,
+    retired.map((r) => r.id),
+  );
   const sitePolicy = siteBucketPolicy(ctx, site, dist);
   return {
     siteBucket: site,
@@ -317,6 +181,6 @@ export function webTier(ctx: StackContext, api: ApiResource): WebTier {
     distribution: dist,
     webAcl: acl,
     resources: [logs, logsPolicy, site, oac, ...(on ? [headers] : []), ...(waf ? [waf] : []), dist, sitePolicy],
-    retired: [...(on ? [] : [headers]), ...(acl && !waf ? [acl] : [])],
+    retired,
   };
 }

@@ -1,0 +1,162 @@
+// The site's buckets: the site bucket (private, versioned, encrypted, logged) and its log bucket,
+// and their policies (S3's log delivery into the log bucket; the distribution's OAC reading the site).
+import type { cloudfrontDistribution } from '../resources/cloudfront-distribution.js';
+import type { PolicyDocument } from '../resources/iam-role.js';
+import { type BucketDesired, s3Bucket } from '../resources/s3-bucket.js';
+import { type BucketPolicyDesired, s3BucketPolicy } from '../resources/s3-bucket-policy.js';
+import { ref, UNKNOWN } from '../engine/types.js';
+import type { StackContext } from './context.js';
+import type { ResourceId, StackResource } from './ids.js';
+
+export type BucketResource = StackResource<typeof s3Bucket>;
+export type BucketPolicyResource = StackResource<typeof s3BucketPolicy>;
+type DistributionResource = StackResource<typeof cloudfrontDistribution>;
+
+const ALL_BLOCKED = {
+  blockPublicAcls: true,
+  ignorePublicAcls: true,
+  blockPublicPolicy: true,
+  restrictPublicBuckets: true,
+};
+
+const denyInsecure = (bucketArn: string): PolicyDocument['Statement'][number] => ({
+  Sid: 'DenyInsecureTransport',
+  Effect: 'Deny',
+  Principal: '*',
+  Action: 's3:*',
+  Resource: [bucketArn, `${bucketArn}/*`],
+  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+});
+
+/** What both buckets share: private, encrypted, owned by the bucket owner, in the stack's region. */
+function bucket(
+  ctx: StackContext,
+  id: ResourceId,
+  name: string,
+  dependsOn: ResourceId[],
+  settings: Pick<BucketDesired, 'configKey' | 'versioning' | 'cors' | 'logging' | 'publicAccessBlock' | 'lifecycle'>,
+): BucketResource {
+  return {
+    id,
+    name,
+    provisioner: s3Bucket,
+    dependsOn,
+    desired: {
+      name,
+      arn: ctx.arn.bucket(name),
+      region: ctx.env.region,
+      configKey: settings.configKey,
+      accountId: ctx.env.accountId,
+      versioning: settings.versioning,
+      encryption: 'AES256',
+      cors: settings.cors,
+      logging: settings.logging,
+      publicAccessBlock: settings.publicAccessBlock,
+      lifecycle: settings.lifecycle,
+      ownership: 'BucketOwnerEnforced',
+      tags: ctx.tags,
+    },
+  };
+}
+
+export function logBucket(ctx: StackContext): BucketResource {
+  return bucket(ctx, 'bucket:logs', ctx.names.logBucket, [], {
+    configKey: 'website.logBucketName',
+    versioning: false,
+    cors: null,
+    logging: null,
+    publicAccessBlock: ALL_BLOCKED,
+    lifecycle: { expireDays: ctx.config.website.logRetentionDays, noncurrentDays: null },
+  });
+}
+
+/** S3 delivers access logs as the logging service, allowed by the log bucket's policy. */
+export function logBucketPolicy(ctx: StackContext, logs: BucketResource): BucketPolicyResource {
+  const logArn = logs.desired.arn;
+  return {
+    id: 'bucket-policy:logs',
+    name: `${logs.name} policy`,
+    provisioner: s3BucketPolicy,
+    dependsOn: [logs.id],
+    desired: {
+      bucket: logs.desired.name,
+      policy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'S3ServerAccessLogs',
+            Effect: 'Allow',
+            Principal: { Service: 'logging.s3.amazonaws.com' },
+            Action: 's3:PutObject',
+            Resource: `${logArn}/logs/*`,
+            Condition: {
+              ArnLike: { 'aws:SourceArn': ctx.arn.bucket(ctx.names.siteBucket) },
+              StringEquals: { 'aws:SourceAccount': ctx.env.accountId },
+            },
+          },
+          denyInsecure(logArn),
+        ],
+      },
+    },
+  };
+}
+
+export function siteBucket(ctx: StackContext, logs: BucketResource, logsPolicy: BucketPolicyResource): BucketResource {
+  const w = ctx.config.website;
+  return bucket(ctx, 'bucket:site', ctx.names.siteBucket, [logs.id, logsPolicy.id], {
+    configKey: 'website.bucketName',
+    versioning: true,
+    cors: { origins: w.corsOrigins, methods: ['GET', 'HEAD'], maxAgeSeconds: 3000 },
+    logging: { bucket: logs.desired.name, prefix: 'logs/' },
+    // The public variant relaxes only what a public bucket policy needs.
+    publicAccessBlock: w.publicRead
+      ? { ...ALL_BLOCKED, blockPublicPolicy: false, restrictPublicBuckets: false }
+      : ALL_BLOCKED,
+    lifecycle: { expireDays: null, noncurrentDays: w.noncurrentVersionDays },
+  });
+}
+
+/** The distribution reads the site through its OAC (and anyone may, with `website.publicRead`). */
+export function siteBucketPolicy(
+  ctx: StackContext,
+  site: BucketResource,
+  dist: DistributionResource,
+): BucketPolicyResource {
+  const siteArn = site.desired.arn;
+  const policy = (distributionArn: string): BucketPolicyDesired => ({
+    bucket: site.desired.name,
+    policy: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'AllowCloudFrontOAC',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudfront.amazonaws.com' },
+          Action: 's3:GetObject',
+          Resource: `${siteArn}/*`,
+          Condition: { StringEquals: { 'AWS:SourceArn': distributionArn } },
+        },
+        ...(ctx.config.website.publicRead
+          ? [
+              {
+                Sid: 'PublicRead',
+                Effect: 'Allow' as const,
+                Principal: '*' as const,
+                Action: 's3:GetObject',
+                Resource: `${siteArn}/*`,
+              },
+            ]
+          : []),
+        denyInsecure(siteArn),
+      ],
+    },
+  });
+  return {
+    id: 'bucket-policy:site',
+    name: `${site.name} policy`,
+    provisioner: s3BucketPolicy,
+    dependsOn: [site.id, dist.id],
+    desired: policy(UNKNOWN),
+    resolve: (out) => policy(ref(out, dist, 'arn')),
+  };
+}
