@@ -83,6 +83,7 @@ function normalize(text) {
       .replace(/\b[a-z0-9]{8,10}\b(?=[./"'\s:]|$)/g, (m) => (/\d/.test(m) && /[a-z]/.test(m) ? '<id>' : m))
       .replace(/\bd[a-z0-9]{13}\b/g, '<cdn>')
       .replace(/\bE[A-Z0-9]{12,14}\b/g, '<distribution>')
+      .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '<uuid>')
       .replace(/\b[0-9a-f]{32,64}\b/g, '<hash>')
       .replace(/"(token|adminToken)": "[^"]+"/g, '"$1": "<token>"')
   );
