@@ -54,6 +54,10 @@ export function arns(scope: ArnScope) {
     apigateway: (path: string) => `arn:${scope.partition}:apigateway:${scope.region}::${path}`,
     /** A CloudFront resource (`distribution/ID`, or `*`): global to the account, no region. */
     cloudfront: (resource: string) => `arn:${scope.partition}:cloudfront::${scope.accountId}:${resource}`,
+    /** An ACM certificate (`*` for any): CloudFront's are in us-east-1 (acm-certificate.ts). */
+    certificate: (id: string, region = scope.region) => `${base('acm', region)}:certificate/${id}`,
+    /** A Route 53 hosted zone (`*` for any): global, and no account in the ARN. */
+    hostedZone: (id: string) => `arn:${scope.partition}:route53:::hostedzone/${id}`,
     /** A policy AWS manages (`service-role/…`): in the `aws` account of the partition. */
     managedPolicy: (path: string) => `arn:${scope.partition}:iam::aws:policy/${path}`,
   };

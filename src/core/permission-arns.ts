@@ -3,6 +3,7 @@
 import { arns } from '../aws/arns.js';
 import { regionCode, resourceNames } from '../config/names.js';
 import type { Config } from '../config/schema.js';
+import { CERTIFICATE_REGION } from '../resources/acm-certificate.js';
 import { cloudfrontMetricsRegion } from '../stack/stack-env.js';
 
 export interface PolicyTarget {
@@ -47,6 +48,9 @@ export function resources(
     // Every CloudFront resource of the account: each action below names one type only (OACs and
     // response-headers policies take no tags, and ids are assigned at creation).
     cloudfront: arn.cloudfront('*'),
+    // The site's own domain (website.domain): its certificate where CloudFront reads them, its zone.
+    certificates: arn.certificate('*', CERTIFICATE_REGION),
+    hostedZones: arn.hostedZone(config.website.hostedZoneId ?? '*'),
     tags: (key: 'ResourceTag' | 'RequestTag') => ({
       [`aws:${key}/project`]: config.project,
       [`aws:${key}/environment`]: config.environment,

@@ -16,6 +16,8 @@ export type ResourceId =
   | 'oac'
   | 'headers-policy'
   | 'distribution'
+  | 'certificate'
+  | `dns-record:${string}`
   | `topic:${string}`
   | `alarm:${string}`
   | 'dashboard';

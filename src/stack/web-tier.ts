@@ -212,6 +212,8 @@ function distribution(
     priceClass: w.priceClass,
     apiPaths: apiPaths(ctx),
     headersPolicyId,
+    aliases: [],
+    certificateArn: '',
     urlFor: (domain) => websiteUrl(config.endpointUrl, domain),
     tags: ctx.tags,
   });

@@ -12,8 +12,10 @@ import { PACKAGE_ROOT } from '../../src/paths.js';
 
 const EXAMPLE_ACCOUNT = '123456789012';
 const example = loadConfig({}, {}, mkdtempSync(join(tmpdir(), 'projet1-perm-'))).config;
-const policy = (scope: Scope): PolicyDocument =>
-  permissionsPolicy(example, { accountId: EXAMPLE_ACCOUNT, partition: 'aws' }, scope);
+const policy = (scope: Scope, config = example): PolicyDocument =>
+  permissionsPolicy(config, { accountId: EXAMPLE_ACCOUNT, partition: 'aws' }, scope);
+/** The domain's grants are added only with website.domain: the scans below read the policy with one. */
+const withDomain = { ...example, website: { ...example.website, domain: 'shop.example.com' } };
 const actionsOf = (doc: PolicyDocument): Set<string> => new Set(doc.Statement.flatMap((s) => s.Action));
 
 const PREFIX: Record<string, string> = {
@@ -29,6 +31,8 @@ const PREFIX: Record<string, string> = {
   'client-ssm': 'ssm',
   'client-sns': 'sns',
   'client-sts': 'sts',
+  'client-acm': 'acm',
+  'client-route-53': 'route53',
   'client-resource-groups-tagging-api': 'tag',
 };
 
@@ -80,6 +84,8 @@ function actionsFor(pkg: string, op: string): string[] {
     'lambda:GetFunction': ['lambda:ListTags'],
     // CreateFunction passes the execution role.
     'lambda:CreateFunction': ['iam:PassRole'],
+    // ACM: "To add tags to a certificate when you request it, you must have acm:AddTagsToCertificate".
+    'acm:RequestCertificate': ['acm:AddTagsToCertificate'],
     // A client-side waiter polls its Describe/Get call.
     'dynamodb:TableExists': ['dynamodb:DescribeTable'],
   };
@@ -120,7 +126,7 @@ function operationsInSource(): Map<string, string[]> {
 
 describe('projet1 permissions', () => {
   it('deploy grants every action the code sends', () => {
-    const granted = actionsOf(policy('deploy'));
+    const granted = actionsOf(policy('deploy', withDomain));
     const calls = operationsInSource();
     assert.ok(calls.size > 20, `only ${calls.size} files with AWS calls found: is the scan broken?`);
     const missing: string[] = [];
@@ -139,10 +145,11 @@ describe('projet1 permissions', () => {
         .flat()
         .flatMap((op) => actionsFor(op.split(' ')[0] ?? '', op.split(' ')[1] ?? '')),
     );
-    assert.deepEqual(
-      [...actionsOf(policy('deploy'))].filter((a) => !sent.has(a)),
-      [],
-    );
+    for (const config of [example, withDomain])
+      assert.deepEqual(
+        [...actionsOf(policy('deploy', config))].filter((a) => !sent.has(a)),
+        [],
+      );
   });
 
   it('deploy fits a managed policy (6,144 characters without white space) for the example configuration', () => {
@@ -168,7 +175,7 @@ describe('projet1 permissions', () => {
 
   it('names only this stack, and "*" only where no resource can be named', () => {
     for (const scope of ['read', 'operate', 'deploy'] as const)
-      for (const s of policy(scope).Statement) {
+      for (const s of [...policy(scope).Statement, ...policy(scope, withDomain).Statement]) {
         const resources = Array.isArray(s.Resource) ? s.Resource : [s.Resource];
         if (resources.includes('*')) assert.equal(s.Sid, 'NoResourceTypes');
         else for (const r of resources) assert.match(r, /^arn:aws:[a-z0-9-]+:[a-z0-9-]*:(123456789012)?:/, r);
