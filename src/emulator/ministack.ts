@@ -14,8 +14,9 @@ import { diesWithThisProcess, killGroup } from './process-group.js';
 import { ensureCertificate } from './tls-cert.js';
 
 // tagging: the Resource Groups Tagging API, with which plan, up and down find what the stack tagged (src/stack/tagged.ts).
+// acm, route53: the site's own domain (website.domain), its certificate and DNS records.
 export const SERVICES =
-  'iam,sts,dynamodb,lambda,apigateway,s3,cloudfront,cloudwatch,logs,ssm,secretsmanager,sns,tagging';
+  'iam,sts,dynamodb,lambda,apigateway,s3,cloudfront,cloudwatch,logs,ssm,secretsmanager,sns,tagging,acm,route53';
 
 export { PACKAGE_ROOT };
 export { install, isInstalled, MINISTACK_VERSION, pipInstallArgs } from './install.js';

@@ -90,12 +90,13 @@ export const route53Record: Provisioner<RecordDesired, RecordObserved> = {
   service: 'route53',
 
   async observe(ctx, d) {
+    // Not known yet (the certificate or the distribution is still to be made): to be created.
+    if (d.name.includes(UNKNOWN)) return undefined;
     const zoneId = await findZone(ctx, d.name, d.zoneId);
     if (!zoneId) return { zoneId: undefined, value: d.value };
     // Waits for the distribution to answer on the name: nothing to do yet, whatever is there.
     if (d.value === '') return { zoneId, value: '' };
-    // Not known yet (the certificate or the distribution is still to be made): to be created.
-    if (d.name.includes(UNKNOWN) || d.value.includes(UNKNOWN)) return undefined;
+    if (d.value.includes(UNKNOWN)) return undefined;
     const res = await ctx.aws.client(Route53Client).send(
       new ListResourceRecordSetsCommand({
         HostedZoneId: zoneId,
