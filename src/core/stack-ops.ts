@@ -11,6 +11,7 @@ import { lockName, readLock, type LockInfo } from './lock.js';
 import { probe, type ProbeResult } from './probe.js';
 import type { Session } from './session.js';
 import { siteBucketEmpty } from './site-content.js';
+import { type DomainStatus, domainStatus } from './domain-status.js';
 import { type AppStack, withFoundByTag } from '../stack/stack.js';
 
 export interface AwsCallSummary {
@@ -46,6 +47,8 @@ export interface UpResult {
   outputs: Record<string, string>;
   /** The site bucket exists but holds nothing: the website answers 403 until `deploy-website`. */
   siteEmpty: boolean;
+  /** The site's own domain (website.domain): absent without one. */
+  domain?: DomainStatus;
 }
 
 const count = (r: ApplyResult): string =>
@@ -106,7 +109,8 @@ export async function up(session: Session, io: IoHost): Promise<UpResult> {
   // upload nobody asked for would go live. It says what is missing and the command instead.
   // The caller says so (after its summary): `dev` publishes right after, `up` tells the user to.
   const siteEmpty = await siteBucketEmpty(session);
-  return { plan: state.plan, result, outputs: stackOutputs(session, state), siteEmpty };
+  const domain = await domainStatus(session.context(io)('domain'), session.stack.parts, state);
+  return { plan: state.plan, result, outputs: stackOutputs(session, state), siteEmpty, ...(domain ? { domain } : {}) };
 }
 
 export interface DownResult {
@@ -224,6 +228,8 @@ export interface StatusReport {
   lock: (LockInfo & { stale: boolean }) | null;
   /** The site bucket exists and is empty (the website answers 403 until `deploy-website`). */
   siteEmpty: boolean;
+  /** The site's own domain (website.domain): absent without one. */
+  domain?: DomainStatus;
   /** Every resource exists and matches, no alarm is in ALARM, the API and website answer, the site is published. */
   healthy: boolean;
 }
@@ -247,18 +253,20 @@ export async function status(session: Session, reporter: Reporter): Promise<Stat
     ['website', out.websiteUrl ? `${out.websiteUrl}/` : undefined],
   ];
   const probeOne = async (kind: ProbeKind, url: string) => ({ kind, ...(await probe(url, { ca })) });
-  const [probes, held, siteEmpty] = await Promise.all([
+  const [probes, held, siteEmpty, domain] = await Promise.all([
     Promise.all(targets.flatMap(([kind, url]) => (url === undefined ? [] : [probeOne(kind, url)]))),
     readLock(session.aws, lockName(session.config), session.config.lock.leaseSeconds),
     siteBucketEmpty(session),
+    domainStatus(session.context(reporter)('domain'), parts, state),
   ]);
   const lock = held ?? null;
   const healthy =
     resources.every((r) => r.state === 'ok') &&
     alarms.every((a) => a.state !== 'ALARM') &&
     probes.every((p) => p.answering) &&
-    !siteEmpty;
-  return { resources, alarms, notifications, probes, lock, siteEmpty, healthy };
+    !siteEmpty &&
+    (domain === undefined || domain.certificateStatus === 'ISSUED');
+  return { resources, alarms, notifications, probes, lock, siteEmpty, ...(domain ? { domain } : {}), healthy };
 }
 
 /** Names, ARNs and URLs of the stack: from the configuration, plus what AWS assigned (from the plan state). */

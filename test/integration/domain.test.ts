@@ -5,7 +5,7 @@
 // it made and nothing else in the zone. MiniStack issues certificates at once.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ACMClient, ListCertificatesCommand } from '@aws-sdk/client-acm';
+import { ACMClient, DescribeCertificateCommand, ListCertificatesCommand } from '@aws-sdk/client-acm';
 import { CloudFrontClient, GetDistributionConfigCommand } from '@aws-sdk/client-cloudfront';
 import {
   ChangeResourceRecordSetsCommand,
@@ -78,7 +78,10 @@ describe('website.domain', () => {
     assert.ok(cert, 'a certificate for the domain in us-east-1');
     assert.equal(more.length, 0, 'one certificate');
     assert.equal(cert.Status, 'ISSUED');
-    assert.deepEqual([...(cert.SubjectAlternativeNameSummaries ?? [])].sort(), [DOMAIN, WWW].sort());
+    const detail = await aws('us-east-1')
+      .client(ACMClient)
+      .send(new DescribeCertificateCommand({ CertificateArn: cert.CertificateArn }));
+    assert.deepEqual([...(detail.Certificate?.SubjectAlternativeNames ?? [])].sort(), [DOMAIN, WWW].sort());
     assert.deepEqual(await certificates('eu-west-3'), [], 'none in the stack region');
   });
 
@@ -127,10 +130,11 @@ describe('website.domain', () => {
     const down = await cli('down', '--yes');
     assert.equal(down.code, 0, down.stderr);
     const left = await records();
-    assert.deepEqual(
-      left.map((s) => `${s.Name} ${s.Type}`).sort(),
-      ['example.com. NS', 'example.com. SOA', 'mail.example.com. CNAME'],
-    );
+    assert.deepEqual(left.map((s) => `${s.Name} ${s.Type}`).sort(), [
+      'example.com. NS',
+      'example.com. SOA',
+      'mail.example.com. CNAME',
+    ]);
     assert.deepEqual(await certificates('us-east-1'), []);
     const zone = await aws()
       .client(Route53Client)
