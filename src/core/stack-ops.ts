@@ -12,6 +12,7 @@ import { probe, type ProbeResult } from './probe.js';
 import type { Session } from './session.js';
 import { siteBucketEmpty } from './site-content.js';
 import { type DomainStatus, domainStatus } from './domain-status.js';
+import { waitIssued } from '../resources/acm-certificate.js';
 import { type AppStack, withFoundByTag } from '../stack/stack.js';
 
 export interface AwsCallSummary {
@@ -93,7 +94,8 @@ async function applyApproved(
   return result;
 }
 
-export async function up(session: Session, io: IoHost): Promise<UpResult> {
+/** `wait`: with a domain whose certificate is pending, wait until ACM issues it, then apply again. */
+export async function up(session: Session, io: IoHost, opts: { wait?: boolean } = {}): Promise<UpResult> {
   const t0 = Date.now();
   // The cheap checks that would make it fail half way, before anything changes.
   await refuseForeignBuckets(session.aws, session.config, session.env.accountId);
@@ -110,7 +112,20 @@ export async function up(session: Session, io: IoHost): Promise<UpResult> {
   // The caller says so (after its summary): `dev` publishes right after, `up` tells the user to.
   const siteEmpty = await siteBucketEmpty(session);
   const domain = await domainStatus(session.context(io)('domain'), session.stack.parts, state);
+  const pending = domain?.certificateStatus === 'PENDING_VALIDATION';
+  // The second pass gives the distribution its names and writes the alias records.
+  if (opts.wait && pending && (await certificateIssued(session, io))) return up(session, io);
   return { plan: state.plan, result, outputs: stackOutputs(session, state), siteEmpty, ...(domain ? { domain } : {}) };
+}
+
+/** `up --wait`: polls the certificate until ACM issues it (progress as notes); false when it is gone. */
+async function certificateIssued(session: Session, io: IoHost): Promise<boolean> {
+  const cert = session.stack.parts.certificate;
+  if (!cert) return false;
+  const ctx = session.context(io)(cert.id);
+  const found = await cert.provisioner.observe(ctx, cert.desired);
+  if (!found) return false;
+  return (await waitIssued(ctx, found, io.signal)).status === 'ISSUED';
 }
 
 export interface DownResult {

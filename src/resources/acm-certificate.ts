@@ -27,8 +27,6 @@ export interface CertificateDesired {
   /** Further names on the same certificate (website.alternateDomains). */
   alternates: string[];
   tags: Record<string, string>;
-  /** `up --wait`: wait until ACM has issued it (the validation records must resolve). */
-  waitIssued: boolean;
 }
 
 /** One DNS record ACM reads to validate a name: a CNAME. */
@@ -127,9 +125,13 @@ async function withRecords(ctx: ProvisionContext, d: CertificateDesired, arn: st
 }
 
 /** `up --wait`: polls until ACM issues the certificate, saying what it waits for. */
-export async function waitIssued(ctx: ProvisionContext, o: CertificateObserved): Promise<CertificateObserved> {
+export async function waitIssued(
+  ctx: ProvisionContext,
+  o: CertificateObserved,
+  signal?: AbortSignal,
+): Promise<CertificateObserved> {
   let now = o;
-  for (let i = 1; now.status === 'PENDING_VALIDATION'; i++) {
+  for (let i = 1; now.status === 'PENDING_VALIDATION' && !signal?.aborted; i++) {
     if (i > ISSUED_POLLS)
       throw new UserError(`The certificate for ${now.names.join(', ')} is still pending validation after 30 minutes.`, {
         hint: 'Check that the validation records `projet1 status` lists resolve publicly, then run `projet1 up` again.',
@@ -153,9 +155,7 @@ export const acmCertificate: Provisioner<CertificateDesired, CertificateObserved
     const want = [...namesOf(d)].sort();
     const have = [...o.names].sort();
     const names: FieldChange[] = want.join(',') === have.join(',') ? [] : [{ field: 'names', from: have, to: want }];
-    const status: FieldChange[] =
-      d.waitIssued && o.status === 'PENDING_VALIDATION' ? [{ field: 'status', from: o.status, to: 'ISSUED' }] : [];
-    return [...names, ...status, ...tagChanges(d.tags, o.tags)];
+    return [...names, ...tagChanges(d.tags, o.tags)];
   },
 
   async create(ctx, d) {
@@ -170,8 +170,8 @@ export const acmCertificate: Provisioner<CertificateDesired, CertificateObserved
       }),
     );
     if (!res.CertificateArn) throw new Error('RequestCertificate returned no ARN');
-    const made = await withRecords(ctx, d, res.CertificateArn);
-    return d.waitIssued ? waitIssued(ctx, made) : made;
+    // `up` never waits for the issue itself (`up --wait` does, after the apply: stack-ops.ts).
+    return withRecords(ctx, d, res.CertificateArn);
   },
 
   async update(ctx, d, o, changes) {
@@ -186,7 +186,6 @@ export const acmCertificate: Provisioner<CertificateDesired, CertificateObserved
           Tags: Object.entries(d.tags).map(([Key, Value]) => ({ Key, Value })),
         }),
       );
-    if (d.waitIssued) await waitIssued(ctx, o);
   },
 
   async delete(ctx, _d, o) {

@@ -35,7 +35,7 @@ function certificate(ctx: StackContext, names: string[]): CertificateResource {
     name: `certificate for ${domain}`,
     provisioner: acmCertificate,
     dependsOn: [],
-    desired: { domain, alternates, tags: ctx.tags, waitIssued: false },
+    desired: { domain, alternates, tags: ctx.tags },
   };
 }
 

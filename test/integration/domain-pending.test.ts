@@ -5,6 +5,7 @@
 // says why; `status` names the cause it can see (the zone's name servers are not the domain's in
 // public DNS); once the certificate is issued, the next `up` gives the distribution its names.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import { CloudFrontClient, GetDistributionConfigCommand } from '@aws-sdk/client-cloudfront';
 import {
@@ -16,7 +17,7 @@ import {
 import type { DomainStatus } from '../../src/core/domain-status.js';
 import { acmPendingValidation, acmValidationRecordsLater } from '../helpers/aws-behaviour/acm.js';
 import { awsLike } from '../helpers/aws-behaviour/index.js';
-import { cleanEnv, projectDir, runCli } from '../helpers/cli.js';
+import { BIN, cleanEnv, projectDir, runCli } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
 
@@ -109,5 +110,30 @@ describe('website.domain while the certificate is pending validation', () => {
     const down = await via('down', '--yes');
     assert.equal(down.code, 0, down.stderr);
     assert.deepEqual((await records()).map((s) => s.Type).sort(), ['NS', 'SOA']);
+  });
+
+  it('up --wait waits until ACM issues the certificate, then gives the distribution the domain', async () => {
+    unvalidated.on = true;
+    if (!proxy) throw new Error('no proxy');
+    const child = spawn(process.execPath, [BIN, 'up', '--yes', '--wait', '--endpoint-url', proxy.url], {
+      cwd: dir,
+      env,
+    });
+    let stderr = '';
+    const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+    // Issued only once `up` says it waits for it: the wait, not the first pass, must give the domain.
+    const waiting = new Promise<void>((resolve) =>
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes('waiting for ACM to issue the certificate')) resolve();
+      }),
+    );
+    await Promise.race([waiting, exited]);
+    assert.match(stderr, /waiting for ACM to issue the certificate/, 'up --wait says what it waits for');
+    assert.equal((await viewer())?.Aliases?.Quantity ?? 0, 0, 'not before the certificate is issued');
+    unvalidated.on = false;
+    assert.equal(await exited, 0, stderr);
+    assert.deepEqual((await viewer())?.Aliases?.Items, [DOMAIN]);
+    assert.equal((await records()).filter((s) => s.Type === 'A' || s.Type === 'AAAA').length, 2);
   });
 });

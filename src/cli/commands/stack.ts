@@ -15,7 +15,7 @@ import { planHasChanges } from '../../engine/types.js';
 import { closestKeys, orderOutputs } from '../outputs-order.js';
 import { siteBucketName, verdict } from '../verdict.js';
 import { elapsed, renderHealth, renderKeyOutputs, renderOutputs, renderPlan, renderSummary } from '../render.js';
-import type { PLAN, STATUS } from '../options.js';
+import type { PLAN, STATUS, UP } from '../options.js';
 import type { Handler } from '../spec.js';
 
 /** The domain's certificate, why it is pending, and the records it needs. */
@@ -29,8 +29,8 @@ function renderDomain(d: DomainStatus): string {
 
 const changesOf = <C extends { action: string }>(changes: C[]): C[] => changes.filter((c) => c.action !== 'no-op');
 
-export const up: Handler<'stack-code'> = async ({ session, io }) => {
-  const res = await coreUp(session, io);
+export const up: Handler<'stack-code', typeof UP> = async ({ session, io, opts }) => {
+  const res = await coreUp(session, io, { wait: opts.wait === true });
   io.info(renderSummary('Up', res.result, elapsed()));
   if (res.siteEmpty) io.notify({ level: 'warn', code: 'P1_SITE_EMPTY', message: siteEmptyMessage(session) });
   if (res.domain?.reason)
