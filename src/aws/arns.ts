@@ -56,6 +56,10 @@ export function arns(scope: ArnScope) {
     cloudfront: (resource: string) => `arn:${scope.partition}:cloudfront::${scope.accountId}:${resource}`,
     /** A WAFv2 resource of CloudFront's scope (`webacl/NAME/ID`): kept in CloudFront's region, under `global/`. */
     wafGlobal: (resource: string, region: string) => `${base('wafv2', region)}:global/${resource}`,
+    /** An ACM certificate (`*` for any): CloudFront's are in us-east-1 (acm-certificate.ts). */
+    certificate: (id: string, region = scope.region) => `${base('acm', region)}:certificate/${id}`,
+    /** A Route 53 hosted zone (`*` for any): global, and no account in the ARN. */
+    hostedZone: (id: string) => `arn:${scope.partition}:route53:::hostedzone/${id}`,
     /** A policy AWS manages (`service-role/…`): in the `aws` account of the partition. */
     managedPolicy: (path: string) => `arn:${scope.partition}:iam::aws:policy/${path}`,
   };

@@ -74,6 +74,12 @@ export const PLAN = options([
     description: 'exit 2 when the plan has changes, 0 when none (like terraform -detailed-exitcode)',
   },
 ]);
+export const UP = options([
+  {
+    flags: '--wait',
+    description: 'with website.domain: wait until ACM issues the certificate, then give the distribution the domain',
+  },
+]);
 export const STATUS = options([
   { flags: '--all', description: 'every resource, alarm and probe, not only those needing attention' },
 ]);

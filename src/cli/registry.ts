@@ -15,6 +15,7 @@ import {
   PRODUCTS_UPDATE,
   RESTORE,
   STATUS,
+  UP,
 } from './options.js';
 import { defineCommand, type CommandSpec, type GroupSpec } from './spec.js';
 
@@ -22,6 +23,7 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
   defineCommand({
     name: 'up',
     summary: 'create or update every resource so AWS matches the configuration',
+    options: UP,
     needs: 'stack-code',
     interruptible: true,
     locks: true,

@@ -7,6 +7,8 @@ const RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/** A lower-case DNS name of two labels or more (what ACM and CloudFront take as an alternate domain). */
+const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 // Bucket names are global across all of AWS: {accountId} (12 digits) and the region make a name unique to
 // one account and region, so no two users of projet1 ask for the same one. The defaults use the short
 // region code (euw3) so that the longest project and environment names still fit S3's 63 characters.
@@ -204,6 +206,25 @@ export const configSchema = section(
         dir: nullableText({
           default: null,
           doc: 'Folder that deploy-website publishes; null means the storefront shipped with projet1.',
+        }),
+        domain: nullableText({
+          default: null,
+          pattern: DOMAIN,
+          expect: 'a domain name such as shop.example.com',
+          doc: 'Your own domain for the site (and its API): an ACM certificate in us-east-1, DNS-validated, then the distribution answers on it. null serves only the CloudFront domain.',
+        }),
+        alternateDomains: textList({
+          default: [],
+          minItems: 0,
+          pattern: DOMAIN,
+          expect: 'a domain name such as www.shop.example.com',
+          doc: 'More names on the same certificate and distribution (with website.domain).',
+        }),
+        hostedZoneId: nullableText({
+          default: null,
+          pattern: /^Z[A-Z0-9]{1,31}$/,
+          expect: 'a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ',
+          doc: "The Route 53 zone holding website.domain; null finds this account's zone by name (none: projet1 prints the records to create).",
         }),
       },
       'Static website: S3 buckets and the CloudFront distribution',

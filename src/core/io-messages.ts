@@ -6,6 +6,7 @@ import type { AwsRetry } from '../../runtime/aws/clients.js';
 import type { EngineEvent } from '../engine/events.js';
 import type { Change, Plan } from '../engine/types.js';
 import type { FunctionUpdate } from './dev.js';
+import type { DomainStatus } from './domain-status.js';
 import type { DeployResult } from './website.js';
 
 export type IoLevel = 'error' | 'warn' | 'info' | 'debug';
@@ -39,6 +40,9 @@ export const IO = {
   P1_PLAN: info<Plan>('up, down: the plan about to be applied, before any change'),
   P1_KEPT: info<Change>('down: a resource teardown leaves on purpose, and why (the change)'),
   P1_BACKUP: info<{ arn: string }>('down: the on-demand backup of a non-empty table, taken before deleting it'),
+  P1_DOMAIN_PENDING: warn<DomainStatus>(
+    "up: the site's certificate is not issued yet (the distribution keeps its own domain): why, and the DNS records",
+  ),
   P1_SITE_EMPTY: warn('up: the site bucket holds nothing; the website answers 403 until deploy-website'),
   // Stack lock
   P1_LOCK_BROKEN: warn('a stale lock (or one broken by --force-unlock) was taken over'),

@@ -3,6 +3,7 @@
 import { arns } from '../aws/arns.js';
 import { regionCode, resourceNames, webAclName } from '../config/names.js';
 import type { Config } from '../config/schema.js';
+import { CERTIFICATE_REGION } from '../resources/acm-certificate.js';
 import { cloudfrontMetricsRegion } from '../stack/stack-env.js';
 
 export interface PolicyTarget {
@@ -51,6 +52,9 @@ export function resources(
     waf: cfRegion
       ? [arn.wafGlobal(`webacl/${webAclName(config)}/*`, cfRegion), arn.wafGlobal('managedruleset/*/*', cfRegion)]
       : [],
+    // The site's own domain (website.domain): its certificate where CloudFront reads them, its zone.
+    certificates: arn.certificate('*', CERTIFICATE_REGION),
+    hostedZones: arn.hostedZone(config.website.hostedZoneId ?? '*'),
     tags: (key: 'ResourceTag' | 'RequestTag') => ({
       [`aws:${key}/project`]: config.project,
       [`aws:${key}/environment`]: config.environment,

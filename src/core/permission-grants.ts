@@ -255,8 +255,38 @@ function wafGrants(r: PolicyArns): Grant[] {
   ];
 }
 
+/**
+ * The site's own domain: its certificate and DNS records. Granted only when the configuration sets
+ * website.domain, so a stack without one keeps the deploy policy under IAM's 6,144 characters.
+ */
+function domainGrants(config: StackConfig, r: PolicyArns): Grant[] {
+  if (!config.website.domain) return [];
+  return [
+    {
+      Sid: 'Domain',
+      actions: {
+        read: ['acm:DescribeCertificate', 'acm:ListTagsForCertificate'],
+        deploy: ['acm:AddTagsToCertificate', 'acm:DeleteCertificate'],
+      },
+      Resource: r.certificates,
+    },
+    {
+      Sid: 'Domain',
+      actions: {
+        read: ['route53:GetHostedZone', 'route53:ListResourceRecordSets'],
+        deploy: ['route53:ChangeResourceRecordSets'],
+      },
+      Resource: r.hostedZones,
+    },
+  ];
+}
+
 /** Calls that name no resource a policy could restrict. */
-function unscopedGrants(): Grant[] {
+function unscopedGrants(config: StackConfig): Grant[] {
+  // Service Authorization Reference: RequestCertificate, ListCertificates and ListHostedZonesByName have no resource type.
+  const domain = config.website.domain
+    ? { read: ['acm:ListCertificates', 'route53:ListHostedZonesByName'], deploy: ['acm:RequestCertificate'] }
+    : { read: [], deploy: [] };
   return [
     {
       // These calls take no resource AWS could restrict (Service Authorization Reference: no resource
@@ -280,9 +310,10 @@ function unscopedGrants(): Grant[] {
           // plan, up and down find what the stack tagged under names its configuration no longer
           // gives (src/stack/tagged.ts); GetResources has no resource type, its filter is the tags.
           'tag:GetResources',
+          ...domain.read,
         ],
         operate: ['dynamodb:ListBackups'],
-        deploy: ['cloudfront:CreateOriginAccessControl'],
+        deploy: ['cloudfront:CreateOriginAccessControl', ...domain.deploy],
       },
       Resource: '*',
     },
@@ -300,6 +331,7 @@ export function grants(config: StackConfig, target: PolicyTarget): Grant[] {
     ...restApiGrants(r),
     ...cloudfrontGrants(r),
     ...(config.waf?.enabled ? wafGrants(r) : []),
-    ...unscopedGrants(),
+    ...domainGrants(config, r),
+    ...unscopedGrants(config),
   ];
 }

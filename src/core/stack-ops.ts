@@ -11,6 +11,8 @@ import { lockName, readLock, type LockInfo } from './lock.js';
 import { probe, type ProbeResult } from './probe.js';
 import type { Session } from './session.js';
 import { siteBucketEmpty } from './site-content.js';
+import { type DomainStatus, domainStatus } from './domain-status.js';
+import { waitIssued } from '../resources/acm-certificate.js';
 import { type AppStack, withFoundByTag } from '../stack/stack.js';
 
 export interface AwsCallSummary {
@@ -46,6 +48,8 @@ export interface UpResult {
   outputs: Record<string, string>;
   /** The site bucket exists but holds nothing: the website answers 403 until `deploy-website`. */
   siteEmpty: boolean;
+  /** The site's own domain (website.domain): absent without one. */
+  domain?: DomainStatus;
 }
 
 const count = (r: ApplyResult): string =>
@@ -90,7 +94,8 @@ async function applyApproved(
   return result;
 }
 
-export async function up(session: Session, io: IoHost): Promise<UpResult> {
+/** `wait`: with a domain whose certificate is pending, wait until ACM issues it, then apply again. */
+export async function up(session: Session, io: IoHost, opts: { wait?: boolean } = {}): Promise<UpResult> {
   const t0 = Date.now();
   // The cheap checks that would make it fail half way, before anything changes.
   await refuseForeignBuckets(session.aws, session.config, session.env.accountId);
@@ -106,7 +111,21 @@ export async function up(session: Session, io: IoHost): Promise<UpResult> {
   // upload nobody asked for would go live. It says what is missing and the command instead.
   // The caller says so (after its summary): `dev` publishes right after, `up` tells the user to.
   const siteEmpty = await siteBucketEmpty(session);
-  return { plan: state.plan, result, outputs: stackOutputs(session, state), siteEmpty };
+  const domain = await domainStatus(session.context(io)('domain'), session.stack.parts, state);
+  const pending = domain?.certificateStatus === 'PENDING_VALIDATION';
+  // The second pass gives the distribution its names and writes the alias records.
+  if (opts.wait && pending && (await certificateIssued(session, io))) return up(session, io);
+  return { plan: state.plan, result, outputs: stackOutputs(session, state), siteEmpty, ...(domain ? { domain } : {}) };
+}
+
+/** `up --wait`: polls the certificate until ACM issues it (progress as notes); false when it is gone. */
+async function certificateIssued(session: Session, io: IoHost): Promise<boolean> {
+  const cert = session.stack.parts.certificate;
+  if (!cert) return false;
+  const ctx = session.context(io)(cert.id);
+  const found = await cert.provisioner.observe(ctx, cert.desired);
+  if (!found) return false;
+  return (await waitIssued(ctx, found, io.signal)).status === 'ISSUED';
 }
 
 export interface DownResult {
@@ -224,6 +243,8 @@ export interface StatusReport {
   lock: (LockInfo & { stale: boolean }) | null;
   /** The site bucket exists and is empty (the website answers 403 until `deploy-website`). */
   siteEmpty: boolean;
+  /** The site's own domain (website.domain): absent without one. */
+  domain?: DomainStatus;
   /** Every resource exists and matches, no alarm is in ALARM, the API and website answer, the site is published. */
   healthy: boolean;
 }
@@ -247,18 +268,20 @@ export async function status(session: Session, reporter: Reporter): Promise<Stat
     ['website', out.websiteUrl ? `${out.websiteUrl}/` : undefined],
   ];
   const probeOne = async (kind: ProbeKind, url: string) => ({ kind, ...(await probe(url, { ca })) });
-  const [probes, held, siteEmpty] = await Promise.all([
+  const [probes, held, siteEmpty, domain] = await Promise.all([
     Promise.all(targets.flatMap(([kind, url]) => (url === undefined ? [] : [probeOne(kind, url)]))),
     readLock(session.aws, lockName(session.config), session.config.lock.leaseSeconds),
     siteBucketEmpty(session),
+    domainStatus(session.context(reporter)('domain'), parts, state),
   ]);
   const lock = held ?? null;
   const healthy =
     resources.every((r) => r.state === 'ok') &&
     alarms.every((a) => a.state !== 'ALARM') &&
     probes.every((p) => p.answering) &&
-    !siteEmpty;
-  return { resources, alarms, notifications, probes, lock, siteEmpty, healthy };
+    !siteEmpty &&
+    (domain === undefined || domain.certificateStatus === 'ISSUED');
+  return { resources, alarms, notifications, probes, lock, siteEmpty, ...(domain ? { domain } : {}), healthy };
 }
 
 /** Names, ARNs and URLs of the stack: from the configuration, plus what AWS assigned (from the plan state). */

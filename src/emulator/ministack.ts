@@ -15,8 +15,9 @@ import { ensureCertificate } from './tls-cert.js';
 
 // tagging: the Resource Groups Tagging API, with which plan, up and down find what the stack tagged (src/stack/tagged.ts).
 // wafv2: the web ACL of `waf.enabled` (src/resources/wafv2-web-acl.ts).
+// acm, route53: the site's own domain (website.domain), its certificate and DNS records.
 export const SERVICES =
-  'iam,sts,dynamodb,lambda,apigateway,s3,cloudfront,cloudwatch,logs,ssm,secretsmanager,sns,tagging,wafv2';
+  'iam,sts,dynamodb,lambda,apigateway,s3,cloudfront,cloudwatch,logs,ssm,secretsmanager,sns,tagging,wafv2,acm,route53';
 
 export { PACKAGE_ROOT };
 export { install, isInstalled, MINISTACK_VERSION, pipInstallArgs } from './install.js';

@@ -29,7 +29,14 @@ export interface DistributionShape {
   headersPolicyId: string;
   /** The WAFv2 web ACL's ARN (a WAFv2 ACL is named by ARN here, a classic one by id); '' for none. */
   webAclId: string;
+  /** The site's own names (website.domain and its alternates), once their certificate is issued; [] for none. */
+  aliases: string[];
+  /** The ACM certificate's ARN for those names; '' keeps CloudFront's own (*.cloudfront.net). */
+  certificateArn: string;
 }
+
+/** With a certificate of one's own: SNI only (no dedicated IPs to pay for) and TLS 1.2 at least. */
+export const VIEWER_TLS = { SSLSupportMethod: 'sni-only', MinimumProtocolVersion: 'TLSv1.2_2021' } as const;
 
 const SHAPE_KEYS = [
   'comment',
@@ -43,6 +50,8 @@ const SHAPE_KEYS = [
   'apiPaths',
   'headersPolicyId',
   'webAclId',
+  'aliases',
+  'certificateArn',
 ] as const satisfies readonly (keyof DistributionShape)[];
 
 const S3 = 'site-bucket';
@@ -65,7 +74,10 @@ export function buildConfig(s: DistributionShape, callerReference: string): Dist
     HttpVersion: 'http2',
     IsIPV6Enabled: true,
     WebACLId: s.webAclId,
-    ViewerCertificate: { CloudFrontDefaultCertificate: true },
+    Aliases: list(s.aliases),
+    ViewerCertificate: s.certificateArn
+      ? { ACMCertificateArn: s.certificateArn, ...VIEWER_TLS }
+      : { CloudFrontDefaultCertificate: true },
     Origins: list([
       {
         Id: S3,
@@ -155,6 +167,8 @@ export function shapeOf(c: DistributionConfig): DistributionShape {
     apiPaths: (c.CacheBehaviors?.Items ?? []).filter((b) => b.TargetOriginId === API).map((b) => b.PathPattern ?? ''),
     headersPolicyId: d?.ResponseHeadersPolicyId ?? '',
     webAclId: c.WebACLId ?? '',
+    aliases: [...(c.Aliases?.Items ?? [])].sort(),
+    certificateArn: c.ViewerCertificate?.ACMCertificateArn ?? '',
   };
 }
 
@@ -176,6 +190,19 @@ export function shapeChanges(
   }
   if (behaviours.some((b) => b?.ViewerProtocolPolicy !== 'redirect-to-https' || b?.Compress !== true)) {
     changes.push({ field: 'viewerProtocolAndCompression', from: 'changed', to: 'redirect-to-https, compressed' });
+  }
+  const v = config.ViewerCertificate;
+  // The TLS policy is ours too: a certificate kept but its minimum protocol lowered by hand is drift.
+  if (
+    want.certificateArn &&
+    (v?.SSLSupportMethod !== VIEWER_TLS.SSLSupportMethod ||
+      v?.MinimumProtocolVersion !== VIEWER_TLS.MinimumProtocolVersion)
+  ) {
+    changes.push({
+      field: 'viewerTls',
+      from: `${v?.SSLSupportMethod} ${v?.MinimumProtocolVersion}`,
+      to: `${VIEWER_TLS.SSLSupportMethod} ${VIEWER_TLS.MinimumProtocolVersion}`,
+    });
   }
   const errors = config.CustomErrorResponses?.Items ?? [];
   if (errors.length !== 1 || errors[0]?.ErrorCode !== 403 || errors[0]?.ResponsePagePath !== want.errorPage) {

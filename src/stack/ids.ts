@@ -17,6 +17,8 @@ export type ResourceId =
   | 'headers-policy'
   | 'web-acl'
   | 'distribution'
+  | 'certificate'
+  | `dns-record:${string}`
   | `topic:${string}`
   | `alarm:${string}`
   | 'dashboard';

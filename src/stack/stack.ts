@@ -8,6 +8,7 @@ import { stackContext } from './context.js';
 import { dataTier, type TableResource } from './data-tier.js';
 import type { AlarmResource } from './monitoring-alarms.js';
 import { type DashboardResource, monitoringTier, type TopicResource } from './monitoring-tier.js';
+import { type CertificateResource, domainTier, type RecordResource } from './domain-tier.js';
 import { foundByTag, TaggingUnavailable } from './tagged.js';
 import type { Reporter } from '../engine/events.js';
 import { type BucketResource, type DistributionResource, type OacResource, webTier } from './web-tier.js';
@@ -22,6 +23,9 @@ export interface StackParts {
   siteBucket: BucketResource;
   oac: OacResource;
   distribution: DistributionResource;
+  /** The site's own domain (website.domain): its certificate and DNS records; none without one. */
+  certificate: CertificateResource | undefined;
+  domainRecords: RecordResource[];
   /** The alarms and topics the configuration asks for (none when turned off). */
   alarms: AlarmResource[];
   topics: TopicResource[];
@@ -39,14 +43,17 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
   const data = dataTier(ctx);
   const api = apiTier(ctx, packages);
   const web = webTier(ctx, api.api);
+  const domain = domainTier(ctx, web.distribution);
   const monitoring = monitoringTier(ctx, {
     table: data.table,
     stage: api.stage,
     distribution: web.distribution,
     webAcl: web.webAcl,
   });
+  // With a domain, the distribution takes its names and certificate (domain-tier.ts); else it is the web tier's.
+  const webResources = web.resources.map((r) => (r === web.distribution ? domain.distribution : r));
   return {
-    resources: [...data.resources, ...api.resources, ...web.resources, ...monitoring.resources],
+    resources: [...data.resources, ...api.resources, ...webResources, ...domain.resources, ...monitoring.resources],
     retired: [...web.retired, ...monitoring.retired],
     tags: ctx.tags,
     parts: {
@@ -56,7 +63,9 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
       stage: api.stage,
       siteBucket: web.siteBucket,
       oac: web.oac,
-      distribution: web.distribution,
+      distribution: domain.distribution,
+      certificate: domain.certificate,
+      domainRecords: domain.records,
       alarms: monitoring.alarms,
       topics: monitoring.topics,
       dashboard: monitoring.dashboard,

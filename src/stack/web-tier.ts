@@ -123,6 +123,8 @@ function distribution(
     apiPaths: apiPaths(ctx),
     headersPolicyId,
     webAclId,
+    aliases: [],
+    certificateArn: '',
     urlFor: (domain) => websiteUrl(config.endpointUrl, domain),
     tags: ctx.tags,
   });

@@ -12,12 +12,11 @@ import { PACKAGE_ROOT } from '../../src/paths.js';
 
 const EXAMPLE_ACCOUNT = '123456789012';
 const example = loadConfig({}, {}, mkdtempSync(join(tmpdir(), 'projet1-perm-'))).config;
-const policy = (scope: Scope): PolicyDocument =>
-  permissionsPolicy(example, { accountId: EXAMPLE_ACCOUNT, partition: 'aws' }, scope);
-/** The WAF's grants join only when the configuration enables it: the code is checked against those too. */
-const withWaf = { ...example, waf: { ...example.waf, enabled: true } };
-const wafPolicy = (scope: Scope): PolicyDocument =>
-  permissionsPolicy(withWaf, { accountId: EXAMPLE_ACCOUNT, partition: 'aws' }, scope);
+const policy = (scope: Scope, config = example): PolicyDocument =>
+  permissionsPolicy(config, { accountId: EXAMPLE_ACCOUNT, partition: 'aws' }, scope);
+/** The WAF's and the domain's grants join only when the configuration asks: the code is checked against them too. */
+const withDomain = { ...example, website: { ...example.website, domain: 'shop.example.com' } };
+const withAll = { ...withDomain, waf: { ...example.waf, enabled: true } };
 const actionsOf = (doc: PolicyDocument): Set<string> => new Set(doc.Statement.flatMap((s) => s.Action));
 
 const PREFIX: Record<string, string> = {
@@ -33,6 +32,8 @@ const PREFIX: Record<string, string> = {
   'client-ssm': 'ssm',
   'client-sns': 'sns',
   'client-sts': 'sts',
+  'client-acm': 'acm',
+  'client-route-53': 'route53',
   'client-resource-groups-tagging-api': 'tag',
   'client-wafv2': 'wafv2',
 };
@@ -85,6 +86,8 @@ function actionsFor(pkg: string, op: string): string[] {
     'lambda:GetFunction': ['lambda:ListTags'],
     // CreateFunction passes the execution role.
     'lambda:CreateFunction': ['iam:PassRole'],
+    // ACM: "To add tags to a certificate when you request it, you must have acm:AddTagsToCertificate".
+    'acm:RequestCertificate': ['acm:AddTagsToCertificate'],
     // A client-side waiter polls its Describe/Get call.
     'dynamodb:TableExists': ['dynamodb:DescribeTable'],
   };
@@ -124,8 +127,8 @@ function operationsInSource(): Map<string, string[]> {
 }
 
 describe('projet1 permissions', () => {
-  it('deploy grants every action the code sends (with the WAF on)', () => {
-    const granted = actionsOf(wafPolicy('deploy'));
+  it('deploy grants every action the code sends (with the WAF and a domain)', () => {
+    const granted = actionsOf(policy('deploy', withAll));
     const calls = operationsInSource();
     assert.ok(calls.size > 20, `only ${calls.size} files with AWS calls found: is the scan broken?`);
     const missing: string[] = [];
@@ -144,16 +147,17 @@ describe('projet1 permissions', () => {
         .flat()
         .flatMap((op) => actionsFor(op.split(' ')[0] ?? '', op.split(' ')[1] ?? '')),
     );
-    assert.deepEqual(
-      [...actionsOf(wafPolicy('deploy'))].filter((a) => !sent.has(a)),
-      [],
-    );
+    for (const config of [example, withDomain, withAll])
+      assert.deepEqual(
+        [...actionsOf(policy('deploy', config))].filter((a) => !sent.has(a)),
+        [],
+      );
   });
 
   it('the WAF adds its grants (one statement) only when enabled; off, only the look-up that retires it', () => {
     const off = [...actionsOf(policy('deploy'))].filter((a) => a.startsWith('wafv2:'));
     assert.deepEqual(off, ['wafv2:ListWebACLs']);
-    const waf = wafPolicy('deploy').Statement.filter((s) => s.Sid === 'Waf');
+    const waf = policy('deploy', withAll).Statement.filter((s) => s.Sid === 'Waf');
     assert.equal(waf.length, 1);
     // Over a managed policy's 6,144 characters with it (README says what to do): it stays one statement apart.
     assert.ok(waf[0]?.Action.includes('wafv2:CreateWebACL'));
@@ -182,7 +186,7 @@ describe('projet1 permissions', () => {
 
   it('names only this stack, and "*" only where no resource can be named', () => {
     for (const scope of ['read', 'operate', 'deploy'] as const)
-      for (const s of wafPolicy(scope).Statement) {
+      for (const s of [...policy(scope).Statement, ...policy(scope, withAll).Statement]) {
         const resources = Array.isArray(s.Resource) ? s.Resource : [s.Resource];
         if (resources.includes('*')) assert.equal(s.Sid, 'NoResourceTypes');
         else for (const r of resources) assert.match(r, /^arn:aws:[a-z0-9-]+:[a-z0-9-]*:(123456789012)?:/, r);

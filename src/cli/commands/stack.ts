@@ -8,27 +8,40 @@ import {
   status as coreStatus,
   up as coreUp,
 } from '../../core/stack-ops.js';
+import type { DomainStatus } from '../../core/domain-status.js';
 import { siteEmptyMessage } from '../../core/site-content.js';
 import { EXIT, UserError } from '../../errors.js';
 import { planHasChanges } from '../../engine/types.js';
 import { closestKeys, orderOutputs } from '../outputs-order.js';
 import { siteBucketName, verdict } from '../verdict.js';
 import { elapsed, renderHealth, renderKeyOutputs, renderOutputs, renderPlan, renderSummary } from '../render.js';
-import type { PLAN, STATUS } from '../options.js';
+import type { PLAN, STATUS, UP } from '../options.js';
 import type { Handler } from '../spec.js';
+
+/** The domain's certificate, why it is pending, and the records it needs. */
+function renderDomain(d: DomainStatus): string {
+  const head = `Domain ${d.domain}: certificate ${d.certificateStatus === 'ISSUED' ? 'issued' : `pending (${d.certificateStatus})`}`;
+  const where = d.zoneId ? `records in Route 53 zone ${d.zoneId}` : 'records to create at your DNS provider';
+  return [head, ...(d.reason ? [`  why: ${d.reason}`] : []), `  ${where}:`, ...d.records.map((r) => `    ${r}`)].join(
+    '\n',
+  );
+}
 
 const changesOf = <C extends { action: string }>(changes: C[]): C[] => changes.filter((c) => c.action !== 'no-op');
 
-export const up: Handler<'stack-code'> = async ({ session, io }) => {
-  const res = await coreUp(session, io);
+export const up: Handler<'stack-code', typeof UP> = async ({ session, io, opts }) => {
+  const res = await coreUp(session, io, { wait: opts.wait === true });
   io.info(renderSummary('Up', res.result, elapsed()));
   if (res.siteEmpty) io.notify({ level: 'warn', code: 'P1_SITE_EMPTY', message: siteEmptyMessage(session) });
+  if (res.domain?.reason)
+    io.notify({ level: 'warn', code: 'P1_DOMAIN_PENDING', message: renderDomain(res.domain), data: res.domain });
   io.result(
     {
       changes: changesOf(res.plan.changes),
       summary: res.result ?? null,
       outputs: res.outputs,
       siteEmpty: res.siteEmpty,
+      ...(res.domain ? { domain: res.domain } : {}),
       awsCalls: callSummary(session),
     },
     renderKeyOutputs(res.outputs),
@@ -53,6 +66,7 @@ export const status: Handler<'stack-code', typeof STATUS> = async ({ session, io
   // The verdict first (stderr, printed before the details), then only what needs attention.
   io.info(`Stack ${c.project}/${c.environment} in ${c.region}${c.endpointUrl ? ` at ${c.endpointUrl}` : ''}`);
   io.info(verdict(report, siteBucketName(session)));
+  if (report.domain) io.info(renderDomain(report.domain));
   io.result(
     { project: c.project, environment: c.environment, region: c.region, endpointUrl: c.endpointUrl, ...report },
     renderHealth(report, io.outWidth, opts.all === true),

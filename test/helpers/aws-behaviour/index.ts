@@ -1,6 +1,7 @@
 // The AWS behaviour profile: every documented behaviour the proxy reproduces, by area (a file per
 // area keeps each small; add yours to the list), and the proxy profile that plays them.
 import { type FaultProfile, REALISTIC } from '../fault-proxy.js';
+import { ACM_BEHAVIOURS } from './acm.js';
 import { APIGATEWAY_BEHAVIOURS } from './apigateway.js';
 import { CLOUDFRONT_SWITCHES, cloudfrontAccountUnverified } from './cloudfront.js';
 import { responseHeadersPolicyInUse } from './cloudfront-headers.js';
@@ -22,6 +23,7 @@ export const AWS_BEHAVIOURS: Behaviour[] = [
   ...S3_BEHAVIOURS,
   responseHeadersPolicyInUse,
   webAclAssociated,
+  ...ACM_BEHAVIOURS, // validation records some seconds late; PENDING_VALIDATION while its switch is on
   // A permission or account state, off until a test switches it on (README's permissions, a verified account).
   getFunctionWithoutTags(LAMBDA_SWITCHES.tagsHidden),
   listTagsDenied(LAMBDA_SWITCHES.listTagsDenied),

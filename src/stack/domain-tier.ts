@@ -1,0 +1,113 @@
+// The site's own domain (website.domain): an ACM certificate in us-east-1, its DNS validation
+// records and the alias records to the distribution in the account's Route 53 zone (printed for
+// the user when the zone is elsewhere), and the distribution's names and certificate once ACM has
+// issued it. `up` never blocks on validation: until the certificate is ISSUED the distribution
+// keeps CloudFront's own certificate and no aliases, and the next `up` adds them.
+import type { Resource } from '../engine/types.js';
+import { ref, UNKNOWN } from '../engine/types.js';
+import { acmCertificate } from '../resources/acm-certificate.js';
+import { route53Record } from '../resources/route53-record.js';
+import type { StackContext } from './context.js';
+import type { StackResource } from './ids.js';
+import type { DistributionResource } from './web-tier.js';
+
+export type CertificateResource = StackResource<typeof acmCertificate>;
+export type RecordResource = StackResource<typeof route53Record>;
+
+export interface DomainTier {
+  certificate: CertificateResource | undefined;
+  records: RecordResource[];
+  /** The distribution, given the domain's names and certificate when there is a domain. */
+  distribution: DistributionResource;
+  resources: Resource[];
+}
+
+/** The site's names: the domain first, then its alternates, each once. */
+export function siteNames(ctx: StackContext): string[] {
+  const w = ctx.config.website;
+  return w.domain ? [...new Set([w.domain, ...w.alternateDomains])] : [];
+}
+
+function certificate(ctx: StackContext, names: string[]): CertificateResource {
+  const [domain = '', ...alternates] = names;
+  return {
+    id: 'certificate',
+    name: `certificate for ${domain}`,
+    provisioner: acmCertificate,
+    dependsOn: [],
+    desired: { domain, alternates, tags: ctx.tags },
+  };
+}
+
+/** The CNAME ACM reads to validate `domain`, known once the certificate gives it. */
+function validationRecord(ctx: StackContext, cert: CertificateResource, domain: string): RecordResource {
+  const desired = (record: string) => {
+    const [name = UNKNOWN, value = UNKNOWN] = record === UNKNOWN ? [] : record.split(' ');
+    return { zoneId: ctx.config.website.hostedZoneId, name, type: 'CNAME' as const, value, alias: false };
+  };
+  return {
+    id: `dns-record:validation:${domain}`,
+    name: `validation record for ${domain}`,
+    provisioner: route53Record,
+    dependsOn: [cert.id],
+    desired: desired(UNKNOWN),
+    resolve: (out) => desired(ref(out, cert, `validation:${domain}`)),
+  };
+}
+
+/** The alias to the distribution, once it answers on the name (its certificate issued); '' until then. */
+function aliasRecord(
+  ctx: StackContext,
+  dist: DistributionResource,
+  cert: CertificateResource,
+  domain: string,
+  type: 'A' | 'AAAA',
+): RecordResource {
+  const desired = (value: string) => ({
+    zoneId: ctx.config.website.hostedZoneId,
+    name: domain,
+    type,
+    value,
+    alias: true,
+  });
+  return {
+    id: `dns-record:${domain}:${type}`,
+    name: `${type} record ${domain}`,
+    provisioner: route53Record,
+    dependsOn: [dist.id, cert.id],
+    desired: desired(UNKNOWN),
+    resolve: (out) => {
+      const status = ref(out, cert, 'status');
+      return desired(status === 'ISSUED' || status === UNKNOWN ? ref(out, dist, 'domainName') : '');
+    },
+  };
+}
+
+/** The distribution answers on the names only with an issued certificate (CloudFront refuses others). */
+function withDomain(dist: DistributionResource, cert: CertificateResource, names: string[]): DistributionResource {
+  const base = dist.resolve;
+  return {
+    ...dist,
+    dependsOn: [...dist.dependsOn, cert.id],
+    resolve: (out) => {
+      const d = base ? base(out) : dist.desired;
+      if (ref(out, cert, 'status') !== 'ISSUED') return d;
+      return { ...d, aliases: [...names].sort(), certificateArn: ref(out, cert, 'arn') };
+    },
+  };
+}
+
+export function domainTier(ctx: StackContext, dist: DistributionResource): DomainTier {
+  const names = siteNames(ctx);
+  if (names.length === 0) return { certificate: undefined, records: [], distribution: dist, resources: [] };
+  const cert = certificate(ctx, names);
+  const distribution = withDomain(dist, cert, names);
+  const records = [
+    ...names.map((n) => validationRecord(ctx, cert, n)),
+    ...names.flatMap((n) => [
+      aliasRecord(ctx, distribution, cert, n, 'A'),
+      aliasRecord(ctx, distribution, cert, n, 'AAAA'),
+    ]),
+  ];
+  return { certificate: cert, records, distribution, resources: [cert, ...records] };
+}
