@@ -177,7 +177,7 @@ export const acmCertificate: Provisioner<CertificateDesired, CertificateObserved
   async update(ctx, d, o, changes) {
     if (changes.some((c) => c.field === 'names'))
       throw new UserError(`The certificate ${o.arn} covers ${o.names.join(', ')}, not ${namesOf(d).join(', ')}.`, {
-        hint: "ACM cannot change a certificate's names: set website.domain to null, run `projet1 up`, then set the new names and run it again.",
+        hint: "ACM cannot change a certificate's names, and projet1 does not replace one yet: note the records `projet1 status` lists, set website.domain to null and run `projet1 up` (the distribution drops the names), delete that certificate (us-east-1) and those records by hand, then set the new names and run `projet1 up`.",
       });
     if (tagChanges(d.tags, o.tags).length > 0)
       await acm(ctx).send(
