@@ -110,8 +110,9 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
       }),
       defineCommand({
         name: 'rotate',
-        summary: 'replace the admin token and print the new one',
+        summary: 'replace the admin token (and the origin secret) and print the new token',
         needs: 'stack',
+        locks: true,
         load: async () => (await import('./commands/admin-token.js')).rotate,
       }),
     ],

@@ -113,11 +113,15 @@ export const configSchema = section(
     api: section(
       {
         corsOrigins: textList({
-          default: ['*'],
-          minItems: 1,
+          default: [],
+          minItems: 0,
           pattern: /^(\*|https?:\/\/[^\s/,]+)$/,
           expect: '"*" or an origin such as https://shop.example.com',
-          doc: 'Origins allowed by CORS: ["*"] or exactly one origin (the OPTIONS preflight is a static mock).',
+          doc: 'Origins other sites may call the API from (CORS): none by default, since the site and the API share one origin; ["*"] or exactly one origin (the OPTIONS preflight is a static mock).',
+        }),
+        edgeOnly: nullableFlag({
+          default: null,
+          doc: "Answer only requests that come through the site's CloudFront distribution (a secret origin header); direct calls to the execute-api URL get 403. null means on wherever CloudFront serves the site.",
         }),
         throttleRateLimit: integer({
           default: 100,

@@ -8,7 +8,7 @@ import { CreateBackupCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/clien
 import { refuseForeignBuckets } from './doctor-buckets.js';
 import { InterruptedError, type IoHost } from './io.js';
 import { lockName, readLock, type LockInfo } from './lock.js';
-import { probe, type ProbeResult } from './probe.js';
+import { type StackProbe, stackProbes } from './status-probes.js';
 import type { Session } from './session.js';
 import { siteBucketEmpty } from './site-content.js';
 import { type DomainStatus, domainStatus } from './domain-status.js';
@@ -231,14 +231,12 @@ export interface AlarmStatus {
   reason: string;
 }
 
-export type ProbeKind = 'api' | 'website';
-
 export interface StatusReport {
   resources: StatusRow[];
   alarms: AlarmStatus[];
   /** E-mail subscriptions of the alarm topics, with whether they are confirmed. */
   notifications: string[];
-  probes: (ProbeResult & { kind: ProbeKind })[];
+  probes: StackProbe[];
   /** The run holding the stack lock, if any (a lock whose lease passed is stale). */
   lock: (LockInfo & { stale: boolean }) | null;
   /** The site bucket exists and is empty (the website answers 403 until `deploy-website`). */
@@ -262,14 +260,8 @@ export async function status(session: Session, reporter: Reporter): Promise<Stat
     }));
   const notifications = parts.topics.map((r) => outputOf(state, r, 'subscription') ?? '').filter((s) => s !== '');
   const out = stackOutputs(session, state);
-  const ca = session.aws.target.caBundle ?? [];
-  const targets: [ProbeKind, string | undefined][] = [
-    ['api', out.apiUrl ? `${out.apiUrl}/products?limit=1` : undefined],
-    ['website', out.websiteUrl ? `${out.websiteUrl}/` : undefined],
-  ];
-  const probeOne = async (kind: ProbeKind, url: string) => ({ kind, ...(await probe(url, { ca })) });
   const [probes, held, siteEmpty, domain] = await Promise.all([
-    Promise.all(targets.flatMap(([kind, url]) => (url === undefined ? [] : [probeOne(kind, url)]))),
+    stackProbes(session, out),
     readLock(session.aws, lockName(session.config), session.config.lock.leaseSeconds),
     siteBucketEmpty(session),
     domainStatus(session.context(reporter)('domain'), parts, state),

@@ -19,9 +19,12 @@ import { isAwsError, unless } from '../aws/errors.js';
 import { fromTagList, toTagList } from '../aws/tags.js';
 import { tagChanges } from '../engine/plan.js';
 import type { ProvisionContext, Provisioner } from '../engine/types.js';
-import { buildConfig, type DistributionShape, shapeChanges, shapeOf } from './distribution-config.js';
+import { buildConfig, type DistributionShape, shapeChanges, shapeOf, withOriginSecret } from './distribution-config.js';
+import { readSecret } from './secret-parameter.js';
 
-export interface DistributionDesired extends DistributionShape {
+export interface DistributionDesired extends Omit<DistributionShape, 'originSecret'> {
+  /** The SSM parameter holding the origin secret (its first value is sent); '' sends none. */
+  originSecretParameter: string;
   /** Deterministic: a create retried after an interruption is recognised by CloudFront. */
   callerReference: string;
   /** How a browser reaches the site: `https://{domain}` on AWS; a local form on an emulator. */
@@ -37,6 +40,25 @@ export interface DistributionObserved {
   status: string;
   config: DistributionConfig;
   tags: Record<string, string>;
+  /** The origin secret the API origin should carry now (read at observe time); '' for none. */
+  secret: string;
+}
+
+/** Stands for a secret the run creates before the distribution's turn (the parameter did not exist yet). */
+const NEW_SECRET = '(new secret)';
+
+/** The secret to send: the parameter's first value (the current one; a rotated-out one may follow). */
+async function currentSecret(ctx: ProvisionContext, parameter: string): Promise<string | undefined> {
+  if (!parameter) return '';
+  const value = await readSecret(ctx.aws, parameter);
+  return value?.split(/\s+/).find(Boolean);
+}
+
+/** The full shape to apply: the secret read now, so a rotation in between is honoured. */
+async function shapeToApply(ctx: ProvisionContext, d: DistributionDesired): Promise<DistributionShape> {
+  const secret = await currentSecret(ctx, d.originSecretParameter);
+  if (secret === undefined) throw new Error(`the origin secret ${d.originSecretParameter} does not exist`);
+  return { ...d, originSecret: secret };
 }
 
 const WAIT = { minDelay: 1, maxDelay: 30, maxWaitTime: 3600 };
@@ -50,7 +72,10 @@ async function findId(ctx: ProvisionContext, comment: string): Promise<string | 
   return undefined;
 }
 
-async function read(ctx: ProvisionContext, id: string): Promise<DistributionObserved | undefined> {
+/** The distribution as CloudFront gives it (without the secret it should carry). */
+type Seen = Omit<DistributionObserved, 'secret'>;
+
+async function read(ctx: ProvisionContext, id: string): Promise<Seen | undefined> {
   const cf = ctx.aws.client(CloudFrontClient);
   const res = await unless(cf.send(new GetDistributionCommand({ Id: id })), 'NoSuchDistribution');
   const dist = res?.Distribution;
@@ -79,9 +104,9 @@ async function waitDeployed(ctx: ProvisionContext, id: string, why: string): Pro
  */
 async function updateConfig(
   ctx: ProvisionContext,
-  seen: DistributionObserved,
+  seen: Seen,
   want: (current: DistributionConfig) => DistributionConfig,
-  applied: (current: DistributionObserved) => boolean,
+  applied: (current: Seen) => boolean,
 ): Promise<void> {
   const cf = ctx.aws.client(CloudFrontClient);
   try {
@@ -98,6 +123,23 @@ async function updateConfig(
   }
 }
 
+/**
+ * The distribution (found by its comment) sends `secret` to the API origin from now on; false when there
+ * is no distribution. Only that header changes (admin-token rotate), so nothing else is touched.
+ */
+export async function sendOriginSecret(ctx: ProvisionContext, comment: string, secret: string): Promise<boolean> {
+  const id = await findId(ctx, comment);
+  const seen = id ? await read(ctx, id) : undefined;
+  if (!seen) return false;
+  await updateConfig(
+    ctx,
+    seen,
+    (config) => withOriginSecret(config, secret),
+    (latest) => shapeOf(latest.config).originSecret === secret,
+  );
+  return true;
+}
+
 /** What CloudFront assigns: the id (alarms, dashboard), the ARN (the site's bucket policy), the domain. */
 export type DistributionOutputs = { id: string; arn: string; domainName: string; url: string };
 
@@ -107,34 +149,41 @@ export const cloudfrontDistribution: Provisioner<DistributionDesired, Distributi
 
   async observe(ctx, d) {
     const id = await findId(ctx, d.comment);
-    return id ? read(ctx, id) : undefined;
+    const seen = id ? await read(ctx, id) : undefined;
+    if (!seen) return undefined;
+    return { ...seen, secret: (await currentSecret(ctx, d.originSecretParameter)) ?? NEW_SECRET };
   },
 
   tags: (o) => o.tags,
 
-  diff: (d, o) => [...shapeChanges(d, shapeOf(o.config), o.config), ...tagChanges(d.tags, o.tags)],
+  diff: (d, o) => [
+    ...shapeChanges({ ...d, originSecret: o.secret }, shapeOf(o.config), o.config),
+    ...tagChanges(d.tags, o.tags),
+  ],
 
   async create(ctx, d) {
     const res = await ctx.aws.client(CloudFrontClient).send(
       new CreateDistributionWithTagsCommand({
         DistributionConfigWithTags: {
-          DistributionConfig: buildConfig(d, d.callerReference),
+          DistributionConfig: buildConfig(await shapeToApply(ctx, d), d.callerReference),
           Tags: { Items: toTagList(d.tags) },
         },
       }),
     );
-    return res.Distribution?.Id ? read(ctx, res.Distribution.Id) : undefined;
+    const created = res.Distribution?.Id ? await read(ctx, res.Distribution.Id) : undefined;
+    return created && { ...created, secret: shapeOf(created.config).originSecret };
   },
 
   async update(ctx, d, o, changes) {
     const cf = ctx.aws.client(CloudFrontClient);
     if (changes.some((c) => c.field !== 'tags')) {
-      const config = buildConfig(d, o.config.CallerReference ?? d.callerReference);
+      const shape = await shapeToApply(ctx, d);
+      const config = buildConfig(shape, o.config.CallerReference ?? d.callerReference);
       await updateConfig(
         ctx,
         o,
         () => config,
-        (latest) => shapeChanges(d, shapeOf(latest.config), latest.config).length === 0,
+        (latest) => shapeChanges(shape, shapeOf(latest.config), latest.config).length === 0,
       );
     }
     if (tagChanges(d.tags, o.tags).length > 0) {
@@ -144,7 +193,7 @@ export const cloudfrontDistribution: Provisioner<DistributionDesired, Distributi
 
   async delete(ctx, _d, o) {
     const cf = ctx.aws.client(CloudFrontClient);
-    let current = o;
+    let current: Seen = o;
     if (current.config.Enabled) {
       ctx.note('disabling');
       await updateConfig(

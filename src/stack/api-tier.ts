@@ -30,6 +30,12 @@ function lambdaResource(ctx: StackContext, fn: FunctionSpec, pkg: HandlerPackage
         TABLE_NAME: names.table,
         CATEGORY_INDEX: names.categoryIndex,
         CORS_ORIGINS: config.api.corsOrigins.join(','),
+        ...(ctx.edgeOnly
+          ? {
+              ORIGIN_SECRET_PARAMETER: names.originSecretParameter,
+              TOKEN_CACHE_SECONDS: String(config.api.tokenCacheSeconds),
+            }
+          : {}),
       };
   return {
     id: `function:${fn.id}`,
@@ -71,8 +77,10 @@ export function apiDefinition(ctx: StackContext): ApiDefinition {
       uri: invokeUri(fn.id),
     };
   }
-  const origin = ctx.config.api.corsOrigins[0] ?? '*';
-  for (const path of new Set(ctx.routes.map((r) => r.route.path))) methods[`OPTIONS ${path}`] = corsPreflight(origin);
+  // CORS only when asked (api.corsOrigins): the site calls the API on its own origin and needs none.
+  const origin = ctx.config.api.corsOrigins[0];
+  if (origin !== undefined)
+    for (const path of new Set(ctx.routes.map((r) => r.route.path))) methods[`OPTIONS ${path}`] = corsPreflight(origin);
   return {
     methods,
     authorizer: {
@@ -81,8 +89,7 @@ export function apiDefinition(ctx: StackContext): ApiDefinition {
       identitySource: 'method.request.header.Authorization',
       ttlSeconds: 0,
     },
-    gatewayResponses: gatewayResponses(),
-    corsOrigin: origin,
+    gatewayResponses: gatewayResponses(origin),
   };
 }
 
@@ -95,18 +102,20 @@ function invokers(ctx: StackContext): Record<string, string> {
   return out;
 }
 
-function adminToken({ names, arn, label, tags }: StackContext): StackResource<typeof secretParameter> {
+export type SecretResource = StackResource<typeof secretParameter>;
+
+function secret(
+  { arn, label, tags }: StackContext,
+  id: 'secret:admin-token' | 'secret:origin-secret',
+  name: string,
+  what: string,
+): SecretResource {
   return {
-    id: 'secret:admin-token',
-    name: names.adminTokenParameter,
+    id,
+    name,
     provisioner: secretParameter,
     dependsOn: [],
-    desired: {
-      name: names.adminTokenParameter,
-      arn: arn.parameter(names.adminTokenParameter),
-      description: `projet1 API admin token (${label})`,
-      tags,
-    },
+    desired: { name, arn: arn.parameter(name), description: `projet1 ${what} (${label})`, tags },
   };
 }
 
@@ -186,7 +195,10 @@ export interface ApiTier {
   functions: FunctionResource[];
   api: ApiResource;
   stage: StageResource;
+  /** What CloudFront sends the API (api.edgeOnly), on or retired. */
+  originSecret: SecretResource;
   resources: Resource[];
+  retired: Resource[];
 }
 
 export function apiTier(ctx: StackContext, packages: Map<string, HandlerPackage> | undefined): ApiTier {
@@ -195,10 +207,15 @@ export function apiTier(ctx: StackContext, packages: Map<string, HandlerPackage>
   const api = restApiResource(ctx, functions, definition);
   const logging = accountLogging(ctx);
   const stage = stageResource(ctx, api, logging.account, definition);
+  const adminToken = secret(ctx, 'secret:admin-token', ctx.names.adminTokenParameter, 'API admin token');
+  const originSecret = secret(ctx, 'secret:origin-secret', ctx.names.originSecretParameter, 'API origin secret');
+  const on = ctx.edgeOnly ? [originSecret] : [];
   return {
     functions,
     api,
     stage,
-    resources: [...functions, adminToken(ctx), api, logging.role, logging.account, stage],
+    originSecret,
+    resources: [...functions, adminToken, ...on, api, logging.role, logging.account, stage],
+    retired: ctx.edgeOnly ? [] : [originSecret],
   };
 }

@@ -11,8 +11,14 @@ export interface Deployed {
   endpoint: string;
 }
 
+/**
+ * `up` a stack from `config`. The tests that use it call the API on its own URL, so the API answers
+ * directly (api.edgeOnly false) unless `config.api.edgeOnly` says otherwise: edge-only.test.ts tests the
+ * default (direct calls refused), the storefront test runs with it.
+ */
 export async function deploy(endpoint: string, config: Record<string, unknown> = {}): Promise<Deployed> {
-  const dir = projectDir(config);
+  const api = (config.api ?? {}) as Record<string, unknown>;
+  const dir = projectDir({ ...config, api: { edgeOnly: false, ...api } });
   const up = await runCli(['up', '--yes', '--json', '--endpoint-url', endpoint], { cwd: dir });
   if (up.code !== 0) throw new Error(`up failed: ${up.stdout}\n${up.stderr}`);
   const url = up.json<{ outputs: Record<string, string> }>().outputs.apiUrl;
