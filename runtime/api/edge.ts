@@ -5,7 +5,7 @@
 // cached, answer a missing header with 401 rather than 403.
 import { SecretCache } from '../aws/secret-cache.js';
 import { HttpError, type Request } from './http.js';
-import { ORIGIN_HEADER } from './edge-header.js';
+import { OPEN, ORIGIN_HEADER } from './edge-header.js';
 import { lambdaClients } from './lambda-clients.js';
 
 let cache: SecretCache | undefined;
@@ -14,9 +14,10 @@ let cache: SecretCache | undefined;
 export async function requireEdge(req: Request, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const parameter = env.ORIGIN_SECRET_PARAMETER;
   if (!parameter) return;
-  cache ??= new SecretCache(lambdaClients, parameter, Number(env.TOKEN_CACHE_SECONDS ?? '30') * 1000);
+  cache ??= new SecretCache(lambdaClients, parameter, Number(env.TOKEN_CACHE_SECONDS ?? '30') * 1000, OPEN);
   const given = req.header(ORIGIN_HEADER);
-  if (given && (await cache.matches(given))) return;
+  // No header at all is judged too: while the secret is not enforced yet (OPEN), anything passes.
+  if (await cache.matches(given ?? '')) return;
   throw new HttpError(
     403,
     'forbidden',

@@ -11,6 +11,8 @@ const digest = (value: string): Buffer => createHash('sha256').update(value).dig
 
 export class SecretCache {
   private cached: { digests: Buffer[]; key: string; at: number } | undefined;
+  /** The parameter holds the open value: nothing is enforced. */
+  private open = false;
   private readonly rejected = new Set<string>();
   private readonly forcedReads: number[] = [];
 
@@ -18,13 +20,15 @@ export class SecretCache {
     private readonly clients: () => AwsClients,
     private readonly parameter: string,
     private readonly ttlMs: number,
+    /** A value that, among the parameter's, means "accept anything" (not enforced yet); none by default. */
+    private readonly openValue?: string,
   ) {}
 
   /** Whether `given` is the secret, or one of its whitespace-separated values (current, then previous). */
   async matches(given: string): Promise<boolean> {
     const d = digest(given);
-    if (this.anyEqual(d, await this.current(false))) return true;
-    return this.mayReread(d) && this.anyEqual(d, await this.current(true));
+    if (this.anyEqual(d, await this.current(false)) || this.open) return true;
+    return this.mayReread(d) && (this.anyEqual(d, await this.current(true)) || this.open);
   }
 
   private anyEqual(d: Buffer, digests: Buffer[]): boolean {
@@ -48,7 +52,9 @@ export class SecretCache {
     const res = await this.clients()
       .client(SSMClient)
       .send(new GetParameterCommand({ Name: this.parameter, WithDecryption: true }));
-    const values = (res.Parameter?.Value ?? '').split(/\s+/).filter(Boolean);
+    const all = (res.Parameter?.Value ?? '').split(/\s+/).filter(Boolean);
+    this.open = this.openValue !== undefined && all.includes(this.openValue);
+    const values = all.filter((v) => v !== this.openValue);
     if (values.length === 0) throw new Error(`parameter ${this.parameter} is empty`);
     const digests = values.map(digest);
     const key = digests.map((x) => x.toString('base64')).join(' ');

@@ -62,9 +62,9 @@ export const configSchema = section(
           doc: 'Table name. May use {project} and {environment}, e.g. "products-catalog-{environment}".',
         }),
         billingMode: text({
-          default: 'PROVISIONED',
+          default: 'PAY_PER_REQUEST',
           oneOf: ['PROVISIONED', 'PAY_PER_REQUEST'],
-          doc: 'PROVISIONED (read/write capacity below) or PAY_PER_REQUEST (on-demand).',
+          doc: 'PAY_PER_REQUEST (on-demand: nothing to pay when idle, no ceiling for visitors to exhaust) or PROVISIONED (the capacity below).',
         }),
         readCapacity: integer({
           default: 100,
@@ -130,6 +130,13 @@ export const configSchema = section(
           doc: 'Stage default steady-state requests per second.',
         }),
         throttleBurstLimit: integer({ default: 200, min: 1, max: 5000, doc: 'Stage default burst.' }),
+        listRateLimit: integer({
+          default: 50,
+          min: 1,
+          max: 10000,
+          doc: 'Requests per second of the public product list (GET /products), whose reads cost the table the most.',
+        }),
+        listBurstLimit: integer({ default: 100, min: 1, max: 5000, doc: 'Burst of the public product list.' }),
         tokenCacheSeconds: integer({
           default: 30,
           min: 0,

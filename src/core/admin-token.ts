@@ -4,6 +4,7 @@ import { resourceNames } from '../config/names.js';
 import type { Reporter } from '../engine/events.js';
 import { sendOriginSecret } from '../resources/cloudfront-distribution.js';
 import { newToken, readSecret, writeSecret } from '../resources/secret-parameter.js';
+import { OPEN } from '../../runtime/api/edge-header.js';
 import type { Session } from './session.js';
 
 export async function showAdminToken(session: Session): Promise<{ parameter: string; token: string }> {
@@ -47,10 +48,12 @@ async function rotateOriginSecret(session: Session, reporter: Reporter): Promise
   const secret = session.stack.parts.originSecret;
   if (!secret) return undefined;
   const name = secret.desired.name;
-  const previous = (await readSecret(session.aws, name))?.split(/\s+/)[0];
+  const values = (await readSecret(session.aws, name))?.split(/\s+/) ?? [];
+  const [previous] = values;
   if (!previous) return undefined;
   const next = newToken();
-  await writeSecret(session.aws, name, `${next} ${previous}`, true);
+  // Not enforced yet (no distribution so far): it stays so; the distribution's creation enforces it.
+  await writeSecret(session.aws, name, [next, previous, ...(values.includes(OPEN) ? [OPEN] : [])].join(' '), true);
   const ctx = session.context(reporter)(session.stack.parts.distribution.id);
   await sendOriginSecret(ctx, session.stack.parts.distribution.desired.comment, next);
   return name;

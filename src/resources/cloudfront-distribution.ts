@@ -20,7 +20,8 @@ import { fromTagList, toTagList } from '../aws/tags.js';
 import { tagChanges } from '../engine/plan.js';
 import type { ProvisionContext, Provisioner } from '../engine/types.js';
 import { buildConfig, type DistributionShape, shapeChanges, shapeOf, withOriginSecret } from './distribution-config.js';
-import { readSecret } from './secret-parameter.js';
+import { OPEN } from '../../runtime/api/edge-header.js';
+import { readSecret, writeSecret } from './secret-parameter.js';
 
 export interface DistributionDesired extends Omit<DistributionShape, 'originSecret'> {
   /** The SSM parameter holding the origin secret (its first value is sent); '' sends none. */
@@ -42,16 +43,29 @@ export interface DistributionObserved {
   tags: Record<string, string>;
   /** The origin secret the API origin should carry now (read at observe time); '' for none. */
   secret: string;
+  /** The API does not enforce it yet (OPEN in the parameter): done once the distribution sends it. */
+  secretOpen: boolean;
 }
 
 /** Stands for a secret the run creates before the distribution's turn (the parameter did not exist yet). */
 const NEW_SECRET = '(new secret)';
 
-/** The secret to send: the parameter's first value (the current one; a rotated-out one may follow). */
+/** The parameter's values: the current secret first, then a rotated-out one and OPEN, if any. */
+async function secretValues(ctx: ProvisionContext, parameter: string): Promise<string[] | undefined> {
+  if (!parameter) return [''];
+  return (await readSecret(ctx.aws, parameter))?.split(/\s+/).filter(Boolean);
+}
+
+/** The secret to send: the parameter's first value. */
 async function currentSecret(ctx: ProvisionContext, parameter: string): Promise<string | undefined> {
-  if (!parameter) return '';
-  const value = await readSecret(ctx.aws, parameter);
-  return value?.split(/\s+/).find(Boolean);
+  return (await secretValues(ctx, parameter))?.[0];
+}
+
+/** The distribution sends the secret now: the API may enforce it (OPEN dropped from the parameter). */
+async function enforceSecret(ctx: ProvisionContext, parameter: string): Promise<void> {
+  const values = parameter ? await secretValues(ctx, parameter) : undefined;
+  if (!values?.includes(OPEN)) return;
+  await writeSecret(ctx.aws, parameter, values.filter((v) => v !== OPEN).join(' '), true);
 }
 
 /** The full shape to apply: the secret read now, so a rotation in between is honoured. */
@@ -73,7 +87,7 @@ async function findId(ctx: ProvisionContext, comment: string): Promise<string | 
 }
 
 /** The distribution as CloudFront gives it (without the secret it should carry). */
-type Seen = Omit<DistributionObserved, 'secret'>;
+type Seen = Omit<DistributionObserved, 'secret' | 'secretOpen'>;
 
 async function read(ctx: ProvisionContext, id: string): Promise<Seen | undefined> {
   const cf = ctx.aws.client(CloudFrontClient);
@@ -151,13 +165,15 @@ export const cloudfrontDistribution: Provisioner<DistributionDesired, Distributi
     const id = await findId(ctx, d.comment);
     const seen = id ? await read(ctx, id) : undefined;
     if (!seen) return undefined;
-    return { ...seen, secret: (await currentSecret(ctx, d.originSecretParameter)) ?? NEW_SECRET };
+    const values = await secretValues(ctx, d.originSecretParameter);
+    return { ...seen, secret: values?.[0] ?? NEW_SECRET, secretOpen: values?.includes(OPEN) ?? false };
   },
 
   tags: (o) => o.tags,
 
   diff: (d, o) => [
     ...shapeChanges({ ...d, originSecret: o.secret }, shapeOf(o.config), o.config),
+    ...(o.secretOpen ? [{ field: 'originSecretEnforced', from: false, to: true }] : []),
     ...tagChanges(d.tags, o.tags),
   ],
 
@@ -171,7 +187,8 @@ export const cloudfrontDistribution: Provisioner<DistributionDesired, Distributi
       }),
     );
     const created = res.Distribution?.Id ? await read(ctx, res.Distribution.Id) : undefined;
-    return created && { ...created, secret: shapeOf(created.config).originSecret };
+    await enforceSecret(ctx, d.originSecretParameter);
+    return created && { ...created, secret: shapeOf(created.config).originSecret, secretOpen: false };
   },
 
   async update(ctx, d, o, changes) {
@@ -186,6 +203,7 @@ export const cloudfrontDistribution: Provisioner<DistributionDesired, Distributi
         (latest) => shapeChanges(shape, shapeOf(latest.config), latest.config).length === 0,
       );
     }
+    await enforceSecret(ctx, d.originSecretParameter);
     if (tagChanges(d.tags, o.tags).length > 0) {
       await cf.send(new TagResourceCommand({ Resource: o.arn, Tags: { Items: toTagList(d.tags) } }));
     }

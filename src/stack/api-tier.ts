@@ -115,7 +115,13 @@ function secret(
     name,
     provisioner: secretParameter,
     dependsOn: [],
-    desired: { name, arn: arn.parameter(name), description: `projet1 ${what} (${label})`, tags },
+    desired: {
+      name,
+      arn: arn.parameter(name),
+      description: `projet1 ${what} (${label})`,
+      tags,
+      ...(id === 'secret:origin-secret' ? { open: true } : {}),
+    },
   };
 }
 
@@ -175,6 +181,15 @@ function stageResource(
     accessLogFormat: ACCESS_LOG_FORMAT,
     rateLimit: config.api.throttleRateLimit,
     burstLimit: config.api.throttleBurstLimit,
+    // Each list read scans up to `limit` items: anonymous visitors get their own, lower ceiling on it.
+    methodThrottles: [
+      {
+        path: '/products',
+        method: 'GET',
+        rateLimit: config.api.listRateLimit,
+        burstLimit: config.api.listBurstLimit,
+      },
+    ],
     region: env.region,
     partition: env.partition,
     endpointUrl: config.endpointUrl,

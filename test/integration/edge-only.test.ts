@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CloudFrontClient, GetDistributionConfigCommand, UpdateDistributionCommand } from '@aws-sdk/client-cloudfront';
+import { APIGatewayClient, GetStageCommand } from '@aws-sdk/client-api-gateway';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { call, deploy, type Deployed, tableSnapshot } from '../helpers/api.js';
 import { runCli } from '../helpers/cli.js';
@@ -151,5 +152,27 @@ describe('the API only through the site', () => {
     assert.equal(await secretValues(), undefined, 'the parameter is deleted');
     assert.equal((await direct('/products')).status, 200);
     assert.equal((await viaCloudFront(websiteUrl, '/products?limit=1')).status, 200);
+  });
+
+  it('the public list has its own throttling, tighter than the stage', async () => {
+    // At 1 a second, to see it apart from the stage's (100).
+    const api = { edgeOnly: false, listRateLimit: 1, listBurstLimit: 1 };
+    writeFileSync(join(stack.dir, 'projet1.config.json'), JSON.stringify({ api }));
+    assert.equal((await cli('up', '--yes')).code, 0);
+    const stage = await aws()
+      .client(APIGatewayClient)
+      .send(
+        new GetStageCommand({ restApiId: stack.url.split('/restapis/')[1]?.split('/')[0], stageName: 'development' }),
+      );
+    const list = Object.entries(stage.methodSettings ?? {}).find(([key]) => key.replace(/^\//, '') === 'products/GET');
+    assert.deepEqual([list?.[1].throttlingRateLimit, list?.[1].throttlingBurstLimit], [1, 1]);
+    // MiniStack enforces a method's own limits (a token bucket per method), as API Gateway does.
+    const lists = await Promise.all(Array.from({ length: 5 }, () => direct('/products')));
+    assert.ok(
+      lists.some((r) => r.status === 429),
+      `list statuses: ${lists.map((r) => r.status)}`,
+    );
+    const reads = await Promise.all(Array.from({ length: 5 }, () => direct('/products/nothing-here')));
+    assert.deepEqual(new Set(reads.map((r) => r.status)), new Set([404]), 'a product read keeps the stage limit');
   });
 });
