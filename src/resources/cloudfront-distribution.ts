@@ -166,7 +166,8 @@ export const cloudfrontDistribution: Provisioner<DistributionDesired, Distributi
     const seen = id ? await read(ctx, id) : undefined;
     if (!seen) return undefined;
     const values = await secretValues(ctx, d.originSecretParameter);
-    return { ...seen, secret: values?.[0] ?? NEW_SECRET, secretOpen: values?.includes(OPEN) ?? false };
+    // No parameter yet: this run creates it, open (see secret-parameter.ts), before the distribution's turn.
+    return { ...seen, secret: values?.[0] ?? NEW_SECRET, secretOpen: values?.includes(OPEN) ?? true };
   },
 
   tags: (o) => o.tags,
@@ -203,7 +204,12 @@ export const cloudfrontDistribution: Provisioner<DistributionDesired, Distributi
         (latest) => shapeChanges(shape, shapeOf(latest.config), latest.config).length === 0,
       );
     }
-    await enforceSecret(ctx, d.originSecretParameter);
+    if (o.secretOpen) {
+      // Edges serving viewers take the new header over minutes on AWS: enforced before, the site's API calls
+      // would be refused meanwhile. A new distribution serves no one yet (create enforces at once).
+      await waitDeployed(ctx, o.id, 'the origin secret is enforced once every edge sends it');
+      await enforceSecret(ctx, d.originSecretParameter);
+    }
     if (tagChanges(d.tags, o.tags).length > 0) {
       await cf.send(new TagResourceCommand({ Resource: o.arn, Tags: { Items: toTagList(d.tags) } }));
     }
