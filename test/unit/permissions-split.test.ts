@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load.js';
 import {
+  familyOf,
   type NamedPolicy,
   type PolicyDocument,
   type PolicyStatement,
@@ -97,6 +98,18 @@ describe('projet1 permissions: cut into managed policies', () => {
       assert.deepEqual(after.slice(0, 2), before.slice(0, 2));
       assert.notDeepEqual(after[2], before[2]);
     }
+  });
+  it('a statement with a new Sid goes with the service of its first action (edge when unknown)', () => {
+    const statement = (Sid: string, action: string): PolicyStatement => ({
+      Sid,
+      Effect: 'Allow',
+      Action: [action],
+      Resource: '*',
+    });
+    assert.equal(familyOf(statement('CdnLogs', 'logs:CreateDelivery')), 'compute');
+    assert.equal(familyOf(statement('Backups', 'dynamodb:DeleteBackup')), 'data');
+    assert.equal(familyOf(statement('Other', 'kms:Decrypt')), 'edge');
+    assert.equal(familyOf(statement('Table', 'kms:Decrypt')), 'data');
   });
 });
 
