@@ -101,9 +101,9 @@ export const familyOf = (s: PolicyStatement): Family =>
   SID_FAMILY[s.Sid] ?? SERVICE_FAMILY[s.Action[0]?.split(':')[0] ?? ''] ?? 'edge';
 
 /**
- * Whether a scope is cut by family even when it fits one managed policy. `deploy` is: it is over
- * 6,144 characters for the default configuration (short names bring it just under), and every
- * optional feature adds to it, so its number of policies never depends on the configuration. `read` and `operate` stay one document
+ * Whether a scope is cut by family even when it fits one managed policy. `deploy` is: it is at the
+ * limit (6,142 of 6,144 characters for the default configuration when this was written), and every
+ * optional feature or new grant adds to it, so its number of policies never depends on the configuration. `read` and `operate` stay one document
  * (about 5,000 characters with every feature on and the longest names: a unit test keeps it so),
  * and would be cut by family only if one ever grew past the limit.
  */
