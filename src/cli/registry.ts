@@ -222,7 +222,7 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
   }),
   defineCommand({
     name: 'permissions',
-    summary: 'print the IAM policy (JSON) a caller needs, scoped to this stack: deploy, operate or read',
+    summary: 'print the IAM policies (JSON) a caller needs, scoped to this stack: deploy, operate or read',
     options: PERMISSIONS,
     needs: 'config',
     load: async () => (await import('./commands/permissions.js')).permissions,
