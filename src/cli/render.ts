@@ -1,6 +1,7 @@
 // Text renderings of plans, status rows and outputs. Pure functions of data.
 import { describeLock } from '../core/lock-info.js';
-import type { AwsCallSummary, StatusReport, StatusRow } from '../core/stack-ops.js';
+import type { AwsCallSummary } from '../core/stack-ops.js';
+import type { StatusReport, StatusRow } from '../core/status.js';
 import type { ApplyResult } from '../engine/apply.js';
 import type { Change, FieldChange, Plan } from '../engine/types.js';
 import type { Colors } from './style.js';
