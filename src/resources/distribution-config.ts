@@ -33,6 +33,8 @@ export interface DistributionShape {
   aliases: string[];
   /** The ACM certificate's ARN for those names; '' keeps CloudFront's own (*.cloudfront.net). */
   certificateArn: string;
+  /** The CloudFront Function on the default behaviour's viewer requests (website.redirectWww); '' for none. */
+  viewerRequestFunctionArn: string;
 }
 
 /** With a certificate of one's own: SNI only (no dedicated IPs to pay for) and TLS 1.2 at least. */
@@ -52,6 +54,7 @@ const SHAPE_KEYS = [
   'webAclId',
   'aliases',
   'certificateArn',
+  'viewerRequestFunctionArn',
 ] as const satisfies readonly (keyof DistributionShape)[];
 
 const S3 = 'site-bucket';
@@ -105,6 +108,11 @@ export function buildConfig(s: DistributionShape, callerReference: string): Dist
     DefaultCacheBehavior: {
       TargetOriginId: S3,
       ...headersPolicy(s),
+      FunctionAssociations: list(
+        s.viewerRequestFunctionArn
+          ? [{ EventType: 'viewer-request' as const, FunctionARN: s.viewerRequestFunctionArn }]
+          : [],
+      ),
       ViewerProtocolPolicy: 'redirect-to-https',
       Compress: true,
       AllowedMethods: { ...list([...READ_METHODS]), CachedMethods: list([...READ_METHODS]) },
@@ -169,6 +177,8 @@ export function shapeOf(c: DistributionConfig): DistributionShape {
     webAclId: c.WebACLId ?? '',
     aliases: [...(c.Aliases?.Items ?? [])].sort(),
     certificateArn: c.ViewerCertificate?.ACMCertificateArn ?? '',
+    viewerRequestFunctionArn:
+      d?.FunctionAssociations?.Items?.find((f) => f.EventType === 'viewer-request')?.FunctionARN ?? '',
   };
 }
 

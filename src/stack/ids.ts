@@ -18,6 +18,7 @@ export type ResourceId =
   | 'web-acl'
   | 'distribution'
   | 'certificate'
+  | 'www-redirect'
   | `dns-record:${string}`
   | `topic:${string}`
   | `alarm:${string}`
