@@ -70,7 +70,10 @@ describe('the www redirect (CloudFront Function source)', () => {
     assert.equal(redirectedName('www.example.com'), 'example.com');
     assert.equal(redirectedName('shop.example.com'), 'www.shop.example.com');
     const handler = handlerOf('www.example.com');
-    assert.equal(location(handler(viewer('example.com', '/a', { b: { value: '2' } }))), 'https://www.example.com/a?b=2');
+    assert.equal(
+      location(handler(viewer('example.com', '/a', { b: { value: '2' } }))),
+      'https://www.example.com/a?b=2',
+    );
     const event = viewer('www.example.com', '/a');
     assert.equal(handler(event), event.request);
   });
