@@ -77,7 +77,7 @@ const config = (d: FunctionDesired) => ({ Comment: d.comment, Runtime: FUNCTION_
 async function writeAndPublish(ctx: ProvisionContext, d: FunctionDesired, o: FunctionObserved): Promise<void> {
   let etag = o.etag;
   if (o.code !== d.code || o.runtime !== FUNCTION_RUNTIME) {
-    const res = await cf(ctx).send(
+    await cf(ctx).send(
       new UpdateFunctionCommand({
         Name: d.name,
         IfMatch: etag,
@@ -85,7 +85,9 @@ async function writeAndPublish(ctx: ProvisionContext, d: FunctionDesired, o: Fun
         FunctionCode: Buffer.from(d.code, 'utf8'),
       }),
     );
-    etag = res.ETag ?? etag;
+    // The new version's ETag is read back, not taken from the answer: AWS's model names UpdateFunction's
+    // header "ETtag" (the SDK reads that), which an endpoint sending "ETag" leaves empty.
+    etag = (await codeOf(ctx, d.name, 'DEVELOPMENT'))?.etag ?? etag;
   }
   await cf(ctx).send(new PublishFunctionCommand({ Name: d.name, IfMatch: etag }));
 }
