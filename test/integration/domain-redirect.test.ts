@@ -46,6 +46,14 @@ const THEIRS: ResourceRecordSet = {
   ResourceRecords: [{ Value: 'mx.example.net' }],
 };
 
+/** Each write of the function has its first answer lost once (after it took effect): `up` and `down` still finish. */
+const LOSE = [
+  'cloudfront.CreateFunction',
+  'cloudfront.UpdateFunction',
+  'cloudfront.PublishFunction',
+  'cloudfront.DeleteFunction',
+];
+
 let proxy: FaultProxy | undefined;
 let zoneId = '';
 const emulator = useEmulator(
@@ -61,7 +69,10 @@ const emulator = useEmulator(
         ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: THEIRS }] },
       }),
     );
-    proxy = await startFaultProxy(h.endpoint, awsLike(0.01, { behaviours: [taggingListsCertificates] }));
+    proxy = await startFaultProxy(
+      h.endpoint,
+      awsLike(0.01, { behaviours: [taggingListsCertificates], loseFirstAnswerOf: LOSE }),
+    );
   },
   { ownProxy: true },
 );
@@ -236,5 +247,10 @@ describe('website.domain set back to null', () => {
     await assert.rejects(cf().send(new DescribeFunctionCommand({ Name: FUNCTION, Stage: 'DEVELOPMENT' })), {
       name: 'NoSuchFunctionExists',
     });
+    assert.deepEqual(
+      LOSE.filter((op) => !proxy?.lostOnce.has(op)),
+      [],
+      'every write of the function had its answer lost once',
+    );
   });
 });
