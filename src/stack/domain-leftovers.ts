@@ -46,8 +46,10 @@ async function leftCertificate(aws: AwsClients, config: Config, arn: string): Pr
   const names = c.SubjectAlternativeNames ?? [domain];
   const zoneId = config.website.hostedZoneId;
   const now = configuredNames(config);
+  // Ids carry the certificate's: two left certificates naming the same records stay two sets of nodes.
+  const key = arn.split('/').at(-1) ?? arn;
   const certificate: FoundResource = {
-    ...base(`found:certificate:${arn.split('/').at(-1) ?? arn}`, `certificate for ${domain}`),
+    ...base(`found:certificate:${key}`, `certificate for ${domain}`),
     provisioner: acmCertificate,
     desired: { domain, alternates: names.filter((n) => n !== domain), tags: stackTags(config) },
     dependsOn: [],
@@ -56,7 +58,7 @@ async function leftCertificate(aws: AwsClients, config: Config, arn: string): Pr
     const rr = o.ResourceRecord;
     if (!rr?.Name || !rr.Value) return [];
     const desired: RecordDesired = { zoneId, name: rr.Name, type: 'CNAME', value: rr.Value, alias: false };
-    const id = `found:dns-record:validation:${o.DomainName ?? rr.Name}`;
+    const id = `found:dns-record:${key}:validation:${o.DomainName ?? rr.Name}`;
     return [{ ...base(id, `validation record for ${o.DomainName}`), provisioner: leftRecord, desired, dependsOn: [] }];
   });
   // An alias is ours when it points at this stack's distribution: read once the distribution is observed.
@@ -66,7 +68,7 @@ async function leftCertificate(aws: AwsClients, config: Config, arn: string): Pr
       (['A', 'AAAA'] as const).map((type): FoundResource => {
         const desired: RecordDesired = { zoneId, name: n, type, value: UNKNOWN, alias: true };
         return {
-          ...base(`found:dns-record:${n}:${type}`, `${type} record ${n}`),
+          ...base(`found:dns-record:${key}:${n}:${type}`, `${type} record ${n}`),
           provisioner: leftRecord,
           desired,
           dependsOn: ['distribution'],

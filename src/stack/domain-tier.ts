@@ -50,7 +50,8 @@ function redirectFunction(ctx: StackContext, domain: string): RedirectResource {
     desired: {
       name,
       code: redirectCode(domain),
-      comment: `projet1: ${redirectedName(domain)} redirects to ${domain}`,
+      // Short and fixed: a domain of up to 253 characters would not fit CloudFront's comment.
+      comment: 'projet1: www redirect (website.redirectWww)',
       tags: ctx.tags,
     },
   };
