@@ -231,6 +231,10 @@ export const configSchema = section(
           expect: 'a domain name such as www.shop.example.com',
           doc: 'More names on the same certificate and distribution (with website.domain).',
         }),
+        redirectWww: flag({
+          default: false,
+          doc: 'With website.domain: www.<domain> answers 301 to https://<domain> (same path and query), by a CloudFront Function; for a domain www.<apex>, the apex redirects to it. The other name joins the certificate and the records.',
+        }),
         hostedZoneId: nullableText({
           default: null,
           pattern: /^Z[A-Z0-9]{1,31}$/,

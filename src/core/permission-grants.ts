@@ -281,6 +281,27 @@ function domainGrants(config: StackConfig, r: PolicyArns): Grant[] {
   ];
 }
 
+/**
+ * The www redirect's CloudFront Function. With a domain, `up` looks for it to retire it when
+ * website.redirectWww is off; it is made, changed and published only when redirectWww is on.
+ */
+function redirectGrants(config: StackConfig, r: PolicyArns): Grant[] {
+  if (!config.website.domain) return [];
+  const make = config.website.redirectWww
+    ? ['cloudfront:CreateFunction', 'cloudfront:UpdateFunction', 'cloudfront:PublishFunction', 'cloudfront:TagResource']
+    : [];
+  return [
+    {
+      Sid: 'Redirect',
+      actions: {
+        read: ['cloudfront:DescribeFunction', 'cloudfront:GetFunction'],
+        deploy: ['cloudfront:DeleteFunction', ...make],
+      },
+      Resource: r.cloudfront,
+    },
+  ];
+}
+
 /** Calls that name no resource a policy could restrict. */
 function unscopedGrants(config: StackConfig): Grant[] {
   // Service Authorization Reference: RequestCertificate, ListCertificates and ListHostedZonesByName have no resource type.
@@ -332,6 +353,7 @@ export function grants(config: StackConfig, target: PolicyTarget): Grant[] {
     ...cloudfrontGrants(r),
     ...(config.waf?.enabled ? wafGrants(r) : []),
     ...domainGrants(config, r),
+    ...redirectGrants(config, r),
     ...unscopedGrants(config),
   ];
 }

@@ -39,6 +39,8 @@ export interface DistributionShape {
    * (api.edgeOnly); '' for none. Never shown: a change reads as "stale" → "current".
    */
   originSecret: string;
+  /** The CloudFront Function on the default behaviour's viewer requests (website.redirectWww); '' for none. */
+  viewerRequestFunctionArn: string;
 }
 
 /** With a certificate of one's own: SNI only (no dedicated IPs to pay for) and TLS 1.2 at least. */
@@ -58,6 +60,7 @@ const SHAPE_KEYS = [
   'webAclId',
   'aliases',
   'certificateArn',
+  'viewerRequestFunctionArn',
 ] as const satisfies readonly (keyof DistributionShape)[];
 
 const S3 = 'site-bucket';
@@ -111,6 +114,11 @@ export function buildConfig(s: DistributionShape, callerReference: string): Dist
     DefaultCacheBehavior: {
       TargetOriginId: S3,
       ...headersPolicy(s),
+      FunctionAssociations: list(
+        s.viewerRequestFunctionArn
+          ? [{ EventType: 'viewer-request' as const, FunctionARN: s.viewerRequestFunctionArn }]
+          : [],
+      ),
       ViewerProtocolPolicy: 'redirect-to-https',
       Compress: true,
       AllowedMethods: { ...list([...READ_METHODS]), CachedMethods: list([...READ_METHODS]) },
@@ -184,6 +192,8 @@ export function shapeOf(c: DistributionConfig): DistributionShape {
     aliases: [...(c.Aliases?.Items ?? [])].sort(),
     certificateArn: c.ViewerCertificate?.ACMCertificateArn ?? '',
     originSecret: api?.CustomHeaders?.Items?.find((h) => h.HeaderName === ORIGIN_HEADER)?.HeaderValue ?? '',
+    viewerRequestFunctionArn:
+      d?.FunctionAssociations?.Items?.find((f) => f.EventType === 'viewer-request')?.FunctionARN ?? '',
   };
 }
 

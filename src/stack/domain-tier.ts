@@ -5,7 +5,10 @@
 // keeps CloudFront's own certificate and no aliases, and the next `up` adds them.
 import type { Resource } from '../engine/types.js';
 import { ref, UNKNOWN } from '../engine/types.js';
+import { UserError } from '../errors.js';
 import { acmCertificate } from '../resources/acm-certificate.js';
+import { cloudfrontFunction } from '../resources/cloudfront-function.js';
+import { redirectCode, redirectedName } from '../resources/cloudfront-function-code.js';
 import { route53Record } from '../resources/route53-record.js';
 import type { StackContext } from './context.js';
 import type { StackResource } from './ids.js';
@@ -13,6 +16,7 @@ import type { DistributionResource } from './web-tier.js';
 
 export type CertificateResource = StackResource<typeof acmCertificate>;
 export type RecordResource = StackResource<typeof route53Record>;
+export type RedirectResource = StackResource<typeof cloudfrontFunction>;
 
 export interface DomainTier {
   certificate: CertificateResource | undefined;
@@ -20,12 +24,50 @@ export interface DomainTier {
   /** The distribution, given the domain's names and certificate when there is a domain. */
   distribution: DistributionResource;
   resources: Resource[];
+  /** The www redirect when website.redirectWww is off (with a domain): deleted if found. */
+  retired: Resource[];
 }
 
-/** The site's names: the domain first, then its alternates, each once. */
+/** The site's names: the domain first, then its alternates and the redirected name, each once. */
 export function siteNames(ctx: StackContext): string[] {
   const w = ctx.config.website;
-  return w.domain ? [...new Set([w.domain, ...w.alternateDomains])] : [];
+  if (!w.domain) return [];
+  return [...new Set([w.domain, ...w.alternateDomains, ...(w.redirectWww ? [redirectedName(w.domain)] : [])])];
+}
+
+/**
+ * The www redirect (website.redirectWww): a CloudFront Function, named like the stack's other
+ * CloudFront resources (global to the account: the region is part of it; at most 57 of 64 characters).
+ */
+function redirectFunction(ctx: StackContext, domain: string): RedirectResource {
+  const { project, environment, region } = ctx.config;
+  const name = `${project}-${environment}-${region}-www`;
+  return {
+    id: 'www-redirect',
+    name,
+    provisioner: cloudfrontFunction,
+    dependsOn: [],
+    desired: {
+      name,
+      code: redirectCode(domain),
+      // Short and fixed: a domain of up to 253 characters would not fit CloudFront's comment.
+      comment: 'projet1: www redirect (website.redirectWww)',
+      tags: ctx.tags,
+    },
+  };
+}
+
+/** The default behaviour runs the redirect on viewer requests; turned off, it lets go before the delete. */
+function withRedirect(dist: DistributionResource, fn: RedirectResource, on: boolean): DistributionResource {
+  const base = dist.resolve;
+  return {
+    ...dist,
+    dependsOn: [...dist.dependsOn, fn.id],
+    resolve: (out) => {
+      const d = base ? base(out) : dist.desired;
+      return on ? { ...d, viewerRequestFunctionArn: ref(out, fn, 'arn') } : d;
+    },
+  };
 }
 
 function certificate(ctx: StackContext, names: string[]): CertificateResource {
@@ -98,10 +140,18 @@ function withDomain(dist: DistributionResource, cert: CertificateResource, names
 }
 
 export function domainTier(ctx: StackContext, dist: DistributionResource): DomainTier {
+  const { domain, redirectWww } = ctx.config.website;
+  if (!domain) {
+    if (redirectWww)
+      throw new UserError('website.redirectWww needs website.domain: there is no www name to redirect without it.', {
+        hint: 'Set website.domain (e.g. shop.example.com), or set website.redirectWww to false.',
+      });
+    return { certificate: undefined, records: [], distribution: dist, resources: [], retired: [] };
+  }
   const names = siteNames(ctx);
-  if (names.length === 0) return { certificate: undefined, records: [], distribution: dist, resources: [] };
   const cert = certificate(ctx, names);
-  const distribution = withDomain(dist, cert, names);
+  const redirect = redirectFunction(ctx, domain);
+  const distribution = withRedirect(withDomain(dist, cert, names), redirect, redirectWww);
   const records = [
     ...names.map((n) => validationRecord(ctx, cert, n)),
     ...names.flatMap((n) => [
@@ -109,5 +159,11 @@ export function domainTier(ctx: StackContext, dist: DistributionResource): Domai
       aliasRecord(ctx, distribution, cert, n, 'AAAA'),
     ]),
   ];
-  return { certificate: cert, records, distribution, resources: [cert, ...records] };
+  return {
+    certificate: cert,
+    records,
+    distribution,
+    resources: [...(redirectWww ? [redirect] : []), cert, ...records],
+    retired: redirectWww ? [] : [redirect],
+  };
 }

@@ -19,6 +19,7 @@ export type ResourceId =
   | 'web-acl'
   | 'distribution'
   | 'certificate'
+  | 'www-redirect'
   | `dns-record:${string}`
   | `topic:${string}`
   | `alarm:${string}`

@@ -15,6 +15,7 @@ import { dataTier, type TableResource } from './data-tier.js';
 import type { AlarmResource } from './monitoring-alarms.js';
 import { type DashboardResource, monitoringTier, type TopicResource } from './monitoring-tier.js';
 import { type CertificateResource, domainTier, type RecordResource } from './domain-tier.js';
+import { heldByDistribution } from './domain-leftovers.js';
 import { foundByTag, TaggingUnavailable } from './tagged.js';
 import type { Reporter } from '../engine/events.js';
 import { type BucketResource, type DistributionResource, type OacResource, webTier } from './web-tier.js';
@@ -62,7 +63,7 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
   const webResources = web.resources.map((r) => (r === web.distribution ? domain.distribution : r));
   return {
     resources: [...data.resources, ...api.resources, ...webResources, ...domain.resources, ...monitoring.resources],
-    retired: [...api.retired, ...web.retired, ...monitoring.retired],
+    retired: [...api.retired, ...web.retired, ...domain.retired, ...monitoring.retired],
     tags: ctx.tags,
     parts: {
       table: data.table,
@@ -94,7 +95,13 @@ export async function withFoundByTag<S extends Stack>(
   reporter: Reporter,
 ): Promise<S> {
   try {
-    return { ...stack, found: await foundByTag(aws, config, env, everyResource(stack)) };
+    const found = await foundByTag(aws, config, env, everyResource(stack));
+    // The distribution drops a found certificate or function before it is deleted.
+    const held = heldByDistribution(found);
+    const resources = stack.resources.map((r) =>
+      r.id === 'distribution' && held.length > 0 ? { ...r, dependsOn: [...r.dependsOn, ...held] } : r,
+    );
+    return { ...stack, resources, found };
   } catch (err) {
     if (!(err instanceof TaggingUnavailable)) throw err;
     reporter.event({ type: 'note', id: 'found-by-tag', name: 'tag lookup', message: err.message });

@@ -15,6 +15,7 @@ import { iamRole, serviceTrust, type RoleDesired } from '../resources/iam-role.j
 import { type FunctionDesired, lambdaFunction } from '../resources/lambda-function.js';
 import { type BucketDesired, s3Bucket } from '../resources/s3-bucket.js';
 import { type BucketPolicyDesired, s3BucketPolicy } from '../resources/s3-bucket-policy.js';
+import { domainLeftovers } from './domain-leftovers.js';
 import { type StackEnv, stackRegions } from './stack-env.js';
 
 /** What one ARN names, for the types projet1 can delete by name alone. */
@@ -101,11 +102,14 @@ export async function foundByTag(
   known: readonly Resource[],
 ): Promise<FoundResource[]> {
   const knownKeys = new Set(known.map((r) => `${r.provisioner.type}:${nameOf(r.desired) ?? r.name}`));
-  const arns = (await taggedArns(aws, config, env)).flatMap((a) => parseArn(a) ?? []);
+  const all = await taggedArns(aws, config, env);
+  const arns = all.flatMap((a) => parseArn(a) ?? []);
   const found = arns.filter((a) => !knownKeys.has(`${a.type}:${a.name}`));
   const tags = stackTags(config);
   const roles = found.filter((a) => a.type === 'iam-role').map((a) => `found:iam-role:${a.name}`);
-  return found.flatMap((a) => toResources(a, tags, env, roles));
+  // A removed website.domain's certificate and records, a turned-off www redirect (domain-leftovers.ts).
+  const domain = await domainLeftovers(aws, config, all, knownKeys);
+  return [...found.flatMap((a) => toResources(a, tags, env, roles)), ...domain];
 }
 
 function toResources(a: TaggedArn, tags: Record<string, string>, env: StackEnv, roles: string[]): FoundResource[] {

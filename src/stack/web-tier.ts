@@ -127,6 +127,7 @@ function distribution(
     webAclId,
     aliases: [],
     certificateArn: '',
+    viewerRequestFunctionArn: '',
     urlFor: (domain) => websiteUrl(config.endpointUrl, domain),
     tags: ctx.tags,
   });

@@ -97,10 +97,21 @@ const HEADERS_POLICY_OPS: Record<string, [string, string]> = {
   DELETE: ['DeleteResponseHeadersPolicy', 'DeleteResponseHeadersPolicy'],
 };
 
+/** CloudFront Functions: /function, /function/{name}, /function/{name}/describe|publish. */
+function functionOp(method: string, name: string | undefined, sub: string | undefined): string {
+  if (!name) return method === 'POST' ? 'CreateFunction' : 'ListFunctions';
+  if (sub === 'publish') return 'PublishFunction';
+  if (sub === 'describe') return 'DescribeFunction';
+  return method === 'PUT' ? 'UpdateFunction' : method === 'DELETE' ? 'DeleteFunction' : 'GetFunction';
+}
+
 function cloudfront(method: string, path: string): Call {
   const rhp = /^\/\d{4}-\d\d-\d\d\/response-headers-policy(?:\/([^/]+))?$/.exec(path);
   const rhpOp = rhp ? HEADERS_POLICY_OPS[method]?.[rhp[1] ? 1 : 0] : undefined;
   if (rhpOp) return rest('cloudfront', method, rhpOp, 'rest-xml', rhp?.[1] ? { resource: rhp[1] } : {});
+  const fn = /^\/\d{4}-\d\d-\d\d\/function(?:\/([^/]+))?(?:\/([a-z]+))?$/.exec(path.split('?')[0] ?? '');
+  if (fn)
+    return rest('cloudfront', method, functionOp(method, fn[1], fn[2]), 'rest-xml', fn[1] ? { resource: fn[1] } : {});
   const m = /^\/\d{4}-\d\d-\d\d\/distribution(?:\/([^/]+))?(?:\/([a-z]+))?/.exec(path);
   let op = `${method} ${path}`;
   if (m && !m[1] && method === 'POST') op = 'CreateDistribution';

@@ -23,7 +23,11 @@ const policy = (scope: Scope, config = example): PolicyDocument =>
   permissionsPolicy(config, { accountId: EXAMPLE_ACCOUNT, partition: 'aws' }, scope);
 /** The WAF's and the domain's grants join only when the configuration asks: the code is checked against them too. */
 const withDomain = { ...example, website: { ...example.website, domain: 'shop.example.com' } };
-const withAll = { ...withDomain, waf: { ...example.waf, enabled: true } };
+const withAll = {
+  ...withDomain,
+  website: { ...withDomain.website, redirectWww: true },
+  waf: { ...example.waf, enabled: true },
+};
 const actionsOf = (doc: PolicyDocument): Set<string> => new Set(doc.Statement.flatMap((s) => s.Action));
 
 const PREFIX: Record<string, string> = {
@@ -167,6 +171,18 @@ describe('projet1 permissions', () => {
     const waf = policy('deploy', withAll).Statement.filter((s) => s.Sid === 'Waf');
     assert.equal(waf.length, 1);
     assert.ok(waf[0]?.Action.includes('wafv2:CreateWebACL'));
+  });
+
+  it('the www redirect adds CloudFront Function actions only with a domain, and makes one only with redirectWww', () => {
+    const fn = (config: typeof example) =>
+      [...actionsOf(policy('deploy', config))].filter((a) => /^cloudfront:.*Function$/.test(a));
+    assert.deepEqual(fn(example), []);
+    assert.deepEqual(fn(withDomain), [
+      'cloudfront:DeleteFunction',
+      'cloudfront:DescribeFunction',
+      'cloudfront:GetFunction',
+    ]);
+    assert.ok(fn(withAll).includes('cloudfront:PublishFunction'));
   });
 
   it('deploy, as printed, fits managed policies (6,144 characters without white space each)', () => {

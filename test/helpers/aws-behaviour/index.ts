@@ -11,6 +11,7 @@ import { IAM_POLICY_QUOTAS } from './iam-quotas.js';
 import { restoreSummaryInDescribeTable } from './dynamodb-restore.js';
 import { getFunctionWithoutTags, LAMBDA_SWITCHES, listTagsDenied } from './lambda.js';
 import { S3_BEHAVIOURS } from './s3.js';
+import { taggingListsCertificates } from './tagging.js';
 import type { Behaviour } from './types.js';
 import { webAclAssociated } from './waf.js';
 
@@ -26,6 +27,7 @@ export const AWS_BEHAVIOURS: Behaviour[] = [
   responseHeadersPolicyInUse,
   webAclAssociated,
   ...ACM_BEHAVIOURS, // validation records some seconds late; PENDING_VALIDATION while its switch is on
+  taggingListsCertificates, // GetResources lists ACM certificates, as on AWS
   // A permission or account state, off until a test switches it on (README's permissions, a verified account).
   getFunctionWithoutTags(LAMBDA_SWITCHES.tagsHidden),
   listTagsDenied(LAMBDA_SWITCHES.listTagsDenied),
