@@ -50,6 +50,13 @@ export const EMULATOR_RESOURCE_MODEL = [
   'cloudfront:CreateInvalidation',
   'cloudfront:UpdateDistribution',
   'cloudfront:DeleteDistribution',
+  // CloudFront Functions (website.redirectWww): named by no resource there either.
+  'cloudfront:CreateFunction',
+  'cloudfront:DescribeFunction',
+  'cloudfront:GetFunction',
+  'cloudfront:UpdateFunction',
+  'cloudfront:PublishFunction',
+  'cloudfront:DeleteFunction',
 ];
 
 /** A policy as `projet1 permissions --json` lists it. */
