@@ -114,12 +114,16 @@ export class Runner {
     }
   }
 
+  /** What CloudFront sends the API (api.edgeOnly): the smoke calls the API's own URL as the distribution does. */
+  edge: Record<string, string> = {};
+
   /** An API request (counted), with the admin token when given. */
   async api(url: string, method = 'GET', token?: string, body?: unknown): Promise<{ status: number; json: unknown }> {
     this.requests.api++;
     const res = await fetch(url, {
       method,
       headers: {
+        ...this.edge,
         ...(token ? { Authorization: `Bearer ${token}` } : {}),
         ...(body ? { 'Content-Type': 'application/json' } : {}),
       },

@@ -2,6 +2,8 @@
 // checks the API and the website over its CloudFront domain, seeds and lists, rotates the admin token,
 // backs up and restores, then `down`: always, on a failure and on Ctrl-C / SIGTERM too. Prints each
 // step's time and a rough cost. Without PROJET1_AWS_SMOKE=1 it only says how to run it. Never in CI.
+import { ORIGIN_HEADER } from '../runtime/api/edge-header.js';
+import { readSecret } from '../src/resources/secret-parameter.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +36,8 @@ const parse = <T>(text: string): T => JSON.parse(text) as T;
 
 interface Stack {
   apiUrl: string;
+  /** The origin secret's SSM parameter (api.edgeOnly, the default); '' when the API answers directly. */
+  originSecret: string;
   websiteUrl: string;
   table: string;
   functionLogGroups: string[];
@@ -45,6 +49,7 @@ async function stackOf(r: Runner, environment: string): Promise<Stack> {
   const names = Object.entries(out).filter(([k]) => /^function\.[^.]+\.name$/.test(k));
   return {
     apiUrl: out.apiUrl ?? '',
+    originSecret: out['secret.origin-secret.parameter'] ?? '',
     websiteUrl: out.websiteUrl ?? '',
     table: out['table.name'] ?? `products-${environment}`,
     functionLogGroups: names.map(([, v]) => `/aws/lambda/${v}`),
@@ -71,11 +76,21 @@ async function exercise(
   items: Items,
 ): Promise<void> {
   const onEmulator = new URL(s.apiUrl).hostname === '127.0.0.1' || s.websiteUrl.includes('.localhost');
+  if (s.originSecret) {
+    // Edge-only: the API's own URL refuses what does not come through the distribution, once it sends the secret.
+    const secret = await readSecret(aws, s.originSecret);
+    r.edge = { [ORIGIN_HEADER]: secret?.split(' ')[0] ?? '' };
+  }
   await r.step('API: GET /products answers 200', () =>
     r.until('the API', 2 * MINUTE, async () =>
       (await r.api(`${s.apiUrl}/products`)).status === 200 ? true : undefined,
     ),
   );
+  if (s.originSecret)
+    await r.step('API: its own URL refuses a call without the origin secret (403)', async () => {
+      const res = await fetch(`${s.apiUrl}/products`, { signal: AbortSignal.timeout(30_000) });
+      if (res.status !== 403) throw new Error(`a direct call answered ${res.status}, not 403`);
+    });
   await r.step('deploy-website', () => r.must(['deploy-website', '--verbose']));
   await r.step('website answers over CloudFront (a new distribution takes minutes)', async () => {
     await r.until(

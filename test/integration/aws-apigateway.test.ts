@@ -92,7 +92,15 @@ describe('API Gateway account logging role, as AWS enforces it', () => {
     project: 'gwfirst',
     table: { name: 'gwfirst-table' },
     // Low enough that a burst of requests is throttled (the gateway-responses test below).
-    api: { throttleRateLimit: 1, throttleBurstLimit: 1, corsOrigins: ['*'], edgeOnly: false },
+    // The list has its own limits, which replace the stage's for that method (as on AWS): 1 and 1 too.
+    api: {
+      throttleRateLimit: 1,
+      throttleBurstLimit: 1,
+      listRateLimit: 1,
+      listBurstLimit: 1,
+      corsOrigins: ['*'],
+      edgeOnly: false,
+    },
   });
   let apiUrl = '';
 
