@@ -199,7 +199,10 @@ function restApiGrants(r: PolicyArns): Grant[] {
 }
 
 /** The distribution, its OAC and its response-headers policy. */
-function cloudfrontGrants(r: PolicyArns): Grant[] {
+function cloudfrontGrants(config: StackConfig, r: PolicyArns): Grant[] {
+  // CreateDelivery of CloudFront's access logs (cdnLogGrants) also needs this on the distribution.
+  const logs =
+    config.website.accessLogs && r.cdnLogs.length > 0 ? ['cloudfront:AllowVendedLogDeliveryForResource'] : [];
   return [
     {
       // Ids are assigned at creation: any distribution may be read (ours is found by its comment), and
@@ -218,6 +221,7 @@ function cloudfrontGrants(r: PolicyArns): Grant[] {
           'cloudfront:CreateResponseHeadersPolicy',
           'cloudfront:UpdateResponseHeadersPolicy',
           'cloudfront:DeleteResponseHeadersPolicy',
+          ...logs,
         ],
       },
       Resource: r.cloudfront,
@@ -251,6 +255,38 @@ function wafGrants(r: PolicyArns): Grant[] {
         deploy: ['wafv2:CreateWebACL', 'wafv2:UpdateWebACL', 'wafv2:DeleteWebACL', 'wafv2:TagResource'],
       },
       Resource: r.waf,
+    },
+  ];
+}
+
+/**
+ * CloudFront's access-log delivery (website.accessLogs, on by default): the CloudWatch Logs delivery
+ * actions "Logs sent to Amazon S3" (vended logs V2) lists, in the log groups' statement (the same
+ * service: each action applies to its own resource type); CreateDelivery also needs
+ * cloudfront:AllowVendedLogDeliveryForResource (cloudfrontGrants). Off, only what `up` needs to find
+ * and retire what an earlier setting made.
+ */
+function cdnLogGrants(config: StackConfig, r: PolicyArns): Grant[] {
+  if (r.cdnLogs.length === 0) return [];
+  const on = config.website.accessLogs;
+  return [
+    {
+      Sid: 'LogGroups',
+      actions: {
+        read: ['logs:GetDeliverySource', 'logs:GetDeliveryDestination'],
+        deploy: on
+          ? [
+              'logs:PutDeliverySource',
+              'logs:DeleteDeliverySource',
+              'logs:PutDeliveryDestination',
+              'logs:DeleteDeliveryDestination',
+              'logs:CreateDelivery',
+              'logs:DeleteDelivery',
+              'logs:UpdateDeliveryConfiguration',
+            ]
+          : ['logs:DeleteDeliverySource', 'logs:DeleteDeliveryDestination', 'logs:DeleteDelivery'],
+      },
+      Resource: r.cdnLogs,
     },
   ];
 }
@@ -305,6 +341,8 @@ function unscopedGrants(config: StackConfig): Grant[] {
           'cloudwatch:DescribeAlarms',
           'lambda:GetAccountSettings',
           'logs:DescribeLogGroups',
+          // CloudFront's access-log deliveries are found by their pair (src/resources/cloudfront-log-delivery.ts).
+          'logs:DescribeDeliveries',
           // Tells this account's own bucket from another account's when HeadBucket answers a bare 403.
           's3:ListAllMyBuckets',
           // plan, up and down find what the stack tagged under names its configuration no longer
@@ -329,8 +367,9 @@ export function grants(config: StackConfig, target: PolicyTarget): Grant[] {
     ...siteBucketGrants(r),
     ...monitoringGrants(r),
     ...restApiGrants(r),
-    ...cloudfrontGrants(r),
+    ...cloudfrontGrants(config, r),
     ...(config.waf?.enabled ? wafGrants(r) : []),
+    ...cdnLogGrants(config, r),
     ...domainGrants(config, r),
     ...unscopedGrants(config),
   ];

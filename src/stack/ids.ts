@@ -17,6 +17,7 @@ export type ResourceId =
   | 'headers-policy'
   | 'web-acl'
   | 'distribution'
+  | `cdn-log-${'source' | 'destination' | 'delivery'}`
   | 'certificate'
   | `dns-record:${string}`
   | `topic:${string}`
