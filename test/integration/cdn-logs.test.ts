@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import {
   CloudWatchLogsClient,
   DeleteDeliveryCommand,
@@ -21,7 +21,10 @@ import { GetBucketLifecycleConfigurationCommand, GetBucketPolicyCommand, S3Clien
 import type { Change } from '../../src/engine/types.js';
 import { deploy, type Deployed } from '../helpers/api.js';
 import { runCli } from '../helpers/cli.js';
+import { LOG_DELIVERY_BEHAVIOURS } from '../helpers/aws-behaviour/log-delivery.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
+import { type FaultProxy, REALISTIC, startFaultProxy } from '../helpers/fault-proxy.js';
+import { projectDir } from '../helpers/cli.js';
 
 const PREFIX = 'projet1-serverless-development';
 const SOURCE = `${PREFIX}-euw3-cdn-source`;
@@ -190,5 +193,28 @@ describe('cdn logs', () => {
     assert.deepEqual(await deliveries(), []);
     assert.equal(await source(), undefined);
     assert.equal(await destination(), undefined);
+  });
+});
+
+describe('cdn logs as AWS runs them', () => {
+  let proxy: FaultProxy | undefined;
+  after(async () => proxy?.close());
+
+  it("a CloudFront source only in us-east-1; the bucket's statement there before the delivery, so AWS adds none", async () => {
+    proxy = await startFaultProxy(emulator.get().endpoint, {
+      ...REALISTIC,
+      randomFault: 0,
+      slow: 0,
+      behaviours: LOG_DELIVERY_BEHAVIOURS,
+    });
+    const dir = projectDir({ project: 'cdnaws', table: { name: 'cdnaws-catalog' } });
+    const run = (...args: string[]) => runCli([...args, '--endpoint-url', proxy?.url ?? ''], { cwd: dir });
+    const up = await run('up', '--yes', '--json');
+    assert.equal(up.code, 0, up.stderr + up.stdout);
+    assert.equal(proxy.injected.get('log-delivery-source-region') ?? 0, 0, 'the source is made in us-east-1');
+    assert.equal(proxy.injected.get('log-delivery-bucket-policy') ?? 0, 0, 'AWS found its statement in the policy');
+    const plan = await run('plan', '--exit-code', '--json');
+    assert.equal(plan.code, 0, pending(plan.json<{ changes: Change[] }>().changes).join('; '));
+    assert.equal((await run('down', '--yes')).code, 0);
   });
 });

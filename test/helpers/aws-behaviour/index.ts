@@ -9,6 +9,7 @@ import { DYNAMODB_BEHAVIOURS } from './dynamodb.js';
 import { PASS_ROLE } from './iam-passrole.js';
 import { restoreSummaryInDescribeTable } from './dynamodb-restore.js';
 import { getFunctionWithoutTags, LAMBDA_SWITCHES, listTagsDenied } from './lambda.js';
+import { LOG_DELIVERY_BEHAVIOURS } from './log-delivery.js';
 import { S3_BEHAVIOURS } from './s3.js';
 import type { Behaviour } from './types.js';
 import { webAclAssociated } from './waf.js';
@@ -23,6 +24,7 @@ export const AWS_BEHAVIOURS: Behaviour[] = [
   ...S3_BEHAVIOURS,
   responseHeadersPolicyInUse,
   webAclAssociated,
+  ...LOG_DELIVERY_BEHAVIOURS, // CloudFront's log source only in us-east-1; CreateDelivery writing the bucket's policy
   ...ACM_BEHAVIOURS, // validation records some seconds late; PENDING_VALIDATION while its switch is on
   // A permission or account state, off until a test switches it on (README's permissions, a verified account).
   getFunctionWithoutTags(LAMBDA_SWITCHES.tagsHidden),
