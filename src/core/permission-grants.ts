@@ -263,28 +263,27 @@ function wafGrants(r: PolicyArns): Grant[] {
  * CloudFront's access-log delivery (website.accessLogs, on by default): the CloudWatch Logs delivery
  * actions "Logs sent to Amazon S3" (vended logs V2) lists, in the log groups' statement (the same
  * service: each action applies to its own resource type); CreateDelivery also needs
- * cloudfront:AllowVendedLogDeliveryForResource (cloudfrontGrants). Off, only what `up` needs to find
- * and retire what an earlier setting made.
+ * cloudfront:AllowVendedLogDeliveryForResource (cloudfrontGrants). Off, only the list calls that find
+ * what an earlier setting made (NoResourceTypes), as for the WAF.
  */
 function cdnLogGrants(config: StackConfig, r: PolicyArns): Grant[] {
-  if (r.cdnLogs.length === 0) return [];
-  const on = config.website.accessLogs;
+  if (r.cdnLogs.length === 0 || !config.website.accessLogs) return [];
   return [
     {
       Sid: 'LogGroups',
       actions: {
-        read: ['logs:GetDeliverySource', 'logs:GetDeliveryDestination'],
-        deploy: on
-          ? [
-              'logs:PutDeliverySource',
-              'logs:DeleteDeliverySource',
-              'logs:PutDeliveryDestination',
-              'logs:DeleteDeliveryDestination',
-              'logs:CreateDelivery',
-              'logs:DeleteDelivery',
-              'logs:UpdateDeliveryConfiguration',
-            ]
-          : ['logs:DeleteDeliverySource', 'logs:DeleteDeliveryDestination', 'logs:DeleteDelivery'],
+        // `plan` and `status` read their tags (the statement's own actions, on these ARNs too).
+        read: ['logs:ListTagsForResource'],
+        deploy: [
+          'logs:TagResource',
+          'logs:PutDeliverySource',
+          'logs:DeleteDeliverySource',
+          'logs:PutDeliveryDestination',
+          'logs:DeleteDeliveryDestination',
+          'logs:CreateDelivery',
+          'logs:DeleteDelivery',
+          'logs:UpdateDeliveryConfiguration',
+        ],
       },
       Resource: r.cdnLogs,
     },
@@ -341,8 +340,11 @@ function unscopedGrants(config: StackConfig): Grant[] {
           'cloudwatch:DescribeAlarms',
           'lambda:GetAccountSettings',
           'logs:DescribeLogGroups',
-          // CloudFront's access-log deliveries are found by their pair (src/resources/cloudfront-log-delivery.ts).
+          // CloudFront's access-log delivery, its source and destination (src/resources/cloudfront-log-delivery*.ts),
+          // even with the logs off: `up` looks for those an earlier setting made, to remove them.
           'logs:DescribeDeliveries',
+          'logs:DescribeDeliverySources',
+          'logs:DescribeDeliveryDestinations',
           // Tells this account's own bucket from another account's when HeadBucket answers a bare 403.
           's3:ListAllMyBuckets',
           // plan, up and down find what the stack tagged under names its configuration no longer

@@ -6,8 +6,10 @@
 import {
   DeleteDeliveryDestinationCommand,
   DeleteDeliverySourceCommand,
-  GetDeliveryDestinationCommand,
-  GetDeliverySourceCommand,
+  type DeliveryDestination,
+  type DeliverySource,
+  DescribeDeliveryDestinationsCommand,
+  DescribeDeliverySourcesCommand,
   type OutputFormat,
   PutDeliveryDestinationCommand,
   PutDeliverySourceCommand,
@@ -25,6 +27,44 @@ interface End {
   region: string;
   tags: Record<string, string>;
 }
+
+/**
+ * Every source (or destination) of the region, by walking its Describe call's pages: a list action needs
+ * no resource in the caller's policy, so a stack with the logs off can look for what to retire with only
+ * that (as the WAF's ListWebACLs), where a Get of a name would need a grant on it.
+ */
+async function described<T>(
+  page: (nextToken: string | undefined) => Promise<{ items?: T[]; nextToken?: string }>,
+): Promise<T[]> {
+  const all: T[] = [];
+  let nextToken: string | undefined;
+  do {
+    const got = await page(nextToken);
+    all.push(...(got.items ?? []));
+    nextToken = got.nextToken || undefined;
+  } while (nextToken);
+  return all;
+}
+
+const sourceNamed = async (ctx: ProvisionContext, region: string, name: string): Promise<DeliverySource | undefined> =>
+  (
+    await described(async (nextToken) => {
+      const res = await logsIn(ctx, region).send(new DescribeDeliverySourcesCommand({ nextToken, limit: 50 }));
+      return { items: res.deliverySources, nextToken: res.nextToken };
+    })
+  ).find((x) => x.name === name);
+
+const destinationNamed = async (
+  ctx: ProvisionContext,
+  region: string,
+  name: string,
+): Promise<DeliveryDestination | undefined> =>
+  (
+    await described(async (nextToken) => {
+      const res = await logsIn(ctx, region).send(new DescribeDeliveryDestinationsCommand({ nextToken, limit: 50 }));
+      return { items: res.deliveryDestinations, nextToken: res.nextToken };
+    })
+  ).find((x) => x.name === name);
 
 /** The fields that differ, then the tags (merged, as TagResource does). */
 function changed(want: Record<string, string>, have: Record<string, string>, tags: FieldChange[]): FieldChange[] {
@@ -64,8 +104,7 @@ export const cloudfrontLogDeliverySource: Provisioner<DeliverySourceDesired, Del
     service: 'logs',
 
     async observe(ctx, d) {
-      const res = await unless(logsIn(ctx, d.region).send(new GetDeliverySourceCommand({ name: d.name })), GONE);
-      const s = res?.deliverySource;
+      const s = await sourceNamed(ctx, d.region, d.name);
       if (!s) return undefined;
       return {
         resourceArn: s.resourceArns?.[0] ?? '',
@@ -134,8 +173,7 @@ export const cloudfrontLogDeliveryDestination: Provisioner<
   service: 'logs',
 
   async observe(ctx, d) {
-    const res = await unless(logsIn(ctx, d.region).send(new GetDeliveryDestinationCommand({ name: d.name })), GONE);
-    const x = res?.deliveryDestination;
+    const x = await destinationNamed(ctx, d.region, d.name);
     if (!x?.arn) return undefined;
     return {
       arn: x.arn,

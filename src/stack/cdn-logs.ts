@@ -124,7 +124,7 @@ export function cdnLogs(
   };
   const delivery: CdnLogDeliveryResource = {
     id: 'cdn-log-delivery',
-    name: `${names.source} → ${logs.desired.name}/cdn/`,
+    name: `${names.source} to s3://${logs.desired.name}/cdn/`,
     provisioner: cloudfrontLogDelivery,
     // After the bucket policy: AWS checks (or writes) the bucket's permission when the delivery is made.
     dependsOn: [source.id, destination.id, logsPolicy.id],

@@ -64,6 +64,14 @@ const EMULATOR_RESOURCE_MODEL = [
   'cloudfront:CreateInvalidation',
   'cloudfront:UpdateDistribution',
   'cloudfront:DeleteDistribution',
+  // CloudWatch Logs: the delivery calls (CloudFront's access logs) name no resource there, only a log group
+  // name or a tagging call's resourceArn does.
+  'logs:PutDeliverySource',
+  'logs:DeleteDeliverySource',
+  'logs:PutDeliveryDestination',
+  'logs:DeleteDeliveryDestination',
+  'logs:CreateDelivery',
+  'logs:DeleteDelivery',
 ];
 
 let emulator: EmulatorHandle | undefined;
