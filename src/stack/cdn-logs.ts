@@ -124,7 +124,8 @@ export function cdnLogs(
   };
   const delivery: CdnLogDeliveryResource = {
     id: 'cdn-log-delivery',
-    name: `${names.source} to s3://${logs.desired.name}/cdn/`,
+    // The bucket and prefix it writes to: what a reader of `plan` and `status` looks for.
+    name: `${logs.desired.name}/cdn/`,
     provisioner: cloudfrontLogDelivery,
     // After the bucket policy: AWS checks (or writes) the bucket's permission when the delivery is made.
     dependsOn: [source.id, destination.id, logsPolicy.id],
