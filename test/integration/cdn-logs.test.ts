@@ -13,9 +13,12 @@ import {
   CloudWatchLogsClient,
   DeleteDeliveryCommand,
   DescribeDeliveriesCommand,
+  DescribeDeliverySourcesCommand,
   GetDeliveryDestinationCommand,
   GetDeliverySourceCommand,
   ListTagsForResourceCommand,
+  PutDeliveryDestinationCommand,
+  PutDeliverySourceCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { GetBucketLifecycleConfigurationCommand, GetBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Change } from '../../src/engine/types.js';
@@ -199,6 +202,20 @@ describe('cdn logs', () => {
 describe('cdn logs as AWS runs them', () => {
   let proxy: FaultProxy | undefined;
   after(async () => proxy?.close());
+  const settings = { project: 'cdnaws', table: { name: 'cdnaws-catalog' } };
+  const dir = projectDir(settings);
+  const run = (...args: string[]) => runCli([...args, '--endpoint-url', proxy?.url ?? ''], { cwd: dir });
+  const sourceName = 'cdnaws-development-euw3-cdn-source';
+  const destinationName = 'cdnaws-development-euw3-cdn-logs';
+  const ours = async () =>
+    ((await logs().send(new DescribeDeliveriesCommand({}))).deliveries ?? []).filter(
+      (d) => d.deliverySourceName === sourceName,
+    );
+  const injected = (kind: string) => proxy?.injected.get(kind) ?? 0;
+  const clean = async () => {
+    const plan = await run('plan', '--exit-code', '--json');
+    assert.equal(plan.code, 0, pending(plan.json<{ changes: Change[] }>().changes).join('; '));
+  };
 
   it("a CloudFront source only in us-east-1; the bucket's statement there before the delivery, so AWS adds none", async () => {
     proxy = await startFaultProxy(emulator.get().endpoint, {
@@ -207,14 +224,71 @@ describe('cdn logs as AWS runs them', () => {
       slow: 0,
       behaviours: LOG_DELIVERY_BEHAVIOURS,
     });
-    const dir = projectDir({ project: 'cdnaws', table: { name: 'cdnaws-catalog' } });
-    const run = (...args: string[]) => runCli([...args, '--endpoint-url', proxy?.url ?? ''], { cwd: dir });
     const up = await run('up', '--yes', '--json');
     assert.equal(up.code, 0, up.stderr + up.stdout);
-    assert.equal(proxy.injected.get('log-delivery-source-region') ?? 0, 0, 'the source is made in us-east-1');
-    assert.equal(proxy.injected.get('log-delivery-bucket-policy') ?? 0, 0, 'AWS found its statement in the policy');
-    const plan = await run('plan', '--exit-code', '--json');
-    assert.equal(plan.code, 0, pending(plan.json<{ changes: Change[] }>().changes).join('; '));
-    assert.equal((await run('down', '--yes')).code, 0);
+    assert.equal(injected('log-delivery-source-region'), 0, 'the source is made in us-east-1');
+    assert.equal(injected('log-delivery-bucket-policy'), 0, 'AWS found its statement in the policy');
+    await clean();
+  });
+
+  it('a source or destination AWS cannot change in place is made again, its delivery set aside meanwhile', async () => {
+    const distribution = (await logs().send(new GetDeliverySourceCommand({ name: sourceName }))).deliverySource
+      ?.resourceArns?.[0];
+    assert.ok(distribution);
+    // By hand, straight to the emulator: the source names another distribution, the destination another format.
+    await logs().send(
+      new PutDeliverySourceCommand({
+        name: sourceName,
+        resourceArn: distribution.replace(/\/[^/]+$/, '/EOTHERDISTRIB'),
+        logType: 'ACCESS_LOGS',
+      }),
+    );
+    const dest = (await logs().send(new GetDeliveryDestinationCommand({ name: destinationName }))).deliveryDestination;
+    await logs().send(
+      new PutDeliveryDestinationCommand({
+        name: destinationName,
+        outputFormat: 'plain',
+        deliveryDestinationConfiguration: {
+          destinationResourceArn: dest?.deliveryDestinationConfiguration?.destinationResourceArn,
+        },
+      }),
+    );
+    const plan = (await run('plan', '--json')).json<{ changes: Change[] }>();
+    assert.deepEqual(pending(plan.changes), [
+      'update cdn-log-source resourceArn',
+      'update cdn-log-destination outputFormat',
+    ]);
+    const up = await run('up', '--yes', '--json');
+    assert.equal(up.code, 0, up.stderr + up.stdout);
+    assert.equal(injected('log-delivery-in-use'), 0, 'nothing deleted while a delivery named it');
+    const src = (await logs().send(new GetDeliverySourceCommand({ name: sourceName }))).deliverySource;
+    assert.deepEqual(src?.resourceArns, [distribution]);
+    const again = (await logs().send(new GetDeliveryDestinationCommand({ name: destinationName }))).deliveryDestination;
+    assert.equal(again?.outputFormat, 'json');
+    const [delivery, ...more] = await ours();
+    assert.equal(more.length, 0, 'one delivery');
+    assert.equal(delivery?.deliveryDestinationArn, again?.arn);
+    assert.equal(delivery?.s3DeliveryConfiguration?.suffixPath, 'cdn/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}');
+    await clean();
+  });
+
+  it('turned off, then down: each delivery deleted before its source and destination', async () => {
+    const config = join(dir, 'off.json');
+    writeFileSync(config, JSON.stringify({ ...settings, website: { accessLogs: false } }));
+    const off = await run('up', '--yes', '--config', config);
+    assert.equal(off.code, 0, off.stderr + off.stdout);
+    assert.deepEqual(await ours(), []);
+    assert.equal(injected('log-delivery-in-use'), 0);
+    assert.equal((await run('up', '--yes')).code, 0, 'on again');
+    assert.equal((await ours()).length, 1);
+    const down = await run('down', '--yes');
+    assert.equal(down.code, 0, down.stderr + down.stdout);
+    assert.equal(injected('log-delivery-in-use'), 0);
+    assert.deepEqual(await ours(), []);
+    const left = await logs().send(new DescribeDeliverySourcesCommand({}));
+    assert.deepEqual(
+      (left.deliverySources ?? []).filter((x) => x.name === sourceName),
+      [],
+    );
   });
 });

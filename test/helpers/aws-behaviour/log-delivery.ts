@@ -1,7 +1,12 @@
 // CloudWatch Logs' vended-log delivery as AWS runs it for CloudFront's access logs, where MiniStack
 // 1.5.33 stores whatever it is given: a CloudFront delivery source is accepted only in us-east-1, and
-// CreateDelivery to a bucket whose policy lacks the delivery service's statement writes one in itself.
-import { CloudWatchLogsClient, GetDeliveryDestinationCommand } from '@aws-sdk/client-cloudwatch-logs';
+// CreateDelivery to a bucket whose policy lacks the delivery service's statement writes one in itself,
+// and a source or destination a delivery still names cannot be deleted.
+import {
+  CloudWatchLogsClient,
+  DescribeDeliveriesCommand,
+  GetDeliveryDestinationCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { GetBucketPolicyCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { awsError } from '../aws-reply.js';
 import { list, type Statement } from './iam-eval.js';
@@ -74,4 +79,29 @@ export const deliveryWritesBucketPolicy: Behaviour = {
   },
 };
 
-export const LOG_DELIVERY_BEHAVIOURS: Behaviour[] = [cloudfrontLogSourceOutsideUsEast1, deliveryWritesBucketPolicy];
+export const deliveryEndInUse: Behaviour = {
+  kind: 'log-delivery-in-use',
+  source:
+    'CloudWatch Logs API reference, DeleteDeliverySource and DeleteDeliveryDestination: "You can\'t delete a delivery source [destination] if any current deliveries are associated with it" (DescribeDeliveries, deliverySourceName / deliveryDestinationArn); errors: ConflictException (HTTP 400)',
+  async before(call, req, ctx) {
+    if (call.service !== 'logs') return undefined;
+    if (call.operation !== 'DeleteDeliverySource' && call.operation !== 'DeleteDeliveryDestination') return undefined;
+    const name = String(body(req).name ?? '');
+    const logs = ctx.emulator.client(CloudWatchLogsClient, { region: signedRegion(req) });
+    const all = (await logs.send(new DescribeDeliveriesCommand({}))).deliveries ?? [];
+    const inUse = all.some((d) =>
+      call.operation === 'DeleteDeliverySource'
+        ? d.deliverySourceName === name
+        : d.deliveryDestinationArn?.endsWith(`:delivery-destination:${name}`),
+    );
+    if (!inUse) return undefined;
+    ctx.count('log-delivery-in-use');
+    return awsError(call, 400, 'ConflictException', `${name} is used by a delivery: delete the delivery first.`);
+  },
+};
+
+export const LOG_DELIVERY_BEHAVIOURS: Behaviour[] = [
+  cloudfrontLogSourceOutsideUsEast1,
+  deliveryWritesBucketPolicy,
+  deliveryEndInUse,
+];
