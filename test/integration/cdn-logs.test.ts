@@ -19,6 +19,7 @@ import {
   ListTagsForResourceCommand,
   PutDeliveryDestinationCommand,
   PutDeliverySourceCommand,
+  UntagResourceCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { GetBucketLifecycleConfigurationCommand, GetBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Change } from '../../src/engine/types.js';
@@ -161,6 +162,16 @@ describe('cdn logs', () => {
     assert.equal(more.length, 0);
     assert.notEqual(after?.id, before.id, 'a new delivery');
     assert.equal(after?.s3DeliveryConfiguration?.suffixPath, before.s3DeliveryConfiguration?.suffixPath);
+    assert.equal((await cli('plan', '--exit-code')).code, 0);
+  });
+
+  it('a tag taken off the source by hand is put back', async () => {
+    const arn = (await source())?.arn ?? '';
+    await logs().send(new UntagResourceCommand({ resourceArn: arn, tagKeys: ['region'] }));
+    const plan = (await cli('plan', '--json')).json<{ changes: Change[] }>();
+    assert.deepEqual(pending(plan.changes), ['update cdn-log-source tags']);
+    assert.equal((await cli('up', '--yes')).code, 0);
+    assert.equal((await tagsOf(arn))?.region, 'eu-west-3');
     assert.equal((await cli('plan', '--exit-code')).code, 0);
   });
 
