@@ -83,16 +83,29 @@ async function loadPage() {
   }
 }
 
-/** Categories present: read from the first pages of the catalog (the API has no category list). */
-async function loadCategories() {
-  const seen = new Set();
-  let cursor = null;
-  for (let i = 0; i < 5; i++) {
-    const body = await api(`/products?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-    for (const p of body.items) seen.add(p.category);
-    cursor = body.cursor;
-    if (!cursor) break;
+/**
+ * Categories present: from one page of the catalog (the API has no category list), kept for this tab for
+ * five minutes. Every list read costs the table read units, and anonymous visitors must not be able to
+ * spend them fast: a page view reads at most this page and the products shown. After a write, `fresh`.
+ */
+const CATEGORIES_KEY = 'projet1.categories';
+const CATEGORIES_TTL_MS = 5 * 60 * 1000;
+
+async function categoryNames(fresh) {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(CATEGORIES_KEY) ?? 'null');
+    if (!fresh && kept && Date.now() - kept.at < CATEGORIES_TTL_MS && Array.isArray(kept.names)) return kept.names;
+  } catch {
+    // Unreadable: read again.
   }
+  const body = await api('/products?limit=100');
+  const names = [...new Set(body.items.map((p) => p.category))];
+  sessionStorage.setItem(CATEGORIES_KEY, JSON.stringify({ at: Date.now(), names }));
+  return names;
+}
+
+async function loadCategories(fresh = false) {
+  const seen = new Set(await categoryNames(fresh));
   const select = $('category');
   const list = $('known-categories');
   const keep = select.value;
@@ -207,7 +220,7 @@ async function save(event) {
       : await api('/products', { method: 'POST', admin: true, body: formBody() });
     $('editor').close();
     $('detail').close();
-    await Promise.all([loadCategories(), loadPage()]);
+    await Promise.all([loadCategories(true), loadPage()]);
     setStatus(`${editing ? 'Saved' : 'Created'} “${saved.name}”.`);
   } catch (err) {
     showApiError(err);
@@ -222,7 +235,7 @@ async function remove() {
   try {
     await api(`/products/${encodeURIComponent(p.product_id)}`, { method: 'DELETE', admin: true });
     $('detail').close();
-    await Promise.all([loadCategories(), loadPage()]);
+    await Promise.all([loadCategories(true), loadPage()]);
     setStatus(`Deleted “${p.name}”.`);
   } catch (err) {
     if (err.status === 401 || err.status === 403) {

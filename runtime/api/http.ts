@@ -2,6 +2,7 @@
 // type, JSON), CORS on every response, and one JSON error shape. A handler throws
 // HttpError or a repository error; nothing internal ever reaches the client.
 import { CORS_ALLOW_HEADERS, CORS_ALLOW_METHODS } from './cors.js';
+import { requireEdge } from './edge.js';
 import { AlreadyExists, BadCursor, NotFound, VersionConflict } from '../catalog/repository.js';
 import type { FieldProblem } from '../catalog/product.js';
 
@@ -108,13 +109,14 @@ export function corsHeaders(origin: string | undefined, allowed: readonly string
     'Access-Control-Allow-Headers': CORS_ALLOW_HEADERS,
     'Access-Control-Expose-Headers': 'ETag',
   };
+  if (allowed.length === 0) return {};
   if (allowed.includes('*')) return { ...base, 'Access-Control-Allow-Origin': '*' };
   if (origin && allowed.includes(origin)) return { ...base, 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
   return { Vary: 'Origin' };
 }
 
 export function allowedOrigins(env: NodeJS.ProcessEnv = process.env): string[] {
-  return (env.CORS_ORIGINS ?? '*')
+  return (env.CORS_ORIGINS ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
@@ -156,6 +158,7 @@ export function apiHandler(route: (req: Request) => Promise<Reply>): (event: Api
     };
     const latencyMs = (): number => Math.round((performance.now() - started) * 10) / 10;
     try {
+      await requireEdge(req);
       const reply = await route(req);
       logRequest({ level: 'info', ...base, status: reply.status, latencyMs: latencyMs() });
       return {

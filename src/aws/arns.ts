@@ -38,6 +38,8 @@ export function arns(scope: ArnScope) {
     /** Every log group of the region (the shared API Gateway logging role's scope). */
     allLogs: () => `${base('logs')}:*`,
     role: (name: string) => `arn:${scope.partition}:iam::${scope.accountId}:role/${name}`,
+    /** A customer managed policy (`projet1 permissions` prints how to attach its own). */
+    policy: (name: string) => `arn:${scope.partition}:iam::${scope.accountId}:policy/${name}`,
     parameter: (name: string) => `${base('ssm')}:parameter${name}`,
     function: (name: string) => `${base('lambda')}:function:${name}`,
     topic: (name: string, region = scope.region) => `${base('sns', region)}:${name}`,

@@ -168,4 +168,9 @@ export const PERMISSIONS = options([
     flags: '--account-id <id>',
     description: "the account to name in the ARNs (default: the current credentials')",
   },
+  {
+    flags: '--out-dir <dir>',
+    description: 'write each policy to <dir>/<scope>[-<part>].json (mode 0600) and list the files on stdout',
+  },
+  { flags: '--force', description: 'with --out-dir, overwrite files that already exist' },
 ]);

@@ -110,8 +110,9 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
       }),
       defineCommand({
         name: 'rotate',
-        summary: 'replace the admin token and print the new one',
+        summary: 'replace the admin token (and the origin secret) and print the new token',
         needs: 'stack',
+        locks: true,
         load: async () => (await import('./commands/admin-token.js')).rotate,
       }),
     ],
@@ -221,7 +222,7 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
   }),
   defineCommand({
     name: 'permissions',
-    summary: 'print the IAM policy (JSON) a caller needs, scoped to this stack: deploy, operate or read',
+    summary: 'print the IAM policies (JSON) a caller needs, scoped to this stack: deploy, operate or read',
     options: PERMISSIONS,
     needs: 'config',
     load: async () => (await import('./commands/permissions.js')).permissions,

@@ -1,6 +1,7 @@
 // Text renderings of plans, status rows and outputs. Pure functions of data.
 import { describeLock } from '../core/lock-info.js';
-import type { AwsCallSummary, StatusReport, StatusRow } from '../core/stack-ops.js';
+import type { AwsCallSummary } from '../core/stack-ops.js';
+import type { StatusReport, StatusRow } from '../core/status.js';
 import type { ApplyResult } from '../engine/apply.js';
 import type { Change, FieldChange, Plan } from '../engine/types.js';
 import type { Colors } from './style.js';
@@ -128,9 +129,11 @@ export function renderSummary(verb: string, result: ApplyResult | undefined, ms:
 
 /** The few outputs a person uses after `up`; `projet1 outputs` has them all. */
 export function renderKeyOutputs(outputs: Record<string, string>): string {
+  // Edge-only (a secret origin header exists): the API a person calls is the site's; its own URL answers 403.
+  const edgeOnly = outputs['secret.origin-secret.parameter'] !== undefined && outputs.websiteUrl !== undefined;
   const rows: [string, string | undefined][] = [
     ['Website', outputs.websiteUrl],
-    ['API', outputs.apiUrl],
+    ['API', edgeOnly ? `${outputs.websiteUrl}/products` : outputs.apiUrl],
     ['Table', outputs['table.name']],
     ['Admin token', outputs.apiUrl ? 'projet1 admin-token show' : undefined],
   ];

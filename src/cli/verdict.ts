@@ -2,7 +2,7 @@
 import { resourceNames } from '../config/names.js';
 import type { Session } from '../core/session.js';
 import { PUBLISH_HINT } from '../core/site-content.js';
-import type { StatusReport } from '../core/stack-ops.js';
+import type { StatusReport } from '../core/status.js';
 
 export const siteBucketName = (session: Session): string =>
   resourceNames(session.config, session.env.accountId).siteBucket;

@@ -18,6 +18,8 @@ export interface ResourceNames {
   api: string;
   stage: string;
   adminTokenParameter: string;
+  /** The value CloudFront sends the API so that the API answers only through the site (api.edgeOnly). */
+  originSecretParameter: string;
   siteBucket: string;
   logBucket: string;
   /** CloudFront names are global to the account: the region is part of them. */
@@ -61,6 +63,7 @@ export function resourceNames(
     api: `${prefix}-api`,
     stage: config.environment,
     adminTokenParameter: `/${config.project}/${config.environment}/admin-token`,
+    originSecretParameter: `/${config.project}/${config.environment}/origin-secret`,
     siteBucket: expand(config.website.bucketName),
     logBucket: expand(config.website.logBucketName),
     oac: `${prefix}-${config.region}-site`,

@@ -62,9 +62,9 @@ export const configSchema = section(
           doc: 'Table name. May use {project} and {environment}, e.g. "products-catalog-{environment}".',
         }),
         billingMode: text({
-          default: 'PROVISIONED',
+          default: 'PAY_PER_REQUEST',
           oneOf: ['PROVISIONED', 'PAY_PER_REQUEST'],
-          doc: 'PROVISIONED (read/write capacity below) or PAY_PER_REQUEST (on-demand).',
+          doc: 'PAY_PER_REQUEST (on-demand: nothing to pay when idle, no ceiling for visitors to exhaust) or PROVISIONED (the capacity below).',
         }),
         readCapacity: integer({
           default: 100,
@@ -113,11 +113,15 @@ export const configSchema = section(
     api: section(
       {
         corsOrigins: textList({
-          default: ['*'],
-          minItems: 1,
+          default: [],
+          minItems: 0,
           pattern: /^(\*|https?:\/\/[^\s/,]+)$/,
           expect: '"*" or an origin such as https://shop.example.com',
-          doc: 'Origins allowed by CORS: ["*"] or exactly one origin (the OPTIONS preflight is a static mock).',
+          doc: 'Origins other sites may call the API from (CORS): none by default, since the site and the API share one origin; ["*"] or exactly one origin (the OPTIONS preflight is a static mock).',
+        }),
+        edgeOnly: nullableFlag({
+          default: null,
+          doc: "Answer only requests that come through the site's CloudFront distribution (a secret origin header); direct calls to the execute-api URL get 403. null means on wherever CloudFront serves the site.",
         }),
         throttleRateLimit: integer({
           default: 100,
@@ -126,6 +130,13 @@ export const configSchema = section(
           doc: 'Stage default steady-state requests per second.',
         }),
         throttleBurstLimit: integer({ default: 200, min: 1, max: 5000, doc: 'Stage default burst.' }),
+        listRateLimit: integer({
+          default: 50,
+          min: 1,
+          max: 10000,
+          doc: 'Requests per second of the public product list (GET /products), whose reads cost the table the most.',
+        }),
+        listBurstLimit: integer({ default: 100, min: 1, max: 5000, doc: 'Burst of the public product list.' }),
         tokenCacheSeconds: integer({
           default: 30,
           min: 0,

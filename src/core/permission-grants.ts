@@ -261,18 +261,17 @@ function wafGrants(r: PolicyArns): Grant[] {
 
 /**
  * CloudFront's access-log delivery (website.accessLogs, on by default): the CloudWatch Logs delivery
- * actions "Logs sent to Amazon S3" (vended logs V2) lists, in the log groups' statement (the same
- * service: each action applies to its own resource type); CreateDelivery also needs
- * cloudfront:AllowVendedLogDeliveryForResource (cloudfrontGrants). Off, only the list calls that find
- * what an earlier setting made (NoResourceTypes), as for the WAF.
+ * actions "Logs sent to Amazon S3" (vended logs V2) lists, on the stack's delivery source, destination
+ * and deliveries, a statement of the edge family (permissions.ts) so turning the logs on or off changes
+ * only that policy; CreateDelivery also needs cloudfront:AllowVendedLogDeliveryForResource
+ * (cloudfrontGrants). Off, only the list calls that find what an earlier setting made (NoResourceTypes).
  */
 function cdnLogGrants(config: StackConfig, r: PolicyArns): Grant[] {
   if (r.cdnLogs.length === 0 || !config.website.accessLogs) return [];
   return [
     {
-      Sid: 'LogGroups',
+      Sid: 'CdnLogs',
       actions: {
-        // `plan` and `status` read their tags (the statement's own actions, on these ARNs too).
         read: ['logs:ListTagsForResource'],
         deploy: [
           'logs:TagResource',

@@ -13,7 +13,10 @@ export interface ProbeResult {
   error?: string;
 }
 
-export function probe(url: string, opts: { ca?: string[]; timeoutMs?: number } = {}): Promise<ProbeResult> {
+export function probe(
+  url: string,
+  opts: { ca?: string[]; timeoutMs?: number; headers?: Record<string, string> } = {},
+): Promise<ProbeResult> {
   const u = new URL(url);
   const local = u.hostname.endsWith('.localhost');
   const tls = u.protocol === 'https:';
@@ -30,7 +33,7 @@ export function probe(url: string, opts: { ca?: string[]; timeoutMs?: number } =
       host: local ? '127.0.0.1' : u.hostname,
       port: u.port || (tls ? 443 : 80),
       path: `${u.pathname}${u.search}`,
-      headers: { Host: u.host, 'User-Agent': 'projet1-status' },
+      headers: { ...opts.headers, Host: u.host, 'User-Agent': 'projet1-status' },
       timeout: opts.timeoutMs ?? 5000,
       // The emulator's certificate does not name its *.localhost hosts: trust it for the probe only.
       ...(tls && opts.ca?.length ? { ca: opts.ca.map((f) => readFileSync(f, 'utf8')) } : {}),

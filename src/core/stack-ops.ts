@@ -2,15 +2,14 @@
 import { EXIT, UserError } from '../errors.js';
 import { applyPlan, refuseConflicts, type ApplyResult } from '../engine/apply.js';
 import type { Reporter } from '../engine/events.js';
-import { computePlan, outputOf, type PlanState } from '../engine/plan.js';
-import { changesNeedingApproval, planHasChanges, type Change, type Plan } from '../engine/types.js';
+import { computePlan, type PlanState } from '../engine/plan.js';
+import { changesNeedingApproval, planHasChanges, type Plan } from '../engine/types.js';
 import { CreateBackupCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { refuseForeignBuckets } from './doctor-buckets.js';
 import { InterruptedError, type IoHost } from './io.js';
-import { lockName, readLock, type LockInfo } from './lock.js';
-import { probe, type ProbeResult } from './probe.js';
 import type { Session } from './session.js';
 import { siteBucketEmpty } from './site-content.js';
+import { stackOutputs } from './outputs.js';
 import { type DomainStatus, domainStatus } from './domain-status.js';
 import { waitIssued } from '../resources/acm-certificate.js';
 import { type AppStack, withFoundByTag } from '../stack/stack.js';
@@ -193,136 +192,4 @@ async function backupIfNotEmpty(session: Session, io: IoHost, table: string): Pr
     data: { arn },
   });
   return arn;
-}
-
-export type ResourceState = 'ok' | 'missing' | 'drifted' | 'foreign';
-
-export interface StatusRow {
-  id: string;
-  type: string;
-  name: string;
-  state: ResourceState;
-  drift: Change['fields'];
-  reason?: string;
-}
-
-function statusRows(p: Plan): StatusRow[] {
-  const stateOf: Record<Change['action'], ResourceState> = {
-    create: 'missing',
-    update: 'drifted',
-    'no-op': 'ok',
-    conflict: 'foreign',
-    // In a plan of `up`, a deletion is of what the configuration turned off: `up` removes it.
-    delete: 'drifted',
-  };
-  return p.changes.map((c) => ({
-    id: c.id,
-    type: c.type,
-    name: c.name,
-    state: stateOf[c.action],
-    drift: c.fields,
-    ...(c.reason ? { reason: c.reason } : {}),
-  }));
-}
-
-export interface AlarmStatus {
-  name: string;
-  state: string;
-  reason: string;
-}
-
-export type ProbeKind = 'api' | 'website';
-
-export interface StatusReport {
-  resources: StatusRow[];
-  alarms: AlarmStatus[];
-  /** E-mail subscriptions of the alarm topics, with whether they are confirmed. */
-  notifications: string[];
-  probes: (ProbeResult & { kind: ProbeKind })[];
-  /** The run holding the stack lock, if any (a lock whose lease passed is stale). */
-  lock: (LockInfo & { stale: boolean }) | null;
-  /** The site bucket exists and is empty (the website answers 403 until `deploy-website`). */
-  siteEmpty: boolean;
-  /** The site's own domain (website.domain): absent without one. */
-  domain?: DomainStatus;
-  /** Every resource exists and matches, no alarm is in ALARM, the API and website answer, the site is published. */
-  healthy: boolean;
-}
-
-export async function status(session: Session, reporter: Reporter): Promise<StatusReport> {
-  const state = await computePlan(session.stack, 'apply', session.context(reporter), reporter);
-  const resources = statusRows(state.plan);
-  const { parts } = session.stack;
-  const alarms = parts.alarms
-    .filter((r) => state.outputs.has(r.id))
-    .map((r) => ({
-      name: r.name,
-      state: outputOf(state, r, 'state') ?? '',
-      reason: outputOf(state, r, 'reason') ?? '',
-    }));
-  const notifications = parts.topics.map((r) => outputOf(state, r, 'subscription') ?? '').filter((s) => s !== '');
-  const out = stackOutputs(session, state);
-  const ca = session.aws.target.caBundle ?? [];
-  const targets: [ProbeKind, string | undefined][] = [
-    ['api', out.apiUrl ? `${out.apiUrl}/products?limit=1` : undefined],
-    ['website', out.websiteUrl ? `${out.websiteUrl}/` : undefined],
-  ];
-  const probeOne = async (kind: ProbeKind, url: string) => ({ kind, ...(await probe(url, { ca })) });
-  const [probes, held, siteEmpty, domain] = await Promise.all([
-    Promise.all(targets.flatMap(([kind, url]) => (url === undefined ? [] : [probeOne(kind, url)]))),
-    readLock(session.aws, lockName(session.config), session.config.lock.leaseSeconds),
-    siteBucketEmpty(session),
-    domainStatus(session.context(reporter)('domain'), parts, state),
-  ]);
-  const lock = held ?? null;
-  const healthy =
-    resources.every((r) => r.state === 'ok') &&
-    alarms.every((a) => a.state !== 'ALARM') &&
-    probes.every((p) => p.answering) &&
-    !siteEmpty &&
-    (domain === undefined || domain.certificateStatus === 'ISSUED');
-  return { resources, alarms, notifications, probes, lock, siteEmpty, ...(domain ? { domain } : {}), healthy };
-}
-
-/** Names, ARNs and URLs of the stack: from the configuration, plus what AWS assigned (from the plan state). */
-export function stackOutputs(session: Session, state: Pick<PlanState, 'outputs'>): Record<string, string> {
-  const out: Record<string, string> = {
-    project: session.config.project,
-    environment: session.config.environment,
-    region: session.config.region,
-  };
-  if (session.config.endpointUrl) out.endpointUrl = session.config.endpointUrl;
-  for (const r of session.stack.resources) {
-    const all = { ...r.provisioner.outputs?.(r.desired), ...state.outputs.get(r.id) };
-    for (const [key, value] of Object.entries(all)) out[`${r.id.replace(':', '.')}.${key}`] = value;
-  }
-  const { stage, distribution, dashboard } = session.stack.parts;
-  const apiUrl = outputOf(state, stage, 'url');
-  const websiteUrl = outputOf(state, distribution, 'url');
-  const dashboardUrl = dashboard?.desired.url;
-  if (apiUrl) out.apiUrl = apiUrl;
-  if (websiteUrl) out.websiteUrl = websiteUrl;
-  if (dashboardUrl) out.dashboardUrl = dashboardUrl;
-  return out;
-}
-
-/** Outputs of a deployed stack; refuses when nothing is deployed, so scripts do not read stale names. */
-export async function deployedOutputs(session: Session, reporter: Reporter): Promise<Record<string, string>> {
-  const state = await computePlan(session.stack, 'apply', session.context(reporter), reporter);
-  // What the stack shares with others (the account's API Gateway logging role and setting) outlives it.
-  const shared = (id: string): boolean => {
-    const r = session.stack.resources.find((x) => x.id === id);
-    const found = state.observed.get(id);
-    return found !== undefined && r?.provisioner.owned?.(state.desired.get(id) ?? r.desired, found) === false;
-  };
-  if (statusRows(state.plan).every((r) => r.state === 'missing' || shared(r.id))) {
-    throw new UserError(
-      `Nothing is deployed for ${session.config.project}/${session.config.environment} in ${session.config.region}.`,
-      {
-        exitCode: 3,
-        hint: 'Run `projet1 up` first.',
-      },
-    );
-  }
-  return stackOutputs(session, state);
 }

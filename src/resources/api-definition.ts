@@ -24,6 +24,8 @@ export interface GatewayResponseDef {
   /** Absent: AWS's own status for each type it covers (see DEFAULT_4XX below). */
   status?: string;
   template: string;
+  /** CORS: the origin allowed to read this error (api.corsOrigins); absent when CORS is off. */
+  allowOrigin?: string;
 }
 
 export interface ApiDefinition {
@@ -31,8 +33,6 @@ export interface ApiDefinition {
   methods: Record<string, MethodDef>;
   authorizer: AuthorizerDef;
   gatewayResponses: Record<string, GatewayResponseDef>;
-  /** Origin sent on gateway-generated responses (401/403/404...). */
-  corsOrigin: string;
 }
 
 const errorTemplate = (code: string, message: string): string => JSON.stringify({ error: code, message });
@@ -41,7 +41,13 @@ const errorTemplate = (code: string, message: string): string => JSON.stringify(
  * Errors API Gateway answers itself get the same JSON shape as the handlers'. An unknown
  * route is MISSING_AUTHENTICATION_TOKEN to API Gateway (a 403); users expect a 404.
  */
-export function gatewayResponses(): Record<string, GatewayResponseDef> {
+export function gatewayResponses(corsOrigin: string | undefined): Record<string, GatewayResponseDef> {
+  const responses = errorResponses();
+  if (corsOrigin === undefined) return responses;
+  return Object.fromEntries(Object.entries(responses).map(([type, r]) => [type, { ...r, allowOrigin: corsOrigin }]));
+}
+
+function errorResponses(): Record<string, GatewayResponseDef> {
   return {
     UNAUTHORIZED: {
       status: '401',

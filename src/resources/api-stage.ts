@@ -26,11 +26,21 @@ export interface StageDesired {
   accessLogFormat: string;
   rateLimit: number;
   burstLimit: number;
+  /** Tighter limits on some methods (the public product list: its reads cost the table the most). */
+  methodThrottles: MethodThrottle[];
   region: string;
   partition: string;
   /** Where API calls go: null for real AWS, else the emulator endpoint (for the URL). */
   endpointUrl: string | null;
   tags: Record<string, string>;
+}
+
+/** A method's own throttling, e.g. { path: '/products', method: 'GET', rateLimit: 50, burstLimit: 100 }. */
+export interface MethodThrottle {
+  path: string;
+  method: string;
+  rateLimit: number;
+  burstLimit: number;
 }
 
 export interface StageObserved {
@@ -40,8 +50,15 @@ export interface StageObserved {
   accessLogFormat: string | null;
   rateLimit: number | null;
   burstLimit: number | null;
+  /** Each method setting's throttling, keyed "/path/METHOD" as API Gateway keys them. */
+  methodThrottles: Record<string, string>;
   tags: Record<string, string>;
 }
+
+const methodKey = (t: MethodThrottle) => `${t.path}/${t.method}`;
+const limits = (rate: number | undefined, burst: number | undefined) => `${rate ?? '-'}/${burst ?? '-'}`;
+/** A method settings path: the resource path with "/" escaped as "~1" (API Gateway's UpdateStage). */
+const settingsPath = (t: MethodThrottle) => `/${t.path.replace(/\//g, '~1')}/${t.method}`;
 
 export const ACCESS_LOG_FORMAT = JSON.stringify({
   requestId: '$context.requestId',
@@ -94,6 +111,13 @@ function settingOps(d: StageDesired, fields: Set<string>): PatchOperation[] {
       { op: 'replace', path: '/*/*/throttling/burstLimit', value: String(d.burstLimit) },
     );
   }
+  if (fields.has('methodThrottling')) {
+    for (const t of d.methodThrottles)
+      ops.push(
+        { op: 'replace', path: `${settingsPath(t)}/throttling/rateLimit`, value: String(t.rateLimit) },
+        { op: 'replace', path: `${settingsPath(t)}/throttling/burstLimit`, value: String(t.burstLimit) },
+      );
+  }
   return ops;
 }
 
@@ -127,6 +151,12 @@ export const apiStage: Provisioner<StageDesired, StageObserved, StageOutputs> = 
       accessLogFormat: stage.accessLogSettings?.format ?? null,
       rateLimit: all?.throttlingRateLimit ?? null,
       burstLimit: all?.throttlingBurstLimit ?? null,
+      methodThrottles: Object.fromEntries(
+        Object.entries(stage.methodSettings ?? {})
+          .filter(([key]) => key !== '*/*')
+          // Keys read back as "products/GET" or "/products/GET" (as written); one spelling here.
+          .map(([key, m]) => [`/${key.replace(/^\//, '')}`, limits(m.throttlingRateLimit, m.throttlingBurstLimit)]),
+      ),
       tags: stage.tags ?? {},
     };
   },
@@ -144,6 +174,15 @@ export const apiStage: Provisioner<StageDesired, StageObserved, StageOutputs> = 
         from: `${o.rateLimit ?? '-'}/${o.burstLimit ?? '-'}`,
         to: `${d.rateLimit}/${d.burstLimit}`,
       });
+    const methods = d.methodThrottles.filter(
+      (t) => o.methodThrottles[methodKey(t)] !== limits(t.rateLimit, t.burstLimit),
+    );
+    if (methods.length > 0)
+      changes.push({
+        field: 'methodThrottling',
+        from: methods.map((t) => `${methodKey(t)} ${o.methodThrottles[methodKey(t)] ?? 'stage default'}`).join(', '),
+        to: methods.map((t) => `${methodKey(t)} ${limits(t.rateLimit, t.burstLimit)}`).join(', '),
+      });
     return [...changes, ...tagChanges(d.tags, o.tags)];
   },
 
@@ -157,7 +196,7 @@ export const apiStage: Provisioner<StageDesired, StageObserved, StageOutputs> = 
       'ConflictException',
     );
     if (!created) await settings(ctx, d, api.id, [{ op: 'replace', path: '/deploymentId', value: deploymentId }]);
-    await settings(ctx, d, api.id, settingOps(d, new Set(['accessLog', 'throttling'])));
+    await settings(ctx, d, api.id, settingOps(d, new Set(['accessLog', 'throttling', 'methodThrottling'])));
   },
 
   async update(ctx, d, o, changes) {

@@ -19,9 +19,13 @@ import { isAwsError, unless } from '../aws/errors.js';
 import { fromTagList, toTagList } from '../aws/tags.js';
 import { tagChanges } from '../engine/plan.js';
 import type { ProvisionContext, Provisioner } from '../engine/types.js';
-import { buildConfig, type DistributionShape, shapeChanges, shapeOf } from './distribution-config.js';
+import { buildConfig, type DistributionShape, shapeChanges, shapeOf, withOriginSecret } from './distribution-config.js';
+import { OPEN } from '../../runtime/api/edge-header.js';
+import { readSecret, writeSecret } from './secret-parameter.js';
 
-export interface DistributionDesired extends DistributionShape {
+export interface DistributionDesired extends Omit<DistributionShape, 'originSecret'> {
+  /** The SSM parameter holding the origin secret (its first value is sent); '' sends none. */
+  originSecretParameter: string;
   /** Deterministic: a create retried after an interruption is recognised by CloudFront. */
   callerReference: string;
   /** How a browser reaches the site: `https://{domain}` on AWS; a local form on an emulator. */
@@ -37,6 +41,38 @@ export interface DistributionObserved {
   status: string;
   config: DistributionConfig;
   tags: Record<string, string>;
+  /** The origin secret the API origin should carry now (read at observe time); '' for none. */
+  secret: string;
+  /** The API does not enforce it yet (OPEN in the parameter): done once the distribution sends it. */
+  secretOpen: boolean;
+}
+
+/** Stands for a secret the run creates before the distribution's turn (the parameter did not exist yet). */
+const NEW_SECRET = '(new secret)';
+
+/** The parameter's values: the current secret first, then a rotated-out one and OPEN, if any. */
+async function secretValues(ctx: ProvisionContext, parameter: string): Promise<string[] | undefined> {
+  if (!parameter) return [''];
+  return (await readSecret(ctx.aws, parameter))?.split(/\s+/).filter(Boolean);
+}
+
+/** The secret to send: the parameter's first value. */
+async function currentSecret(ctx: ProvisionContext, parameter: string): Promise<string | undefined> {
+  return (await secretValues(ctx, parameter))?.[0];
+}
+
+/** The distribution sends the secret now: the API may enforce it (OPEN dropped from the parameter). */
+async function enforceSecret(ctx: ProvisionContext, parameter: string): Promise<void> {
+  const values = parameter ? await secretValues(ctx, parameter) : undefined;
+  if (!values?.includes(OPEN)) return;
+  await writeSecret(ctx.aws, parameter, values.filter((v) => v !== OPEN).join(' '), true);
+}
+
+/** The full shape to apply: the secret read now, so a rotation in between is honoured. */
+async function shapeToApply(ctx: ProvisionContext, d: DistributionDesired): Promise<DistributionShape> {
+  const secret = await currentSecret(ctx, d.originSecretParameter);
+  if (secret === undefined) throw new Error(`the origin secret ${d.originSecretParameter} does not exist`);
+  return { ...d, originSecret: secret };
 }
 
 const WAIT = { minDelay: 1, maxDelay: 30, maxWaitTime: 3600 };
@@ -50,7 +86,10 @@ async function findId(ctx: ProvisionContext, comment: string): Promise<string | 
   return undefined;
 }
 
-async function read(ctx: ProvisionContext, id: string): Promise<DistributionObserved | undefined> {
+/** The distribution as CloudFront gives it (without the secret it should carry). */
+type Seen = Omit<DistributionObserved, 'secret' | 'secretOpen'>;
+
+async function read(ctx: ProvisionContext, id: string): Promise<Seen | undefined> {
   const cf = ctx.aws.client(CloudFrontClient);
   const res = await unless(cf.send(new GetDistributionCommand({ Id: id })), 'NoSuchDistribution');
   const dist = res?.Distribution;
@@ -79,9 +118,9 @@ async function waitDeployed(ctx: ProvisionContext, id: string, why: string): Pro
  */
 async function updateConfig(
   ctx: ProvisionContext,
-  seen: DistributionObserved,
+  seen: Seen,
   want: (current: DistributionConfig) => DistributionConfig,
-  applied: (current: DistributionObserved) => boolean,
+  applied: (current: Seen) => boolean,
 ): Promise<void> {
   const cf = ctx.aws.client(CloudFrontClient);
   try {
@@ -98,6 +137,23 @@ async function updateConfig(
   }
 }
 
+/**
+ * The distribution (found by its comment) sends `secret` to the API origin from now on; false when there
+ * is no distribution. Only that header changes (admin-token rotate), so nothing else is touched.
+ */
+export async function sendOriginSecret(ctx: ProvisionContext, comment: string, secret: string): Promise<boolean> {
+  const id = await findId(ctx, comment);
+  const seen = id ? await read(ctx, id) : undefined;
+  if (!seen) return false;
+  await updateConfig(
+    ctx,
+    seen,
+    (config) => withOriginSecret(config, secret),
+    (latest) => shapeOf(latest.config).originSecret === secret,
+  );
+  return true;
+}
+
 /** What CloudFront assigns: the id (alarms, dashboard), the ARN (the site's bucket policy), the domain. */
 export type DistributionOutputs = { id: string; arn: string; domainName: string; url: string };
 
@@ -107,35 +163,52 @@ export const cloudfrontDistribution: Provisioner<DistributionDesired, Distributi
 
   async observe(ctx, d) {
     const id = await findId(ctx, d.comment);
-    return id ? read(ctx, id) : undefined;
+    const seen = id ? await read(ctx, id) : undefined;
+    if (!seen) return undefined;
+    const values = await secretValues(ctx, d.originSecretParameter);
+    // No parameter yet: this run creates it, open (see secret-parameter.ts), before the distribution's turn.
+    return { ...seen, secret: values?.[0] ?? NEW_SECRET, secretOpen: values?.includes(OPEN) ?? true };
   },
 
   tags: (o) => o.tags,
 
-  diff: (d, o) => [...shapeChanges(d, shapeOf(o.config), o.config), ...tagChanges(d.tags, o.tags)],
+  diff: (d, o) => [
+    ...shapeChanges({ ...d, originSecret: o.secret }, shapeOf(o.config), o.config),
+    ...(o.secretOpen ? [{ field: 'originSecretEnforced', from: false, to: true }] : []),
+    ...tagChanges(d.tags, o.tags),
+  ],
 
   async create(ctx, d) {
     const res = await ctx.aws.client(CloudFrontClient).send(
       new CreateDistributionWithTagsCommand({
         DistributionConfigWithTags: {
-          DistributionConfig: buildConfig(d, d.callerReference),
+          DistributionConfig: buildConfig(await shapeToApply(ctx, d), d.callerReference),
           Tags: { Items: toTagList(d.tags) },
         },
       }),
     );
-    return res.Distribution?.Id ? read(ctx, res.Distribution.Id) : undefined;
+    const created = res.Distribution?.Id ? await read(ctx, res.Distribution.Id) : undefined;
+    await enforceSecret(ctx, d.originSecretParameter);
+    return created && { ...created, secret: shapeOf(created.config).originSecret, secretOpen: false };
   },
 
   async update(ctx, d, o, changes) {
     const cf = ctx.aws.client(CloudFrontClient);
     if (changes.some((c) => c.field !== 'tags')) {
-      const config = buildConfig(d, o.config.CallerReference ?? d.callerReference);
+      const shape = await shapeToApply(ctx, d);
+      const config = buildConfig(shape, o.config.CallerReference ?? d.callerReference);
       await updateConfig(
         ctx,
         o,
         () => config,
-        (latest) => shapeChanges(d, shapeOf(latest.config), latest.config).length === 0,
+        (latest) => shapeChanges(shape, shapeOf(latest.config), latest.config).length === 0,
       );
+    }
+    if (o.secretOpen) {
+      // Edges serving viewers take the new header over minutes on AWS: enforced before, the site's API calls
+      // would be refused meanwhile. A new distribution serves no one yet (create enforces at once).
+      await waitDeployed(ctx, o.id, 'the origin secret is enforced once every edge sends it');
+      await enforceSecret(ctx, d.originSecretParameter);
     }
     if (tagChanges(d.tags, o.tags).length > 0) {
       await cf.send(new TagResourceCommand({ Resource: o.arn, Tags: { Items: toTagList(d.tags) } }));
@@ -144,7 +217,7 @@ export const cloudfrontDistribution: Provisioner<DistributionDesired, Distributi
 
   async delete(ctx, _d, o) {
     const cf = ctx.aws.client(CloudFrontClient);
-    let current = o;
+    let current: Seen = o;
     if (current.config.Enabled) {
       ctx.note('disabling');
       await updateConfig(

@@ -4,6 +4,7 @@
 import type { DistributionConfig } from '@aws-sdk/client-cloudfront';
 import { canonicalJson } from '../engine/canonical.js';
 import type { FieldChange } from '../engine/types.js';
+import { ORIGIN_HEADER } from '../../runtime/api/edge-header.js';
 
 export interface ApiOrigin {
   domainName: string;
@@ -33,6 +34,11 @@ export interface DistributionShape {
   aliases: string[];
   /** The ACM certificate's ARN for those names; '' keeps CloudFront's own (*.cloudfront.net). */
   certificateArn: string;
+  /**
+   * The secret CloudFront sends the API origin (ORIGIN_HEADER), so the API answers only through the site
+   * (api.edgeOnly); '' for none. Never shown: a change reads as "stale" → "current".
+   */
+  originSecret: string;
 }
 
 /** With a certificate of one's own: SNI only (no dedicated IPs to pay for) and TLS 1.2 at least. */
@@ -91,7 +97,7 @@ export function buildConfig(s: DistributionShape, callerReference: string): Dist
         Id: API,
         DomainName: s.apiOrigin.domainName,
         OriginPath: s.apiOrigin.originPath,
-        CustomHeaders: list([]),
+        CustomHeaders: list(s.originSecret ? [{ HeaderName: ORIGIN_HEADER, HeaderValue: s.originSecret }] : []),
         CustomOriginConfig: {
           HTTPPort: s.apiOrigin.httpPort,
           HTTPSPort: s.apiOrigin.httpsPort,
@@ -142,6 +148,14 @@ export function buildConfig(s: DistributionShape, callerReference: string): Dist
   };
 }
 
+/** `config` with the API origin sending `secret` (admin-token rotate changes only that). */
+export function withOriginSecret(config: DistributionConfig, secret: string): DistributionConfig {
+  const items = (config.Origins?.Items ?? []).map((o) =>
+    o.Id === API ? { ...o, CustomHeaders: list([{ HeaderName: ORIGIN_HEADER, HeaderValue: secret }]) } : o,
+  );
+  return { ...config, Origins: list(items) };
+}
+
 /** The settings projet1 manages, read back from a DistributionConfig. */
 export function shapeOf(c: DistributionConfig): DistributionShape {
   const origins = c.Origins?.Items ?? [];
@@ -169,7 +183,15 @@ export function shapeOf(c: DistributionConfig): DistributionShape {
     webAclId: c.WebACLId ?? '',
     aliases: [...(c.Aliases?.Items ?? [])].sort(),
     certificateArn: c.ViewerCertificate?.ACMCertificateArn ?? '',
+    originSecret: api?.CustomHeaders?.Items?.find((h) => h.HeaderName === ORIGIN_HEADER)?.HeaderValue ?? '',
   };
+}
+
+/** The origin secret as a plan shows it: whether there is one, never its value. */
+function secretChange(want: string, have: string): FieldChange[] {
+  if (want === have) return [];
+  const show = (v: string, current: boolean) => (v === '' ? 'none' : current ? 'the current secret' : 'another value');
+  return [{ field: 'originSecret', from: show(have, false), to: show(want, true) }];
 }
 
 /** Which managed parts differ, plus the parts of the full config projet1 sets but does not shape (e.g. compression). */
@@ -181,6 +203,7 @@ export function shapeChanges(
   const changes: FieldChange[] = SHAPE_KEYS.filter((k) => canonicalJson(want[k]) !== canonicalJson(have[k])).map(
     (k) => ({ field: k, from: have[k], to: want[k] }),
   );
+  changes.push(...secretChange(want.originSecret, have.originSecret));
   const d = config.DefaultCacheBehavior;
   const behaviours = [d, ...(config.CacheBehaviors?.Items ?? [])];
   // The shape reads the default behaviour's policy; an API behaviour changed alone shows here.

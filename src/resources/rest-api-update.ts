@@ -148,7 +148,9 @@ export async function writeGatewayResponses(ctx: ProvisionContext, d: ApiDesired
         responseType: type as never,
         statusCode: r.status,
         responseParameters: {
-          'gatewayresponse.header.Access-Control-Allow-Origin': `'${d.definition.corsOrigin}'`,
+          ...(r.allowOrigin === undefined
+            ? {}
+            : { 'gatewayresponse.header.Access-Control-Allow-Origin': `'${r.allowOrigin}'` }),
           'gatewayresponse.header.Content-Type': "'application/json'",
         },
         responseTemplates: { 'application/json': r.template },

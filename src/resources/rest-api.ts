@@ -85,6 +85,12 @@ const executeArn = (d: ApiDesired, apiId: string, scope: string): string => arns
 /** What AWS assigns the API: its id, which the stage and the distribution take. */
 export type ApiOutputs = { id: string };
 
+/** A gateway response's CORS origin: its header's static value, quoted in the mapping ("'*'"). */
+function allowOrigin(params: Record<string, string> | undefined): { allowOrigin?: string } {
+  const quoted = params?.['gatewayresponse.header.Access-Control-Allow-Origin'];
+  return quoted === undefined ? {} : { allowOrigin: quoted.replace(/^'(.*)'$/, '$1') };
+}
+
 export const restApi: Provisioner<ApiDesired, ApiObserved, ApiOutputs> = {
   type: 'rest-api',
   service: 'apigateway',
@@ -142,6 +148,7 @@ export const restApi: Provisioner<ApiDesired, ApiObserved, ApiOutputs> = {
             {
               ...(r.statusCode ? { status: r.statusCode } : {}),
               template: r.responseTemplates?.['application/json'] ?? '',
+              ...allowOrigin(r.responseParameters),
             },
           ]),
       ),

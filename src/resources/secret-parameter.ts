@@ -10,6 +10,7 @@ import {
   SSMClient,
 } from '@aws-sdk/client-ssm';
 import type { AwsClients } from '../../runtime/aws/clients.js';
+import { OPEN } from '../../runtime/api/edge-header.js';
 import { unless } from '../aws/errors.js';
 import { fromTagList, toTagList } from '../aws/tags.js';
 import { tagChanges } from '../engine/plan.js';
@@ -20,6 +21,11 @@ export interface SecretDesired {
   arn: string;
   description: string;
   tags: Record<string, string>;
+  /**
+   * Created "open": the generated value is followed by OPEN, which the checking side reads as "accept
+   * anything" until whoever starts sending the secret drops it (the origin secret: the distribution).
+   */
+  open?: boolean;
 }
 
 export interface SecretObserved {
@@ -88,7 +94,8 @@ export const secretParameter: Provisioner<SecretDesired, SecretObserved> = {
 
   async create(ctx, d) {
     // Retry-safe: an existing value (from an interrupted run) is kept, never replaced.
-    const created = await writeSecret(ctx.aws, d.name, newToken(), false, { description: d.description, tags: d.tags });
+    const value = d.open ? `${newToken()} ${OPEN}` : newToken();
+    const created = await writeSecret(ctx.aws, d.name, value, false, { description: d.description, tags: d.tags });
     if (!created)
       await this.update(ctx, d, { type: 'SecureString', tags: {} }, [{ field: 'tags', from: null, to: d.tags }]);
   },

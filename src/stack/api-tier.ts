@@ -30,6 +30,12 @@ function lambdaResource(ctx: StackContext, fn: FunctionSpec, pkg: HandlerPackage
         TABLE_NAME: names.table,
         CATEGORY_INDEX: names.categoryIndex,
         CORS_ORIGINS: config.api.corsOrigins.join(','),
+        ...(ctx.edgeOnly
+          ? {
+              ORIGIN_SECRET_PARAMETER: names.originSecretParameter,
+              TOKEN_CACHE_SECONDS: String(config.api.tokenCacheSeconds),
+            }
+          : {}),
       };
   return {
     id: `function:${fn.id}`,
@@ -71,8 +77,10 @@ export function apiDefinition(ctx: StackContext): ApiDefinition {
       uri: invokeUri(fn.id),
     };
   }
-  const origin = ctx.config.api.corsOrigins[0] ?? '*';
-  for (const path of new Set(ctx.routes.map((r) => r.route.path))) methods[`OPTIONS ${path}`] = corsPreflight(origin);
+  // CORS only when asked (api.corsOrigins): the site calls the API on its own origin and needs none.
+  const origin = ctx.config.api.corsOrigins[0];
+  if (origin !== undefined)
+    for (const path of new Set(ctx.routes.map((r) => r.route.path))) methods[`OPTIONS ${path}`] = corsPreflight(origin);
   return {
     methods,
     authorizer: {
@@ -81,8 +89,7 @@ export function apiDefinition(ctx: StackContext): ApiDefinition {
       identitySource: 'method.request.header.Authorization',
       ttlSeconds: 0,
     },
-    gatewayResponses: gatewayResponses(),
-    corsOrigin: origin,
+    gatewayResponses: gatewayResponses(origin),
   };
 }
 
@@ -95,17 +102,25 @@ function invokers(ctx: StackContext): Record<string, string> {
   return out;
 }
 
-function adminToken({ names, arn, label, tags }: StackContext): StackResource<typeof secretParameter> {
+export type SecretResource = StackResource<typeof secretParameter>;
+
+function secret(
+  { arn, label, tags }: StackContext,
+  id: 'secret:admin-token' | 'secret:origin-secret',
+  name: string,
+  what: string,
+): SecretResource {
   return {
-    id: 'secret:admin-token',
-    name: names.adminTokenParameter,
+    id,
+    name,
     provisioner: secretParameter,
     dependsOn: [],
     desired: {
-      name: names.adminTokenParameter,
-      arn: arn.parameter(names.adminTokenParameter),
-      description: `projet1 API admin token (${label})`,
+      name,
+      arn: arn.parameter(name),
+      description: `projet1 ${what} (${label})`,
       tags,
+      ...(id === 'secret:origin-secret' ? { open: true } : {}),
     },
   };
 }
@@ -166,6 +181,15 @@ function stageResource(
     accessLogFormat: ACCESS_LOG_FORMAT,
     rateLimit: config.api.throttleRateLimit,
     burstLimit: config.api.throttleBurstLimit,
+    // Each list read scans up to `limit` items: anonymous visitors get their own, lower ceiling on it.
+    methodThrottles: [
+      {
+        path: '/products',
+        method: 'GET',
+        rateLimit: config.api.listRateLimit,
+        burstLimit: config.api.listBurstLimit,
+      },
+    ],
     region: env.region,
     partition: env.partition,
     endpointUrl: config.endpointUrl,
@@ -186,7 +210,10 @@ export interface ApiTier {
   functions: FunctionResource[];
   api: ApiResource;
   stage: StageResource;
+  /** What CloudFront sends the API (api.edgeOnly), on or retired. */
+  originSecret: SecretResource;
   resources: Resource[];
+  retired: Resource[];
 }
 
 export function apiTier(ctx: StackContext, packages: Map<string, HandlerPackage> | undefined): ApiTier {
@@ -195,10 +222,15 @@ export function apiTier(ctx: StackContext, packages: Map<string, HandlerPackage>
   const api = restApiResource(ctx, functions, definition);
   const logging = accountLogging(ctx);
   const stage = stageResource(ctx, api, logging.account, definition);
+  const adminToken = secret(ctx, 'secret:admin-token', ctx.names.adminTokenParameter, 'API admin token');
+  const originSecret = secret(ctx, 'secret:origin-secret', ctx.names.originSecretParameter, 'API origin secret');
+  const on = ctx.edgeOnly ? [originSecret] : [];
   return {
     functions,
     api,
     stage,
-    resources: [...functions, adminToken(ctx), api, logging.role, logging.account, stage],
+    originSecret,
+    resources: [...functions, adminToken, ...on, api, logging.role, logging.account, stage],
+    retired: ctx.edgeOnly ? [] : [originSecret],
   };
 }

@@ -23,6 +23,8 @@ export interface StackContext {
   dnsSuffix: string;
   /** Where CloudFront publishes its metrics (so our CloudFront alarms); undefined where CloudFront is not. */
   cloudfrontRegion: string | undefined;
+  /** The API answers only through the distribution (api.edgeOnly; never where there is no CloudFront). */
+  edgeOnly: boolean;
   /** Every region the stack has resources in: its own, then CloudFront's metrics region. */
   regions: string[];
   /** "project/environment", the suffix of each description. */
@@ -44,6 +46,7 @@ export function stackContext(config: Config, env: StackEnv): StackContext {
     arn: arns(env),
     dnsSuffix: dnsSuffix(env.partition),
     cloudfrontRegion,
+    edgeOnly: (config.api.edgeOnly ?? true) && cloudfrontRegion !== undefined,
     regions: stackRegions(env),
     label: `${config.project}/${config.environment}`,
     routes: FUNCTIONS.flatMap((fn) => (fn.route ? [{ fn, route: fn.route }] : [])),

@@ -10,7 +10,7 @@ import type { ResourceId, StackResource } from './ids.js';
 /** Least privilege: this function's DynamoDB actions on this table (and index), its own log group. */
 export function functionPolicy(
   fn: FunctionSpec,
-  arnsOf: { table: string; logGroup: string; adminToken: string },
+  arnsOf: { table: string; logGroup: string; adminToken: string; originSecret?: string },
 ): PolicyDocument {
   const onTable = fn.dynamodb.on.map((t) => (t === 'table' ? arnsOf.table : `${arnsOf.table}/index/*`));
   const statements: PolicyDocument['Statement'] = [];
@@ -23,6 +23,14 @@ export function functionPolicy(
       Effect: 'Allow',
       Action: ['ssm:GetParameter'],
       Resource: [arnsOf.adminToken],
+    });
+  // An API route checks that a request came through the distribution (api.edgeOnly, runtime/api/edge.ts).
+  if (fn.route && arnsOf.originSecret)
+    statements.push({
+      Sid: 'OriginSecret',
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter'],
+      Resource: [arnsOf.originSecret],
     });
   statements.push({
     Sid: 'OwnLogGroup',
@@ -91,6 +99,7 @@ function functionRole(ctx: StackContext, fn: FunctionSpec, table: TableResource)
         table: table.desired.arn,
         logGroup: arn.logGroup(n.logGroup),
         adminToken: arn.parameter(names.adminTokenParameter),
+        ...(ctx.edgeOnly ? { originSecret: arn.parameter(names.originSecretParameter) } : {}),
       }),
       tags: ctx.tags,
     },

@@ -8,6 +8,7 @@ export type ResourceId =
   | `role:${string}`
   | `function:${string}`
   | 'secret:admin-token'
+  | 'secret:origin-secret'
   | 'api'
   | 'apigateway-account'
   | 'stage'

@@ -3,7 +3,13 @@ import type { Config } from '../config/schema.js';
 import type { AwsClients } from '../../runtime/aws/clients.js';
 import { everyResource, type Stack } from '../engine/plan.js';
 import type { HandlerPackage } from '../build/bundle.js';
-import { apiTier, type ApiResource, type FunctionResource, type StageResource } from './api-tier.js';
+import {
+  apiTier,
+  type ApiResource,
+  type FunctionResource,
+  type SecretResource,
+  type StageResource,
+} from './api-tier.js';
 import { stackContext } from './context.js';
 import { dataTier, type TableResource } from './data-tier.js';
 import type { AlarmResource } from './monitoring-alarms.js';
@@ -20,6 +26,8 @@ export interface StackParts {
   functions: FunctionResource[];
   api: ApiResource;
   stage: StageResource;
+  /** The secret CloudFront sends the API (api.edgeOnly); undefined when the API answers directly. */
+  originSecret: SecretResource | undefined;
   siteBucket: BucketResource;
   oac: OacResource;
   distribution: DistributionResource;
@@ -54,13 +62,14 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
   const webResources = web.resources.map((r) => (r === web.distribution ? domain.distribution : r));
   return {
     resources: [...data.resources, ...api.resources, ...webResources, ...domain.resources, ...monitoring.resources],
-    retired: [...web.retired, ...monitoring.retired],
+    retired: [...api.retired, ...web.retired, ...monitoring.retired],
     tags: ctx.tags,
     parts: {
       table: data.table,
       functions: api.functions,
       api: api.api,
       stage: api.stage,
+      originSecret: api.retired.includes(api.originSecret) ? undefined : api.originSecret,
       siteBucket: web.siteBucket,
       oac: web.oac,
       distribution: domain.distribution,

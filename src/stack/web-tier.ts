@@ -111,12 +111,14 @@ function distribution(
 ): DistributionResource {
   const { config, names, env } = ctx;
   const w = config.website;
+  const originSecretParameter = ctx.edgeOnly ? names.originSecretParameter : '';
   const desired = (oacId: string, apiId: string, headersPolicyId: string, webAclId: string): DistributionDesired => ({
     comment: names.distributionComment,
     callerReference: `projet1-${config.project}-${config.environment}-${env.region}`,
     enabled: true,
     s3Origin: { domainName: `${site.desired.name}.s3.${env.region}.${ctx.dnsSuffix}`, oacId },
     apiOrigin: apiOrigin(config, env, apiId),
+    originSecretParameter,
     defaultRootObject: 'index.html',
     errorPage: '/error.html',
     ttl: { min: w.minTtlSeconds, default: w.defaultTtlSeconds, max: w.maxTtlSeconds },
@@ -133,7 +135,15 @@ function distribution(
     id: 'distribution',
     name: names.distributionComment,
     provisioner: cloudfrontDistribution,
-    dependsOn: [site.id, oac.id, api.id, ...(headers ? [headers.id] : []), ...(waf ? [waf.id] : []), ...letGo],
+    dependsOn: [
+      site.id,
+      oac.id,
+      api.id,
+      ...(headers ? [headers.id] : []),
+      ...(waf ? [waf.id] : []),
+      ...(originSecretParameter ? ['secret:origin-secret' as const] : []),
+      ...letGo,
+    ],
     desired: desired(UNKNOWN, UNKNOWN, headers ? UNKNOWN : '', waf ? UNKNOWN : ''),
     resolve: (out) =>
       desired(
@@ -168,15 +178,9 @@ export function webTier(ctx: StackContext, api: ApiResource): WebTier {
   const acl = webAcl(ctx);
   const waf = ctx.config.waf.enabled ? acl : undefined;
   const retired = [...(on ? [] : [headers]), ...(acl && !waf ? [acl] : [])];
-  const dist = distribution(
-    ctx,
-    site,
-    oac,
-    api,
-    on ? headers : undefined,
-    waf,
-    retired.map((r) => r.id),
-  );
+  // The distribution stops sending the origin secret before a retired one is deleted.
+  const letGo = [...retired.map((r) => r.id), ...(ctx.edgeOnly ? [] : ['secret:origin-secret' as const])];
+  const dist = distribution(ctx, site, oac, api, on ? headers : undefined, waf, letGo);
   const sitePolicy = siteBucketPolicy(ctx, site, dist);
   // CloudFront's access logs (`website.accessLogs`), retired when turned off.
   const cdn = cdnLogs(ctx, logs, logsPolicy, dist);

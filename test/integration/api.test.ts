@@ -8,7 +8,7 @@ import { emulatorClients, useEmulator } from '../helpers/emulator.js';
 let api: Deployed;
 // The default token cache (30 s): a rotation must still take effect at once.
 const emulator = useEmulator(async (h) => {
-  api = await deploy(h.endpoint);
+  api = await deploy(h.endpoint, { api: { corsOrigins: ['*'] } });
 });
 const aws = () => emulatorClients(emulator.get().endpoint);
 const url = (path: string) => `${api.url}${path}`;

@@ -92,7 +92,7 @@ describe('API Gateway account logging role, as AWS enforces it', () => {
     project: 'gwfirst',
     table: { name: 'gwfirst-table' },
     // Low enough that a burst of requests is throttled (the gateway-responses test below).
-    api: { throttleRateLimit: 1, throttleBurstLimit: 1 },
+    api: { throttleRateLimit: 1, throttleBurstLimit: 1, corsOrigins: ['*'], edgeOnly: false },
   });
   let apiUrl = '';
 

@@ -6,7 +6,7 @@
 // and `down` leave nothing behind.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { call } from '../helpers/api.js';
+import { call, originHeader } from '../helpers/api.js';
 import { awsLike } from '../helpers/aws-behaviour/index.js';
 import { projectDir, runCli } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
@@ -41,7 +41,8 @@ describe('a first deploy under AWS behaviours', () => {
     const played = Object.fromEntries(proxy?.injected ?? []);
     assert.ok((played['iam-propagation'] ?? 0) > 0, `IAM propagation was played: ${JSON.stringify(played)}`);
     const apiUrl = up.json<UpDoc>().outputs.apiUrl ?? '';
-    assert.equal((await call(`${apiUrl}/products`, 'GET')).status, 200);
+    const edge = await originHeader(emulatorClients(emulator.get().endpoint), 'firstrun');
+    assert.equal((await call(`${apiUrl}/products`, 'GET', { headers: edge })).status, 200);
   });
 
   it('the next up changes nothing', async () => {

@@ -86,7 +86,8 @@ describe('up shows what it will do', () => {
     const yes = await onTerminal(['up', '--endpoint-url', endpoint()], dir, 'yes');
     assert.equal(yes.code, 0, yes.screen);
     assert.match(yes.screen, /Up complete: \d+ created/);
-    assert.match(yes.screen, /API\s+http:\/\/127\.0\.0\.1:\d+\/restapis\/\w+\/development\/_user_request_/);
+    // The API only through the site (api.edgeOnly): the address a person calls is the site's.
+    assert.match(yes.screen, /API\s+http:\/\/\w+\.cloudfront\.localhost:\d+\/products/);
     assert.match(yes.screen, /Admin token\s+projet1 admin-token show/);
   });
 
@@ -142,7 +143,10 @@ describe('up shows what it will do', () => {
 
   it('colours the plan only where wanted', async () => {
     const env = (extra: NodeJS.ProcessEnv) => cleanEnv(extra);
-    const edited = projectDir({ project: 'approve', table: { name: 'approve-table', readCapacity: 3 } });
+    const edited = projectDir({
+      project: 'approve',
+      table: { name: 'approve-table', billingMode: 'PROVISIONED', readCapacity: 3 },
+    });
     const args = ['plan', '--endpoint-url', endpoint()];
     const piped = await runCli(args, { cwd: edited, env: env({}) });
     assert.match(piped.stdout, /~\s+update\s+dynamodb-table/);

@@ -202,8 +202,7 @@ describe('interrupted runs', () => {
     await aws.client(DynamoDBClient).send(
       new CreateTableCommand({
         TableName: 'resume-table',
-        BillingMode: 'PROVISIONED',
-        ProvisionedThroughput: { ReadCapacityUnits: 100, WriteCapacityUnits: 100 },
+        BillingMode: 'PAY_PER_REQUEST',
         AttributeDefinitions: [
           { AttributeName: 'product_id', AttributeType: 'S' },
           { AttributeName: 'category', AttributeType: 'S' },
@@ -214,7 +213,6 @@ describe('interrupted runs', () => {
             IndexName: 'category-index',
             KeySchema: [{ AttributeName: 'category', KeyType: 'HASH' }],
             Projection: { ProjectionType: 'ALL' },
-            ProvisionedThroughput: { ReadCapacityUnits: 100, WriteCapacityUnits: 100 },
           },
         ],
         SSESpecification: { Enabled: true },

@@ -7,9 +7,9 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { call } from '../helpers/api.js';
+import { call, originHeader } from '../helpers/api.js';
 import { cleanEnv, projectDir, runCli } from '../helpers/cli.js';
-import { useEmulator } from '../helpers/emulator.js';
+import { emulatorClients, useEmulator } from '../helpers/emulator.js';
 import { eventually } from '../helpers/eventually.js';
 import { copyProject } from '../helpers/project-copy.js';
 import { viaCloudFront } from '../helpers/site.js';
@@ -65,7 +65,8 @@ describe('projet1 dev', () => {
       const out = (await runCli(['outputs', '--json', '--endpoint-url', endpoint], { cwd })).json<{
         outputs: Record<string, string>;
       }>().outputs;
-      const byId = () => call(`${out.apiUrl}/products/nothing-here`, 'GET');
+      const edge = await originHeader(emulatorClients(endpoint), 'devloop');
+      const byId = () => call(`${out.apiUrl}/products/nothing-here`, 'GET', { headers: edge });
       assert.equal((await byId()).status, 404);
 
       const handler = join(root, 'handlers', 'get-product-by-id.ts');

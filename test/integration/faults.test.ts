@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { call } from '../helpers/api.js';
+import { call, originHeader } from '../helpers/api.js';
 import { projectDir, runCli } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
 import { DOWN_INVENTORY, inventory, itemCount, UP_INVENTORY } from '../helpers/inventory.js';
@@ -53,7 +53,8 @@ describe(`through AWS faults (FAULT_SEED=${seed})`, () => {
     const plan = await viaProxy('plan', '--exit-code', '--json');
     assert.equal(plan.code, 0, plan.stdout);
     outputs = (await viaProxy('outputs', '--json')).json<{ outputs: Record<string, string> }>().outputs;
-    assert.equal((await call(`${outputs.apiUrl}/products`, 'GET')).status, 200);
+    const edge = await originHeader(direct(), 'faulty');
+    assert.equal((await call(`${outputs.apiUrl}/products`, 'GET', { headers: edge })).status, 200);
   });
 
   it('deploy-website publishes every file once; the site is served', async () => {

@@ -71,7 +71,10 @@ describe('alarms', () => {
   it('a threshold change updates them; a deleted alarm is planned and repaired', async () => {
     const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    writeFileSync(join(stack.dir, 'edited.json'), JSON.stringify({ alarms: { apiLatencyP99Ms: 1500 } }));
+    writeFileSync(
+      join(stack.dir, 'edited.json'),
+      JSON.stringify({ api: { edgeOnly: false }, alarms: { apiLatencyP99Ms: 1500 } }),
+    );
     const edited = await cli('up', '--json', '--config', join(stack.dir, 'edited.json'));
     assert.equal(edited.code, 0, edited.stderr + edited.stdout);
     const latency = (await alarmsIn('eu-west-3')).find((a) => a.AlarmName === `${PREFIX}-api-latency-p99`);
@@ -94,7 +97,7 @@ describe('notifications', () => {
     const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const config = join(stack.dir, 'notify.json');
-    writeFileSync(config, JSON.stringify({ alarms: { notifyEmail: 'ops@example.com' } }));
+    writeFileSync(config, JSON.stringify({ api: { edgeOnly: false }, alarms: { notifyEmail: 'ops@example.com' } }));
     const up = await cli('up', '--yes', '--json', '--config', config);
     assert.equal(up.code, 0, up.stderr + up.stdout);
     const topic = (region: string) => `arn:aws:sns:${region}:000000000000:${PREFIX}-eu-west-3-alarms`;
@@ -128,7 +131,7 @@ describe('a feature turned off', () => {
     const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const off = join(stack.dir, 'alarms-off.json');
-    writeFileSync(off, JSON.stringify({ alarms: { enabled: false } }));
+    writeFileSync(off, JSON.stringify({ api: { edgeOnly: false }, alarms: { enabled: false } }));
     const here = (await alarmsIn('eu-west-3')).length;
     const east = (await alarmsIn('us-east-1')).length;
     assert.ok(here > 0 && east > 0);
@@ -336,7 +339,7 @@ describe('status tells the truth', () => {
     const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const off = join(stack.dir, 'alarms-off-down.json');
-    writeFileSync(off, JSON.stringify({ alarms: { enabled: false, notifyEmail: null } }));
+    writeFileSync(off, JSON.stringify({ api: { edgeOnly: false }, alarms: { enabled: false, notifyEmail: null } }));
     assert.ok((await alarmsIn('eu-west-3')).length > 0);
     const down = await cli('down', '--yes', '--config', off);
     assert.equal(down.code, 0, down.stderr);

@@ -9,7 +9,8 @@ import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { type CliResult, cleanEnv } from '../helpers/cli.js';
-import { useEmulator } from '../helpers/emulator.js';
+import { originHeader } from '../helpers/api.js';
+import { emulatorClients, useEmulator } from '../helpers/emulator.js';
 
 const emulator = useEmulator();
 const work = mkdtempSync(join(tmpdir(), 'projet1-package-'));
@@ -99,7 +100,9 @@ describe('the npm package', () => {
     assert.equal(up.code, 0, up.stderr + up.stdout);
     const url = up.json<{ outputs: Record<string, string> }>().outputs.apiUrl;
     assert.equal(cli('plan', '--exit-code').code, 0, 'nothing left to do');
-    const res = await fetch(`${url}/products`);
+    const res = await fetch(`${url}/products`, {
+      headers: await originHeader(emulatorClients(emulator.get().endpoint)),
+    });
     assert.equal(res.status, 200);
     assert.deepEqual(((await res.json()) as { items: unknown[] }).items, []);
     assert.equal(cli('down', '--yes').code, 0);

@@ -1,5 +1,6 @@
-// The policy `projet1 permissions` prints, proved under the emulator's enforced IAM (AUTH=true): an IAM
-// user holding exactly the `deploy` policy runs the whole lifecycle; without one of its statements a
+// The policies `projet1 permissions` prints, proved under the emulator's enforced IAM (AUTH=true): an IAM
+// user holding exactly the `deploy` policies (attached as the managed policies they are printed as) runs
+// the whole lifecycle; without one of their statements a
 // command fails with one line naming the refused action; the `read` policy plans and reads status, and
 // its `up` is refused before anything changes. TLS: the buckets' policies refuse plain HTTP to users.
 // The CLI talks to a fault proxy on loopback that plays AWS's PassRole check (MiniStack checks none)
@@ -7,72 +8,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DynamoDBClient, CreateBackupCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { CreatePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AwsClients } from '../../runtime/aws/clients.js';
-import type { PolicyDocument, PolicyStatement } from '../../src/core/permissions.js';
 import { emulatorCaPath, type EmulatorHandle, install, start } from '../../src/emulator/ministack.js';
 import { PASS_ROLE } from '../helpers/aws-behaviour/iam-passrole.js';
+import { IAM_POLICY_QUOTAS } from '../helpers/aws-behaviour/iam-quotas.js';
 import { cleanEnv, projectDir, runCli, type CliResult } from '../helpers/cli.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
 import { only } from '../helpers/held-call.js';
 import { inventory } from '../helpers/inventory.js';
+import { edited, iamUserWith, type Printed } from '../helpers/permission-users.js';
 
 const PROJECT = 'permproof';
 const REGION = 'eu-west-3';
 const TABLE = 'products-catalog';
-
-/**
- * Actions MiniStack 1.5.33 authorizes against "*" (or, for CloudFront, without the resource's tags),
- * where AWS authorizes them on the resource the printed policy names (Service Authorization Reference):
- * its IAM cannot tell a scoped grant from none. The user gets them on "*" in a statement of their own,
- * so everything else is proved exactly as printed; these scopes are not proved here.
- */
-const EMULATOR_RESOURCE_MODEL = [
-  // CloudWatch: the emulator names a resource only from AlarmName.
-  'cloudwatch:GetDashboard',
-  'cloudwatch:PutDashboard',
-  'cloudwatch:DeleteDashboards',
-  'cloudwatch:DeleteAlarms',
-  'cloudwatch:ListTagsForResource',
-  // DynamoDB: only TableName names the table (not ResourceArn, not a backup ARN).
-  'dynamodb:ListTagsOfResource',
-  'dynamodb:TagResource',
-  'dynamodb:RestoreTableFromBackup',
-  'dynamodb:DescribeBackup',
-  // SNS: only TopicArn (or Name) names the topic, not ResourceArn or a subscription's ARN.
-  'sns:ListTagsForResource',
-  'sns:TagResource',
-  'sns:Unsubscribe',
-  // SSM: GetParameters (several Names) is authorized against "*" there; AWS checks each parameter's ARN.
-  'ssm:GetParameters',
-  // Lambda: POST /functions names no function.
-  'lambda:CreateFunction',
-  // CloudFront: origin access controls, response-headers policies and tag queries name no resource
-  // (its IAM layer names only distributions); distributions' tags are not read for aws:ResourceTag, and
-  // CreateDistributionWithTags is its own action there.
-  'cloudfront:CreateResponseHeadersPolicy',
-  'cloudfront:GetResponseHeadersPolicy',
-  'cloudfront:UpdateResponseHeadersPolicy',
-  'cloudfront:DeleteResponseHeadersPolicy',
-  'cloudfront:GetOriginAccessControl',
-  'cloudfront:DeleteOriginAccessControl',
-  'cloudfront:ListTagsForResource',
-  'cloudfront:CreateDistributionWithTags',
-  'cloudfront:CreateInvalidation',
-  'cloudfront:UpdateDistribution',
-  'cloudfront:DeleteDistribution',
-  // CloudWatch Logs: the delivery calls (CloudFront's access logs) name no resource there, only a log group
-  // name or a tagging call's resourceArn does.
-  'logs:PutDeliverySource',
-  'logs:DeleteDeliverySource',
-  'logs:PutDeliveryDestination',
-  'logs:DeleteDeliveryDestination',
-  'logs:CreateDelivery',
-  'logs:DeleteDelivery',
-];
 
 let emulator: EmulatorHandle | undefined;
 let proxy: FaultProxy | undefined;
@@ -83,9 +35,9 @@ const endpoint = (): string => {
 const config = { project: PROJECT, environment: 'development', region: REGION, logs: { retentionDays: 14 } };
 const dir = projectDir(config);
 const rootEnv = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
-const root = (): AwsClients =>
+const root = (endpointUrl = endpoint()): AwsClients =>
   new AwsClients(
-    { region: REGION, endpointUrl: endpoint(), profile: null, caBundle: [emulatorCaPath()] },
+    { region: REGION, endpointUrl, profile: null, caBundle: [emulatorCaPath()] },
     { credentials: async () => ({ accessKeyId: 'test', secretAccessKey: 'test' }) },
   );
 
@@ -98,29 +50,17 @@ function cli(args: string[], keys: Record<string, string>, cwd = dir): Promise<C
   });
 }
 
-async function printed(scope: string, cwd = dir): Promise<PolicyDocument> {
-  const res = await cli(['permissions', '--scope', scope], rootEnv, cwd);
-  assert.equal(res.code, 0, res.stderr);
-  return JSON.parse(res.stdout) as PolicyDocument;
+/** The scope's policies as `--json` lists them (permissions-output.test.ts: the same documents as stdout). */
+async function printed(scope: string, cwd = dir): Promise<Printed[]> {
+  const res = await cli(['permissions', '--scope', scope, '--json'], rootEnv, cwd);
+  assert.equal(res.code, 0, res.stdout);
+  return res.json<{ policies: Printed[] }>().policies;
 }
 
 let users = 0;
-/** A new IAM user holding `policy` (plus the emulator's resource-model statement): its keys. */
-async function userWith(policy: PolicyDocument): Promise<Record<string, string>> {
-  const iam = root().client(IAMClient);
-  const UserName = `perm-user-${++users}`;
-  await iam.send(new CreateUserCommand({ UserName }));
-  const emulatorStatement: PolicyStatement = {
-    Sid: 'EmulatorResourceModel',
-    Effect: 'Allow',
-    Action: EMULATOR_RESOURCE_MODEL,
-    Resource: '*',
-  };
-  const doc = { ...policy, Statement: [...policy.Statement, emulatorStatement] };
-  await iam.send(new PutUserPolicyCommand({ UserName, PolicyName: 'projet1', PolicyDocument: JSON.stringify(doc) }));
-  const key = (await iam.send(new CreateAccessKeyCommand({ UserName }))).AccessKey;
-  return { AWS_ACCESS_KEY_ID: key?.AccessKeyId ?? '', AWS_SECRET_ACCESS_KEY: key?.SecretAccessKey ?? '' };
-}
+/** A new IAM user holding `policies` (through the proxy, which holds them to IAM's quotas): its keys. */
+const userWith = (policies: Printed[]): Promise<Record<string, string>> =>
+  iamUserWith(root(proxy?.url).client(IAMClient), `perm-user-${++users}`, policies);
 
 /** Refused before the call: one line naming iam:PassRole and one of the stack's roles (the functions' role). */
 function passRoleRefused(res: CliResult, what: string): void {
@@ -154,7 +94,7 @@ function refusedNaming(res: CliResult, actions: string[], what: string): void {
 before(async () => {
   install();
   emulator = await start({ tls: true });
-  proxy = await startFaultProxy(emulator.endpoint, only([PASS_ROLE]));
+  proxy = await startFaultProxy(emulator.endpoint, only([PASS_ROLE, IAM_POLICY_QUOTAS]));
 });
 after(async () => {
   await proxy?.close();
@@ -164,6 +104,7 @@ after(async () => {
 describe('projet1 permissions, proved under enforced IAM', () => {
   it('the deploy policy runs the lifecycle; each statement taken away fails a command by name', async (t) => {
     const deploy = await printed('deploy');
+    assert.equal(deploy.length, 3, 'deploy is printed as three managed policies');
     const deployer = await userWith(deploy);
 
     ok(await cli(['up', '--yes'], deployer), 'up');
@@ -216,9 +157,9 @@ describe('projet1 permissions, proved under enforced IAM', () => {
       PassRoles: ['up', '--yes'],
     };
     for (const [sid, args] of Object.entries(needs)) {
-      const statement = deploy.Statement.find((s) => s.Sid === sid);
+      const statement = deploy.flatMap((p) => p.document.Statement).find((s) => s.Sid === sid);
       assert.ok(statement, `no statement ${sid}`);
-      const without = await userWith({ ...deploy, Statement: deploy.Statement.filter((s) => s.Sid !== sid) });
+      const without = await userWith(edited(deploy, (s) => (s.Sid === sid ? undefined : s)));
       const res = await cli(args, without, sid === 'PassRoles' ? bigger : dir);
       const lines = res.stderr.trim().split('\n');
       t.diagnostic(`without ${sid}: ${args[0]} → ${lines.find((l) => /^Error|denied/i.test(l)) ?? lines[0] ?? ''}`);
@@ -226,15 +167,12 @@ describe('projet1 permissions, proved under enforced IAM', () => {
       if (sid === 'PassRoles') passRoleRefused(res, `up without ${sid}`);
     }
     // PassRole granted, but for API Gateway only: handing a role to Lambda is refused all the same.
-    const apiOnly = deploy.Statement.map((s) =>
+    const apiOnly = edited(deploy, (s) =>
       s.Sid === 'PassRoles'
         ? { ...s, Condition: { StringEquals: { 'iam:PassedToService': 'apigateway.amazonaws.com' } } }
         : s,
     );
-    passRoleRefused(
-      await cli(['up', '--yes'], await userWith({ ...deploy, Statement: apiOnly }), bigger),
-      'up (API Gateway only)',
-    );
+    passRoleRefused(await cli(['up', '--yes'], await userWith(apiOnly), bigger), 'up (API Gateway only)');
     // The printed policy passes the role on the update.
     const refused = proxy?.injected.get('iam-passrole-refused') ?? 0;
     ok(await cli(['up', '--yes'], deployer, bigger), 'up with the memory change');
@@ -253,24 +191,24 @@ describe('projet1 permissions, proved under enforced IAM', () => {
     );
   });
 
-  it('prints the policy alone on stdout; --json wraps it; a wrong scope or account is a usage error', async () => {
-    const text = await cli(['permissions', '--scope', 'operate', '--account-id', '123456789012'], rootEnv);
-    ok(text, 'permissions');
-    const doc = JSON.parse(text.stdout) as PolicyDocument;
-    assert.equal(doc.Version, '2012-10-17');
-    assert.ok(doc.Statement.every((s) => !s.Action.some((a) => /^dynamodb:(Create|Delete)Table$/.test(a))));
-    const json = await cli(['permissions', '--json', '--account-id', '123456789012'], rootEnv);
-    assert.deepEqual(Object.keys(json.json()), ['ok', 'command', 'scope', 'accountId', 'policy']);
-    assert.equal(json.stderr, '');
-    for (const args of [
-      ['--scope', 'admin'],
-      ['--account-id', '12345'],
-    ]) {
-      const bad = await cli(['permissions', ...args], rootEnv);
-      assert.equal(bad.code, 2, bad.stderr);
-      assert.equal(bad.stdout, '');
-      assert.match(bad.stderr, /^Error: --(scope|account-id) must be/);
-    }
+  it('with the WAF and a domain, IAM takes each deploy policy as a managed policy (one document it refuses)', async () => {
+    const everything = { ...config, waf: { enabled: true }, website: { domain: 'shop.example.com' } };
+    const here = projectDir(everything);
+    const deploy = await printed('deploy', here);
+    const before = proxy?.injected.get('iam-policy-quota') ?? 0;
+    // As one document (what `permissions` printed before it cut them), IAM refuses it for its size.
+    const whole = { Version: '2012-10-17', Statement: deploy.flatMap((p) => p.document.Statement) };
+    await assert.rejects(
+      root(proxy?.url)
+        .client(IAMClient, { maxAttempts: 1 })
+        .send(new CreatePolicyCommand({ PolicyName: 'projet1-whole', PolicyDocument: JSON.stringify(whole) })),
+      /Cannot exceed quota for PolicySize: 6144/,
+    );
+    const refused = proxy?.injected.get('iam-policy-quota') ?? 0;
+    assert.equal(refused, before + 1);
+    const deployer = await userWith(deploy);
+    assert.equal(proxy?.injected.get('iam-policy-quota'), refused, 'a printed policy was over a quota');
+    ok(await cli(['plan'], deployer, here), 'plan with the WAF and a domain');
   });
 
   it('read plans and reads status, operate runs the catalog; their up is refused before anything changes', async () => {

@@ -5,15 +5,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Change } from '../../src/engine/types.js';
-import { call } from '../helpers/api.js';
+import { call, originHeader } from '../helpers/api.js';
 import { projectDir, runCli } from '../helpers/cli.js';
-import { useEmulator } from '../helpers/emulator.js';
+import { emulatorClients, useEmulator } from '../helpers/emulator.js';
 
 const emulator = useEmulator();
 // No settings: the defaults alone must let a stack run in two regions.
 const dir = projectDir({});
 const cli = (region: string, ...args: string[]) =>
   runCli([...args, '--region', region, '--endpoint-url', emulator.get().endpoint], { cwd: dir });
+/** What the region's distribution sends its API (api.edgeOnly, the default). */
+const edge = async (region: string) => ({
+  headers: await originHeader(emulatorClients(emulator.get().endpoint, region)),
+});
 const changes = (doc: { changes: Change[] }) =>
   doc.changes.filter((c) => c.action !== 'no-op').map((c) => `${c.action} ${c.id}`);
 
@@ -32,15 +36,19 @@ describe('two regions of one stack', () => {
         [],
         `${region} is untouched by the other`,
       );
-      assert.equal((await call(`${apis[region]}/products`, 'GET')).status, 200);
+      assert.equal((await call(`${apis[region]}/products`, 'GET', await edge(region))).status, 200);
     }
   });
 
   it('a down in one region leaves the other intact and answering', async () => {
     assert.equal((await cli('us-east-1', 'down', '--yes')).code, 0);
     assert.deepEqual(changes((await cli('eu-west-3', 'plan', '--json')).json()), [], 'eu-west-3 still whole');
-    assert.equal((await call(`${apis['eu-west-3']}/products`, 'GET')).status, 200);
-    assert.equal((await call(`${apis['eu-west-3']}/products`, 'POST', { body: {} })).status, 401, 'its authorizer too');
+    assert.equal((await call(`${apis['eu-west-3']}/products`, 'GET', await edge('eu-west-3'))).status, 200);
+    assert.equal(
+      (await call(`${apis['eu-west-3']}/products`, 'POST', { body: {}, ...(await edge('eu-west-3')) })).status,
+      401,
+      'its authorizer too',
+    );
   });
 
   it('a bucket named the same from another region is refused as not ours', async () => {
@@ -67,6 +75,6 @@ describe('two regions of one stack', () => {
       },
     );
     assert.equal(publish.code, 4, 'and nothing is published into its bucket');
-    assert.equal((await call(`${apis['eu-west-3']}/products`, 'GET')).status, 200);
+    assert.equal((await call(`${apis['eu-west-3']}/products`, 'GET', await edge('eu-west-3'))).status, 200);
   });
 });

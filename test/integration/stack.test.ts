@@ -97,9 +97,8 @@ describe('stack lifecycle on the emulator', () => {
     const table = (await ddb.send(new DescribeTableCommand({ TableName: 'products-catalog' }))).Table;
     assert.equal(table?.TableStatus, 'ACTIVE');
     assert.deepEqual(table?.KeySchema, [{ AttributeName: 'product_id', KeyType: 'HASH' }]);
-    assert.equal(table?.BillingModeSummary?.BillingMode ?? 'PROVISIONED', 'PROVISIONED');
-    assert.equal(table?.ProvisionedThroughput?.ReadCapacityUnits, 100);
-    assert.equal(table?.ProvisionedThroughput?.WriteCapacityUnits, 100);
+    // On-demand by default: nothing provisioned for visitors to exhaust (README, "What an anonymous visitor can cost").
+    assert.equal(table?.BillingModeSummary?.BillingMode, 'PAY_PER_REQUEST');
     const gsi = table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === 'category-index');
     assert.deepEqual(gsi?.KeySchema, [{ AttributeName: 'category', KeyType: 'HASH' }]);
     assert.equal(gsi?.Projection?.ProjectionType, 'ALL');
@@ -246,7 +245,10 @@ describe('stack lifecycle on the emulator', () => {
   });
 
   it('applies capacity and retention changes in place', async () => {
-    const edited = projectDir({ table: { readCapacity: 5, writeCapacity: 7 }, logs: { retentionDays: 30 } });
+    const edited = projectDir({
+      table: { billingMode: 'PROVISIONED', readCapacity: 5, writeCapacity: 7 },
+      logs: { retentionDays: 30 },
+    });
     const run = await runCli(['up', '--json', '--endpoint-url', emulator.get().endpoint], { cwd: edited });
     const doc = run.json<UpDoc>();
     // The table and every log group (one per function, plus the API access log).

@@ -19,7 +19,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let stack: Deployed;
 let websiteUrl = '';
 const emulator = useEmulator(async (h) => {
-  stack = await deploy(h.endpoint);
+  stack = await deploy(h.endpoint, { api: { edgeOnly: null } });
   const cli = (...args: string[]) => runCli([...args, '--endpoint-url', h.endpoint], { cwd: stack.dir });
   assert.equal((await cli('products', 'seed', '--count', '30', '--seed', '11')).code, 0);
   const site = await cli('deploy-website', '--json');

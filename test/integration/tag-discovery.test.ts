@@ -25,7 +25,11 @@ const STRAY = 'projet1-serverless-development-retired-fn';
 const OLD = { table: 'tagfind-old-catalog', bucket: 'tagfind-old-site-{accountId}' };
 const NEW = { table: 'tagfind-new-catalog', bucket: 'tagfind-new-site-{accountId}' };
 const TAGS = stackTags({ project: 'projet1-serverless', environment: 'development', region: 'eu-west-3' });
-const config = (names: typeof OLD) => ({ table: { name: names.table }, website: { bucketName: names.bucket } });
+const config = (names: typeof OLD) => ({
+  api: { edgeOnly: false },
+  table: { name: names.table },
+  website: { bucketName: names.bucket },
+});
 
 let stack: Deployed;
 let account = '';

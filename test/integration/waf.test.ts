@@ -83,7 +83,8 @@ const pending = (changes: Change[]) =>
 
 function withConfig(config: Record<string, unknown>): string {
   const path = join(stack.dir, 'edited.json');
-  writeFileSync(path, JSON.stringify(config));
+  // As deployed (deploy() keeps the API's direct URL open).
+  writeFileSync(path, JSON.stringify({ api: { edgeOnly: false }, ...config }));
   return path;
 }
 

@@ -146,7 +146,7 @@ describe('web tier resources', () => {
 describe('the public-read variant', () => {
   it('relaxes the public access block just enough and adds a public read statement', async () => {
     const { writeFileSync: write } = await import('node:fs');
-    write(join(stack.dir, 'public.json'), JSON.stringify({ website: { publicRead: true } }));
+    write(join(stack.dir, 'public.json'), JSON.stringify({ api: { edgeOnly: false }, website: { publicRead: true } }));
     const plan = await cli('plan', '--json', '--config', join(stack.dir, 'public.json'));
     const changes = plan.json<{ changes: Change[] }>().changes.filter((c) => c.action !== 'no-op');
     assert.deepEqual(changed(changes), [

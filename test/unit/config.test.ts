@@ -33,7 +33,7 @@ describe('loadConfig', () => {
     assert.equal(config.region, 'eu-west-3');
     assert.deepEqual(config.table, {
       name: 'products-catalog',
-      billingMode: 'PROVISIONED',
+      billingMode: 'PAY_PER_REQUEST',
       readCapacity: 100,
       writeCapacity: 100,
       categoryIndex: 'category-index',
@@ -42,6 +42,8 @@ describe('loadConfig', () => {
       deletionProtection: null,
     });
     assert.deepEqual(config.lambda, { runtime: 'nodejs22.x', timeoutSeconds: 30, memoryMb: 256 });
+    // The API: no CORS (the site shares its origin), only through the site where CloudFront is.
+    assert.deepEqual([config.api.corsOrigins, config.api.edgeOnly], [[], null]);
   });
 
   it('applies precedence: flags > environment > file > defaults', () => {

@@ -1,13 +1,20 @@
 // The printed policy against the code: every AWS call src/ makes is granted by `deploy` (a static scan
 // of the SDK commands, paginators and waiters it uses), the scopes nest, and README's "Permissions"
-// is the command's output for the example configuration.
+// is the command's output for the example configuration. permissions-split.test.ts checks its cut
+// into managed policies.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load.js';
-import { type PolicyDocument, permissionsPolicy, type Scope } from '../../src/core/permissions.js';
+import {
+  type PolicyDocument,
+  permissionsPolicies,
+  permissionsPolicy,
+  policiesText,
+  type Scope,
+} from '../../src/core/permissions.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 
 const EXAMPLE_ACCOUNT = '123456789012';
@@ -162,13 +169,15 @@ describe('projet1 permissions', () => {
     assert.deepEqual(off, ['wafv2:ListWebACLs']);
     const waf = policy('deploy', withAll).Statement.filter((s) => s.Sid === 'Waf');
     assert.equal(waf.length, 1);
-    // Over a managed policy's 6,144 characters with it (README says what to do): it stays one statement apart.
     assert.ok(waf[0]?.Action.includes('wafv2:CreateWebACL'));
   });
 
-  it('deploy fits a managed policy (6,144 characters without white space) for the example configuration', () => {
-    const size = JSON.stringify(policy('deploy')).replace(/\s/g, '').length;
-    assert.ok(size <= 6144, `${size} characters`);
+  it('deploy, as printed, fits managed policies (6,144 characters without white space each)', () => {
+    for (const config of [example, withAll])
+      for (const p of permissionsPolicies(config, { accountId: EXAMPLE_ACCOUNT, partition: 'aws' }, 'deploy')) {
+        const size = JSON.stringify(p.document).replace(/\s/g, '').length;
+        assert.ok(size <= 6144, `${p.name}: ${size} characters`);
+      }
   });
 
   it('the scopes nest: read ⊂ operate ⊂ deploy; only deploy changes the stack', () => {
@@ -204,7 +213,7 @@ describe('projet1 permissions', () => {
     assert.ok(block, 'README "Permissions" has no ```json block');
     assert.equal(
       block,
-      JSON.stringify(policy('deploy'), null, 2),
+      policiesText(permissionsPolicies(example, { accountId: EXAMPLE_ACCOUNT, partition: 'aws' }, 'deploy')),
       'regenerate it: projet1 permissions --account-id 123456789012 (in a folder without projet1.config.json)',
     );
   });

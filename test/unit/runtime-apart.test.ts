@@ -9,9 +9,13 @@ import { describe, it } from 'node:test';
 import ts from 'typescript';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 
-/** The runtime modules the CLI may use: the product rules, the repository, the AWS client settings, CORS. */
+/**
+ * The runtime modules the CLI may use: the product rules, the repository, the AWS client settings, CORS,
+ * the origin header's name.
+ */
 const SHARED = [
   'runtime/api/cors.ts',
+  'runtime/api/edge-header.ts',
   'runtime/aws/backoff.ts',
   'runtime/aws/clients.ts',
   'runtime/catalog/product.ts',

@@ -9,10 +9,14 @@ export const show: Handler<'stack'> = async ({ session, io }) => {
 };
 
 export const rotate: Handler<'stack'> = async ({ session, io }) => {
-  const t = await rotateAdminToken(session);
+  const t = await rotateAdminToken(session, io);
   io.result({ ...t }, t.token);
   io.info(
     `Rotated ${t.parameter}: the new token works now; the old one stops working within ${t.effectiveWithinSeconds}s (api.tokenCacheSeconds).`,
   );
+  if (t.originSecret)
+    io.info(
+      `Rotated ${t.originSecret} too: the distribution sends the new origin secret once its change is deployed (minutes on AWS); the previous one is accepted until the next rotation.`,
+    );
   return 0;
 };

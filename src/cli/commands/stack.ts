@@ -1,13 +1,8 @@
 // up, plan, status, outputs, down: thin renderings of the core's stack operations.
 // (deploy-website is in website.ts: its MIME table and S3 object code are not loaded for these.)
-import {
-  callSummary,
-  deployedOutputs,
-  down as coreDown,
-  plan as corePlan,
-  status as coreStatus,
-  up as coreUp,
-} from '../../core/stack-ops.js';
+import { deployedOutputs } from '../../core/outputs.js';
+import { callSummary, down as coreDown, plan as corePlan, up as coreUp } from '../../core/stack-ops.js';
+import { status as coreStatus } from '../../core/status.js';
 import type { DomainStatus } from '../../core/domain-status.js';
 import { siteEmptyMessage } from '../../core/site-content.js';
 import { EXIT, UserError } from '../../errors.js';

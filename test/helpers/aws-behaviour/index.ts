@@ -7,6 +7,7 @@ import { CLOUDFRONT_SWITCHES, cloudfrontAccountUnverified } from './cloudfront.j
 import { responseHeadersPolicyInUse } from './cloudfront-headers.js';
 import { DYNAMODB_BEHAVIOURS } from './dynamodb.js';
 import { PASS_ROLE } from './iam-passrole.js';
+import { IAM_POLICY_QUOTAS } from './iam-quotas.js';
 import { restoreSummaryInDescribeTable } from './dynamodb-restore.js';
 import { getFunctionWithoutTags, LAMBDA_SWITCHES, listTagsDenied } from './lambda.js';
 import { LOG_DELIVERY_BEHAVIOURS } from './log-delivery.js';
@@ -18,6 +19,7 @@ export type { Behaviour } from './types.js';
 
 export const AWS_BEHAVIOURS: Behaviour[] = [
   PASS_ROLE, // the caller's right to hand a role to a service, checked before the service acts on it
+  IAM_POLICY_QUOTAS, // policy sizes (6,144 managed; 2,048 / 10,240 inline) and 10 attached policies
   ...APIGATEWAY_BEHAVIOURS,
   ...DYNAMODB_BEHAVIOURS,
   restoreSummaryInDescribeTable,
