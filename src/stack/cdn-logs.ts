@@ -3,6 +3,8 @@
 // expires them with the S3 access logs under `logs/`). Legacy standard logging writes with ACLs, which
 // the log bucket disables (BucketOwnerEnforced). Kept in CloudFront's log region (us-east-1); none
 // where there is no CloudFront (GovCloud). Turned off, the three are built as if on and retired.
+// Not in the tag lookup (src/stack/tagged.ts): their names are the stack's identity (project,
+// environment, region code), never a setting, so no earlier name can be left behind.
 import { cdnLogNames } from '../config/names.js';
 import { ref, UNKNOWN } from '../engine/types.js';
 import type { PolicyDocument } from '../resources/iam-role.js';
