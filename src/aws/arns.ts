@@ -62,6 +62,8 @@ export function arns(scope: ArnScope) {
     certificate: (id: string, region = scope.region) => `${base('acm', region)}:certificate/${id}`,
     /** A Route 53 hosted zone (`*` for any): global, and no account in the ARN. */
     hostedZone: (id: string) => `arn:${scope.partition}:route53:::hostedzone/${id}`,
+    /** A CloudWatch Logs vended-log delivery resource (`delivery-source:NAME`, `delivery-destination:NAME`, `delivery:ID`). */
+    logDelivery: (resource: string, region = scope.region) => `${base('logs', region)}:${resource}`,
     /** A policy AWS manages (`service-role/…`): in the `aws` account of the partition. */
     managedPolicy: (path: string) => `arn:${scope.partition}:iam::aws:policy/${path}`,
   };

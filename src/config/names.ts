@@ -76,6 +76,15 @@ export function resourceNames(
 export const webAclName = (config: Pick<Config, 'project' | 'environment' | 'region'>): string =>
   `${config.project}-${config.environment}-${config.region}-waf`;
 
+/**
+ * CloudFront's access-log delivery source and destination: in us-east-1 whatever the stack's region, where
+ * names are unique per account and region, so the stack's region code is part of them (60 characters at most).
+ */
+export const cdnLogNames = (config: Pick<Config, 'project' | 'environment' | 'region'>) => {
+  const base = `${config.project}-${config.environment}-${regionCode(config.region)}-cdn`;
+  return { source: `${base}-source`, destination: `${base}-logs` };
+};
+
 const COMPASS: Record<string, string> = {
   north: 'n',
   south: 's',

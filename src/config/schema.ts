@@ -193,6 +193,10 @@ export const configSchema = section(
           doc: "The design document's variant: objects publicly readable (the public access block is relaxed just enough).",
         }),
         logRetentionDays: integer({ default: 90, min: 1, max: 3650, doc: 'Days before access logs expire.' }),
+        accessLogs: flag({
+          default: true,
+          doc: "CloudFront's access logs into the log bucket under cdn/ (standard logging v2, through CloudWatch Logs delivery in us-east-1; JSON). false removes the delivery.",
+        }),
         noncurrentVersionDays: integer({
           default: 30,
           min: 1,

@@ -1,7 +1,7 @@
 // The stack's resources as a policy names them: the same names and ARN formats the stack uses,
 // with wildcards where a resource's name holds what AWS assigns or a run's time.
 import { arns } from '../aws/arns.js';
-import { regionCode, resourceNames, webAclName } from '../config/names.js';
+import { cdnLogNames, regionCode, resourceNames, webAclName } from '../config/names.js';
 import type { Config } from '../config/schema.js';
 import { CERTIFICATE_REGION } from '../resources/acm-certificate.js';
 import { cloudfrontMetricsRegion } from '../stack/stack-env.js';
@@ -51,6 +51,15 @@ export function resources(
     // The web ACL (its id is assigned at creation) and the managed rule groups CreateWebACL names.
     waf: cfRegion
       ? [arn.wafGlobal(`webacl/${webAclName(config)}/*`, cfRegion), arn.wafGlobal('managedruleset/*/*', cfRegion)]
+      : [],
+    // CloudFront's access-log delivery (website.accessLogs): its source and destination by name, its
+    // delivery (whose id is assigned at creation), all in CloudFront's log region.
+    cdnLogs: cfRegion
+      ? [
+          arn.logDelivery(`delivery-source:${cdnLogNames(config).source}`, cfRegion),
+          arn.logDelivery(`delivery-destination:${cdnLogNames(config).destination}`, cfRegion),
+          arn.logDelivery('delivery:*', cfRegion),
+        ]
       : [],
     // The site's own domain (website.domain): its certificate where CloudFront reads them, its zone.
     certificates: arn.certificate('*', CERTIFICATE_REGION),

@@ -199,7 +199,10 @@ function restApiGrants(r: PolicyArns): Grant[] {
 }
 
 /** The distribution, its OAC and its response-headers policy. */
-function cloudfrontGrants(r: PolicyArns): Grant[] {
+function cloudfrontGrants(config: StackConfig, r: PolicyArns): Grant[] {
+  // CreateDelivery of CloudFront's access logs (cdnLogGrants) also needs this on the distribution.
+  const logs =
+    config.website.accessLogs && r.cdnLogs.length > 0 ? ['cloudfront:AllowVendedLogDeliveryForResource'] : [];
   return [
     {
       // Ids are assigned at creation: any distribution may be read (ours is found by its comment), and
@@ -218,6 +221,7 @@ function cloudfrontGrants(r: PolicyArns): Grant[] {
           'cloudfront:CreateResponseHeadersPolicy',
           'cloudfront:UpdateResponseHeadersPolicy',
           'cloudfront:DeleteResponseHeadersPolicy',
+          ...logs,
         ],
       },
       Resource: r.cloudfront,
@@ -251,6 +255,36 @@ function wafGrants(r: PolicyArns): Grant[] {
         deploy: ['wafv2:CreateWebACL', 'wafv2:UpdateWebACL', 'wafv2:DeleteWebACL', 'wafv2:TagResource'],
       },
       Resource: r.waf,
+    },
+  ];
+}
+
+/**
+ * CloudFront's access-log delivery (website.accessLogs, on by default): the CloudWatch Logs delivery
+ * actions "Logs sent to Amazon S3" (vended logs V2) lists, on the stack's delivery source, destination
+ * and deliveries, a statement of the edge family (permissions.ts) so turning the logs on or off changes
+ * only that policy; CreateDelivery also needs cloudfront:AllowVendedLogDeliveryForResource
+ * (cloudfrontGrants). Off, only the list calls that find what an earlier setting made (NoResourceTypes).
+ */
+function cdnLogGrants(config: StackConfig, r: PolicyArns): Grant[] {
+  if (r.cdnLogs.length === 0 || !config.website.accessLogs) return [];
+  return [
+    {
+      Sid: 'CdnLogs',
+      actions: {
+        read: ['logs:ListTagsForResource'],
+        deploy: [
+          'logs:TagResource',
+          'logs:PutDeliverySource',
+          'logs:DeleteDeliverySource',
+          'logs:PutDeliveryDestination',
+          'logs:DeleteDeliveryDestination',
+          'logs:CreateDelivery',
+          'logs:DeleteDelivery',
+          'logs:UpdateDeliveryConfiguration',
+        ],
+      },
+      Resource: r.cdnLogs,
     },
   ];
 }
@@ -326,6 +360,11 @@ function unscopedGrants(config: StackConfig): Grant[] {
           'cloudwatch:DescribeAlarms',
           'lambda:GetAccountSettings',
           'logs:DescribeLogGroups',
+          // CloudFront's access-log delivery, its source and destination (src/resources/cloudfront-log-delivery*.ts),
+          // even with the logs off: `up` looks for those an earlier setting made, to remove them.
+          'logs:DescribeDeliveries',
+          'logs:DescribeDeliverySources',
+          'logs:DescribeDeliveryDestinations',
           // Tells this account's own bucket from another account's when HeadBucket answers a bare 403.
           's3:ListAllMyBuckets',
           // plan, up and down find what the stack tagged under names its configuration no longer
@@ -350,8 +389,9 @@ export function grants(config: StackConfig, target: PolicyTarget): Grant[] {
     ...siteBucketGrants(r),
     ...monitoringGrants(r),
     ...restApiGrants(r),
-    ...cloudfrontGrants(r),
+    ...cloudfrontGrants(config, r),
     ...(config.waf?.enabled ? wafGrants(r) : []),
+    ...cdnLogGrants(config, r),
     ...domainGrants(config, r),
     ...redirectGrants(config, r),
     ...unscopedGrants(config),

@@ -81,6 +81,7 @@ const SID_FAMILY: Record<string, Family> = {
   NewDistribution: 'edge',
   OwnDistribution: 'edge',
   Waf: 'edge',
+  CdnLogs: 'edge',
   Domain: 'edge',
   NoResourceTypes: 'edge',
 };

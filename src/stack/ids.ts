@@ -18,6 +18,7 @@ export type ResourceId =
   | 'headers-policy'
   | 'web-acl'
   | 'distribution'
+  | `cdn-log-${'source' | 'destination' | 'delivery'}`
   | 'certificate'
   | 'www-redirect'
   | `dns-record:${string}`

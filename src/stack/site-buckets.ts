@@ -5,6 +5,7 @@ import type { PolicyDocument } from '../resources/iam-role.js';
 import { type BucketDesired, s3Bucket } from '../resources/s3-bucket.js';
 import { type BucketPolicyDesired, s3BucketPolicy } from '../resources/s3-bucket-policy.js';
 import { ref, UNKNOWN } from '../engine/types.js';
+import { cdnLogStatements } from './cdn-logs.js';
 import type { StackContext } from './context.js';
 import type { ResourceId, StackResource } from './ids.js';
 
@@ -70,7 +71,7 @@ export function logBucket(ctx: StackContext): BucketResource {
   });
 }
 
-/** S3 delivers access logs as the logging service, allowed by the log bucket's policy. */
+/** S3 delivers access logs as the logging service (and CloudWatch Logs CloudFront's), allowed by the log bucket's policy. */
 export function logBucketPolicy(ctx: StackContext, logs: BucketResource): BucketPolicyResource {
   const logArn = logs.desired.arn;
   return {
@@ -94,6 +95,7 @@ export function logBucketPolicy(ctx: StackContext, logs: BucketResource): Bucket
               StringEquals: { 'aws:SourceAccount': ctx.env.accountId },
             },
           },
+          ...cdnLogStatements(ctx, logArn),
           denyInsecure(logArn),
         ],
       },

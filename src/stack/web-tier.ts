@@ -12,6 +12,7 @@ import { cloudfrontResponseHeadersPolicy, securityHeaders } from '../resources/c
 import type { ApiOrigin } from '../resources/distribution-config.js';
 import { wafv2WebAcl, webAclSettings } from '../resources/wafv2-web-acl.js';
 import type { ApiResource } from './api-tier.js';
+import { cdnLogs } from './cdn-logs.js';
 import type { StackContext } from './context.js';
 import { type BucketResource, logBucket, logBucketPolicy, siteBucket, siteBucketPolicy } from './site-buckets.js';
 import type { ResourceId, StackResource } from './ids.js';
@@ -182,12 +183,19 @@ export function webTier(ctx: StackContext, api: ApiResource): WebTier {
   const letGo = [...retired.map((r) => r.id), ...(ctx.edgeOnly ? [] : ['secret:origin-secret' as const])];
   const dist = distribution(ctx, site, oac, api, on ? headers : undefined, waf, letGo);
   const sitePolicy = siteBucketPolicy(ctx, site, dist);
+  // CloudFront's access logs (`website.accessLogs`), retired when turned off.
+  const cdn = cdnLogs(ctx, logs, logsPolicy, dist);
+  const cdnParts = cdn ? [cdn.source, cdn.destination, cdn.delivery] : [];
+  const cdnOn = ctx.config.website.accessLogs;
   return {
     siteBucket: site,
     oac,
     distribution: dist,
     webAcl: acl,
-    resources: [logs, logsPolicy, site, oac, ...(on ? [headers] : []), ...(waf ? [waf] : []), dist, sitePolicy],
-    retired,
+    resources: [
+      ...[logs, logsPolicy, site, oac, ...(on ? [headers] : []), ...(waf ? [waf] : []), dist, sitePolicy],
+      ...(cdnOn ? cdnParts : []),
+    ],
+    retired: [...retired, ...(cdnOn ? [] : cdnParts)],
   };
 }

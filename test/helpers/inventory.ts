@@ -11,6 +11,7 @@ import {
   ListDistributionsCommand,
   ListOriginAccessControlsCommand,
 } from '@aws-sdk/client-cloudfront';
+import { CloudWatchLogsClient, DescribeDeliveriesCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
@@ -40,6 +41,10 @@ export async function inventory(aws: AwsClients, project: string): Promise<Recor
   const dists = (await cf.send(new ListDistributionsCommand({}))).DistributionList?.Items ?? [];
   const oacs = (await cf.send(new ListOriginAccessControlsCommand({}))).OriginAccessControlList?.Items ?? [];
   const tables = (await aws.client(DynamoDBClient).send(new ListTablesCommand({}))).TableNames ?? [];
+  // CloudFront's access-log deliveries live in us-east-1 (src/stack/cdn-logs.ts).
+  const deliveries =
+    (await aws.client(CloudWatchLogsClient, { region: 'us-east-1' }).send(new DescribeDeliveriesCommand({})))
+      .deliveries ?? [];
   const ours = apis.filter((a) => a.name === `${prefix}api`);
   const gw = aws.client(APIGatewayClient);
   const inside = async (restApiId: string) => ({
@@ -56,6 +61,7 @@ export async function inventory(aws: AwsClients, project: string): Promise<Recor
     distributions: dists.filter((d) => d.Comment?.startsWith(`projet1 ${project}/development`)).length,
     oacs: oacs.filter((o) => o.Name?.startsWith(prefix)).length,
     tables: tables.filter((t) => t === `${project}-table`).length,
+    cdnLogDeliveries: deliveries.filter((d) => d.deliverySourceName?.startsWith(prefix)).length,
   };
 }
 
@@ -70,5 +76,6 @@ export const UP_INVENTORY = {
   distributions: 1,
   oacs: 1,
   tables: 1,
+  cdnLogDeliveries: 1,
 };
 export const DOWN_INVENTORY = Object.fromEntries(Object.keys(UP_INVENTORY).map((k) => [k, 0]));

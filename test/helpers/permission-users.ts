@@ -57,6 +57,14 @@ export const EMULATOR_RESOURCE_MODEL = [
   'cloudfront:UpdateFunction',
   'cloudfront:PublishFunction',
   'cloudfront:DeleteFunction',
+  // CloudWatch Logs: the delivery calls (CloudFront's access logs) name no resource there, only a log group
+  // name or a tagging call's resourceArn does.
+  'logs:PutDeliverySource',
+  'logs:DeleteDeliverySource',
+  'logs:PutDeliveryDestination',
+  'logs:DeleteDeliveryDestination',
+  'logs:CreateDelivery',
+  'logs:DeleteDelivery',
 ];
 
 /** A policy as `projet1 permissions --json` lists it. */

@@ -106,7 +106,7 @@ describe('projet1 permissions: cut into managed policies', () => {
       Action: [action],
       Resource: '*',
     });
-    assert.equal(familyOf(statement('CdnLogs', 'logs:CreateDelivery')), 'compute');
+    assert.equal(familyOf(statement('NewLogs', 'logs:CreateDelivery')), 'compute');
     assert.equal(familyOf(statement('Backups', 'dynamodb:DeleteBackup')), 'data');
     assert.equal(familyOf(statement('Other', 'kms:Decrypt')), 'edge');
     assert.equal(familyOf(statement('Table', 'kms:Decrypt')), 'data');

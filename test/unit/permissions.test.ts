@@ -99,6 +99,9 @@ function actionsFor(pkg: string, op: string): string[] {
     'lambda:CreateFunction': ['iam:PassRole'],
     // ACM: "To add tags to a certificate when you request it, you must have acm:AddTagsToCertificate".
     'acm:RequestCertificate': ['acm:AddTagsToCertificate'],
+    // CloudFront's access logs: "Logs sent to Amazon S3" (vended logs V2) and CloudFront's standard logging
+    // page ask for it on the distribution when the delivery is made.
+    'logs:CreateDelivery': ['cloudfront:AllowVendedLogDeliveryForResource'],
     // A client-side waiter polls its Describe/Get call.
     'dynamodb:TableExists': ['dynamodb:DescribeTable'],
   };

@@ -10,6 +10,7 @@ import { PASS_ROLE } from './iam-passrole.js';
 import { IAM_POLICY_QUOTAS } from './iam-quotas.js';
 import { restoreSummaryInDescribeTable } from './dynamodb-restore.js';
 import { getFunctionWithoutTags, LAMBDA_SWITCHES, listTagsDenied } from './lambda.js';
+import { LOG_DELIVERY_BEHAVIOURS } from './log-delivery.js';
 import { S3_BEHAVIOURS } from './s3.js';
 import { taggingListsCertificates } from './tagging.js';
 import type { Behaviour } from './types.js';
@@ -26,6 +27,7 @@ export const AWS_BEHAVIOURS: Behaviour[] = [
   ...S3_BEHAVIOURS,
   responseHeadersPolicyInUse,
   webAclAssociated,
+  ...LOG_DELIVERY_BEHAVIOURS, // CloudFront's log source only in us-east-1; CreateDelivery writing the bucket's policy
   ...ACM_BEHAVIOURS, // validation records some seconds late; PENDING_VALIDATION while its switch is on
   taggingListsCertificates, // GetResources lists ACM certificates, as on AWS
   // A permission or account state, off until a test switches it on (README's permissions, a verified account).
