@@ -17,9 +17,10 @@ import {
 } from '@aws-sdk/client-route-53';
 import type { Change } from '../../src/engine/types.js';
 import { CLOUDFRONT_ZONE_ID } from '../../src/resources/route53-record.js';
-import { deploy, type Deployed } from '../helpers/api.js';
+import { call, deploy, type Deployed } from '../helpers/api.js';
 import { runCli } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
+import { viaCloudFront } from '../helpers/site.js';
 
 const DOMAIN = 'shop.example.com';
 const WWW = 'www.shop.example.com';
@@ -43,7 +44,8 @@ const emulator = useEmulator(async (h) => {
       ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: THEIRS }] },
     }),
   );
-  stack = await deploy(h.endpoint, { website: { domain: DOMAIN, alternateDomains: [WWW] } });
+  // Edge-only as by default: the API must keep answering through the distribution once it has the domain.
+  stack = await deploy(h.endpoint, { website: { domain: DOMAIN, alternateDomains: [WWW] }, api: { edgeOnly: null } });
 });
 const aws = (region = 'eu-west-3') => emulatorClients(emulator.get().endpoint, region);
 const cli = (...args: string[]) => runCli([...args, '--endpoint-url', emulator.get().endpoint], { cwd: stack.dir });
@@ -92,6 +94,17 @@ describe('website.domain', () => {
     assert.equal(config?.ViewerCertificate?.ACMCertificateArn, cert?.CertificateArn);
     assert.equal(config?.ViewerCertificate?.MinimumProtocolVersion, 'TLSv1.2_2021');
     assert.equal(config?.ViewerCertificate?.SSLSupportMethod, 'sni-only');
+  });
+
+  it('the API still answers through the distribution under the domain, and only there', async () => {
+    // MiniStack routes its CloudFront by the distribution's own host, never by an alias: the same distribution.
+    const out = (await cli('outputs', '--json')).json<{ outputs: Record<string, string> }>().outputs;
+    const { config } = await distributionConfig();
+    assert.deepEqual([...(config?.Aliases?.Items ?? [])].sort(), [DOMAIN, WWW].sort(), 'the domain is on');
+    const api = await viaCloudFront(out.websiteUrl ?? '', '/products?limit=1');
+    assert.equal(api.status, 200, api.text);
+    assert.ok(Array.isArray((JSON.parse(api.text) as { items: unknown }).items));
+    assert.equal((await call(`${stack.url}/products`, 'GET')).status, 403, 'not around the distribution');
   });
 
   it('writes the validation CNAMEs and alias A/AAAA records to the distribution', async () => {
