@@ -33,7 +33,8 @@ const widget = (title: string, metrics: Metric[], region: string, x: number, y: 
   properties: { title, region, view: 'timeSeries', stacked: false, period: 300, metrics },
 });
 
-export function dashboardBody(s: {
+/** What the dashboard shows: the stack's names, and where CloudFront's metrics are. */
+export interface DashboardSubject {
   region: string;
   functions: string[];
   api: { ApiName: string; Stage: string };
@@ -44,15 +45,74 @@ export function dashboardBody(s: {
   cloudfrontRegion: string | undefined;
   /** The WAF's name when it is on: its allowed and blocked requests, where CloudFront's metrics are. */
   webAcl?: string;
-}): string {
+}
+
+const fnMetric = (name: string, metric: string, stat: string): Metric => [
+  'AWS/Lambda',
+  metric,
+  'FunctionName',
+  name,
+  { stat },
+];
+
+/** The API's requests, latency and errors, and the functions' errors and duration (rows 0 and 6). */
+function apiWidgets(s: DashboardSubject) {
   const api = ['ApiName', s.api.ApiName, 'Stage', s.api.Stage];
-  const fn = (name: string, metric: string, stat: string): Metric => [
-    'AWS/Lambda',
-    metric,
-    'FunctionName',
-    name,
-    { stat },
+  return [
+    widget('API requests', [['AWS/ApiGateway', 'Count', ...api, { stat: 'Sum' }]], s.region, 0, 0),
+    widget(
+      'API latency (ms)',
+      [
+        ['AWS/ApiGateway', 'Latency', ...api, { stat: 'p50' }],
+        ['AWS/ApiGateway', 'Latency', ...api, { stat: 'p99' }],
+      ],
+      s.region,
+      12,
+      0,
+    ),
+    widget(
+      'Errors',
+      [
+        ['AWS/ApiGateway', '4XXError', ...api, { stat: 'Sum' }],
+        ['AWS/ApiGateway', '5XXError', ...api, { stat: 'Sum' }],
+        ...s.functions.map((f) => fnMetric(f, 'Errors', 'Sum')),
+      ],
+      s.region,
+      0,
+      6,
+    ),
+    widget(
+      'Lambda duration p99 (ms)',
+      s.functions.map((f) => fnMetric(f, 'Duration', 'p99')),
+      s.region,
+      12,
+      6,
+    ),
   ];
+}
+
+/** The table's consumed capacity and throttles, its index's too (row 12, left). */
+function tableWidget(s: DashboardSubject) {
+  const sum = (metric: string, ...dims: string[]): Metric => ['AWS/DynamoDB', metric, ...dims, { stat: 'Sum' }];
+  return widget(
+    'DynamoDB capacity and throttles',
+    [
+      sum('ConsumedReadCapacityUnits', 'TableName', s.table),
+      sum('ConsumedWriteCapacityUnits', 'TableName', s.table),
+      sum('ReadThrottleEvents', 'TableName', s.table),
+      sum('WriteThrottleEvents', 'TableName', s.table),
+      sum('ReadThrottleEvents', 'TableName', s.table, 'GlobalSecondaryIndexName', s.index),
+    ],
+    s.region,
+    0,
+    12,
+  );
+}
+
+/** CloudFront's requests and error rates, and the WAF's when it is on (row 12 right, row 18). */
+function edgeWidgets(s: DashboardSubject) {
+  const at = s.cloudfrontRegion;
+  if (!at) return [];
   const cf = (metric: string, stat: string): Metric => [
     'AWS/CloudFront',
     metric,
@@ -60,92 +120,31 @@ export function dashboardBody(s: {
     s.distributionId,
     'Region',
     'Global',
-    { stat, region: s.cloudfrontRegion ?? s.region },
+    { stat, region: at },
   ];
-  return JSON.stringify({
-    widgets: [
-      widget('API requests', [['AWS/ApiGateway', 'Count', ...api, { stat: 'Sum' }]], s.region, 0, 0),
-      widget(
-        'API latency (ms)',
-        [
-          ['AWS/ApiGateway', 'Latency', ...api, { stat: 'p50' }],
-          ['AWS/ApiGateway', 'Latency', ...api, { stat: 'p99' }],
-        ],
-        s.region,
-        12,
-        0,
-      ),
-      widget(
-        'Errors',
-        [
-          ['AWS/ApiGateway', '4XXError', ...api, { stat: 'Sum' }],
-          ['AWS/ApiGateway', '5XXError', ...api, { stat: 'Sum' }],
-          ...s.functions.map((f) => fn(f, 'Errors', 'Sum')),
-        ],
-        s.region,
-        0,
-        6,
-      ),
-      widget(
-        'Lambda duration p99 (ms)',
-        s.functions.map((f) => fn(f, 'Duration', 'p99')),
-        s.region,
-        12,
-        6,
-      ),
-      widget(
-        'DynamoDB capacity and throttles',
-        [
-          ['AWS/DynamoDB', 'ConsumedReadCapacityUnits', 'TableName', s.table, { stat: 'Sum' }],
-          ['AWS/DynamoDB', 'ConsumedWriteCapacityUnits', 'TableName', s.table, { stat: 'Sum' }],
-          ['AWS/DynamoDB', 'ReadThrottleEvents', 'TableName', s.table, { stat: 'Sum' }],
-          ['AWS/DynamoDB', 'WriteThrottleEvents', 'TableName', s.table, { stat: 'Sum' }],
-          [
-            'AWS/DynamoDB',
-            'ReadThrottleEvents',
-            'TableName',
-            s.table,
-            'GlobalSecondaryIndexName',
-            s.index,
-            { stat: 'Sum' },
-          ],
-        ],
-        s.region,
-        0,
-        12,
-      ),
-      ...(s.cloudfrontRegion
-        ? [
-            widget(
-              'Website (CloudFront)',
-              [cf('Requests', 'Sum'), cf('4xxErrorRate', 'Average'), cf('5xxErrorRate', 'Average')],
-              s.cloudfrontRegion,
-              12,
-              12,
-            ),
-          ]
-        : []),
-      ...(s.webAcl && s.cloudfrontRegion
-        ? [
-            widget(
-              'Firewall (WAF)',
-              (['AllowedRequests', 'BlockedRequests'] as const).map((m) => [
-                'AWS/WAFV2',
-                m,
-                'WebACL',
-                s.webAcl ?? '',
-                'Rule',
-                'ALL',
-                { stat: 'Sum', region: s.cloudfrontRegion },
-              ]),
-              s.cloudfrontRegion,
-              0,
-              18,
-            ),
-          ]
-        : []),
-    ],
-  });
+  const waf = (metric: string): Metric => [
+    'AWS/WAFV2',
+    metric,
+    'WebACL',
+    s.webAcl ?? '',
+    'Rule',
+    'ALL',
+    { stat: 'Sum', region: at },
+  ];
+  return [
+    widget(
+      'Website (CloudFront)',
+      [cf('Requests', 'Sum'), cf('4xxErrorRate', 'Average'), cf('5xxErrorRate', 'Average')],
+      at,
+      12,
+      12,
+    ),
+    ...(s.webAcl ? [widget('Firewall (WAF)', [waf('AllowedRequests'), waf('BlockedRequests')], at, 0, 18)] : []),
+  ];
+}
+
+export function dashboardBody(s: DashboardSubject): string {
+  return JSON.stringify({ widgets: [...apiWidgets(s), tableWidget(s), ...edgeWidgets(s)] });
 }
 
 export const cloudwatchDashboard: Provisioner<DashboardDesired, DashboardObserved> = {
