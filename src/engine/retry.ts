@@ -29,6 +29,50 @@ export async function retrying<T>(
   }
 }
 
+/** How `deleteReleased` deletes one kind of resource, and recognises AWS's answers. */
+export interface ReleasedDelete<O> {
+  /** The delete, guarded by the version in `current` (ETag, lock token). */
+  remove: (current: O) => Promise<unknown>;
+  /** The resource as it is now (undefined: gone). */
+  reread: () => Promise<O | undefined>;
+  gone: (err: unknown) => boolean;
+  /** Changed since it was read (or our own lost update took). */
+  stale: (err: unknown) => boolean;
+  /** Still used by something that is letting go of it. */
+  inUse: (err: unknown) => boolean;
+  /** What the run says while it waits for the release. */
+  inUseNote: string;
+  attempts: number;
+}
+
+/**
+ * Deletes a versioned resource that AWS refuses while a distribution still uses it: the distribution
+ * that let go of it may still be deploying (minutes on AWS), so the delete is retried with backoff; a
+ * stale version is read again and the current one deleted; already gone is done.
+ */
+export async function deleteReleased<O>(ctx: ProvisionContext, seen: O, how: ReleasedDelete<O>): Promise<void> {
+  let current: O | undefined = seen;
+  await retrying(
+    ctx,
+    async () => {
+      if (!current) return;
+      try {
+        await how.remove(current);
+      } catch (err) {
+        if (how.gone(err)) return;
+        if (how.stale(err)) current = await how.reread();
+        throw err;
+      }
+    },
+    (err) => {
+      if (how.inUse(err)) return how.inUseNote;
+      if (how.stale(err)) return 'changed since it was read: deleting the current version';
+      return undefined;
+    },
+    how.attempts,
+  );
+}
+
 /**
  * A create AWS does not deduplicate (CreateRestApi makes a second API of the same name): one
  * attempt at a time (`create` must use a client with retries off), and after a fault that leaves

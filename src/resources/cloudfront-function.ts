@@ -19,7 +19,7 @@ import {
 import { isAwsError, unless } from '../aws/errors.js';
 import { fromTagList, toTagList } from '../aws/tags.js';
 import { tagChanges } from '../engine/plan.js';
-import { createOnce, retrying } from '../engine/retry.js';
+import { createOnce, deleteReleased } from '../engine/retry.js';
 import type { FieldChange, ProvisionContext, Provisioner } from '../engine/types.js';
 import { FUNCTION_RUNTIME } from './cloudfront-function-code.js';
 
@@ -155,28 +155,17 @@ export const cloudfrontFunction: Provisioner<FunctionDesired, FunctionObserved, 
   },
 
   async delete(ctx, d, o) {
-    let current: FunctionObserved | undefined = o;
-    await retrying(
-      ctx,
-      async () => {
-        if (!current) return;
-        try {
-          await cf(ctx).send(new DeleteFunctionCommand({ Name: d.name, IfMatch: current.etag }));
-        } catch (err) {
-          if (isAwsError(err, NOT_FOUND)) return;
-          if (isAwsError(err, ...STALE)) current = await readFunction(ctx, d.name);
-          throw err;
-        }
-      },
-      (err) => {
-        // AWS: "You cannot delete a function if it's associated with a cache behavior" (DeleteFunction);
-        // the distribution that let go of it may still be deploying.
-        if (isAwsError(err, 'FunctionInUse')) return 'still associated with a distribution: waiting until it deploys';
-        if (isAwsError(err, ...STALE)) return 'changed since it was read: deleting the current version';
-        return undefined;
-      },
-      IN_USE_ATTEMPTS,
-    );
+    await deleteReleased(ctx, o, {
+      remove: (current) => cf(ctx).send(new DeleteFunctionCommand({ Name: d.name, IfMatch: current.etag })),
+      reread: () => readFunction(ctx, d.name),
+      gone: (err) => isAwsError(err, NOT_FOUND),
+      stale: (err) => isAwsError(err, ...STALE),
+      // AWS: "You cannot delete a function if it's associated with a cache behavior" (DeleteFunction);
+      // the distribution that let go of it may still be deploying.
+      inUse: (err) => isAwsError(err, 'FunctionInUse'),
+      inUseNote: 'still associated with a distribution: waiting until it deploys',
+      attempts: IN_USE_ATTEMPTS,
+    });
   },
 
   outputsOf: (_d, o) => ({ arn: o.arn }),

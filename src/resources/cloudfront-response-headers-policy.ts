@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-cloudfront';
 import { isAwsError, unless } from '../aws/errors.js';
 import { canonicalJson } from '../engine/canonical.js';
-import { createOnce, retrying } from '../engine/retry.js';
+import { createOnce, deleteReleased } from '../engine/retry.js';
 import type { FieldChange, ProvisionContext, Provisioner } from '../engine/types.js';
 import { UserError } from '../errors.js';
 import { markerPages } from './cloudfront-list.js';
@@ -249,31 +249,17 @@ export const cloudfrontResponseHeadersPolicy: Provisioner<
 
   async delete(ctx, _d, o) {
     const cf = ctx.aws.client(CloudFrontClient);
-    let current: ResponseHeadersObserved | undefined = o;
-    await retrying(
-      ctx,
-      async () => {
-        if (!current) return;
-        try {
-          await cf.send(new DeleteResponseHeadersPolicyCommand({ Id: current.id, IfMatch: current.etag }));
-        } catch (err) {
-          if (isAwsError(err, 'NoSuchResponseHeadersPolicy')) return;
-          // Changed since it was read (or our own lost update took): delete the version there now.
-          if (isAwsError(err, 'PreconditionFailed', 'InvalidIfMatchVersion')) current = await readPolicy(ctx, o.id);
-          throw err;
-        }
-      },
-      (err) => {
-        // AWS: "You cannot delete a response headers policy if it's attached to a cache behavior"
-        // (DeleteResponseHeadersPolicy); the distribution that held it may still be deploying.
-        if (isAwsError(err, 'ResponseHeadersPolicyInUse'))
-          return 'still attached to a distribution: waiting until CloudFront releases it';
-        if (isAwsError(err, 'PreconditionFailed', 'InvalidIfMatchVersion'))
-          return 'changed since it was read: deleting the current version';
-        return undefined;
-      },
-      IN_USE_ATTEMPTS,
-    );
+    await deleteReleased(ctx, o, {
+      remove: (current) => cf.send(new DeleteResponseHeadersPolicyCommand({ Id: current.id, IfMatch: current.etag })),
+      reread: () => readPolicy(ctx, o.id),
+      gone: (err) => isAwsError(err, 'NoSuchResponseHeadersPolicy'),
+      stale: (err) => isAwsError(err, 'PreconditionFailed', 'InvalidIfMatchVersion'),
+      // AWS: "You cannot delete a response headers policy if it's attached to a cache behavior"
+      // (DeleteResponseHeadersPolicy); the distribution that held it may still be deploying.
+      inUse: (err) => isAwsError(err, 'ResponseHeadersPolicyInUse'),
+      inUseNote: 'still attached to a distribution: waiting until CloudFront releases it',
+      attempts: IN_USE_ATTEMPTS,
+    });
   },
 
   outputsOf: (_d, o) => ({ id: o.id }),

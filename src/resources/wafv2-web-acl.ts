@@ -20,7 +20,7 @@ import { httpStatus, isAwsError, unless } from '../aws/errors.js';
 import { fromTagList, toTagList } from '../aws/tags.js';
 import { canonicalJson } from '../engine/canonical.js';
 import { tagChanges } from '../engine/plan.js';
-import { createOnce, retrying } from '../engine/retry.js';
+import { createOnce, deleteReleased, retrying } from '../engine/retry.js';
 import type { FieldChange, ProvisionContext, Provisioner } from '../engine/types.js';
 import { UserError } from '../errors.js';
 import { settingsOf, visibility, type WebAclDesired, webAclRules } from './wafv2-web-acl-rules.js';
@@ -164,32 +164,18 @@ export const wafv2WebAcl: Provisioner<WebAclDesired, WebAclObserved, WebAclOutpu
 
   async delete(ctx, d, o) {
     const waf = wafClient(ctx, d);
-    let current: WebAclObserved | undefined = o;
-    await retrying(
-      ctx,
-      async () => {
-        if (!current) return;
-        try {
-          await waf.send(
-            new DeleteWebACLCommand({ Name: d.name, Scope: SCOPE, Id: current.id, LockToken: current.lockToken }),
-          );
-        } catch (err) {
-          if (isAwsError(err, 'WAFNonexistentItemException')) return;
-          if (isAwsError(err, 'WAFOptimisticLockException')) current = await read(ctx, d, o.id);
-          throw err;
-        }
-      },
-      (err) => {
-        // WAF API reference, DeleteWebACL: "before you can delete [a web ACL], you must first disassociate
-        // it from all resources" (WAFAssociatedItemException); the distribution's release may be deploying.
-        if (isAwsError(err, 'WAFAssociatedItemException'))
-          return 'still associated with a distribution: waiting until CloudFront releases it';
-        if (isAwsError(err, 'WAFOptimisticLockException'))
-          return 'changed since it was read: deleting the current version';
-        return undefined;
-      },
-      ATTEMPTS,
-    );
+    await deleteReleased(ctx, o, {
+      remove: (current) =>
+        waf.send(new DeleteWebACLCommand({ Name: d.name, Scope: SCOPE, Id: current.id, LockToken: current.lockToken })),
+      reread: () => read(ctx, d, o.id),
+      gone: (err) => isAwsError(err, 'WAFNonexistentItemException'),
+      stale: (err) => isAwsError(err, 'WAFOptimisticLockException'),
+      // WAF API reference, DeleteWebACL: "before you can delete [a web ACL], you must first disassociate
+      // it from all resources" (WAFAssociatedItemException); the distribution's release may be deploying.
+      inUse: (err) => isAwsError(err, 'WAFAssociatedItemException'),
+      inUseNote: 'still associated with a distribution: waiting until CloudFront releases it',
+      attempts: ATTEMPTS,
+    });
   },
 
   outputsOf: (_d, o) => ({ arn: o.arn }),
