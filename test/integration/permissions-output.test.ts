@@ -116,15 +116,16 @@ describe('projet1 permissions: stdout, files and envelope', () => {
     assert.match(onFile.stderr, /^Error: --out-dir .* is a file, not a folder\./m);
   });
 
-  it('a wrong scope or account is a usage error with nothing on stdout', async () => {
+  it('a wrong scope or account, or --force without --out-dir, is a usage error with nothing on stdout', async () => {
     for (const args of [
       ['--scope', 'admin'],
       ['--account-id', '12345'],
+      ['--account-id', '123456789012', '--force'],
     ]) {
       const bad = await runCli(['permissions', ...args], { cwd: dir, env: cleanEnv() });
       assert.equal(bad.code, 2, bad.stderr);
       assert.equal(bad.stdout, '');
-      assert.match(bad.stderr, /^Error: --(scope|account-id) must be/);
+      assert.match(bad.stderr, /^Error: --(scope|account-id) must be|^Error: --force only applies with --out-dir/);
     }
   });
 });

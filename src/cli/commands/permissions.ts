@@ -77,6 +77,11 @@ async function targetOf(
 
 export const permissions: Handler<'config', typeof PERMISSIONS> = async ({ loaded, io, opts }) => {
   const scope = scopeOf(opts.scope);
+  if (opts.force === true && opts.outDir === undefined)
+    throw new UserError('--force only applies with --out-dir (it lets the files there be replaced).', {
+      exitCode: EXIT.usage,
+      hint: 'projet1 permissions --out-dir iam --force',
+    });
   const { config } = loaded;
   const target = await targetOf(opts, config);
   const policies = permissionsPolicies(config, target, scope);
