@@ -3,16 +3,11 @@
 // with it, and every stage of every API writes its own log group with it: a role that allows only one
 // stack's log group breaks the others.
 import { APIGatewayClient, GetAccountCommand } from '@aws-sdk/client-api-gateway';
-import {
-  GetRoleCommand,
-  GetRolePolicyCommand,
-  IAMClient,
-  ListAttachedRolePoliciesCommand,
-  ListRolePoliciesCommand,
-} from '@aws-sdk/client-iam';
+import { GetRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import type { AwsClients } from '../../runtime/aws/clients.js';
 import { arns } from '../aws/arns.js';
 import { regionCode } from '../config/names.js';
+import { rolePolicies } from '../resources/iam-role.js';
 import type { CheckResult } from './doctor-checks.js';
 
 /** The AWS managed policy made for this role. */
@@ -93,13 +88,10 @@ export async function loggingRoleCheck(
     return { status: 'warn', detail: `${arn} (${whose}, in account ${roleAccount}): its policy cannot be read here` };
   const iam = aws.client(IAMClient, { maxAttempts: 2 });
   await iam.send(new GetRoleCommand({ RoleName: name }));
-  const [inline, attached] = await Promise.all([
-    iam.send(new ListRolePoliciesCommand({ RoleName: name })),
-    iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name })),
-  ]);
-  const managed = (attached.AttachedPolicies ?? []).some((p) => p.PolicyName === MANAGED);
+  const policies = (await rolePolicies(iam, name)) ?? { inline: [], attached: [] };
+  const managed = policies.attached.some((p) => p.name === MANAGED);
   const documents = await Promise.all(
-    (inline.PolicyNames ?? []).map(async (policy) => {
+    policies.inline.map(async (policy) => {
       const got = await iam.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: policy }));
       return JSON.parse(decodeURIComponent(got.PolicyDocument ?? '{}')) as unknown;
     }),

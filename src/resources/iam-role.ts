@@ -8,8 +8,8 @@ import {
   GetRoleCommand,
   GetRolePolicyCommand,
   IAMClient,
-  ListAttachedRolePoliciesCommand,
-  ListRolePoliciesCommand,
+  paginateListAttachedRolePolicies,
+  paginateListRolePolicies,
   PutRolePolicyCommand,
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
@@ -23,6 +23,23 @@ import type { FieldChange, Provisioner } from '../engine/types.js';
 /** The answer, or undefined when the role (or its policy) is not there: IAM's code is NoSuchEntity. */
 const unlessGone = <T>(call: Promise<T>): Promise<T | undefined> =>
   unless(call, 'NoSuchEntityException', 'NoSuchEntity');
+
+/** A role's inline policy names and attached policies, every page of each; undefined when the role is gone. */
+export async function rolePolicies(
+  iam: IAMClient,
+  role: string,
+): Promise<{ inline: string[]; attached: { name: string; arn: string }[] } | undefined> {
+  const all = async () => {
+    const inline: string[] = [];
+    for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: role }))
+      inline.push(...(page.PolicyNames ?? []));
+    const attached: { name: string; arn: string }[] = [];
+    for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName: role }))
+      for (const p of page.AttachedPolicies ?? []) attached.push({ name: p.PolicyName ?? '', arn: p.PolicyArn ?? '' });
+    return { inline, attached };
+  };
+  return unlessGone(all());
+}
 
 export interface PolicyDocument {
   Version: '2012-10-17';
@@ -139,13 +156,12 @@ export const iamRole: Provisioner<RoleDesired, RoleObserved> = {
   async delete(ctx, d) {
     const iam = ctx.aws.client(IAMClient);
     // A role cannot be deleted while it has policies: remove inline and attached ones first.
-    const inline = await unlessGone(iam.send(new ListRolePoliciesCommand({ RoleName: d.name })));
-    for (const name of inline?.PolicyNames ?? []) {
+    const policies = await rolePolicies(iam, d.name);
+    for (const name of policies?.inline ?? []) {
       await unlessGone(iam.send(new DeleteRolePolicyCommand({ RoleName: d.name, PolicyName: name })));
     }
-    const attached = await unlessGone(iam.send(new ListAttachedRolePoliciesCommand({ RoleName: d.name })));
-    for (const p of attached?.AttachedPolicies ?? []) {
-      await unlessGone(iam.send(new DetachRolePolicyCommand({ RoleName: d.name, PolicyArn: p.PolicyArn })));
+    for (const p of policies?.attached ?? []) {
+      await unlessGone(iam.send(new DetachRolePolicyCommand({ RoleName: d.name, PolicyArn: p.arn })));
     }
     await unlessGone(iam.send(new DeleteRoleCommand({ RoleName: d.name })));
   },
