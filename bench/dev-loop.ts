@@ -48,7 +48,8 @@ async function main(): Promise<void> {
   const root = copyProject();
   const bin = join(root, 'bin', 'projet1.js');
   const cwd = mkdtempSync(join(tmpdir(), 'projet1-bench-dev-'));
-  writeFileSync(join(cwd, 'projet1.config.json'), '{}');
+  // The function's own URL is called: edge-only off (its check is the same either way).
+  writeFileSync(join(cwd, 'projet1.config.json'), JSON.stringify({ api: { edgeOnly: false } }));
   const cache = join(root, '.cache');
   const handler = join(root, 'handlers', 'get-product-by-id.ts');
   let child: ChildProcess | undefined;
@@ -76,10 +77,12 @@ async function main(): Promise<void> {
       const seen = (err.match(/ live \d+ ms after save/g) ?? []).length;
       const t0 = performance.now();
       writeFileSync(handler, handlerSource(n));
+      const deadline = Date.now() + 120_000;
       for (;;) {
-        const res = await fetch(`${apiUrl}/products/nothing-here`);
+        const res = await fetch(`${apiUrl}/products/nothing-here`, { signal: AbortSignal.timeout(30_000) });
         await res.arrayBuffer();
         if (res.headers.get('x-edit') === String(n)) break;
+        if (Date.now() > deadline) throw new Error(`edit ${n} not live after 120 s (last answer ${res.status})`);
       }
       const ms = performance.now() - t0;
       live.push(ms);
