@@ -43,7 +43,8 @@ The stack runs on the local emulator ($endpoint, HTTPS with a certificate made f
   Website      $site
                curl --cacert $cert $site
                (a browser warns once about the certificate; accept it, or trust $cert)
-  API          $api
+  API          $site/products
+               (only through the site; its own URL, $api, answers 403: api.edgeOnly)
   Admin token  node bin/projet1.js admin-token show
   Certificate  $cert   (curl --cacert …, AWS_CA_BUNDLE=…, NODE_EXTRA_CA_CERTS=…)
 
