@@ -3,7 +3,7 @@
 // not match may be a freshly rotated one, so the parameter is read again, but only once per distinct
 // value (until the secret changes) and at most 5 times a second, so a flood of bad values costs SSM little.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, type GetParameterCommandOutput, SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsClients } from './clients.js';
 
 const MAX_FORCED_READS_PER_SECOND = 5;
@@ -49,9 +49,17 @@ export class SecretCache {
 
   private async current(force: boolean): Promise<Buffer[]> {
     if (!force && this.cached && Date.now() - this.cached.at < this.ttlMs) return this.cached.digests;
-    const res = await this.clients()
-      .client(SSMClient)
-      .send(new GetParameterCommand({ Name: this.parameter, WithDecryption: true }));
+    let res: GetParameterCommandOutput;
+    try {
+      res = await this.clients()
+        .client(SSMClient)
+        .send(new GetParameterCommand({ Name: this.parameter, WithDecryption: true }));
+    } catch (err) {
+      // SSM throttled (a flood of wrong values forces re-reads; GetParameter's default quota is 40 a second per
+      // account) or unreachable: the value read last still holds, rather than failing every request meanwhile.
+      if (this.cached) return this.cached.digests;
+      throw err;
+    }
     const all = (res.Parameter?.Value ?? '').split(/\s+/).filter(Boolean);
     this.open = this.openValue !== undefined && all.includes(this.openValue);
     const values = all.filter((v) => v !== this.openValue);
