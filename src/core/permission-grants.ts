@@ -10,7 +10,7 @@ export interface Grant extends Omit<PolicyStatement, 'Action' | 'Effect'> {
 }
 
 export type StackConfig = Pick<Config, 'project' | 'environment' | 'region' | 'table' | 'website'> &
-  Partial<Pick<Config, 'waf'>>;
+  Partial<Pick<Config, 'waf' | 'regions'>>;
 export type { PolicyTarget } from './permission-arns.js';
 
 /** The table and the functions' roles (passed to Lambda, the logging role to API Gateway). */
@@ -241,6 +241,50 @@ function cloudfrontGrants(r: PolicyArns): Grant[] {
   ];
 }
 
+/**
+ * The table's replica in regions.secondary (DynamoDB developer guide, "Using IAM with global tables"):
+ * UpdateTable on the primary, and in the replica's region CreateTableReplica/DeleteTableReplica with the
+ * table and item actions DynamoDB uses to fill and remove it; the replication service-linked role,
+ * which DynamoDB creates with the first replica of the account. Only when regions.secondary is set.
+ */
+function replicaGrants(r: PolicyArns, secondary: string): Grant[] {
+  const replica = r.tableIn(secondary);
+  return [
+    {
+      Sid: 'Replica',
+      actions: {
+        read: ['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups', 'dynamodb:DescribeTimeToLive'],
+        operate: ['dynamodb:ListTagsOfResource'],
+        deploy: [
+          'dynamodb:CreateTableReplica',
+          'dynamodb:DeleteTableReplica',
+          'dynamodb:CreateTable',
+          'dynamodb:UpdateTable',
+          'dynamodb:DeleteTable',
+          'dynamodb:TagResource',
+          'dynamodb:UpdateContinuousBackups',
+          'dynamodb:UpdateTimeToLive',
+          'dynamodb:Scan',
+          'dynamodb:Query',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+        ],
+      },
+      // The primary's ARN too: CreateTableReplica and DeleteTableReplica are checked on both tables.
+      Resource: [replica, `${replica}/*`, r.table[0] ?? replica],
+    },
+    {
+      Sid: 'Replica',
+      actions: { deploy: ['iam:CreateServiceLinkedRole'] },
+      Resource: r.replicationRole,
+      Condition: { StringEquals: { 'iam:AWSServiceName': 'replication.dynamodb.amazonaws.com' } },
+    },
+  ];
+}
+
 /** The WAF's web ACL (and the managed rule groups it names): only when the configuration enables it. */
 function wafGrants(r: PolicyArns): Grant[] {
   return [
@@ -351,6 +395,7 @@ export function grants(config: StackConfig, target: PolicyTarget): Grant[] {
     ...monitoringGrants(r),
     ...restApiGrants(r),
     ...cloudfrontGrants(r),
+    ...(config.regions?.secondary ? replicaGrants(r, config.regions.secondary) : []),
     ...(config.waf?.enabled ? wafGrants(r) : []),
     ...domainGrants(config, r),
     ...redirectGrants(config, r),

@@ -8,6 +8,8 @@ export interface ProvisionContext {
   note(message: string): void;
   /** Sleep that tests can shorten; used between retries and polls. */
   sleep(ms: number): Promise<void>;
+  /** The run's stop signal (`IoHost.signal`): a wait of minutes gives up when it is aborted. */
+  signal?: AbortSignal;
 }
 
 /** One changed setting: what the resource has now and what the config wants. */

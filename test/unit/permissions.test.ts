@@ -27,6 +27,7 @@ const withAll = {
   ...withDomain,
   website: { ...withDomain.website, redirectWww: true },
   waf: { ...example.waf, enabled: true },
+  regions: { secondary: 'eu-central-1' },
 };
 const actionsOf = (doc: PolicyDocument): Set<string> => new Set(doc.Statement.flatMap((s) => s.Action));
 
@@ -99,6 +100,13 @@ function actionsFor(pkg: string, op: string): string[] {
     'lambda:CreateFunction': ['iam:PassRole'],
     // ACM: "To add tags to a certificate when you request it, you must have acm:AddTagsToCertificate".
     'acm:RequestCertificate': ['acm:AddTagsToCertificate'],
+    // UpdateTable ReplicaUpdates: DynamoDB checks these on both tables ("Using IAM with global tables"), and
+    // creates the replication service-linked role with the account's first replica.
+    'dynamodb:UpdateTable': [
+      'dynamodb:CreateTableReplica',
+      'dynamodb:DeleteTableReplica',
+      'iam:CreateServiceLinkedRole',
+    ],
     // A client-side waiter polls its Describe/Get call.
     'dynamodb:TableExists': ['dynamodb:DescribeTable'],
   };
