@@ -12,6 +12,17 @@ export interface ProvisionContext {
   signal?: AbortSignal;
 }
 
+/**
+ * A wait (minutes of CREATING) given up because the run was stopped (`ProvisionContext.signal`): the
+ * change counts as not finished, as one not started, not as a failure; the next run resumes it.
+ */
+export class StoppedWaiting extends Error {
+  constructor(what: string) {
+    super(`stopped while waiting for ${what}; the next run resumes the wait`);
+    this.name = 'StoppedWaiting';
+  }
+}
+
 /** One changed setting: what the resource has now and what the config wants. */
 export interface FieldChange {
   field: string;

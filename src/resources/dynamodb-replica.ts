@@ -98,6 +98,14 @@ async function ensureStream(ctx: ProvisionContext, name: string): Promise<void> 
   await waitActive(ctx, name);
 }
 
+/** The replica's TTL attribute now (null when off), in the shape of a diff's change. */
+async function ttlNow(ctx: ProvisionContext, table: string, region: string): Promise<{ from: string | null }> {
+  const res = await regionClient(ctx, region).send(new DescribeTimeToLiveCommand({ TableName: table }));
+  const t = res.TimeToLiveDescription;
+  const on = t?.TimeToLiveStatus === 'ENABLED' || t?.TimeToLiveStatus === 'ENABLING';
+  return { from: on ? (t?.AttributeName ?? null) : null };
+}
+
 async function replicaUpdate(ctx: ProvisionContext, input: UpdateTableCommandInput): Promise<void> {
   await retrying(ctx, () => ctx.aws.client(DynamoDBClient).send(new UpdateTableCommand(input)), busy, BUSY_ATTEMPTS);
 }
@@ -196,8 +204,10 @@ export const dynamodbReplica: Provisioner<ReplicaDesired, ReplicaObserved, { reg
       );
     if (fields.has('pointInTimeRecovery'))
       await setPitr(ctx, { name: d.table, pointInTimeRecovery: d.pointInTimeRecovery }, o.region);
-    const ttl = changes.find((c) => c.field === 'ttlAttribute');
-    if (ttl) {
+    // DynamoDB keeps TTL the same on every replica: the primary's own repair may have set it already
+    // (and a second identical UpdateTimeToLive is refused), so it is read again first.
+    const ttl = changes.some((c) => c.field === 'ttlAttribute') ? await ttlNow(ctx, d.table, o.region) : undefined;
+    if (ttl && ttl.from !== d.ttlAttribute) {
       if (typeof ttl.from === 'string')
         await ddb.send(
           new UpdateTimeToLiveCommand({

@@ -2,7 +2,7 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { backoff } from '../../runtime/aws/backoff.js';
 import { unless } from '../aws/errors.js';
-import type { ProvisionContext } from '../engine/types.js';
+import { type ProvisionContext, StoppedWaiting } from '../engine/types.js';
 
 // Start polling fast (emulators settle at once), back off to 5 s on real AWS.
 export const WAIT = { minDelay: 0.1, maxDelay: 5, maxWaitTime: 600 };
@@ -61,8 +61,7 @@ export async function waitReplica(
   const deadline = Date.now() + REPLICA_WAIT_S * 1000;
   let said = '';
   for (let attempt = 1; ; attempt++) {
-    if (ctx.signal?.aborted)
-      throw new Error(`stopped while waiting for the replica of ${name} in ${region}; the next run resumes the wait`);
+    if (ctx.signal?.aborted) throw new StoppedWaiting(`the replica of ${name} in ${region}`);
     const status = await replicaStatus(ctx, name, region);
     if (until === 'active' ? status === 'ACTIVE' : status === undefined) return;
     if (

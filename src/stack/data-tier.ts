@@ -7,7 +7,7 @@ import { iamRole, serviceTrust, type PolicyDocument } from '../resources/iam-rol
 import { logGroup } from '../resources/log-group.js';
 import type { StackContext } from './context.js';
 import type { ResourceId, StackResource } from './ids.js';
-import { UserError } from '../errors.js';
+import { EXIT, UserError } from '../errors.js';
 
 /** Least privilege: this function's DynamoDB actions on this table (and index), its own log group. */
 export function functionPolicy(
@@ -115,6 +115,7 @@ export type ReplicaResource = StackResource<typeof dynamodbReplica>;
 function checkSecondary({ config, env }: StackContext, secondary: string): void {
   if (secondary === env.region)
     throw new UserError(`regions.secondary is ${secondary}, the stack's own region.`, {
+      exitCode: EXIT.usage,
       hint: `Name another region in projet1.config.json ("regions": { "secondary": "…" }), or null for none.`,
     });
   // AWS replicates only an on-demand table or one with auto scaling, which projet1 does not set up.
@@ -122,6 +123,7 @@ function checkSecondary({ config, env }: StackContext, secondary: string): void 
     throw new UserError(
       'regions.secondary needs an on-demand table (a replica of a provisioned one needs auto scaling).',
       {
+        exitCode: EXIT.usage,
         hint: 'Set "table": { "billingMode": "PAY_PER_REQUEST" } in projet1.config.json, or "regions": { "secondary": null }.',
       },
     );
