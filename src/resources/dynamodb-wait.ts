@@ -40,11 +40,21 @@ export async function waitActive(ctx: ProvisionContext, name: string): Promise<v
 /** A replica takes minutes to create on AWS (Terraform's AWS provider waits 30 for it: waitReplicaActive). */
 export const REPLICA_WAIT_S = 1800;
 
-/** The replica of `name` in `region` as its primary lists it (DescribeTable's Replicas), or undefined. */
-export async function replicaStatus(ctx: ProvisionContext, name: string, region: string): Promise<string | undefined> {
+/**
+ * The replica of `name` in `region` as its primary lists it (DescribeTable's Replicas): its status and,
+ * while CREATING on AWS, how far the copy is (ReplicaStatusPercentProgress); undefined when not listed.
+ */
+async function replicaStatus(
+  ctx: ProvisionContext,
+  name: string,
+  region: string,
+): Promise<{ status: string; progress: string } | undefined> {
   const ddb = ctx.aws.client(DynamoDBClient);
   const table = (await unless(ddb.send(new DescribeTableCommand({ TableName: name })), NOT_FOUND))?.Table;
-  return table?.Replicas?.find((r) => r.RegionName === region)?.ReplicaStatus;
+  const replica = table?.Replicas?.find((r) => r.RegionName === region);
+  if (!replica) return undefined;
+  const pct = replica.ReplicaStatusPercentProgress;
+  return { status: replica.ReplicaStatus ?? 'ACTIVE', progress: pct ? ` (${pct} %)` : '' };
 }
 
 /**
@@ -62,7 +72,8 @@ export async function waitReplica(
   let said = '';
   for (let attempt = 1; ; attempt++) {
     if (ctx.signal?.aborted) throw new StoppedWaiting(`the replica of ${name} in ${region}`);
-    const status = await replicaStatus(ctx, name, region);
+    const found = await replicaStatus(ctx, name, region);
+    const status = found?.status;
     if (until === 'active' ? status === 'ACTIVE' : status === undefined) return;
     if (
       status === 'CREATION_FAILED' ||
@@ -74,7 +85,8 @@ export async function waitReplica(
       throw new Error(
         `the replica of ${name} in ${region} is still ${status ?? 'absent'} after ${REPLICA_WAIT_S / 60} min`,
       );
-    const now = `replica in ${region} ${status ?? 'not listed yet'}`;
+    // A new line when the status or the copy's progress changes: minutes of CREATING are not silent.
+    const now = `replica in ${region} ${status ?? 'not listed yet'}${found?.progress ?? ''}`;
     if (now !== said) {
       said = now;
       ctx.note(`waiting: ${now} (DynamoDB takes minutes to copy the table)`);
