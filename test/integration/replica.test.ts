@@ -229,6 +229,31 @@ describe('a replica of the table in regions.secondary', () => {
   });
 });
 
+/** Runs `command --yes` through the proxy and sends it SIGINT (Ctrl-C) once its stderr matches `at`. */
+async function ctrlCAt(
+  cwd: string,
+  command: string,
+  at: RegExp,
+): Promise<{ code: number | null; stderr: string; afterMs: number }> {
+  const child = spawn(process.execPath, [BIN, command, '--yes', '--endpoint-url', proxy?.url ?? ''], {
+    cwd,
+    env: cleanEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  let signalled = 0;
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (!signalled && at.test(stderr)) {
+      signalled = Date.now();
+      child.kill('SIGINT');
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.ok(signalled > 0, `never saw ${at}: ${stderr}`);
+  return { code, stderr, afterMs: Date.now() - signalled };
+}
+
 describe('a replica as AWS makes it (fault proxy)', () => {
   const TABLE = 'replica-aws';
   const p = project('replaws', { table: { name: TABLE }, regions: { secondary: SECONDARY } });
@@ -250,31 +275,27 @@ describe('a replica as AWS makes it (fault proxy)', () => {
   it('Ctrl-C during CREATING stops the wait at once; the next up resumes it', async () => {
     // Down straight on the emulator: the next up makes the table and a replica CREATING again.
     assert.equal((await p.cli('down', '--yes')).code, 0);
-    const child = spawn(process.execPath, [BIN, 'up', '--yes', '--endpoint-url', proxy?.url ?? ''], {
-      cwd: p.dir,
-      env: cleanEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    let signalled = 0;
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      if (!signalled && /replica in eu-central-1 CREATING/.test(stderr)) {
-        signalled = Date.now();
-        child.kill('SIGINT');
-      }
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    assert.ok(signalled > 0, `never saw the wait: ${stderr}`);
-    assert.equal(code, 130, stderr);
+    const stopped = await ctrlCAt(p.dir, 'up', /replica in eu-central-1 CREATING/);
+    assert.equal(stopped.code, 130, stopped.stderr);
     // CREATING lasts 9 s here: a stop within 3 s is the signal's doing, not the wait's end.
-    assert.ok(Date.now() - signalled < 3000, `stopped ${Date.now() - signalled} ms after Ctrl-C`);
+    assert.ok(stopped.afterMs < 3000, `stopped ${stopped.afterMs} ms after Ctrl-C`);
     const again = await p.viaProxy('up', '--yes');
     assert.equal(again.code, 0, again.stderr);
     assert.equal((await describeIn(PRIMARY, TABLE))?.Replicas?.[0]?.ReplicaStatus, 'ACTIVE');
   });
 
+  it('a down stopped while the replica is DELETING keeps the table; the next down finishes', async () => {
+    const stopped = await ctrlCAt(p.dir, 'down', /replica in eu-central-1 DELETING/);
+    assert.equal(stopped.code, 130, stopped.stderr);
+    assert.ok((await tablesIn(PRIMARY)).includes(TABLE), 'the table waits for its replica to go');
+    const again = await p.viaProxy('down', '--yes');
+    assert.equal(again.code, 0, again.stderr);
+    assert.ok(!(await tablesIn(PRIMARY)).includes(TABLE));
+    assert.ok(!(await tablesIn(SECONDARY)).includes(TABLE));
+  });
+
   it('down waits for the replica to be deleted before deleting the table', async () => {
+    assert.equal((await p.viaProxy('up', '--yes')).code, 0);
     const down = await p.viaProxy('down', '--yes');
     assert.equal(down.code, 0, down.stderr);
     assert.ok(!(await tablesIn(PRIMARY)).includes(TABLE));
