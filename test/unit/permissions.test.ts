@@ -181,6 +181,22 @@ describe('projet1 permissions', () => {
     assert.ok(waf[0]?.Action.includes('wafv2:CreateWebACL'));
   });
 
+  it('the replica adds its statement only with regions.secondary, on the table in that region', () => {
+    assert.deepEqual(
+      policy('deploy').Statement.filter((s) => s.Sid === 'Replica'),
+      [],
+    );
+    const off = [...actionsOf(policy('deploy'))].filter((a) => /TableReplica|ServiceLinkedRole/.test(a));
+    assert.deepEqual(off, []);
+    const replica = policy('deploy', withAll).Statement.filter((s) => s.Sid === 'Replica');
+    assert.equal(replica.length, 2);
+    assert.ok(replica[0]?.Action.includes('dynamodb:CreateTableReplica'));
+    assert.ok(replica[0]?.Resource.includes(`arn:aws:dynamodb:eu-central-1:${EXAMPLE_ACCOUNT}:table/products-catalog`));
+    assert.deepEqual(replica[1]?.Condition, {
+      StringEquals: { 'iam:AWSServiceName': 'replication.dynamodb.amazonaws.com' },
+    });
+  });
+
   it('the www redirect adds CloudFront Function actions only with a domain, and makes one only with redirectWww', () => {
     const fn = (config: typeof example) =>
       [...actionsOf(policy('deploy', config))].filter((a) => /^cloudfront:.*Function$/.test(a));
