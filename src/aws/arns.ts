@@ -33,11 +33,14 @@ export function arns(scope: ArnScope) {
   const base = (service: string, region = scope.region) =>
     `arn:${scope.partition}:${service}:${region}:${scope.accountId}`;
   return {
-    table: (name: string) => `${base('dynamodb')}:table/${name}`,
+    table: (name: string, region = scope.region) => `${base('dynamodb', region)}:table/${name}`,
     logGroup: (name: string) => `${base('logs')}:log-group:${name}`,
     /** Every log group of the region (the shared API Gateway logging role's scope). */
     allLogs: () => `${base('logs')}:*`,
     role: (name: string) => `arn:${scope.partition}:iam::${scope.accountId}:role/${name}`,
+    /** The service-linked role DynamoDB replicates global tables with (created with the account's first replica). */
+    replicationRole: () =>
+      `arn:${scope.partition}:iam::${scope.accountId}:role/aws-service-role/replication.dynamodb.amazonaws.com/AWSServiceRoleForDynamoDBReplication`,
     /** A customer managed policy (`projet1 permissions` prints how to attach its own). */
     policy: (name: string) => `arn:${scope.partition}:iam::${scope.accountId}:policy/${name}`,
     parameter: (name: string) => `${base('ssm')}:parameter${name}`,

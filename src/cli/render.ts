@@ -90,6 +90,10 @@ export function renderHealth(r: StatusReport, width = Number.POSITIVE_INFINITY, 
   parts.push(
     `Alarms: ${countStates(r.alarms.filter((a) => !shown.includes(a)).map((a) => a.state)) || 'none'}${shown.length ? ' (others)' : ''}.`,
   );
+  if (r.regions)
+    parts.push(
+      `Regions: ${r.regions.primary} is primary (writes); replica in ${r.regions.secondary}: ${r.regions.replicaStatus}.`,
+    );
   if (r.lock) parts.push(`Lock: ${r.lock.stale ? 'stale (free to take over), was ' : ''}${describeLock(r.lock)}`);
   if (r.notifications.length > 0) parts.push(`Notifications: ${r.notifications.join(', ')}`);
   const probes = all ? r.probes : r.probes.filter((p) => !p.answering);

@@ -98,6 +98,17 @@ export const configSchema = section(
       },
       'DynamoDB products table',
     ),
+    regions: section(
+      {
+        secondary: nullableText({
+          default: null,
+          pattern: REGION_PATTERN,
+          expect: 'an AWS region such as eu-central-1, other than `region`',
+          doc: "A second region holding a replica of the table (a DynamoDB global table): its data survives the first region's outage. null: none.",
+        }),
+      },
+      'Regions beyond `region` (the primary)',
+    ),
     lambda: section(
       {
         runtime: text({

@@ -31,6 +31,10 @@ export function resources(
     // `table/NAME/*`: its index and its backups (a backup keeps the table's name in its ARN); a restore
     // goes through the temporary table `NAME-restore-<time>`.
     table: [table, `${table}/*`, `${table}-restore-*`],
+    /** The table's replica in another region (regions.secondary). */
+    tableIn: (region: string) => arn.table(names.table, region),
+    /** The service-linked role DynamoDB replicates global tables with. */
+    replicationRole: arn.replicationRole(),
     // The functions' roles and the account's shared API Gateway logging role (names.ts, apigateway-account.ts).
     roles: [arn.role(`${names.prefix}-*-${rc}`), arn.role(`projet1-apigw-logs-${rc}`)],
     functions: arn.function(`${names.prefix}-*`),

@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.js';
 import { type PolicyArns, type PolicyTarget, resources } from './permission-arns.js';
 import { edgeGrants } from './permission-grants-edge.js';
 import type { PolicyStatement, Scope } from './permissions.js';
+import { replicaGrants } from './replica-grants.js';
 
 /** A statement whose actions are each marked with the narrowest scope that needs them. */
 export interface Grant extends Omit<PolicyStatement, 'Action' | 'Effect'> {
@@ -11,7 +12,7 @@ export interface Grant extends Omit<PolicyStatement, 'Action' | 'Effect'> {
 }
 
 export type StackConfig = Pick<Config, 'project' | 'environment' | 'region' | 'table' | 'website'> &
-  Partial<Pick<Config, 'waf'>>;
+  Partial<Pick<Config, 'waf' | 'regions'>>;
 export type { PolicyTarget } from './permission-arns.js';
 
 /** The table and the functions' roles (passed to Lambda, the logging role to API Gateway). */
@@ -252,6 +253,7 @@ export function grants(config: StackConfig, target: PolicyTarget): Grant[] {
     ...siteBucketGrants(r),
     ...monitoringGrants(r),
     ...restApiGrants(r),
+    ...(config.regions?.secondary ? replicaGrants(r, config.regions.secondary) : []),
     ...edgeGrants(config, r),
     ...unscopedGrants(config),
   ];

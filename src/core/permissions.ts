@@ -70,6 +70,7 @@ export type Family = (typeof FAMILIES)[number];
 
 const SID_FAMILY: Record<string, Family> = {
   Table: 'data',
+  Replica: 'data',
   Roles: 'compute',
   PassRoles: 'compute',
   Functions: 'compute',

@@ -78,6 +78,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       aws,
       note: (message) => reporter.event({ type: 'note', id, name: byId.get(id)?.name ?? id, message }),
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      // An IoHost's stop signal reaches the provisioners' long waits (a replica CREATING for minutes).
+      ...('signal' in reporter && reporter.signal instanceof AbortSignal ? { signal: reporter.signal } : {}),
     }),
   };
 }

@@ -58,8 +58,18 @@ export interface StatusReport {
   siteEmpty: boolean;
   /** The site's own domain (website.domain): absent without one. */
   domain?: DomainStatus;
+  /** With regions.secondary: which region is primary (for writes) and the replica's state. */
+  regions?: RegionsStatus;
   /** Every resource exists and matches, no alarm is in ALARM, the API and website answer, the site is published. */
   healthy: boolean;
+}
+
+export interface RegionsStatus {
+  /** Where writes go: the stack's region (failing over is not built yet). */
+  primary: string;
+  secondary: string;
+  /** The replica's ReplicaStatus (CREATING, ACTIVE…), MISSING before `up` adds it. */
+  replicaStatus: string;
 }
 
 export async function status(session: Session, reporter: Reporter): Promise<StatusReport> {
@@ -82,11 +92,29 @@ export async function status(session: Session, reporter: Reporter): Promise<Stat
     domainStatus(session.context(reporter)('domain'), parts, state),
   ]);
   const lock = held ?? null;
+  const regions: RegionsStatus | undefined =
+    parts.replica && session.config.regions.secondary
+      ? {
+          primary: session.env.region,
+          secondary: session.config.regions.secondary,
+          replicaStatus: outputOf(state, parts.replica, 'status') ?? 'MISSING',
+        }
+      : undefined;
   const healthy =
     resources.every((r) => r.state === 'ok') &&
     alarms.every((a) => a.state !== 'ALARM') &&
     probes.every((p) => p.answering) &&
     !siteEmpty &&
     (domain === undefined || domain.certificateStatus === 'ISSUED');
-  return { resources, alarms, notifications, probes, lock, siteEmpty, ...(domain ? { domain } : {}), healthy };
+  return {
+    resources,
+    alarms,
+    notifications,
+    probes,
+    lock,
+    siteEmpty,
+    ...(domain ? { domain } : {}),
+    ...(regions ? { regions } : {}),
+    healthy,
+  };
 }

@@ -5,7 +5,14 @@ import type { Reporter } from './events.js';
 import { reverseGraph, runGraph, type GraphNode, type NodeOutcome } from './graph.js';
 import { everyResource, removedIds, SERVICE_LIMITS, type PlanState, type Stack } from './plan.js';
 import { canonicalJson } from './canonical.js';
-import type { ChangeAction, FieldChange, Plan, ProvisionContext, Resource } from './types.js';
+import {
+  type ChangeAction,
+  type FieldChange,
+  type Plan,
+  type ProvisionContext,
+  type Resource,
+  StoppedWaiting,
+} from './types.js';
 
 export interface ApplyResult {
   counts: Record<'created' | 'updated' | 'deleted' | 'unchanged', number>;
@@ -123,7 +130,9 @@ function sortOutcomes(all: Resource[], outcomes: Map<string, NodeOutcome>, run: 
   for (const r of all) {
     const outcome = outcomes.get(r.id);
     const action = run.actionOf.get(r.id) ?? 'no-op';
-    if (outcome?.status === 'failed') {
+    if (outcome?.status === 'failed' && outcome.error instanceof StoppedWaiting) {
+      notStarted.push(r.id);
+    } else if (outcome?.status === 'failed') {
       const error = classifyAwsError(outcome.error, run.ctx(r.id).aws.target);
       failures.push({ id: r.id, name: r.name, error });
       run.reporter.event({ type: 'failed', id: r.id, name: r.name, action, message: errorMessage(error) });

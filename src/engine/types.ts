@@ -8,6 +8,19 @@ export interface ProvisionContext {
   note(message: string): void;
   /** Sleep that tests can shorten; used between retries and polls. */
   sleep(ms: number): Promise<void>;
+  /** The run's stop signal (`IoHost.signal`): a wait of minutes gives up when it is aborted. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A wait (minutes of CREATING) given up because the run was stopped (`ProvisionContext.signal`): the
+ * change counts as not finished, as one not started, not as a failure; the next run resumes it.
+ */
+export class StoppedWaiting extends Error {
+  constructor(what: string) {
+    super(`stopped while waiting for ${what}; the next run resumes the wait`);
+    this.name = 'StoppedWaiting';
+  }
 }
 
 /** One changed setting: what the resource has now and what the config wants. */

@@ -76,9 +76,16 @@ const throughput = (d: TableDesired) =>
     ? { ReadCapacityUnits: d.readCapacity, WriteCapacityUnits: d.writeCapacity }
     : undefined;
 
-/** Turns PITR on or off, waiting out the time DynamoDB takes to make backups available on a new table. */
-async function setPitr(ctx: ProvisionContext, d: TableDesired): Promise<void> {
-  const ddb = ctx.aws.client(DynamoDBClient);
+/**
+ * Turns PITR on or off, waiting out the time DynamoDB takes to make backups available on a new table
+ * (or a new replica: `region`, where PITR of a replica is set, as Terraform's updatePITR does).
+ */
+export async function setPitr(
+  ctx: ProvisionContext,
+  d: Pick<TableDesired, 'name' | 'pointInTimeRecovery'>,
+  region?: string,
+): Promise<void> {
+  const ddb = ctx.aws.client(DynamoDBClient, region ? { region } : {});
   const update = new UpdateContinuousBackupsCommand({
     TableName: d.name,
     PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: d.pointInTimeRecovery },

@@ -1,11 +1,13 @@
 // The data tier: the products table, one execution role per function, and the log groups.
 import { FUNCTIONS, type FunctionSpec } from '../config/functions.js';
 import type { Resource } from '../engine/types.js';
+import { dynamodbReplica } from '../resources/dynamodb-replica.js';
 import { dynamodbTable } from '../resources/dynamodb-table.js';
 import { iamRole, serviceTrust, type PolicyDocument } from '../resources/iam-role.js';
 import { logGroup } from '../resources/log-group.js';
 import type { StackContext } from './context.js';
 import type { ResourceId, StackResource } from './ids.js';
+import { EXIT, UserError } from '../errors.js';
 
 /** Least privilege: this function's DynamoDB actions on this table (and index), its own log group. */
 export function functionPolicy(
@@ -107,17 +109,71 @@ function functionRole(ctx: StackContext, fn: FunctionSpec, table: TableResource)
   return [group, role];
 }
 
+export type ReplicaResource = StackResource<typeof dynamodbReplica>;
+
+/** regions.secondary is usable here: another region of the stack's partition, and a table AWS can replicate. */
+function checkSecondary({ config, env }: StackContext, secondary: string): void {
+  if (secondary === env.region)
+    throw new UserError(`regions.secondary is ${secondary}, the stack's own region.`, {
+      exitCode: EXIT.usage,
+      hint: `Name another region in projet1.config.json ("regions": { "secondary": "…" }), or null for none.`,
+    });
+  // AWS replicates only an on-demand table or one with auto scaling, which projet1 does not set up.
+  if (config.table.billingMode !== 'PAY_PER_REQUEST')
+    throw new UserError(
+      'regions.secondary needs an on-demand table (a replica of a provisioned one needs auto scaling).',
+      {
+        exitCode: EXIT.usage,
+        hint: 'Set "table": { "billingMode": "PAY_PER_REQUEST" } in projet1.config.json, or "regions": { "secondary": null }.',
+      },
+    );
+}
+
+/**
+ * The table's replica in regions.secondary (a global table, version 2019.11.21), with the primary's
+ * settings. Built with no region when turned off: retired, `up` removes whatever replica the table has.
+ */
+function tableReplica(ctx: StackContext, table: TableResource): ReplicaResource {
+  const secondary = ctx.config.regions.secondary;
+  if (secondary !== null) checkSecondary(ctx, secondary);
+  const t = table.desired;
+  return {
+    id: 'table-replica',
+    name: `${t.name} (${secondary ?? 'second region'})`,
+    provisioner: dynamodbReplica,
+    dependsOn: [table.id],
+    desired: {
+      table: t.name,
+      region: secondary,
+      arn: ctx.arn.table(t.name, secondary ?? ctx.env.region),
+      categoryIndex: t.categoryIndex,
+      pointInTimeRecovery: t.pointInTimeRecovery,
+      ttlAttribute: t.ttlAttribute,
+      deletionProtection: t.deletionProtection,
+      tags: ctx.tags,
+    },
+  };
+}
+
 export interface DataTier {
   table: TableResource;
+  /** The table's replica in regions.secondary: undefined when there is none. */
+  replica: ReplicaResource | undefined;
   resources: Resource[];
+  retired: Resource[];
 }
 
 export function dataTier(ctx: StackContext): DataTier {
   const table = productsTable(ctx);
+  const replica = tableReplica(ctx, table);
+  const on = ctx.config.regions.secondary !== null;
   return {
     table,
+    replica: on ? replica : undefined,
+    retired: on ? [] : [replica],
     resources: [
       table,
+      ...(on ? [replica] : []),
       ...FUNCTIONS.flatMap((fn) => functionRole(ctx, fn, table)),
       logGroupResource(ctx, 'log-group:api-access', ctx.names.apiAccessLogGroup),
     ],

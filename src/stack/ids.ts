@@ -4,6 +4,7 @@ import type { ResourceOf } from '../engine/types.js';
 
 export type ResourceId =
   | 'table'
+  | 'table-replica'
   | `log-group:${string}`
   | `role:${string}`
   | `function:${string}`

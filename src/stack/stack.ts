@@ -11,7 +11,7 @@ import {
   type StageResource,
 } from './api-tier.js';
 import { stackContext } from './context.js';
-import { dataTier, type TableResource } from './data-tier.js';
+import { dataTier, type ReplicaResource, type TableResource } from './data-tier.js';
 import type { AlarmResource } from './monitoring-alarms.js';
 import { type DashboardResource, monitoringTier, type TopicResource } from './monitoring-tier.js';
 import { type CertificateResource, domainTier, type RecordResource } from './domain-tier.js';
@@ -24,6 +24,8 @@ import type { StackEnv } from './stack-env.js';
 /** The stack's resources by role, typed: what commands read (outputs, alarm states) they read here, not by id. */
 export interface StackParts {
   table: TableResource;
+  /** The table's replica in regions.secondary; undefined without one. */
+  replica: ReplicaResource | undefined;
   functions: FunctionResource[];
   api: ApiResource;
   stage: StageResource;
@@ -63,10 +65,11 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
   const webResources = web.resources.map((r) => (r === web.distribution ? domain.distribution : r));
   return {
     resources: [...data.resources, ...api.resources, ...webResources, ...domain.resources, ...monitoring.resources],
-    retired: [...api.retired, ...web.retired, ...domain.retired, ...monitoring.retired],
+    retired: [...data.retired, ...api.retired, ...web.retired, ...domain.retired, ...monitoring.retired],
     tags: ctx.tags,
     parts: {
       table: data.table,
+      replica: data.replica,
       functions: api.functions,
       api: api.api,
       stage: api.stage,

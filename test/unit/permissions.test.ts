@@ -27,6 +27,7 @@ const withAll = {
   ...withDomain,
   website: { ...withDomain.website, redirectWww: true },
   waf: { ...example.waf, enabled: true },
+  regions: { secondary: 'eu-central-1' },
 };
 const actionsOf = (doc: PolicyDocument): Set<string> => new Set(doc.Statement.flatMap((s) => s.Action));
 
@@ -102,6 +103,13 @@ function actionsFor(pkg: string, op: string): string[] {
     // CloudFront's access logs: "Logs sent to Amazon S3" (vended logs V2) and CloudFront's standard logging
     // page ask for it on the distribution when the delivery is made.
     'logs:CreateDelivery': ['cloudfront:AllowVendedLogDeliveryForResource'],
+    // UpdateTable ReplicaUpdates: DynamoDB checks these on both tables ("Using IAM with global tables"), and
+    // creates the replication service-linked role with the account's first replica.
+    'dynamodb:UpdateTable': [
+      'dynamodb:CreateTableReplica',
+      'dynamodb:DeleteTableReplica',
+      'iam:CreateServiceLinkedRole',
+    ],
     // A client-side waiter polls its Describe/Get call.
     'dynamodb:TableExists': ['dynamodb:DescribeTable'],
   };
@@ -174,6 +182,22 @@ describe('projet1 permissions', () => {
     const waf = policy('deploy', withAll).Statement.filter((s) => s.Sid === 'Waf');
     assert.equal(waf.length, 1);
     assert.ok(waf[0]?.Action.includes('wafv2:CreateWebACL'));
+  });
+
+  it('the replica adds its statement only with regions.secondary, on the table in that region', () => {
+    assert.deepEqual(
+      policy('deploy').Statement.filter((s) => s.Sid === 'Replica'),
+      [],
+    );
+    const off = [...actionsOf(policy('deploy'))].filter((a) => /TableReplica|ServiceLinkedRole/.test(a));
+    assert.deepEqual(off, []);
+    const replica = policy('deploy', withAll).Statement.filter((s) => s.Sid === 'Replica');
+    assert.equal(replica.length, 2);
+    assert.ok(replica[0]?.Action.includes('dynamodb:CreateTableReplica'));
+    assert.ok(replica[0]?.Resource.includes(`arn:aws:dynamodb:eu-central-1:${EXAMPLE_ACCOUNT}:table/products-catalog`));
+    assert.deepEqual(replica[1]?.Condition, {
+      StringEquals: { 'iam:AWSServiceName': 'replication.dynamodb.amazonaws.com' },
+    });
   });
 
   it('the www redirect adds CloudFront Function actions only with a domain, and makes one only with redirectWww', () => {

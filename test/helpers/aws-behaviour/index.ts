@@ -6,6 +6,7 @@ import { APIGATEWAY_BEHAVIOURS } from './apigateway.js';
 import { CLOUDFRONT_SWITCHES, cloudfrontAccountUnverified } from './cloudfront.js';
 import { responseHeadersPolicyInUse } from './cloudfront-headers.js';
 import { DYNAMODB_BEHAVIOURS } from './dynamodb.js';
+import { DYNAMODB_REPLICA_BEHAVIOURS } from './dynamodb-replica.js';
 import { PASS_ROLE } from './iam-passrole.js';
 import { IAM_POLICY_QUOTAS } from './iam-quotas.js';
 import { restoreSummaryInDescribeTable } from './dynamodb-restore.js';
@@ -23,6 +24,7 @@ export const AWS_BEHAVIOURS: Behaviour[] = [
   IAM_POLICY_QUOTAS, // policy sizes (6,144 managed; 2,048 / 10,240 inline) and 10 attached policies
   ...APIGATEWAY_BEHAVIOURS,
   ...DYNAMODB_BEHAVIOURS,
+  ...DYNAMODB_REPLICA_BEHAVIOURS, // a replica CREATING for minutes, DELETING, and only with the table's stream
   restoreSummaryInDescribeTable,
   ...S3_BEHAVIOURS,
   responseHeadersPolicyInUse,
