@@ -9,6 +9,19 @@ import type { AwsClients } from './clients.js';
 const MAX_FORCED_READS_PER_SECOND = 5;
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
+/** A throttling answer, a server fault or no answer at all (the SDK's own retries spent). */
+function unavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const meta: unknown = '$metadata' in err ? err.$metadata : undefined;
+  const status =
+    typeof meta === 'object' && meta !== null && 'httpStatusCode' in meta && typeof meta.httpStatusCode === 'number'
+      ? meta.httpStatusCode
+      : undefined;
+  // No HTTP status: the request never got an answer (network, timeout).
+  if (status === undefined) return !('$fault' in err);
+  return status === 429 || status >= 500 || /Throttl/.test(err.name);
+}
+
 export class SecretCache {
   private cached: { digests: Buffer[]; key: string; at: number } | undefined;
   /** The parameter holds the open value: nothing is enforced. */
@@ -56,8 +69,9 @@ export class SecretCache {
         .send(new GetParameterCommand({ Name: this.parameter, WithDecryption: true }));
     } catch (err) {
       // SSM throttled (a flood of wrong values forces re-reads; GetParameter's default quota is 40 a second per
-      // account) or unreachable: the value read last still holds, rather than failing every request meanwhile.
-      if (this.cached) return this.cached.digests;
+      // account) or failing: the value read last still holds, rather than failing every request meanwhile. Never
+      // for a refusal (access taken away, parameter deleted): that must stop the secret from working.
+      if (this.cached && unavailable(err)) return this.cached.digests;
       throw err;
     }
     const all = (res.Parameter?.Value ?? '').split(/\s+/).filter(Boolean);
