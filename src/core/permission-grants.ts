@@ -195,6 +195,16 @@ function restApiGrants(r: PolicyArns): Grant[] {
       },
       Resource: r.apigateway,
     },
+    {
+      // api.keys: the usage plans and keys. Read even with keys off: `up` removes the plans an earlier
+      // configuration made, and `down` the partners' keys. Partners' keys are made by an operator.
+      Sid: 'ApiKeys',
+      actions: {
+        read: ['apigateway:GET'],
+        operate: ['apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'],
+      },
+      Resource: r.apiKeys,
+    },
   ];
 }
 

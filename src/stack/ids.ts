@@ -12,6 +12,8 @@ export type ResourceId =
   | 'api'
   | 'apigateway-account'
   | 'stage'
+  | `usage-plan:${string}`
+  | 'api-key:site'
   | `bucket:${'logs' | 'site'}`
   | `bucket-policy:${'logs' | 'site'}`
   | 'oac'
