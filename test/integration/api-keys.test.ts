@@ -10,13 +10,17 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   APIGatewayClient,
+  DeleteUsagePlanCommand,
   GetApiKeysCommand,
   GetUsagePlansCommand,
   UpdateUsagePlanCommand,
 } from '@aws-sdk/client-api-gateway';
 import { CloudFrontClient, GetDistributionConfigCommand } from '@aws-sdk/client-cloudfront';
 import { call, deploy, type Deployed } from '../helpers/api.js';
-import { runCli } from '../helpers/cli.js';
+import { awsLike } from '../helpers/aws-behaviour/index.js';
+import { usagePlanWithStages } from '../helpers/aws-behaviour/apigateway-keys.js';
+import { projectDir, runCli } from '../helpers/cli.js';
+import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
 import { viaCloudFront } from '../helpers/site.js';
 
@@ -192,5 +196,38 @@ describe('API keys and usage plans', () => {
     assert.equal(down.code, 0, down.stderr);
     assert.deepEqual(await plans(), []);
     assert.deepEqual(await keys(), []);
+  });
+});
+
+describe('as AWS treats a usage plan on a stage', () => {
+  it('down removes each plan from the stage before deleting it (AWS refuses otherwise)', async () => {
+    const proxy = await startFaultProxy(emulator.get().endpoint, {
+      ...awsLike(0.01, { iamPropagationMs: 0, lambdaUpdateMs: 0, cloudfrontMs: 0, readAfterCreateMs: 0 }),
+      behaviours: [usagePlanWithStages],
+    });
+    try {
+      const dir = projectDir({ project: 'keysaws', api: { edgeOnly: false, keys: { enabled: true } } });
+      const run = (...args: string[]) => runCli([...args, '--endpoint-url', proxy.url], { cwd: dir });
+      const up = await run('up', '--yes');
+      assert.equal(up.code, 0, up.stderr);
+      const made = ((await apigw().send(new GetUsagePlansCommand({ limit: 500 }))).items ?? []).filter((p) =>
+        p.name?.startsWith('keysaws-'),
+      );
+      assert.equal(made.length, 2);
+      // The behaviour is in force: a plan deleted with its stage is refused, as AWS refuses it.
+      const viaProxy = emulatorClients(proxy.url).client(APIGatewayClient);
+      await assert.rejects(
+        viaProxy.send(new DeleteUsagePlanCommand({ usagePlanId: made[0]?.id })),
+        (err: Error) => err.name === 'BadRequestException',
+      );
+      const down = await run('down', '--yes');
+      assert.equal(down.code, 0, down.stderr);
+      const left = ((await apigw().send(new GetUsagePlansCommand({ limit: 500 }))).items ?? []).filter((p) =>
+        p.name?.startsWith('keysaws-'),
+      );
+      assert.deepEqual(left, []);
+    } finally {
+      await proxy.close();
+    }
   });
 });
