@@ -206,7 +206,11 @@ describe('as AWS treats a usage plan on a stage', () => {
       behaviours: [usagePlanWithStages],
     });
     try {
-      const dir = projectDir({ project: 'keysaws', api: { edgeOnly: false, keys: { enabled: true } } });
+      const dir = projectDir({
+        project: 'keysaws',
+        table: { name: 'keysaws-table' },
+        api: { edgeOnly: false, keys: { enabled: true } },
+      });
       const run = (...args: string[]) => runCli([...args, '--endpoint-url', proxy.url], { cwd: dir });
       const up = await run('up', '--yes');
       assert.equal(up.code, 0, up.stderr);
