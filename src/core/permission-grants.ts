@@ -197,11 +197,11 @@ function restApiGrants(r: PolicyArns): Grant[] {
     },
     {
       // api.keys: the usage plans and keys. Read even with keys off: `up` removes the plans an earlier
-      // configuration made, and `down` the partners' keys. Partners' keys are made by an operator.
+      // configuration made, and `down` the partners' keys. `api-keys add|rotate|remove` change the stack.
       Sid: 'ApiKeys',
       actions: {
         read: ['apigateway:GET'],
-        operate: ['apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'],
+        deploy: ['apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'],
       },
       Resource: r.apiKeys,
     },
