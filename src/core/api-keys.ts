@@ -13,9 +13,10 @@ import { PLAN_NAME, SITE_PLAN } from '../config/api-keys-schema.js';
 import { stackTags } from '../config/names.js';
 import { unless } from '../aws/errors.js';
 import { EXIT, UserError } from '../errors.js';
+import type { Reporter } from '../engine/events.js';
 import type { FoundResource } from '../engine/plan.js';
-import { apiSiteKey } from '../resources/api-site-key.js';
-import { stackKeys } from '../resources/api-site-key.js';
+import { createOnce } from '../engine/retry.js';
+import { apiSiteKey, stackKeys } from '../resources/api-site-key.js';
 import { stackPlans } from '../resources/api-usage-plan.js';
 import { keyName, planName } from '../stack/api-keys-tier.js';
 import { resourceNames } from '../config/names.js';
@@ -108,20 +109,37 @@ async function planOfKeys(session: Session): Promise<Map<string, string>> {
   return out;
 }
 
-/** A new key in `planId`; deleted again if it cannot join the plan, so a failure leaves nothing. */
-async function makeKey(session: Session, name: string, plan: string, id: string): Promise<NewKey> {
+/**
+ * A new key in `planId`; deleted again if it cannot join the plan, so a failure leaves nothing. Key
+ * names are not unique: a create whose answer was lost is found again (a key of that name not in
+ * `replacing`) rather than made twice.
+ */
+async function makeKey(
+  session: Session,
+  reporter: Reporter,
+  key: { name: string; plan: string; planId: string; replacing: ApiKey[] },
+): Promise<NewKey> {
+  const { name, plan } = key;
   const api = session.aws.client(APIGatewayClient);
-  const made = await api.send(
-    new CreateApiKeyCommand({
-      name: keyName(prefixOf(session.config), name),
-      description: `projet1 partner key "${name}" (${plan} plan)`,
-      enabled: true,
-      tags: stackTags(session.config),
-    }),
+  const once = session.aws.client(APIGatewayClient, { maxAttempts: 1 });
+  const full = keyName(prefixOf(session.config), name);
+  const old = new Set(key.replacing.map((k) => k.id));
+  const command = new CreateApiKeyCommand({
+    name: full,
+    description: `projet1 partner key "${name}" (${plan} plan)`,
+    enabled: true,
+    tags: stackTags(session.config),
+  });
+  const made = await createOnce(
+    session.context(reporter)(`api-key:${name}`),
+    'CreateApiKey',
+    () => once.send(command),
+    async () =>
+      (await stackKeys(session.aws, stackTags(session.config), true)).find((k) => k.name === full && !old.has(k.id)),
   );
   if (!made.id || !made.value) throw new Error(`CreateApiKey answered without an id or a value for ${name}`);
   try {
-    await api.send(new CreateUsagePlanKeyCommand({ usagePlanId: id, keyId: made.id, keyType: 'API_KEY' }));
+    await api.send(new CreateUsagePlanKeyCommand({ usagePlanId: key.planId, keyId: made.id, keyType: 'API_KEY' }));
   } catch (err) {
     await unless(api.send(new DeleteApiKeyCommand({ apiKey: made.id })), 'NotFoundException');
     throw err;
@@ -129,7 +147,12 @@ async function makeKey(session: Session, name: string, plan: string, id: string)
   return { name, plan, id: made.id, value: made.value };
 }
 
-export async function addKey(session: Session, name: string, plan: string | undefined): Promise<NewKey> {
+export async function addKey(
+  session: Session,
+  reporter: Reporter,
+  name: string,
+  plan: string | undefined,
+): Promise<NewKey> {
   requireEnabled(session.config);
   checkName(name);
   const chosen = plan ?? Object.keys(session.config.api.keys.plans)[0] ?? '';
@@ -140,7 +163,7 @@ export async function addKey(session: Session, name: string, plan: string | unde
       exitCode: EXIT.conflict,
       hint: `Give it another name, or \`projet1 api-keys rotate ${name}\` for a new value.`,
     });
-  return makeKey(session, name, chosen, id);
+  return makeKey(session, reporter, { name, plan: chosen, planId: id, replacing: [] });
 }
 
 export async function listKeys(session: Session): Promise<KeyRow[]> {
@@ -161,14 +184,19 @@ export async function listKeys(session: Session): Promise<KeyRow[]> {
  * A new value for a partner: API Gateway cannot change a key's value, so a new key takes the old one's
  * place in its plan and the old key is deleted (a half-done earlier rotation's extra keys too).
  */
-export async function rotateKey(session: Session, name: string): Promise<NewKey> {
+export async function rotateKey(session: Session, reporter: Reporter, name: string): Promise<NewKey> {
   requireEnabled(session.config);
   checkName(name);
   const old = await keysNamed(session, name);
   const plans = await planOfKeys(session);
   const plan = old.map((k) => (k.id ? plans.get(k.id) : undefined)).find((p) => p !== undefined);
   const chosen = plan ?? Object.keys(session.config.api.keys.plans)[0] ?? '';
-  const made = await makeKey(session, name, chosen, await planId(session, chosen));
+  const made = await makeKey(session, reporter, {
+    name,
+    plan: chosen,
+    planId: await planId(session, chosen),
+    replacing: old,
+  });
   const api = session.aws.client(APIGatewayClient);
   for (const k of old) if (k.id) await unless(api.send(new DeleteApiKeyCommand({ apiKey: k.id })), 'NotFoundException');
   return made;

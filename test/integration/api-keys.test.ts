@@ -199,11 +199,13 @@ describe('API keys and usage plans', () => {
   });
 });
 
-describe('as AWS treats a usage plan on a stage', () => {
-  it('down removes each plan from the stage before deleting it (AWS refuses otherwise)', async () => {
+describe('as AWS treats a usage plan on a stage, with lost answers', () => {
+  it('each plan and key is made once; down removes each plan from the stage before deleting it', async () => {
     const proxy = await startFaultProxy(emulator.get().endpoint, {
       ...awsLike(0.01, { iamPropagationMs: 0, lambdaUpdateMs: 0, cloudfrontMs: 0, readAfterCreateMs: 0 }),
       behaviours: [usagePlanWithStages],
+      // Creates AWS does not deduplicate (names are not unique): a lost answer must not make a second one.
+      loseFirstAnswerOf: ['apigateway.CreateUsagePlan', 'apigateway.CreateApiKey'],
     });
     try {
       const dir = projectDir({
@@ -218,6 +220,13 @@ describe('as AWS treats a usage plan on a stage', () => {
         p.name?.startsWith('keysaws-'),
       );
       assert.equal(made.length, 2);
+      const added = await run('api-keys', 'add', 'p1', '--json');
+      assert.equal(added.code, 0, added.stderr);
+      const ours = ((await apigw().send(new GetApiKeysCommand({ limit: 500 }))).items ?? []).filter((k) =>
+        k.name?.startsWith('keysaws-'),
+      );
+      assert.deepEqual(ours.map((k) => k.name).sort(), ['keysaws-development-p1', 'keysaws-development-site']);
+      assert.deepEqual([...proxy.lostOnce].sort(), ['apigateway.CreateApiKey', 'apigateway.CreateUsagePlan']);
       // The behaviour is in force: a plan deleted with its stage is refused, as AWS refuses it.
       const viaProxy = emulatorClients(proxy.url).client(APIGatewayClient);
       await assert.rejects(
@@ -230,6 +239,10 @@ describe('as AWS treats a usage plan on a stage', () => {
         p.name?.startsWith('keysaws-'),
       );
       assert.deepEqual(left, []);
+      const keysLeft = ((await apigw().send(new GetApiKeysCommand({ limit: 500 }))).items ?? []).filter((k) =>
+        k.name?.startsWith('keysaws-'),
+      );
+      assert.deepEqual(keysLeft, [], 'the partner key too');
     } finally {
       await proxy.close();
     }

@@ -6,7 +6,7 @@ import type { Handler } from '../spec.js';
 import { table } from '../table.js';
 
 export const add: Handler<'stack', typeof API_KEYS_ADD> = async ({ session, io, args, opts }) => {
-  const key = await addKey(session, args[0] ?? '', opts.plan);
+  const key = await addKey(session, io, args[0] ?? '', opts.plan);
   io.result({ ...key }, key.value);
   io.info(
     `API key "${key.name}" made in the ${key.plan} plan. Give the value above to the partner now: it is not shown again. They send it as "x-api-key: <value>" to the API's URL (projet1 outputs apiUrl).`,
@@ -23,7 +23,7 @@ export const list: Handler<'stack'> = async ({ session, io }) => {
 };
 
 export const rotate: Handler<'stack'> = async ({ session, io, args }) => {
-  const key = await rotateKey(session, args[0] ?? '');
+  const key = await rotateKey(session, io, args[0] ?? '');
   io.result({ ...key }, key.value);
   io.info(
     `API key "${key.name}" has a new value (above, shown once) in the ${key.plan} plan. The old value was deleted: it stops working as soon as API Gateway drops it (at once on the emulator; a key cannot keep two values, and keeping the old key would leave a second working credential).`,
