@@ -20,7 +20,7 @@ import { call, deploy, type Deployed } from '../helpers/api.js';
 import { awsLike } from '../helpers/aws-behaviour/index.js';
 import { usagePlanWithStages } from '../helpers/aws-behaviour/apigateway-keys.js';
 import { projectDir, runCli } from '../helpers/cli.js';
-import { startFaultProxy } from '../helpers/fault-proxy.js';
+import { REALISTIC, startFaultProxy } from '../helpers/fault-proxy.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
 import { viaCloudFront } from '../helpers/site.js';
 
@@ -220,8 +220,22 @@ describe('as AWS treats a usage plan on a stage, with lost answers', () => {
         p.name?.startsWith('keysaws-'),
       );
       assert.equal(made.length, 2);
-      const added = await run('api-keys', 'add', 'p1', '--json');
+      // The partner's key too (the proxy above lost the site key's answer).
+      const lossy = await startFaultProxy(emulator.get().endpoint, {
+        ...REALISTIC,
+        randomFault: 0,
+        slow: 0,
+        loseFirstAnswerOf: ['apigateway.CreateApiKey'],
+      });
+      const added = await runCli(['api-keys', 'add', 'p1', '--json', '--endpoint-url', lossy.url], {
+        cwd: dir,
+      }).finally(() => lossy.close());
       assert.equal(added.code, 0, added.stderr);
+      assert.deepEqual([...lossy.lostOnce], ['apigateway.CreateApiKey']);
+      const stored = (
+        (await apigw().send(new GetApiKeysCommand({ limit: 500, includeValues: true }))).items ?? []
+      ).find((k) => k.name === 'keysaws-development-p1');
+      assert.equal(added.json<{ value: string }>().value, stored?.value, 'the value printed is the key found again');
       const ours = ((await apigw().send(new GetApiKeysCommand({ limit: 500 }))).items ?? []).filter((k) =>
         k.name?.startsWith('keysaws-'),
       );
