@@ -17,7 +17,7 @@ import type { Reporter } from '../engine/events.js';
 import type { FoundResource } from '../engine/plan.js';
 import { createOnce } from '../engine/retry.js';
 import { apiSiteKey, stackKeys } from '../resources/api-site-key.js';
-import { stackPlans } from '../resources/api-usage-plan.js';
+import { apiUsagePlan, stackPlans } from '../resources/api-usage-plan.js';
 import { keyName, planName } from '../stack/api-keys-tier.js';
 import { resourceNames } from '../config/names.js';
 import type { Config } from '../config/schema.js';
@@ -227,6 +227,42 @@ export async function partnerKeysToDelete(aws: AwsClients, config: Config): Prom
             holdsData: true,
             provisioner: apiSiteKey,
             desired: { name: k.name, description: '', planId: UNKNOWN, region: config.region, partition: '', tags },
+            dependsOn: [],
+          },
+        ]
+      : [],
+  );
+}
+
+/**
+ * The stack's usage plans the configuration no longer names (a plan renamed or removed from
+ * api.keys.plans): `up` deletes them, as the retired ones. Their keys stay, in no plan.
+ */
+export async function stalePlans(aws: AwsClients, config: Config): Promise<FoundResource[]> {
+  // The configured ones are the stack's resources, on or retired (api-keys-tier.ts).
+  const configured = new Set(
+    [...Object.keys(config.api.keys.plans), SITE_PLAN].map((p) => planName(prefixOf(config), p)),
+  );
+  const tags = stackTags(config);
+  return (await stackPlans(aws, tags)).flatMap((p) =>
+    p.id && p.name && !configured.has(p.name)
+      ? [
+          {
+            id: `found:api-usage-plan:${p.id}`,
+            name: p.name,
+            holdsData: false,
+            provisioner: apiUsagePlan,
+            desired: {
+              name: p.name,
+              description: '',
+              apiId: UNKNOWN,
+              stageName: '',
+              throttle: { rateLimit: 0, burstLimit: 0 },
+              quota: null,
+              region: config.region,
+              partition: '',
+              tags,
+            },
             dependsOn: [],
           },
         ]

@@ -13,7 +13,7 @@ import { stackOutputs } from './outputs.js';
 import { type DomainStatus, domainStatus } from './domain-status.js';
 import { waitIssued } from '../resources/acm-certificate.js';
 import { type AppStack, withFoundByTag } from '../stack/stack.js';
-import { partnerKeysToDelete } from './api-keys.js';
+import { partnerKeysToDelete, stalePlans } from './api-keys.js';
 
 export interface AwsCallSummary {
   total: number;
@@ -37,10 +37,10 @@ export function callSummary(session: Session): AwsCallSummary {
 /** The session's stack with what its tags find that its configuration no longer names (src/stack/tagged.ts). */
 async function fullStack(session: Session, reporter: Reporter, destroy = false): Promise<AppStack> {
   const stack = await withFoundByTag(session.stack, session.aws, session.config, session.env, reporter);
-  // Partners' API keys are the stack's too (api-keys.ts): a teardown deletes them.
-  return destroy
-    ? { ...stack, found: [...(stack.found ?? []), ...(await partnerKeysToDelete(session.aws, session.config))] }
-    : stack;
+  // Usage plans api.keys.plans no longer names, and (a teardown) partners' API keys: the stack's too (api-keys.ts).
+  const keys = destroy ? await partnerKeysToDelete(session.aws, session.config) : [];
+  const extra = [...(await stalePlans(session.aws, session.config)), ...keys];
+  return extra.length > 0 ? { ...stack, found: [...(stack.found ?? []), ...extra] } : stack;
 }
 
 export async function plan(session: Session, mode: Plan['mode'], reporter: Reporter): Promise<Plan> {

@@ -61,10 +61,10 @@ async function add(name: string, ...more: string[]): Promise<string> {
   return value;
 }
 
-function setKeys(enabled: boolean): void {
+function setKeys(keys: Record<string, unknown>): void {
   const file = join(stack.dir, 'projet1.config.json');
   const config = JSON.parse(readFileSync(file, 'utf8'));
-  config.api.keys.enabled = enabled;
+  config.api.keys = { ...config.api.keys, ...keys };
   writeFileSync(file, JSON.stringify(config));
 }
 
@@ -102,6 +102,8 @@ describe('API keys and usage plans', () => {
   it('add prints the value once; the key reads; list shows it without the value', async () => {
     const value = await add('acme', '--plan', 'basic');
     assert.equal((await read(value)).status, 200);
+    const made = (await keys()).find((k) => k.name === `${PREFIX}-acme`);
+    assert.deepEqual([made?.tags?.project, made?.tags?.environment], ['projet1-serverless', 'development']);
     const list = await cli('api-keys', 'list', '--json');
     assert.equal(list.code, 0, list.stderr);
     assert.deepEqual(
@@ -178,8 +180,25 @@ describe('API keys and usage plans', () => {
     );
   });
 
+  it('a plan removed from the configuration is deleted by up; its keys stay, in no plan', async () => {
+    setKeys({ plans: { basic: KEYS.plans.basic } });
+    const plan = await cli('plan', '--json');
+    const changes = plan.json<{ changes: { name: string; action: string }[] }>().changes;
+    assert.deepEqual(
+      changes.filter((c) => c.action !== 'no-op').map((c) => [c.name, c.action]),
+      [[`${PREFIX}-tiny`, 'delete']],
+    );
+    assert.equal((await cli('up', '--yes')).code, 0);
+    assert.deepEqual((await plans()).map((p) => p.name).sort(), [`${PREFIX}-basic`, `${PREFIX}-site`]);
+    const list = (await cli('api-keys', 'list', '--json')).json<{ keys: { name: string; plan: string | null }[] }>();
+    assert.deepEqual(
+      list.keys.map((k) => [k.name, k.plan]),
+      [['small', null]],
+    );
+  });
+
   it('keys off: up removes the plans and the site key, reads are open; down removes the partners keys', async () => {
-    setKeys(false);
+    setKeys({ enabled: false });
     const up = await cli('up', '--yes');
     assert.equal(up.code, 0, up.stderr);
     assert.deepEqual(await plans(), []);
@@ -189,9 +208,17 @@ describe('API keys and usage plans', () => {
     );
     assert.equal((await read()).status, 200);
     assert.equal((await viaCloudFront(websiteUrl, '/products?limit=1')).status, 200);
-    setKeys(true);
+    setKeys({ enabled: true });
     assert.equal((await cli('up', '--yes')).code, 0);
-    assert.equal((await plans()).length, 3);
+    assert.equal((await plans()).length, 2);
+    const destroy = (await cli('plan', '--destroy', '--json')).json<{ changes: { id: string; action: string }[] }>();
+    const deleted = destroy.changes.filter((c) => c.action === 'delete').map((c) => c.id);
+    for (const id of ['usage-plan:basic', 'usage-plan:site', 'api-key:site'])
+      assert.ok(deleted.includes(id), `${id} in ${deleted}`);
+    assert.ok(
+      deleted.some((id) => id.startsWith('found:api-key:')),
+      'the partner key',
+    );
     const down = await cli('down', '--yes');
     assert.equal(down.code, 0, down.stderr);
     assert.deepEqual(await plans(), []);
