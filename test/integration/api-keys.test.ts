@@ -208,6 +208,9 @@ describe('API keys and usage plans', () => {
     );
     assert.equal((await read()).status, 200);
     assert.equal((await viaCloudFront(websiteUrl, '/products?limit=1')).status, 200);
+    const off = await cli('api-keys', 'add', 'late');
+    assert.equal(off.code, 2);
+    assert.match(off.stderr, /API keys are off for this stack/);
     setKeys({ enabled: true });
     assert.equal((await cli('up', '--yes')).code, 0);
     assert.equal((await plans()).length, 2);
