@@ -26,13 +26,13 @@ export const rotate: Handler<'stack'> = async ({ session, io, args }) => {
   const key = await rotateKey(session, io, args[0] ?? '');
   io.result({ ...key }, key.value);
   io.info(
-    `API key "${key.name}" has a new value (above, shown once) in the ${key.plan} plan. The old value was deleted: it stops working as soon as API Gateway drops it (at once on the emulator; a key cannot keep two values, and keeping the old key would leave a second working credential).`,
+    `API key "${key.name}" has a new value (above, shown once) in the ${key.plan} plan. The old key was deleted: its value stops working within about 10 s on AWS (a key change needs no redeployment but takes seconds to reach every gateway), at once on the emulator. No overlap is kept on purpose: a key cannot hold two values, and a second key left in the plan would be a second working credential nobody removes.`,
   );
   return 0;
 };
 
 export const remove: Handler<'stack'> = async ({ session, io, args }) => {
   const r = await removeKey(session, args[0] ?? '');
-  io.result({ ...r }, `Removed API key "${r.name}".`);
+  io.result({ ...r }, `Removed API key "${r.name}": it stops working within about 10 s on AWS.`);
   return 0;
 };
