@@ -226,7 +226,7 @@ export async function partnerKeysToDelete(aws: AwsClients, config: Config): Prom
             name: k.name,
             holdsData: true,
             provisioner: apiSiteKey,
-            desired: { name: k.name, description: '', planId: UNKNOWN, region: config.region, partition: '', tags },
+            desired: { name: k.name, description: '', region: config.region, partition: '', tags },
             dependsOn: [],
           },
         ]
@@ -259,6 +259,7 @@ export async function stalePlans(aws: AwsClients, config: Config): Promise<Found
               stageName: '',
               throttle: { rateLimit: 0, burstLimit: 0 },
               quota: null,
+              keyIds: [],
               region: config.region,
               partition: '',
               tags,

@@ -6,9 +6,7 @@ import {
   type ApiKey,
   APIGatewayClient,
   CreateApiKeyCommand,
-  CreateUsagePlanKeyCommand,
   DeleteApiKeyCommand,
-  GetUsagePlanKeyCommand,
   TagResourceCommand,
   UpdateApiKeyCommand,
   paginateGetApiKeys,
@@ -17,14 +15,12 @@ import { apiKeyArn } from '../aws/arns.js';
 import { unless } from '../aws/errors.js';
 import { tagChanges } from '../engine/plan.js';
 import { createOnce } from '../engine/retry.js';
-import { type FieldChange, type Provisioner, UNKNOWN } from '../engine/types.js';
+import type { FieldChange, Provisioner } from '../engine/types.js';
 import type { AwsClients } from '../../runtime/aws/clients.js';
 
 export interface SiteKeyDesired {
   name: string;
   description: string;
-  /** The site plan's id (UNKNOWN until it exists). */
-  planId: string;
   region: string;
   partition: string;
   tags: Record<string, string>;
@@ -33,7 +29,6 @@ export interface SiteKeyDesired {
 export interface SiteKeyObserved {
   id: string;
   enabled: boolean;
-  inPlan: boolean;
   tags: Record<string, string>;
 }
 
@@ -61,7 +56,8 @@ export async function siteKeyValue(
   return (await stackKeys(aws, tags, true)).find((k) => k.name === name)?.value;
 }
 
-export const apiSiteKey: Provisioner<SiteKeyDesired, SiteKeyObserved> = {
+/** The key's id: the site plan puts it in (api-usage-plan.ts `keyIds`). */
+export const apiSiteKey: Provisioner<SiteKeyDesired, SiteKeyObserved, { id: string }> = {
   type: 'api-key',
   service: 'apigateway',
   // Whoever holds it reads through the site plan's limits.
@@ -70,21 +66,15 @@ export const apiSiteKey: Provisioner<SiteKeyDesired, SiteKeyObserved> = {
   async observe(ctx, d) {
     const found = (await stackKeys(ctx.aws, d.tags)).find((k) => k.name === d.name);
     if (!found?.id) return undefined;
-    const inPlan =
-      d.planId !== UNKNOWN &&
-      (await unless(
-        ctx.aws.client(APIGatewayClient).send(new GetUsagePlanKeyCommand({ usagePlanId: d.planId, keyId: found.id })),
-        'NotFoundException',
-      )) !== undefined;
-    return { id: found.id, enabled: found.enabled ?? false, inPlan, tags: found.tags ?? {} };
+    return { id: found.id, enabled: found.enabled ?? false, tags: found.tags ?? {} };
   },
 
   tags: (o) => o.tags,
+  outputsOf: (_d, o) => ({ id: o.id }),
 
   diff(_d, o) {
     const changes: FieldChange[] = [];
     if (!o.enabled) changes.push({ field: 'enabled', from: false, to: true });
-    if (!o.inPlan) changes.push({ field: 'plan', from: null, to: 'site' });
     return [...changes, ...tagChanges(_d.tags, o.tags)];
   },
 
@@ -98,7 +88,7 @@ export const apiSiteKey: Provisioner<SiteKeyDesired, SiteKeyObserved> = {
       async () => (await once.send(command)).id,
       async () => (await stackKeys(ctx.aws, d.tags)).find((k) => k.name === d.name)?.id,
     );
-    if (id) await this.update(ctx, d, { id, enabled: true, inPlan: false, tags: d.tags }, []);
+    return id ? { id, enabled: true, tags: d.tags } : undefined;
   },
 
   async update(ctx, d, o) {
@@ -110,8 +100,6 @@ export const apiSiteKey: Provisioner<SiteKeyDesired, SiteKeyObserved> = {
           patchOperations: [{ op: 'replace', path: '/enabled', value: 'true' }],
         }),
       );
-    if (!o.inPlan)
-      await api.send(new CreateUsagePlanKeyCommand({ usagePlanId: d.planId, keyId: o.id, keyType: 'API_KEY' }));
     if (tagChanges(d.tags, o.tags).length > 0)
       await api.send(new TagResourceCommand({ resourceArn: apiKeyArn(d, o.id), tags: d.tags }));
   },

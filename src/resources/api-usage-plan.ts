@@ -5,7 +5,9 @@
 import {
   APIGatewayClient,
   CreateUsagePlanCommand,
+  CreateUsagePlanKeyCommand,
   DeleteUsagePlanCommand,
+  GetUsagePlanKeyCommand,
   type PatchOperation,
   TagResourceCommand,
   UpdateUsagePlanCommand,
@@ -17,7 +19,7 @@ import { unless } from '../aws/errors.js';
 import { canonicalJson } from '../engine/canonical.js';
 import { tagChanges } from '../engine/plan.js';
 import { createOnce } from '../engine/retry.js';
-import type { FieldChange, Provisioner } from '../engine/types.js';
+import { type FieldChange, type ProvisionContext, type Provisioner, UNKNOWN } from '../engine/types.js';
 import type { AwsClients } from '../../runtime/aws/clients.js';
 
 export interface PlanLimits {
@@ -31,6 +33,8 @@ export interface UsagePlanDesired extends PlanLimits {
   /** The REST API's id (UNKNOWN until it exists) and the stage the plan covers. */
   apiId: string;
   stageName: string;
+  /** Keys this plan must hold (the site's; UNKNOWN until made). Others in it (partners') are left alone. */
+  keyIds: string[];
   region: string;
   partition: string;
   tags: Record<string, string>;
@@ -38,6 +42,8 @@ export interface UsagePlanDesired extends PlanLimits {
 
 export interface UsagePlanObserved extends PlanLimits {
   id: string;
+  /** Of `keyIds`, those not in the plan. */
+  missingKeys: string[];
   /** "apiId:stage" of each stage the plan covers. */
   stages: string[];
   tags: Record<string, string>;
@@ -51,6 +57,16 @@ export async function stackPlans(aws: AwsClients, tags: Record<string, string>):
       ...(page.items ?? []).filter((p) => p.tags?.project === tags.project && p.tags?.environment === tags.environment),
     );
   return out;
+}
+
+/** Puts keys in the plan (CreateUsagePlanKey answers 409 for a key already in it: done, then). */
+async function addKeys(ctx: ProvisionContext, usagePlanId: string, keyIds: string[]): Promise<void> {
+  const api = ctx.aws.client(APIGatewayClient);
+  for (const keyId of keyIds)
+    await unless(
+      api.send(new CreateUsagePlanKeyCommand({ usagePlanId, keyId, keyType: 'API_KEY' })),
+      'ConflictException',
+    );
 }
 
 const stageOf = (d: Pick<UsagePlanDesired, 'apiId' | 'stageName'>) => `${d.apiId}:${d.stageName}`;
@@ -89,8 +105,20 @@ export const apiUsagePlan: Provisioner<UsagePlanDesired, UsagePlanObserved, { id
   async observe(ctx, d) {
     const found = (await stackPlans(ctx.aws, d.tags)).find((p) => p.name === d.name);
     if (!found?.id) return undefined;
+    const api = ctx.aws.client(APIGatewayClient);
+    const held = await Promise.all(
+      d.keyIds.map(async (keyId) =>
+        keyId === UNKNOWN || !found.id
+          ? false
+          : (await unless(
+              api.send(new GetUsagePlanKeyCommand({ usagePlanId: found.id, keyId })),
+              'NotFoundException',
+            )) !== undefined,
+      ),
+    );
     return {
       id: found.id,
+      missingKeys: d.keyIds.filter((_k, i) => !held[i]),
       ...limitsOf(found),
       stages: (found.apiStages ?? []).map((s) => `${s.apiId}:${s.stage}`),
       tags: found.tags ?? {},
@@ -105,6 +133,7 @@ export const apiUsagePlan: Provisioner<UsagePlanDesired, UsagePlanObserved, { id
     if (canonicalJson(d.throttle) !== canonicalJson(o.throttle))
       changes.push({ field: 'throttle', from: o.throttle, to: d.throttle });
     if (canonicalJson(d.quota) !== canonicalJson(o.quota)) changes.push({ field: 'quota', from: o.quota, to: d.quota });
+    if (o.missingKeys.length > 0) changes.push({ field: 'keys', from: null, to: o.missingKeys });
     if (o.stages.length !== 1 || o.stages[0] !== stageOf(d))
       changes.push({ field: 'stages', from: o.stages, to: [stageOf(d)] });
     return [...changes, ...tagChanges(d.tags, o.tags)];
@@ -121,12 +150,13 @@ export const apiUsagePlan: Provisioner<UsagePlanDesired, UsagePlanObserved, { id
       tags: d.tags,
     });
     // Plan names are not unique: a retried create would make a second plan.
-    await createOnce(
+    const id = await createOnce(
       ctx,
       'CreateUsagePlan',
       async () => (await once.send(command)).id,
       async () => (await this.observe(ctx, d))?.id,
     );
+    if (id) await addKeys(ctx, id, d.keyIds);
   },
 
   async update(ctx, d, o) {
@@ -138,6 +168,7 @@ export const apiUsagePlan: Provisioner<UsagePlanDesired, UsagePlanObserved, { id
       ...limitOps(d, o),
     ];
     if (ops.length > 0) await api.send(new UpdateUsagePlanCommand({ usagePlanId: o.id, patchOperations: ops }));
+    await addKeys(ctx, o.id, o.missingKeys);
     if (tagChanges(d.tags, o.tags).length > 0)
       await api.send(new TagResourceCommand({ resourceArn: usagePlanArn(d, o.id), tags: d.tags }));
   },

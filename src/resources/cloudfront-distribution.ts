@@ -221,6 +221,9 @@ export const cloudfrontDistribution: Provisioner<DistributionDesired, Distributi
         (latest) => shapeChanges(shape, shapeOf(latest.config), latest.config).length === 0,
       );
     }
+    // A new site key (api.keys): the stage requires keys after this, so every edge must send it first.
+    if (changes.some((c) => c.field === 'siteKey' && c.to !== 'none'))
+      await waitDeployed(ctx, o.id, 'the API requires keys once every edge sends the site key');
     if (o.secretOpen) {
       // Edges serving viewers take the new header over minutes on AWS: enforced before, the site's API calls
       // would be refused meanwhile. A new distribution serves no one yet (create enforces at once).

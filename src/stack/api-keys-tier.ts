@@ -64,14 +64,30 @@ export function apiKeysTier(ctx: StackContext, api: ApiResource, stageId: 'stage
       quota: null,
     },
   };
+  // The site's key first: the distribution sends it before the stage requires keys (see api-tier.ts).
+  const siteKey: SiteKeyResource = {
+    id: 'api-key:site',
+    name: keyName(names.prefix, SITE_PLAN),
+    provisioner: apiSiteKey,
+    dependsOn: [],
+    desired: {
+      name: keyName(names.prefix, SITE_PLAN),
+      description: `projet1 storefront key, sent by the distribution (${ctx.label})`,
+      region: env.region,
+      partition: env.partition,
+      tags: ctx.tags,
+    },
+  };
   const plans: UsagePlanResource[] = Object.entries(limits).map(([plan, l]) => {
-    const desired = (apiId: string): UsagePlanDesired => ({
+    const site = plan === SITE_PLAN;
+    const desired = (apiId: string, siteKeyId: string): UsagePlanDesired => ({
       name: planName(names.prefix, plan),
       description: `projet1 ${plan} usage plan (${ctx.label})`,
       apiId,
       stageName: names.stage,
       throttle: l.throttle,
       quota: l.quota,
+      keyIds: site ? [siteKeyId] : [],
       region: env.region,
       partition: env.partition,
       tags: ctx.tags,
@@ -81,28 +97,11 @@ export function apiKeysTier(ctx: StackContext, api: ApiResource, stageId: 'stage
       name: planName(names.prefix, plan),
       provisioner: apiUsagePlan,
       // The stage first: AWS refuses a plan on a stage that does not exist yet.
-      dependsOn: [api.id, stageId],
-      desired: desired(UNKNOWN),
-      resolve: (out) => desired(ref(out, api, 'id')),
+      dependsOn: [api.id, stageId, ...(site ? [siteKey.id] : [])],
+      desired: desired(UNKNOWN, UNKNOWN),
+      resolve: (out) => desired(ref(out, api, 'id'), site ? ref(out, siteKey, 'id') : UNKNOWN),
     };
   });
-  const site = plans.find((p) => p.id === `usage-plan:${SITE_PLAN}`);
-  const siteDesired = (planId: string) => ({
-    name: keyName(names.prefix, SITE_PLAN),
-    description: `projet1 storefront key, sent by the distribution (${ctx.label})`,
-    planId,
-    region: env.region,
-    partition: env.partition,
-    tags: ctx.tags,
-  });
-  const siteKey: SiteKeyResource = {
-    id: 'api-key:site',
-    name: keyName(names.prefix, SITE_PLAN),
-    provisioner: apiSiteKey,
-    dependsOn: site ? [site.id] : [],
-    desired: siteDesired(UNKNOWN),
-    resolve: (out) => siteDesired(site ? ref(out, site, 'id') : UNKNOWN),
-  };
   const all = [...plans, siteKey];
   return { plans, siteKey, resources: k.enabled ? all : [], retired: k.enabled ? [] : all };
 }

@@ -201,7 +201,13 @@ function stageResource(
     id: 'stage',
     name: `${names.api}/${names.stage}`,
     provisioner: apiStage,
-    dependsOn: [api.id, 'log-group:api-access', account.id],
+    // With API keys, the distribution sends the site's key before this deployment requires keys (api.keys).
+    dependsOn: [
+      api.id,
+      'log-group:api-access',
+      account.id,
+      ...(config.api.keys.enabled ? ['distribution' as const] : []),
+    ],
     desired,
     // The API's id is AWS's to assign: it comes from the API resource, not from a lookup by name.
     resolve: (outputs) => ({ ...desired, apiId: ref(outputs, api, 'id') }),
