@@ -23,6 +23,16 @@ export function stageArn(scope: Pick<ArnScope, 'partition' | 'region'>, apiId: s
   return `${restApiArn(scope, apiId)}/stages/${stage}`;
 }
 
+/** A usage plan's ARN (the resource TagResource takes). */
+export function usagePlanArn(scope: Pick<ArnScope, 'partition' | 'region'>, planId: string): string {
+  return `arn:${scope.partition}:apigateway:${scope.region}::/usageplans/${planId}`;
+}
+
+/** An API key's ARN. */
+export function apiKeyArn(scope: Pick<ArnScope, 'partition' | 'region'>, keyId: string): string {
+  return `arn:${scope.partition}:apigateway:${scope.region}::/apikeys/${keyId}`;
+}
+
 /** A bucket's ARN: S3 bucket names are global, so neither region nor account is in it. */
 export function bucketArn(partition: string, bucket: string): string {
   return `arn:${partition}:s3:::${bucket}`;

@@ -174,3 +174,7 @@ export const PERMISSIONS = options([
   },
   { flags: '--force', description: 'with --out-dir, overwrite files that already exist' },
 ]);
+
+export const API_KEYS_ADD = options([
+  { flags: '--plan <plan>', description: 'the usage plan (one of api.keys.plans; default: the first)' },
+]);

@@ -1,6 +1,7 @@
 // Every command of the CLI, as data. Adding a command: a spec here (its options in options.ts), a
 // handler in commands/, a test in test/integration, a row in README's command table.
 import {
+  API_KEYS_ADD,
   DEPLOY_WEBSITE,
   DEV,
   EMULATOR_START,
@@ -114,6 +115,43 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
         needs: 'stack',
         locks: true,
         load: async () => (await import('./commands/admin-token.js')).rotate,
+      }),
+    ],
+  },
+  {
+    name: 'api-keys',
+    summary: "partners' API keys and their usage plans (api.keys)",
+    commands: [
+      defineCommand({
+        name: 'add',
+        args: '<name>',
+        summary: 'make a key in a usage plan and print its value once (stdout only)',
+        options: API_KEYS_ADD,
+        needs: 'stack',
+        locks: true,
+        load: async () => (await import('./commands/api-keys.js')).add,
+      }),
+      defineCommand({
+        name: 'list',
+        summary: 'the keys: name, plan, enabled, created (never the value)',
+        needs: 'stack',
+        load: async () => (await import('./commands/api-keys.js')).list,
+      }),
+      defineCommand({
+        name: 'rotate',
+        args: '<name>',
+        summary: 'replace a key by a new one in its plan and print the new value once',
+        needs: 'stack',
+        locks: true,
+        load: async () => (await import('./commands/api-keys.js')).rotate,
+      }),
+      defineCommand({
+        name: 'remove',
+        args: '<name>',
+        summary: 'delete a key: it stops working',
+        needs: 'stack',
+        locks: true,
+        load: async () => (await import('./commands/api-keys.js')).remove,
       }),
     ],
   },

@@ -166,6 +166,14 @@ function crossFieldIssues(config: Config): ConfigIssue[] {
       message: 'give "*" or exactly one origin (the CORS preflight answers with a single static origin)',
     });
   }
+  // Partners call the API's own URL with their key: the distribution sends the site's key in their place.
+  if (config.api.keys.enabled && config.api.edgeOnly === true) {
+    issues.push({
+      path: 'api.edgeOnly',
+      message:
+        "cannot be true with api.keys.enabled: partners call the API URL with their key (CloudFront replaces a viewer's x-api-key with the site's); leave it null or set false",
+    });
+  }
   return issues;
 }
 

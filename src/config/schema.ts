@@ -1,5 +1,6 @@
 // The configuration schema. Defaults reproduce the user's design document (the seed).
 import * as z from 'zod/mini';
+import { apiKeysSchema } from './api-keys-schema.js';
 import { flag, integer, nullableFlag, nullableText, section, text, textList } from './fields.js';
 
 // Values CloudWatch Logs accepts for retentionInDays.
@@ -154,6 +155,7 @@ export const configSchema = section(
           max: 3600,
           doc: 'How long the authorizer caches the admin token; a new token is read as soon as it is presented.',
         }),
+        keys: apiKeysSchema,
       },
       'API Gateway REST API',
     ),

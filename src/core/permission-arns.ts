@@ -48,6 +48,8 @@ export function resources(
     ],
     topics: regions.map((r) => arn.topic(`${names.prefix}-${config.region}-alarms`, r)),
     apigateway: ['/restapis*', '/account', '/tags/*'].map(arn.apigateway),
+    // api.keys: usage plans and keys (ids assigned at creation, so any of the region's).
+    apiKeys: ['/usageplans*', '/apikeys*'].map(arn.apigateway),
     distributions: arn.cloudfront('distribution/*'),
     // Every CloudFront resource of the account: each action below names one type only (OACs and
     // response-headers policies take no tags, and ids are assigned at creation).

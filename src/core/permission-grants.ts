@@ -197,6 +197,16 @@ function restApiGrants(r: PolicyArns): Grant[] {
       },
       Resource: r.apigateway,
     },
+    {
+      // api.keys: the usage plans and keys. Read even with keys off: `up` removes the plans an earlier
+      // configuration made, and `down` the partners' keys. `api-keys add|rotate|remove` change the stack.
+      Sid: 'ApiKeys',
+      actions: {
+        read: ['apigateway:GET'],
+        deploy: ['apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'],
+      },
+      Resource: r.apiKeys,
+    },
   ];
 }
 

@@ -78,6 +78,7 @@ const SID_FAMILY: Record<string, Family> = {
   Parameters: 'compute',
   Monitoring: 'compute',
   RestApi: 'compute',
+  ApiKeys: 'compute',
   Site: 'edge',
   NewDistribution: 'edge',
   OwnDistribution: 'edge',

@@ -13,6 +13,7 @@ import { stackOutputs } from './outputs.js';
 import { type DomainStatus, domainStatus } from './domain-status.js';
 import { waitIssued } from '../resources/acm-certificate.js';
 import { type AppStack, withFoundByTag } from '../stack/stack.js';
+import { partnerKeysToDelete, stalePlans } from './api-keys.js';
 
 export interface AwsCallSummary {
   total: number;
@@ -34,11 +35,17 @@ export function callSummary(session: Session): AwsCallSummary {
 }
 
 /** The session's stack with what its tags find that its configuration no longer names (src/stack/tagged.ts). */
-const fullStack = (session: Session, reporter: Reporter): Promise<AppStack> =>
-  withFoundByTag(session.stack, session.aws, session.config, session.env, reporter);
+async function fullStack(session: Session, reporter: Reporter, destroy = false): Promise<AppStack> {
+  const stack = await withFoundByTag(session.stack, session.aws, session.config, session.env, reporter);
+  // Usage plans api.keys.plans no longer names, and (a teardown) partners' API keys: the stack's too (api-keys.ts).
+  const keys = destroy ? await partnerKeysToDelete(session.aws, session.config) : [];
+  const extra = [...(await stalePlans(session.aws, session.config)), ...keys];
+  return extra.length > 0 ? { ...stack, found: [...(stack.found ?? []), ...extra] } : stack;
+}
 
 export async function plan(session: Session, mode: Plan['mode'], reporter: Reporter): Promise<Plan> {
-  return (await computePlan(await fullStack(session, reporter), mode, session.context(reporter), reporter)).plan;
+  const stack = await fullStack(session, reporter, mode === 'destroy');
+  return (await computePlan(stack, mode, session.context(reporter), reporter)).plan;
 }
 
 export interface UpResult {
@@ -137,7 +144,7 @@ export interface DownResult {
 }
 
 export async function down(session: Session, io: IoHost): Promise<DownResult> {
-  const stack = await fullStack(session, io);
+  const stack = await fullStack(session, io, true);
   const state = await computePlan(stack, 'destroy', session.context(io), io);
   // What teardown leaves on purpose (shared by other stacks), one line each.
   for (const c of state.plan.changes)

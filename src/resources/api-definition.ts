@@ -11,6 +11,8 @@ export interface MethodDef {
   uri?: string;
   /** For the CORS preflight mock: response header -> static value. */
   headers?: Record<string, string>;
+  /** The caller must send an API key in one of the stage's usage plans (api.keys); absent when not. */
+  apiKeyRequired?: true;
 }
 
 export interface AuthorizerDef {

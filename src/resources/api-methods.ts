@@ -43,6 +43,7 @@ export async function readMethod(
     integration: integration?.type === 'MOCK' ? 'MOCK' : 'AWS_PROXY',
   };
   if (m.authorizerId) out.authorizerId = m.authorizerId;
+  if (m.apiKeyRequired) out.apiKeyRequired = true;
   if (integration?.type === 'AWS_PROXY' && integration.uri) out.uri = integration.uri;
   if (integration?.type !== 'AWS_PROXY' && integration?.type !== 'MOCK')
     out.uri = `(unexpected ${integration?.type ?? 'no'} integration)`;
@@ -79,6 +80,7 @@ export async function writeMethod(
       httpMethod,
       authorizationType: def.authorization,
       authorizerId: def.authorization === 'CUSTOM' ? target.authorizerId : undefined,
+      ...(def.apiKeyRequired ? { apiKeyRequired: true } : {}),
       requestParameters:
         target.hasPathParam && def.integration !== 'MOCK' ? { 'method.request.path.product_id': true } : undefined,
     }),

@@ -22,10 +22,13 @@ import type { ProvisionContext, Provisioner } from '../engine/types.js';
 import { buildConfig, type DistributionShape, shapeChanges, shapeOf, withOriginSecret } from './distribution-config.js';
 import { OPEN } from '../../runtime/api/edge-header.js';
 import { readSecret, writeSecret } from './secret-parameter.js';
+import { siteKeyValue } from './api-site-key.js';
 
-export interface DistributionDesired extends Omit<DistributionShape, 'originSecret'> {
+export interface DistributionDesired extends Omit<DistributionShape, 'originSecret' | 'siteKey'> {
   /** The SSM parameter holding the origin secret (its first value is sent); '' sends none. */
   originSecretParameter: string;
+  /** The site's API key (api.keys, api-site-key.ts), read by name at apply time; '' sends none. */
+  siteKeyName: string;
   /** Deterministic: a create retried after an interruption is recognised by CloudFront. */
   callerReference: string;
   /** How a browser reaches the site: `https://{domain}` on AWS; a local form on an emulator. */
@@ -45,6 +48,8 @@ export interface DistributionObserved {
   secret: string;
   /** The API does not enforce it yet (OPEN in the parameter): done once the distribution sends it. */
   secretOpen: boolean;
+  /** The site key's value the API origin should carry now; '' for none. */
+  siteKey: string;
 }
 
 /** Stands for a secret the run creates before the distribution's turn (the parameter did not exist yet). */
@@ -68,11 +73,21 @@ async function enforceSecret(ctx: ProvisionContext, parameter: string): Promise<
   await writeSecret(ctx.aws, parameter, values.filter((v) => v !== OPEN).join(' '), true);
 }
 
+/** Stands for a site key the run creates before the distribution's turn. */
+const NEW_KEY = '(new key)';
+
+/** The site key's value (api.keys), '' without one; undefined while the key does not exist. */
+async function currentSiteKey(ctx: ProvisionContext, d: DistributionDesired): Promise<string | undefined> {
+  return d.siteKeyName ? siteKeyValue(ctx.aws, d.siteKeyName, d.tags) : '';
+}
+
 /** The full shape to apply: the secret read now, so a rotation in between is honoured. */
 async function shapeToApply(ctx: ProvisionContext, d: DistributionDesired): Promise<DistributionShape> {
   const secret = await currentSecret(ctx, d.originSecretParameter);
   if (secret === undefined) throw new Error(`the origin secret ${d.originSecretParameter} does not exist`);
-  return { ...d, originSecret: secret };
+  const siteKey = await currentSiteKey(ctx, d);
+  if (siteKey === undefined) throw new Error(`the site's API key ${d.siteKeyName} does not exist`);
+  return { ...d, originSecret: secret, siteKey };
 }
 
 const WAIT = { minDelay: 1, maxDelay: 30, maxWaitTime: 3600 };
@@ -87,7 +102,7 @@ async function findId(ctx: ProvisionContext, comment: string): Promise<string | 
 }
 
 /** The distribution as CloudFront gives it (without the secret it should carry). */
-type Seen = Omit<DistributionObserved, 'secret' | 'secretOpen'>;
+type Seen = Omit<DistributionObserved, 'secret' | 'secretOpen' | 'siteKey'>;
 
 async function read(ctx: ProvisionContext, id: string): Promise<Seen | undefined> {
   const cf = ctx.aws.client(CloudFrontClient);
@@ -167,13 +182,14 @@ export const cloudfrontDistribution: Provisioner<DistributionDesired, Distributi
     if (!seen) return undefined;
     const values = await secretValues(ctx, d.originSecretParameter);
     // No parameter yet: this run creates it, open (see secret-parameter.ts), before the distribution's turn.
-    return { ...seen, secret: values?.[0] ?? NEW_SECRET, secretOpen: values?.includes(OPEN) ?? true };
+    const siteKey = (await currentSiteKey(ctx, d)) ?? NEW_KEY;
+    return { ...seen, secret: values?.[0] ?? NEW_SECRET, secretOpen: values?.includes(OPEN) ?? true, siteKey };
   },
 
   tags: (o) => o.tags,
 
   diff: (d, o) => [
-    ...shapeChanges({ ...d, originSecret: o.secret }, shapeOf(o.config), o.config),
+    ...shapeChanges({ ...d, originSecret: o.secret, siteKey: o.siteKey }, shapeOf(o.config), o.config),
     ...(o.secretOpen ? [{ field: 'originSecretEnforced', from: false, to: true }] : []),
     ...tagChanges(d.tags, o.tags),
   ],
@@ -189,7 +205,8 @@ export const cloudfrontDistribution: Provisioner<DistributionDesired, Distributi
     );
     const created = res.Distribution?.Id ? await read(ctx, res.Distribution.Id) : undefined;
     await enforceSecret(ctx, d.originSecretParameter);
-    return created && { ...created, secret: shapeOf(created.config).originSecret, secretOpen: false };
+    const shape = created && shapeOf(created.config);
+    return created && shape && { ...created, secret: shape.originSecret, secretOpen: false, siteKey: shape.siteKey };
   },
 
   async update(ctx, d, o, changes) {
@@ -204,6 +221,9 @@ export const cloudfrontDistribution: Provisioner<DistributionDesired, Distributi
         (latest) => shapeChanges(shape, shapeOf(latest.config), latest.config).length === 0,
       );
     }
+    // A new site key (api.keys): the stage requires keys after this, so every edge must send it first.
+    if (changes.some((c) => c.field === 'siteKey' && c.to !== 'none'))
+      await waitDeployed(ctx, o.id, 'the API requires keys once every edge sends the site key');
     if (o.secretOpen) {
       // Edges serving viewers take the new header over minutes on AWS: enforced before, the site's API calls
       // would be refused meanwhile. A new distribution serves no one yet (create enforces at once).

@@ -39,6 +39,8 @@ export interface DistributionShape {
    * (api.edgeOnly); '' for none. Never shown: a change reads as "stale" → "current".
    */
   originSecret: string;
+  /** The site's API key (api.keys), sent as SITE_KEY_HEADER so the storefront reads where keys are required; '' for none. Never shown either. */
+  siteKey: string;
   /** The CloudFront Function on the default behaviour's viewer requests (website.redirectWww); '' for none. */
   viewerRequestFunctionArn: string;
 }
@@ -64,6 +66,8 @@ const SHAPE_KEYS = [
 ] as const satisfies readonly (keyof DistributionShape)[];
 
 const S3 = 'site-bucket';
+/** The header API Gateway reads a key from (the API's apiKeySource HEADER). */
+export const SITE_KEY_HEADER = 'x-api-key';
 const API = 'api';
 const list = <T>(items: T[]) => ({ Quantity: items.length, Items: items });
 const ALL_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'POST', 'PATCH', 'DELETE'] as const;
@@ -100,7 +104,10 @@ export function buildConfig(s: DistributionShape, callerReference: string): Dist
         Id: API,
         DomainName: s.apiOrigin.domainName,
         OriginPath: s.apiOrigin.originPath,
-        CustomHeaders: list(s.originSecret ? [{ HeaderName: ORIGIN_HEADER, HeaderValue: s.originSecret }] : []),
+        CustomHeaders: list([
+          ...(s.originSecret ? [{ HeaderName: ORIGIN_HEADER, HeaderValue: s.originSecret }] : []),
+          ...(s.siteKey ? [{ HeaderName: SITE_KEY_HEADER, HeaderValue: s.siteKey }] : []),
+        ]),
         CustomOriginConfig: {
           HTTPPort: s.apiOrigin.httpPort,
           HTTPSPort: s.apiOrigin.httpsPort,
@@ -159,7 +166,16 @@ export function buildConfig(s: DistributionShape, callerReference: string): Dist
 /** `config` with the API origin sending `secret` (admin-token rotate changes only that). */
 export function withOriginSecret(config: DistributionConfig, secret: string): DistributionConfig {
   const items = (config.Origins?.Items ?? []).map((o) =>
-    o.Id === API ? { ...o, CustomHeaders: list([{ HeaderName: ORIGIN_HEADER, HeaderValue: secret }]) } : o,
+    o.Id === API
+      ? {
+          ...o,
+          // The site key's header (api.keys) stays as it is.
+          CustomHeaders: list([
+            { HeaderName: ORIGIN_HEADER, HeaderValue: secret },
+            ...(o.CustomHeaders?.Items ?? []).filter((h) => h.HeaderName === SITE_KEY_HEADER),
+          ]),
+        }
+      : o,
   );
   return { ...config, Origins: list(items) };
 }
@@ -192,16 +208,17 @@ export function shapeOf(c: DistributionConfig): DistributionShape {
     aliases: [...(c.Aliases?.Items ?? [])].sort(),
     certificateArn: c.ViewerCertificate?.ACMCertificateArn ?? '',
     originSecret: api?.CustomHeaders?.Items?.find((h) => h.HeaderName === ORIGIN_HEADER)?.HeaderValue ?? '',
+    siteKey: api?.CustomHeaders?.Items?.find((h) => h.HeaderName === SITE_KEY_HEADER)?.HeaderValue ?? '',
     viewerRequestFunctionArn:
       d?.FunctionAssociations?.Items?.find((f) => f.EventType === 'viewer-request')?.FunctionARN ?? '',
   };
 }
 
 /** The origin secret as a plan shows it: whether there is one, never its value. */
-function secretChange(want: string, have: string): FieldChange[] {
+function secretChange(want: string, have: string, field = 'originSecret', what = 'secret'): FieldChange[] {
   if (want === have) return [];
-  const show = (v: string, current: boolean) => (v === '' ? 'none' : current ? 'the current secret' : 'another value');
-  return [{ field: 'originSecret', from: show(have, false), to: show(want, true) }];
+  const show = (v: string, current: boolean) => (v === '' ? 'none' : current ? `the current ${what}` : 'another value');
+  return [{ field, from: show(have, false), to: show(want, true) }];
 }
 
 /** Which managed parts differ, plus the parts of the full config projet1 sets but does not shape (e.g. compression). */
@@ -214,6 +231,7 @@ export function shapeChanges(
     (k) => ({ field: k, from: have[k], to: want[k] }),
   );
   changes.push(...secretChange(want.originSecret, have.originSecret));
+  changes.push(...secretChange(want.siteKey, have.siteKey, 'siteKey', 'site key'));
   const d = config.DefaultCacheBehavior;
   const behaviours = [d, ...(config.CacheBehaviors?.Items ?? [])];
   // The shape reads the default behaviour's policy; an API behaviour changed alone shows here.

@@ -9,6 +9,7 @@ import { apigatewayAccount, sharedIamRole, sharedLoggingRole } from '../resource
 import { lambdaFunction } from '../resources/lambda-function.js';
 import { restApi, resourcePaths } from '../resources/rest-api.js';
 import { secretParameter } from '../resources/secret-parameter.js';
+import { apiKeysTier, keyRequired, keyResponses, type ApiKeysTier } from './api-keys-tier.js';
 import type { StackContext } from './context.js';
 import type { StackResource } from './ids.js';
 
@@ -75,6 +76,7 @@ export function apiDefinition(ctx: StackContext): ApiDefinition {
       authorization: route.protected ? 'CUSTOM' : 'NONE',
       integration: 'AWS_PROXY',
       uri: invokeUri(fn.id),
+      ...(keyRequired(ctx, route.method) ? { apiKeyRequired: true as const } : {}),
     };
   }
   // CORS only when asked (api.corsOrigins): the site calls the API on its own origin and needs none.
@@ -89,7 +91,7 @@ export function apiDefinition(ctx: StackContext): ApiDefinition {
       identitySource: 'method.request.header.Authorization',
       ttlSeconds: 0,
     },
-    gatewayResponses: gatewayResponses(origin),
+    gatewayResponses: { ...gatewayResponses(origin), ...keyResponses(ctx, origin) },
   };
 }
 
@@ -199,7 +201,13 @@ function stageResource(
     id: 'stage',
     name: `${names.api}/${names.stage}`,
     provisioner: apiStage,
-    dependsOn: [api.id, 'log-group:api-access', account.id],
+    // With API keys, the distribution sends the site's key before this deployment requires keys (api.keys).
+    dependsOn: [
+      api.id,
+      'log-group:api-access',
+      account.id,
+      ...(config.api.keys.enabled ? ['distribution' as const] : []),
+    ],
     desired,
     // The API's id is AWS's to assign: it comes from the API resource, not from a lookup by name.
     resolve: (outputs) => ({ ...desired, apiId: ref(outputs, api, 'id') }),
@@ -212,6 +220,8 @@ export interface ApiTier {
   stage: StageResource;
   /** What CloudFront sends the API (api.edgeOnly), on or retired. */
   originSecret: SecretResource;
+  /** api.keys: the usage plans and the site's key, on or retired. */
+  keys: ApiKeysTier;
   resources: Resource[];
   retired: Resource[];
 }
@@ -225,12 +235,14 @@ export function apiTier(ctx: StackContext, packages: Map<string, HandlerPackage>
   const adminToken = secret(ctx, 'secret:admin-token', ctx.names.adminTokenParameter, 'API admin token');
   const originSecret = secret(ctx, 'secret:origin-secret', ctx.names.originSecretParameter, 'API origin secret');
   const on = ctx.edgeOnly ? [originSecret] : [];
+  const keys = apiKeysTier(ctx, api, 'stage');
   return {
     functions,
     api,
     stage,
     originSecret,
-    resources: [...functions, adminToken, ...on, api, logging.role, logging.account, stage],
-    retired: ctx.edgeOnly ? [] : [originSecret],
+    keys,
+    resources: [...functions, adminToken, ...on, api, logging.role, logging.account, stage, ...keys.resources],
+    retired: [...(ctx.edgeOnly ? [] : [originSecret]), ...keys.retired],
   };
 }

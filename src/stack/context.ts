@@ -46,7 +46,8 @@ export function stackContext(config: Config, env: StackEnv): StackContext {
     arn: arns(env),
     dnsSuffix: dnsSuffix(env.partition),
     cloudfrontRegion,
-    edgeOnly: (config.api.edgeOnly ?? true) && cloudfrontRegion !== undefined,
+    // With API keys (api.keys), a key is what a direct call needs instead (api-keys-tier.ts).
+    edgeOnly: (config.api.edgeOnly ?? !config.api.keys.enabled) && cloudfrontRegion !== undefined,
     regions: stackRegions(env),
     label: `${config.project}/${config.environment}`,
     routes: FUNCTIONS.flatMap((fn) => (fn.route ? [{ fn, route: fn.route }] : [])),

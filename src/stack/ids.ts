@@ -13,6 +13,8 @@ export type ResourceId =
   | 'api'
   | 'apigateway-account'
   | 'stage'
+  | `usage-plan:${string}`
+  | 'api-key:site'
   | `bucket:${'logs' | 'site'}`
   | `bucket-policy:${'logs' | 'site'}`
   | 'oac'

@@ -2,6 +2,8 @@
 // the security headers, the optional WAF and the CloudFront distribution serving the site and the API
 // on one origin. What AWS assigns (the OAC id, the API id, the distribution ARN) flows in through
 // `resolve`.
+import { SITE_PLAN } from '../config/api-keys-schema.js';
+import { keyName } from './api-keys-tier.js';
 import { dnsSuffix } from '../aws/arns.js';
 import { webAclName } from '../config/names.js';
 import type { Config } from '../config/schema.js';
@@ -119,6 +121,7 @@ function distribution(
     s3Origin: { domainName: `${site.desired.name}.s3.${env.region}.${ctx.dnsSuffix}`, oacId },
     apiOrigin: apiOrigin(config, env, apiId),
     originSecretParameter,
+    siteKeyName: config.api.keys.enabled ? keyName(names.prefix, SITE_PLAN) : '',
     defaultRootObject: 'index.html',
     errorPage: '/error.html',
     ttl: { min: w.minTtlSeconds, default: w.defaultTtlSeconds, max: w.maxTtlSeconds },
@@ -143,6 +146,7 @@ function distribution(
       ...(headers ? [headers.id] : []),
       ...(waf ? [waf.id] : []),
       ...(originSecretParameter ? ['secret:origin-secret' as const] : []),
+      ...(config.api.keys.enabled ? ['api-key:site' as const] : []),
       ...letGo,
     ],
     desired: desired(UNKNOWN, UNKNOWN, headers ? UNKNOWN : '', waf ? UNKNOWN : ''),

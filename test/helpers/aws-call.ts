@@ -82,6 +82,11 @@ function apigateway(method: string, path: string, body: Buffer): Call {
   else if (method === 'POST' && /^\/restapis\/[^/]+\/deployments$/.test(path)) op = 'CreateDeployment';
   else if (method === 'PATCH' && path === '/account') op = 'UpdateAccount';
   else if (method === 'POST' && /^\/restapis\/[^/]+\/authorizers$/.test(path)) op = 'CreateAuthorizer';
+  if (method === 'POST' && path === '/usageplans') op = 'CreateUsagePlan';
+  else if (method === 'POST' && path === '/apikeys') op = 'CreateApiKey';
+  const plan = /^\/usageplans\/([^/]+)$/.exec(path)?.[1];
+  if (plan && method === 'DELETE')
+    return rest('apigateway', method, 'DeleteUsagePlan', 'rest-json', { resource: plan });
   const ops = bodyJson(body).patchOperations;
   const roleArn = Array.isArray(ops)
     ? str((ops as { path?: string; value?: unknown }[]).find((o) => o.path === '/cloudwatchRoleArn')?.value)

@@ -3,6 +3,7 @@
 import { type FaultProfile, REALISTIC } from '../fault-proxy.js';
 import { ACM_BEHAVIOURS } from './acm.js';
 import { APIGATEWAY_BEHAVIOURS } from './apigateway.js';
+import { usagePlanWithStages } from './apigateway-keys.js';
 import { CLOUDFRONT_SWITCHES, cloudfrontAccountUnverified } from './cloudfront.js';
 import { responseHeadersPolicyInUse } from './cloudfront-headers.js';
 import { DYNAMODB_BEHAVIOURS } from './dynamodb.js';
@@ -23,6 +24,7 @@ export const AWS_BEHAVIOURS: Behaviour[] = [
   PASS_ROLE, // the caller's right to hand a role to a service, checked before the service acts on it
   IAM_POLICY_QUOTAS, // policy sizes (6,144 managed; 2,048 / 10,240 inline) and 10 attached policies
   ...APIGATEWAY_BEHAVIOURS,
+  usagePlanWithStages, // a plan on a stage cannot be deleted: its stages go first
   ...DYNAMODB_BEHAVIOURS,
   ...DYNAMODB_REPLICA_BEHAVIOURS, // a replica CREATING for minutes, DELETING, and only with the table's stream
   restoreSummaryInDescribeTable,
