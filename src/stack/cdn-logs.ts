@@ -114,7 +114,9 @@ export function cdnLogs(
     id: 'cdn-log-destination',
     name: names.destination,
     provisioner: cloudfrontLogDeliveryDestination,
-    dependsOn: [logs.id],
+    // After the source: when both must be made again in one run (each sets their delivery aside and makes
+    // it again), one after the other, or the destination's would remake the delivery while the source is gone.
+    dependsOn: [logs.id, source.id],
     desired: {
       name: names.destination,
       arn: destinationArn,
