@@ -11,7 +11,6 @@ import {
   ListTagsOfResourceCommand,
   TagResourceCommand,
   UpdateTableCommand,
-  UpdateTimeToLiveCommand,
   type UpdateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { isAwsError, unless } from '../aws/errors.js';
@@ -20,7 +19,7 @@ import { tagChanges } from '../engine/plan.js';
 import { retrying } from '../engine/retry.js';
 import type { FieldChange, ProvisionContext, Provisioner } from '../engine/types.js';
 import { UserError } from '../errors.js';
-import { setPitr } from './dynamodb-table.js';
+import { setPitr, switchTtl } from './dynamodb-table.js';
 import { waitActive, waitReplica } from './dynamodb-wait.js';
 
 export interface ReplicaDesired {
@@ -207,22 +206,7 @@ export const dynamodbReplica: Provisioner<ReplicaDesired, ReplicaObserved, { reg
     // DynamoDB keeps TTL the same on every replica: the primary's own repair may have set it already
     // (and a second identical UpdateTimeToLive is refused), so it is read again first.
     const ttl = changes.some((c) => c.field === 'ttlAttribute') ? await ttlNow(ctx, d.table, o.region) : undefined;
-    if (ttl && ttl.from !== d.ttlAttribute) {
-      if (typeof ttl.from === 'string')
-        await ddb.send(
-          new UpdateTimeToLiveCommand({
-            TableName: d.table,
-            TimeToLiveSpecification: { Enabled: false, AttributeName: ttl.from },
-          }),
-        );
-      if (d.ttlAttribute !== null)
-        await ddb.send(
-          new UpdateTimeToLiveCommand({
-            TableName: d.table,
-            TimeToLiveSpecification: { Enabled: true, AttributeName: d.ttlAttribute },
-          }),
-        );
-    }
+    if (ttl && ttl.from !== d.ttlAttribute) await switchTtl(ddb, d.table, ttl.from, d.ttlAttribute);
     if (fields.has('tags')) await ddb.send(new TagResourceCommand({ ResourceArn: d.arn, Tags: toTagList(d.tags) }));
   },
 

@@ -76,6 +76,21 @@ const throughput = (d: TableDesired) =>
     ? { ReadCapacityUnits: d.readCapacity, WriteCapacityUnits: d.writeCapacity }
     : undefined;
 
+/** TTL from attribute `from` (none unless a string) to `to` (null: off); one attribute at most, so the old goes first. */
+export async function switchTtl(ddb: DynamoDBClient, table: string, from: unknown, to: string | null): Promise<void> {
+  if (typeof from === 'string')
+    await ddb.send(
+      new UpdateTimeToLiveCommand({
+        TableName: table,
+        TimeToLiveSpecification: { Enabled: false, AttributeName: from },
+      }),
+    );
+  if (to !== null)
+    await ddb.send(
+      new UpdateTimeToLiveCommand({ TableName: table, TimeToLiveSpecification: { Enabled: true, AttributeName: to } }),
+    );
+}
+
 /**
  * Turns PITR on or off, waiting out the time DynamoDB takes to make backups available on a new table
  * (or a new replica: `region`, where PITR of a replica is set, as Terraform's updatePITR does).
@@ -260,23 +275,7 @@ export const dynamodbTable: Provisioner<TableDesired, TableObserved> = {
     }
     if (fields.has('pointInTimeRecovery')) await setPitr(ctx, d);
     const ttl = changes.find((c) => c.field === 'ttlAttribute');
-    if (ttl) {
-      // TTL allows one attribute: switching attributes means disabling the old one first.
-      if (typeof ttl.from === 'string')
-        await ddb.send(
-          new UpdateTimeToLiveCommand({
-            TableName: d.name,
-            TimeToLiveSpecification: { Enabled: false, AttributeName: ttl.from },
-          }),
-        );
-      if (d.ttlAttribute !== null)
-        await ddb.send(
-          new UpdateTimeToLiveCommand({
-            TableName: d.name,
-            TimeToLiveSpecification: { Enabled: true, AttributeName: d.ttlAttribute },
-          }),
-        );
-    }
+    if (ttl) await switchTtl(ddb, d.name, ttl.from, d.ttlAttribute);
     if (fields.has('tags') && !o.restoredUntagged) await tag();
   },
 
