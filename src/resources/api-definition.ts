@@ -58,9 +58,9 @@ function errorResponses(): Record<string, GatewayResponseDef> {
         'Send the admin credential as "Authorization: Bearer <token>" (projet1 admin-token show).',
       ),
     },
-    // A wrong token is an authentication failure (RFC 6750 invalid_token: 401). The API never answers 403,
-    // so the distribution can map 403 (a missing key in the private bucket) to error.html without
-    // rewriting any API answer.
+    // A wrong token is an authentication failure (RFC 6750 invalid_token: 401). Through the distribution the
+    // API never answers 403 (its 403s are for calls around it), so the distribution can map 403 (a missing key
+    // in the private bucket) to error.html without rewriting any API answer.
     ACCESS_DENIED: {
       status: '401',
       template: errorTemplate(

@@ -77,6 +77,77 @@ const noCookies = { Forward: 'none' as const };
 const headersPolicy = (s: DistributionShape) =>
   s.headersPolicyId ? { ResponseHeadersPolicyId: s.headersPolicyId } : {};
 
+/** The private site bucket (through its OAC) and the API, which gets the origin secret and the site key. */
+function origins(s: DistributionShape): DistributionConfig['Origins'] {
+  return list([
+    {
+      Id: S3,
+      DomainName: s.s3Origin.domainName,
+      OriginPath: '',
+      OriginAccessControlId: s.s3Origin.oacId,
+      S3OriginConfig: { OriginAccessIdentity: '' },
+      CustomHeaders: list([]),
+    },
+    {
+      Id: API,
+      DomainName: s.apiOrigin.domainName,
+      OriginPath: s.apiOrigin.originPath,
+      CustomHeaders: list([
+        ...(s.originSecret ? [{ HeaderName: ORIGIN_HEADER, HeaderValue: s.originSecret }] : []),
+        ...(s.siteKey ? [{ HeaderName: SITE_KEY_HEADER, HeaderValue: s.siteKey }] : []),
+      ]),
+      CustomOriginConfig: {
+        HTTPPort: s.apiOrigin.httpPort,
+        HTTPSPort: s.apiOrigin.httpsPort,
+        OriginProtocolPolicy: s.apiOrigin.protocol,
+        OriginSslProtocols: list(['TLSv1.2' as const]),
+        OriginReadTimeout: 30,
+        OriginKeepaliveTimeout: 5,
+      },
+    },
+  ]);
+}
+
+/** The site: cached by the TTLs, read-only, with the www redirect on viewer requests when there is one. */
+function siteBehaviour(s: DistributionShape): DistributionConfig['DefaultCacheBehavior'] {
+  return {
+    TargetOriginId: S3,
+    ...headersPolicy(s),
+    FunctionAssociations: list(
+      s.viewerRequestFunctionArn
+        ? [{ EventType: 'viewer-request' as const, FunctionARN: s.viewerRequestFunctionArn }]
+        : [],
+    ),
+    ViewerProtocolPolicy: 'redirect-to-https',
+    Compress: true,
+    AllowedMethods: { ...list([...READ_METHODS]), CachedMethods: list([...READ_METHODS]) },
+    ForwardedValues: { QueryString: false, Cookies: noCookies, Headers: list([]) },
+    MinTTL: s.ttl.min,
+    DefaultTTL: s.ttl.default,
+    MaxTTL: s.ttl.max,
+  };
+}
+
+/** One API path: every method, nothing cached; the credential, the body's type, the version precondition and the query reach it. */
+function apiBehaviour(s: DistributionShape, PathPattern: string) {
+  return {
+    PathPattern,
+    TargetOriginId: API,
+    ...headersPolicy(s),
+    ViewerProtocolPolicy: 'redirect-to-https' as const,
+    Compress: true,
+    AllowedMethods: { ...list([...ALL_METHODS]), CachedMethods: list([...READ_METHODS]) },
+    ForwardedValues: {
+      QueryString: true,
+      Cookies: noCookies,
+      Headers: list(['Authorization', 'Content-Type', 'If-Match']),
+    },
+    MinTTL: 0,
+    DefaultTTL: 0,
+    MaxTTL: 0,
+  };
+}
+
 export function buildConfig(s: DistributionShape, callerReference: string): DistributionConfig {
   return {
     CallerReference: callerReference,
@@ -91,71 +162,12 @@ export function buildConfig(s: DistributionShape, callerReference: string): Dist
     ViewerCertificate: s.certificateArn
       ? { ACMCertificateArn: s.certificateArn, ...VIEWER_TLS }
       : { CloudFrontDefaultCertificate: true },
-    Origins: list([
-      {
-        Id: S3,
-        DomainName: s.s3Origin.domainName,
-        OriginPath: '',
-        OriginAccessControlId: s.s3Origin.oacId,
-        S3OriginConfig: { OriginAccessIdentity: '' },
-        CustomHeaders: list([]),
-      },
-      {
-        Id: API,
-        DomainName: s.apiOrigin.domainName,
-        OriginPath: s.apiOrigin.originPath,
-        CustomHeaders: list([
-          ...(s.originSecret ? [{ HeaderName: ORIGIN_HEADER, HeaderValue: s.originSecret }] : []),
-          ...(s.siteKey ? [{ HeaderName: SITE_KEY_HEADER, HeaderValue: s.siteKey }] : []),
-        ]),
-        CustomOriginConfig: {
-          HTTPPort: s.apiOrigin.httpPort,
-          HTTPSPort: s.apiOrigin.httpsPort,
-          OriginProtocolPolicy: s.apiOrigin.protocol,
-          OriginSslProtocols: list(['TLSv1.2' as const]),
-          OriginReadTimeout: 30,
-          OriginKeepaliveTimeout: 5,
-        },
-      },
-    ]),
-    DefaultCacheBehavior: {
-      TargetOriginId: S3,
-      ...headersPolicy(s),
-      FunctionAssociations: list(
-        s.viewerRequestFunctionArn
-          ? [{ EventType: 'viewer-request' as const, FunctionARN: s.viewerRequestFunctionArn }]
-          : [],
-      ),
-      ViewerProtocolPolicy: 'redirect-to-https',
-      Compress: true,
-      AllowedMethods: { ...list([...READ_METHODS]), CachedMethods: list([...READ_METHODS]) },
-      ForwardedValues: { QueryString: false, Cookies: noCookies, Headers: list([]) },
-      MinTTL: s.ttl.min,
-      DefaultTTL: s.ttl.default,
-      MaxTTL: s.ttl.max,
-    },
-    CacheBehaviors: list(
-      s.apiPaths.map((PathPattern) => ({
-        PathPattern,
-        TargetOriginId: API,
-        ...headersPolicy(s),
-        ViewerProtocolPolicy: 'redirect-to-https' as const,
-        Compress: true,
-        AllowedMethods: { ...list([...ALL_METHODS]), CachedMethods: list([...READ_METHODS]) },
-        // The API answers per request: nothing cached; the credential, the body's type, the
-        // version precondition and the query reach it.
-        ForwardedValues: {
-          QueryString: true,
-          Cookies: noCookies,
-          Headers: list(['Authorization', 'Content-Type', 'If-Match']),
-        },
-        MinTTL: 0,
-        DefaultTTL: 0,
-        MaxTTL: 0,
-      })),
-    ),
-    // Error responses apply to every origin. Only 403 is mapped: it is what the private bucket
-    // answers for a missing key (OAC without s3:ListBucket); the API never answers 403, and its
+    Origins: origins(s),
+    DefaultCacheBehavior: siteBehaviour(s),
+    CacheBehaviors: list(s.apiPaths.map((path) => apiBehaviour(s, path))),
+    // Error responses apply to every origin. Only 403 is mapped: it is what the private bucket answers for
+    // a missing key (OAC without s3:ListBucket). Through the distribution the API does not answer 403 (its
+    // own 403s are for calls around it: no origin secret, no key, which the distribution always sends); its
     // 404s (an unknown product) must reach the page as JSON, so 404 is left alone.
     CustomErrorResponses: list([
       { ErrorCode: 403, ResponsePagePath: s.errorPage, ResponseCode: '404', ErrorCachingMinTTL: 10 },
