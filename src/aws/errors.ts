@@ -180,30 +180,7 @@ export function classifyAwsError(err: unknown, target: AwsTarget, resource?: str
     );
   }
   const net = networkCode(err);
-  if (net === 'ETIMEDOUT' || net === 'TimeoutError') {
-    const seconds = Math.round((target.timeouts?.requestMs ?? 30000) / 1000);
-    return new AwsAccessError(
-      `${target.endpointUrl ? `The AWS endpoint ${target.endpointUrl}` : `AWS in region ${target.region}`} did not answer in time (no reply within ${seconds}s, after retries).`,
-      `Check that ${target.endpointUrl ? 'it is an AWS-compatible endpoint that is not stuck' : 'your network and proxy let AWS calls through'}; the bound per request is aws.requestTimeoutSeconds in projet1.config.json.`,
-      err,
-    );
-  }
-  if (net) {
-    if (target.endpointUrl) {
-      return new AwsAccessError(
-        `Cannot reach the AWS endpoint ${target.endpointUrl} (${net}).`,
-        'Is the emulator running? Start it with `npm run emulator:start`, or check --endpoint-url / AWS_ENDPOINT_URL.',
-        err,
-      );
-    }
-    return new AwsAccessError(
-      `Cannot reach AWS in region ${target.region} (${net}).`,
-      net === 'ENOTFOUND'
-        ? `Check that "${target.region}" is a real, enabled region and that this machine has network access.`
-        : 'Check your network connection and proxy settings.',
-      err,
-    );
-  }
+  if (net) return networkError(err, net, target);
   if (isAwsError(err, ...CREDENTIAL_ERRORS)) {
     return new AwsAccessError(
       `AWS rejected the credentials: ${e.message ?? e.name}.`,
@@ -239,6 +216,32 @@ export function classifyAwsError(err: unknown, target: AwsTarget, resource?: str
     );
   }
   return err;
+}
+
+/** A call that got no answer: timed out, refused, or a name that did not resolve. */
+function networkError(err: unknown, net: string, target: AwsTarget): AwsAccessError {
+  if (net === 'ETIMEDOUT' || net === 'TimeoutError') {
+    const seconds = Math.round((target.timeouts?.requestMs ?? 30000) / 1000);
+    return new AwsAccessError(
+      `${target.endpointUrl ? `The AWS endpoint ${target.endpointUrl}` : `AWS in region ${target.region}`} did not answer in time (no reply within ${seconds}s, after retries).`,
+      `Check that ${target.endpointUrl ? 'it is an AWS-compatible endpoint that is not stuck' : 'your network and proxy let AWS calls through'}; the bound per request is aws.requestTimeoutSeconds in projet1.config.json.`,
+      err,
+    );
+  }
+  if (target.endpointUrl) {
+    return new AwsAccessError(
+      `Cannot reach the AWS endpoint ${target.endpointUrl} (${net}).`,
+      'Is the emulator running? Start it with `npm run emulator:start`, or check --endpoint-url / AWS_ENDPOINT_URL.',
+      err,
+    );
+  }
+  return new AwsAccessError(
+    `Cannot reach AWS in region ${target.region} (${net}).`,
+    net === 'ENOTFOUND'
+      ? `Check that "${target.region}" is a real, enabled region and that this machine has network access.`
+      : 'Check your network connection and proxy settings.',
+    err,
+  );
 }
 
 /**

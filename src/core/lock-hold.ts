@@ -84,19 +84,24 @@ export function hold(
     async release() {
       clearInterval(timer);
       await renewal;
-      try {
-        const seen = (await readParams(aws, [name])).params.get(name);
-        if (seen && parseStored(seen).id === mine.id) await deleteParam(aws, name);
-        await deleteParam(aws, lease);
-      } catch (err) {
-        // The run's own outcome matters more; the lease frees the stack anyway.
-        const why = err instanceof Error ? err.message : String(err);
-        io.notify({
-          level: 'warn',
-          code: 'P1_LOCK_KEPT',
-          message: `Could not release the stack lock (${why}); it is free when its lease ends (${leaseMs / 1000} s).`,
-        });
-      }
+      await releaseLock(aws, name, mine, io);
     },
   };
+}
+
+/** Deletes the lock if it is still ours, and its lease; a failure only warns (the lease frees the stack anyway). */
+async function releaseLock(aws: AwsClients, name: string, mine: StoredLock, io: IoHost): Promise<void> {
+  try {
+    const seen = (await readParams(aws, [name])).params.get(name);
+    if (seen && parseStored(seen).id === mine.id) await deleteParam(aws, name);
+    await deleteParam(aws, leaseName(name, mine.id));
+  } catch (err) {
+    // The run's own outcome matters more than a tidy release.
+    const why = err instanceof Error ? err.message : String(err);
+    io.notify({
+      level: 'warn',
+      code: 'P1_LOCK_KEPT',
+      message: `Could not release the stack lock (${why}); it is free when its lease ends (${mine.leaseSeconds ?? 0} s).`,
+    });
+  }
 }
