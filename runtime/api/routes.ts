@@ -51,7 +51,7 @@ export async function createProduct(req: Request): Promise<Reply> {
   const product = await repository().create(input.value, writer(req));
   return {
     status: 201,
-    body: product,
+    body: withoutWriter(product),
     headers: { ...etag(product.version), Location: `/products/${product.product_id}` },
   };
 }
@@ -86,7 +86,7 @@ export async function updateProduct(req: Request): Promise<Reply> {
     expectedVersion(req, body.value.version),
     writer(req),
   );
-  return { status: 200, body: product, headers: etag(product.version) };
+  return { status: 200, body: withoutWriter(product), headers: etag(product.version) };
 }
 
 export async function deleteProduct(req: Request): Promise<Reply> {

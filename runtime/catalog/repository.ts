@@ -97,7 +97,7 @@ export interface Writer {
 /** The table's TTL attribute and the history's retention (config `table.ttlAttribute`, `audit.retentionDays`). */
 export const DEFAULT_RETENTION: Retention = { ttlAttribute: 'expires_at', retentionDays: 90 };
 
-/** Public reads never show who wrote: an account's e-mail or a caller's ARN is the shop's, not its visitors'. */
+/** The API never answers who wrote (its reads are public): an account's e-mail or a caller's ARN is the shop's, not its visitors'. `products get` and `products history` show it. */
 export function withoutWriter(product: Product): Product {
   const { updated_by: _writer, ...rest } = product;
   return rest;
@@ -164,7 +164,12 @@ export class ProductRepository {
     const values: Record<string, unknown> = { ':expected': expected, ':one': 1, ':now': now, ':by': writer.actor };
     const sets = ['#v = #v + :one', '#u = :now', '#by = :by'];
     const removes: string[] = [];
-    const after: Record<string, unknown> = { ...current, version: expected + 1, updated_at: now, updated_by: writer.actor };
+    const after: Record<string, unknown> = {
+      ...current,
+      version: expected + 1,
+      updated_at: now,
+      updated_by: writer.actor,
+    };
     for (const [field, value] of Object.entries(patch)) {
       names[`#${field}`] = field;
       if (value === null) {

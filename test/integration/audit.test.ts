@@ -60,12 +60,13 @@ describe('audit trail through the API (machine token)', () => {
     assert.equal(updated.body.version, 2);
     assert.equal(updated.body.price, 11);
     assert.equal(updated.body.description, 'now bigger');
-    assert.equal(updated.body.updated_by, 'machine-token');
-    // The public read never names who wrote.
+    // The API never names who wrote (its reads are public); the stored item does.
+    assert.equal(updated.body.updated_by, undefined);
     const read = await call(`${s().url}/products/${id}`, 'GET');
     assert.equal(read.status, 200);
     assert.equal(read.body.updated_by, undefined);
-    assert.deepEqual({ ...(await item(id)) }, { ...updated.body }, 'the answer is the stored item');
+    assert.deepEqual(read.body, updated.body, 'the answer is the stored item');
+    assert.equal((await item(id))?.updated_by, 'machine-token');
     const deleted = await call(`${s().url}/products/${id}`, 'DELETE', { token: s().token });
     assert.deepEqual([deleted.status, deleted.body], [200, { deleted: id }]);
 
@@ -95,6 +96,15 @@ describe('audit trail through the API (machine token)', () => {
     assert.match(text.stdout, /machine-token\s+update\s+2\s+price=11, description\n/);
     assert.match(text.stderr, /no longer exists; its last changes are kept 7 day\(s\)/);
     assert.equal((await history(id, '--limit', '1')).entries[0]?.action, 'delete');
+
+    // The request's JSON log line names who wrote; a public read's names no one.
+    const logs = await cli('logs', 'update-product', 'get-product-by-id', '--since', '10m', '--json');
+    assert.equal(logs.code, 0, logs.stderr);
+    const lines = logs.json<{ events: { fields?: Record<string, unknown> }[] }>().events.map((e) => e.fields ?? {});
+    const put = lines.find((f) => f.route === 'PUT /products/{product_id}' && f.productId === id);
+    assert.equal(put?.actor, 'machine-token');
+    const get = lines.find((f) => f.route === 'GET /products/{product_id}' && f.productId === id);
+    assert.ok(get && !('actor' in get), JSON.stringify(get));
   });
 
   it('the history item expires retentionDays after the last write (the table TTL attribute)', async () => {
