@@ -11,6 +11,9 @@ import { type HistoryEntry, historyKey } from '../../runtime/catalog/history.js'
 import { ProductCondition, writeWithHistory } from '../../runtime/catalog/audited-write.js';
 import { asHistoryItem, HISTORY_KEEP, historyEntry } from '../../runtime/catalog/history.js';
 import { call, type Deployed, deploy, tableSnapshot } from '../helpers/api.js';
+import { transactionConflict } from '../helpers/aws-behaviour/dynamodb-transactions.js';
+import { startFaultProxy } from '../helpers/fault-proxy.js';
+import { only } from '../helpers/held-call.js';
 import { runCli } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
 
@@ -269,6 +272,32 @@ describe('the transaction itself (TransactWriteItems and its CancellationReasons
     const h = await history(p.product_id);
     assert.deepEqual(h.entries.map((e) => e.by).sort(), ['first', 'machine-token', 'second']);
     assert.equal((await item(historyKey(p.product_id)))?.seq, 3);
+  });
+
+  it('a transaction cancelled by another in progress on its items (TransactionConflict) is tried again', async () => {
+    const p = await apiCreate({ name: 'Contended', category: 'audit', price: 1, stock: 1 });
+    const proxy = await startFaultProxy(emulator.get().endpoint, { ...only([transactionConflict]), scale: 1 });
+    try {
+      const viaProxy = DynamoDBDocumentClient.from(emulatorClients(proxy.url).client(DynamoDBClient));
+      const touch = (n: number) => ({
+        Update: {
+          TableName: 'products-catalog',
+          Key: { product_id: p.product_id },
+          UpdateExpression: 'SET stock = :n',
+          ExpressionAttributeValues: { ':n': n },
+        },
+      });
+      const read = asHistoryItem(await item(historyKey(p.product_id)));
+      await Promise.all([
+        writeWithHistory(viaProxy, 'products-catalog', p.product_id, touch(2), entry('one'), retention, read),
+        writeWithHistory(viaProxy, 'products-catalog', p.product_id, touch(3), entry('two'), retention, read),
+      ]);
+      assert.ok((proxy.injected.get('dynamodb-transaction-conflict') ?? 0) > 0, 'the two met');
+    } finally {
+      await proxy.close();
+    }
+    const h = await history(p.product_id);
+    assert.deepEqual(h.entries.map((e) => e.by).sort(), ['machine-token', 'one', 'two']);
   });
 
   it(`keeps the last ${HISTORY_KEEP} changes`, async () => {
