@@ -8,12 +8,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Product } from '../../runtime/catalog/product.js';
 import { type HistoryEntry, historyKey } from '../../runtime/catalog/history.js';
-import { ProductCondition, writeWithHistory } from '../../runtime/catalog/audited-write.js';
-import { asHistoryItem, HISTORY_KEEP, historyEntry } from '../../runtime/catalog/history.js';
 import { call, type Deployed, deploy, tableSnapshot } from '../helpers/api.js';
-import { transactionConflict } from '../helpers/aws-behaviour/dynamodb-transactions.js';
-import { startFaultProxy } from '../helpers/fault-proxy.js';
-import { only } from '../helpers/held-call.js';
 import { runCli } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
 
@@ -215,103 +210,5 @@ describe('history items are never products', () => {
     assert.equal((await cli('products', 'get', historyKey(some))).code, 2);
     const exported = await cli('products', 'export');
     assert.ok(!exported.stdout.includes('history'), 'export writes products only');
-  });
-});
-
-describe('the transaction itself (TransactWriteItems and its CancellationReasons)', () => {
-  const retention = { ttlAttribute: 'expires_at', retentionDays: RETENTION_DAYS };
-  const entry = (by: string) => historyEntry('update', by, new Date(), 2, { stock: 1 });
-
-  it('a failed product condition throws with the item as it is, and writes neither the product nor its history', async () => {
-    const p = await apiCreate({ name: 'Raced', category: 'audit', price: 1, stock: 1 });
-    const before = await tableSnapshot(aws());
-    const stale = {
-      Delete: {
-        TableName: 'products-catalog',
-        Key: { product_id: p.product_id },
-        ConditionExpression: '#v = :v',
-        ExpressionAttributeNames: { '#v': 'version' },
-        ExpressionAttributeValues: { ':v': 5 },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-      },
-    };
-    const history = await item(historyKey(p.product_id));
-    const err = await writeWithHistory(
-      doc(),
-      'products-catalog',
-      p.product_id,
-      stale,
-      entry('x'),
-      retention,
-      asHistoryItem(history),
-    ).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    assert.ok(err instanceof ProductCondition, String(err));
-    assert.equal(err.current?.version, 1);
-    assert.equal(err.current?.name, 'Raced');
-    assert.equal(await tableSnapshot(aws()), before);
-  });
-
-  it('two writers of one history: the one that read it stale tries again from the item it finds, and no entry is lost', async () => {
-    const p = await apiCreate({ name: 'Busy', category: 'audit', price: 1, stock: 1 });
-    const touch = (n: number) => ({
-      Update: {
-        TableName: 'products-catalog',
-        Key: { product_id: p.product_id },
-        UpdateExpression: 'SET stock = :n',
-        ExpressionAttributeValues: { ':n': n },
-      },
-    });
-    // Both start from "no history read" (as a create does): one of them meets the other's item.
-    await Promise.all([
-      writeWithHistory(doc(), 'products-catalog', p.product_id, touch(2), entry('first'), retention, undefined),
-      writeWithHistory(doc(), 'products-catalog', p.product_id, touch(3), entry('second'), retention, undefined),
-    ]);
-    const h = await history(p.product_id);
-    assert.deepEqual(h.entries.map((e) => e.by).sort(), ['first', 'machine-token', 'second']);
-    assert.equal((await item(historyKey(p.product_id)))?.seq, 3);
-  });
-
-  it('a transaction cancelled by another in progress on its items (TransactionConflict) is tried again', async () => {
-    const p = await apiCreate({ name: 'Contended', category: 'audit', price: 1, stock: 1 });
-    const proxy = await startFaultProxy(emulator.get().endpoint, { ...only([transactionConflict]), scale: 1 });
-    try {
-      const viaProxy = DynamoDBDocumentClient.from(emulatorClients(proxy.url).client(DynamoDBClient));
-      const touch = (n: number) => ({
-        Update: {
-          TableName: 'products-catalog',
-          Key: { product_id: p.product_id },
-          UpdateExpression: 'SET stock = :n',
-          ExpressionAttributeValues: { ':n': n },
-        },
-      });
-      const read = asHistoryItem(await item(historyKey(p.product_id)));
-      await Promise.all([
-        writeWithHistory(viaProxy, 'products-catalog', p.product_id, touch(2), entry('one'), retention, read),
-        writeWithHistory(viaProxy, 'products-catalog', p.product_id, touch(3), entry('two'), retention, read),
-      ]);
-      assert.ok((proxy.injected.get('dynamodb-transaction-conflict') ?? 0) > 0, 'the two met');
-    } finally {
-      await proxy.close();
-    }
-    const h = await history(p.product_id);
-    assert.deepEqual(h.entries.map((e) => e.by).sort(), ['machine-token', 'one', 'two']);
-  });
-
-  it(`keeps the last ${HISTORY_KEEP} changes`, async () => {
-    const p = await apiCreate({ name: 'Often', category: 'audit', price: 1, stock: 0 });
-    for (let v = 1; v <= HISTORY_KEEP + 2; v++) {
-      const res = await call(`${s().url}/products/${p.product_id}`, 'PUT', {
-        body: { stock: v, version: v },
-        token: s().token,
-      });
-      assert.equal(res.status, 200, res.text);
-    }
-    const h = await history(p.product_id);
-    assert.equal(h.entries.length, HISTORY_KEEP);
-    assert.deepEqual(h.entries[0]?.values, { stock: HISTORY_KEEP + 2 });
-    assert.equal(h.entries.at(-1)?.version, 4, 'the oldest (create, first updates) dropped');
   });
 });
