@@ -140,6 +140,17 @@ describe('audit trail through the API (machine token)', () => {
       unknown.stderr.split('\n')[0],
       'Error: Product no-such-product does not exist and has no recorded changes.',
     );
+    const asJson = await cli('products', 'history', 'no-such-product', '--json');
+    assert.equal(asJson.stderr, '');
+    assert.deepEqual(
+      [
+        asJson.json<{ ok: boolean; error: { exitCode: number } }>().ok,
+        asJson.json<{ error: { exitCode: number } }>().error.exitCode,
+      ],
+      [false, 3],
+    );
+    for (const bad of [['bad id!'], ['x', '--limit', '0'], ['x', '--limit', '11']])
+      assert.equal((await cli('products', 'history', ...bad)).code, 2, bad.join(' '));
   });
 });
 
