@@ -23,6 +23,8 @@ const policy = (effect: 'Allow' | 'Deny', resource: string) => ({
     Version: '2012-10-17',
     Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }],
   },
+  // Who writes, for the handlers' `updated_by` and the audit trail (event.requestContext.authorizer.actor).
+  context: { actor: 'machine-token' },
 });
 
 /** One JSON line per decision (never the token), as the other handlers log one per request. */

@@ -16,7 +16,8 @@ export interface ApiEvent {
   isBase64Encoded?: boolean;
   /** The route template, e.g. "/products/{product_id}". */
   resource?: string;
-  requestContext?: { requestId?: string };
+  /** `authorizer`: what the write routes' authorizer returned as its context (`actor`: who is writing). */
+  requestContext?: { requestId?: string; authorizer?: Record<string, unknown> | null };
 }
 
 /** The one log line of a request: what happened, never the credential, a token or the body. */
@@ -27,6 +28,8 @@ export interface RequestLog {
   status: number;
   latencyMs: number;
   productId?: string;
+  /** Who wrote (write routes): the authorizer's `actor`. */
+  actor?: string;
   error?: string;
   message?: string;
 }
@@ -79,6 +82,12 @@ export class Request {
 
   param(name: string): string | undefined {
     return this.event.pathParameters?.[name] ?? undefined;
+  }
+
+  /** Who the authorizer says is calling (`context.actor`); undefined on the public routes. */
+  actor(): string | undefined {
+    const actor = this.event.requestContext?.authorizer?.actor;
+    return typeof actor === 'string' && actor !== '' ? actor : undefined;
   }
 
   /** The body as parsed JSON, after the checks every write needs. */
@@ -155,6 +164,7 @@ export function apiHandler(route: (req: Request) => Promise<Reply>): (event: Api
       requestId: event.requestContext?.requestId,
       route: `${event.httpMethod} ${event.resource ?? event.path ?? ''}`,
       ...(event.pathParameters?.product_id ? { productId: event.pathParameters.product_id } : {}),
+      ...(req.actor() ? { actor: req.actor() } : {}),
     };
     const latencyMs = (): number => Math.round((performance.now() - started) * 10) / 10;
     try {

@@ -1,5 +1,6 @@
 // The five routes. Each handler file under handlers/ exposes one of them.
 import { LIMITS, textProblem, validateCreate, validatePatch, validateProductId } from '../catalog/product.js';
+import { withoutWriter } from '../catalog/repository.js';
 import { HttpError, validationError, type Reply, type Request } from './http.js';
 import { intParam, repository } from './runtime.js';
 
@@ -11,6 +12,16 @@ function productId(req: Request): string {
 }
 
 const etag = (version: number): Record<string, string> => ({ ETag: `"${version}"` });
+
+/**
+ * Who writes, for `updated_by` and the history: the authorizer's `context.actor` (the machine token's
+ * `machine-token`, or a signed-in user). A write route without one is a deployment fault, never anonymous.
+ */
+function writer(req: Request): { actor: string } {
+  const actor = req.actor();
+  if (!actor) throw new Error('the authorizer gave no actor for a write route');
+  return { actor };
+}
 
 export async function getProducts(req: Request): Promise<Reply> {
   const limit = intParam(req.query('limit'), 'limit', 1, 100, 20);
@@ -25,21 +36,22 @@ export async function getProducts(req: Request): Promise<Reply> {
     ...(cursor ? { cursor } : {}),
     ...(category !== undefined ? { category } : {}),
   });
-  return { status: 200, body: { items: page.items, count: page.items.length, cursor: page.cursor } };
+  const items = page.items.map(withoutWriter);
+  return { status: 200, body: { items, count: items.length, cursor: page.cursor } };
 }
 
 export async function getProductById(req: Request): Promise<Reply> {
   const product = await repository().get(productId(req));
-  return { status: 200, body: product, headers: etag(product.version) };
+  return { status: 200, body: withoutWriter(product), headers: etag(product.version) };
 }
 
 export async function createProduct(req: Request): Promise<Reply> {
   const input = validateCreate(req.json());
   if (!input.ok) throw validationError(input.problems);
-  const product = await repository().create(input.value);
+  const product = await repository().create(input.value, writer(req));
   return {
     status: 201,
-    body: product,
+    body: withoutWriter(product),
     headers: { ...etag(product.version), Location: `/products/${product.product_id}` },
   };
 }
@@ -68,11 +80,16 @@ export async function updateProduct(req: Request): Promise<Reply> {
   const id = productId(req);
   const body = validatePatch(req.json());
   if (!body.ok) throw validationError(body.problems);
-  const product = await repository().update(id, body.value.patch, expectedVersion(req, body.value.version));
-  return { status: 200, body: product, headers: etag(product.version) };
+  const product = await repository().update(
+    id,
+    body.value.patch,
+    expectedVersion(req, body.value.version),
+    writer(req),
+  );
+  return { status: 200, body: withoutWriter(product), headers: etag(product.version) };
 }
 
 export async function deleteProduct(req: Request): Promise<Reply> {
-  const deleted = await repository().delete(productId(req));
+  const deleted = await repository().delete(productId(req), writer(req));
   return { status: 200, body: { deleted: deleted.product_id } };
 }

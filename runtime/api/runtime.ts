@@ -14,6 +14,8 @@ export function repository(env: NodeJS.ProcessEnv = process.env): ProductReposit
       lambdaClients(env).client(DynamoDBClient),
       table,
       env.CATEGORY_INDEX ?? 'category-index',
+      // The write functions' settings (api-tier.ts); the readers never write history.
+      { ttlAttribute: env.TTL_ATTRIBUTE || null, retentionDays: Number(env.AUDIT_RETENTION_DAYS ?? '90') },
     );
   }
   return repo;

@@ -15,6 +15,8 @@ export interface Product {
   created_at: string;
   updated_at: string;
   version: number;
+  /** Who wrote it last (the API's actor or the CLI caller's ARN); absent on items written before the audit trail. */
+  updated_by?: string;
 }
 
 export type ProductInput = Pick<Product, 'name' | 'category' | 'price' | 'stock'> &
@@ -42,7 +44,7 @@ export const LIMITS = {
   maxExpiresAt: 4_102_444_800,
 } as const;
 
-const SERVER_FIELDS = ['product_id', 'created_at', 'updated_at'];
+const SERVER_FIELDS = ['product_id', 'created_at', 'updated_at', 'updated_by'];
 /** Text fields that may span lines; the others are one line. */
 export const MULTILINE: ReadonlySet<string> = new Set(['description']);
 const WRITABLE = ['name', 'category', 'price', 'stock', 'description', 'expires_at'];
@@ -210,7 +212,8 @@ const ISO_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
  */
 export function validateStored(record: unknown, now: Date = new Date()): Validated<Product> {
   if (!isPlainObject(record)) return { ok: false, problems: [{ field: '(row)', message: 'must be an object' }] };
-  const { product_id, created_at, updated_at, version, ...writable } = record;
+  // Who wrote it is the importer now (catalog-bulk.ts): a listing's `updated_by` is dropped, not refused.
+  const { product_id, created_at, updated_at, version, updated_by: _writer, ...writable } = record;
   const base = validateCreate(writable);
   const problems = base.ok ? [] : [...base.problems];
   if (product_id !== undefined) problems.push(...validateProductId(product_id));

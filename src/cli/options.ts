@@ -147,6 +147,10 @@ export const PRODUCTS_SEED = options([
   concurrency,
 ]);
 export const PRODUCTS_IMPORT = options([concurrency]);
+export const PRODUCTS_HISTORY = options([
+  // 10: what a product's history item keeps (HISTORY_KEEP, runtime/catalog/history.ts; not imported: options load with --help).
+  { flags: '--limit <n>', description: 'changes to show, newest first (1-10, default 10)', parse: int(1, 10, 10) },
+]);
 export const PRODUCTS_EXPORT = options([
   { flags: '--format <format>', description: 'jsonl (default) or csv', parse: oneOf(['jsonl', 'csv']) },
   { flags: '--out <file>', description: 'write to this file instead of stdout (required with --json)' },

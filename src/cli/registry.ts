@@ -10,6 +10,7 @@ import {
   PLAN,
   PRODUCTS_CREATE,
   PRODUCTS_EXPORT,
+  PRODUCTS_HISTORY,
   PRODUCTS_IMPORT,
   PRODUCTS_LIST,
   PRODUCTS_SEED,
@@ -194,6 +195,14 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
         summary: 'delete a product',
         needs: 'catalog',
         load: async () => (await import('./commands/products-write.js')).remove,
+      }),
+      defineCommand({
+        name: 'history',
+        args: '<product_id>',
+        summary: "a product's last changes: when, who, what",
+        options: PRODUCTS_HISTORY,
+        needs: 'catalog',
+        load: async () => (await import('./commands/products-history.js')).history,
       }),
       defineCommand({
         name: 'seed',

@@ -50,21 +50,25 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     id: 'create-product',
     seedName: 'CreateProduct',
     route: api('POST', '/products', true),
-    dynamodb: { actions: ['dynamodb:PutItem'], on: ['table'] },
+    // The product's Put and its history item's Update, one transaction (a transaction's items are
+    // authorized by their own actions: "Using IAM with DynamoDB transactions").
+    dynamodb: { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], on: ['table'] },
     readsAdminToken: false,
   },
   {
     id: 'update-product',
     seedName: 'UpdateProduct',
     route: api('PUT', '/products/{product_id}', true),
-    dynamodb: { actions: ['dynamodb:UpdateItem'], on: ['table'] },
+    // Reads the product and its history, then updates both in one transaction.
+    dynamodb: { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], on: ['table'] },
     readsAdminToken: false,
   },
   {
     id: 'delete-product',
     seedName: 'DeleteProduct',
     route: api('DELETE', '/products/{product_id}', true),
-    dynamodb: { actions: ['dynamodb:DeleteItem'], on: ['table'] },
+    // Reads the product (the answer names it) and its history, deletes it and updates its history in one transaction.
+    dynamodb: { actions: ['dynamodb:GetItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'], on: ['table'] },
     readsAdminToken: false,
   },
   { id: 'authorizer', seedName: 'AdminAuthorizer', route: null, dynamodb: none, readsAdminToken: true },

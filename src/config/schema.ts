@@ -176,6 +176,17 @@ export const configSchema = section(
       },
       'Bounds on every AWS call',
     ),
+    audit: section(
+      {
+        retentionDays: integer({
+          default: 90,
+          min: 1,
+          max: 3650,
+          doc: "Days a product's history (`products history`) is kept after its last change (the table's TTL attribute; without TTL, the history is only hidden).",
+        }),
+      },
+      'The audit trail: who changed which product, and when',
+    ),
     lock: section(
       {
         leaseSeconds: integer({

@@ -10,7 +10,7 @@ import { generateProducts } from '../catalog/generate.js';
 import { validateStored, type Product } from '../../runtime/catalog/product.js';
 import type { Reporter } from '../engine/events.js';
 import { EXIT, UserError } from '../errors.js';
-import { guarded, listAll, type Catalog } from './catalog.js';
+import { guardedWrite, listAll, type Catalog } from './catalog.js';
 import { checkReadableFile, checkWritableTarget, fileError } from './files.js';
 import type { IoHost } from './io.js';
 
@@ -38,6 +38,14 @@ function progressReporter(reporter: Reporter, label: string, total: number | und
     });
 }
 
+/**
+ * Bulk writes record who wrote (`updated_by`) but add no history entry: BatchWriteItem is not a
+ * transaction, and an entry per row would double a load's writes for what its own summary says.
+ */
+async function* signed(items: Iterable<Product> | AsyncIterable<Product>, actor: string): AsyncGenerator<Product> {
+  for await (const p of items) yield { ...p, updated_by: actor };
+}
+
 async function bulkWrite(
   catalog: Catalog,
   items: Iterable<Product> | AsyncIterable<Product>,
@@ -47,8 +55,8 @@ async function bulkWrite(
   concurrency: number,
 ): Promise<BulkResult> {
   const t0 = Date.now();
-  const p = await guarded(catalog, () =>
-    writeAll(catalog.doc, catalog.table, items, {
+  const p = await guardedWrite(catalog, (who) =>
+    writeAll(catalog.doc, catalog.table, signed(items, who.actor), {
       concurrency,
       onProgress: progressReporter(io, label, total),
       signal: io.signal,

@@ -9,6 +9,8 @@ import { ownershipProblem } from '../engine/plan.js';
 import {
   AlreadyExists,
   BadCursor,
+  HISTORY_KEEP,
+  type HistoryEntry,
   NotFound,
   ProductRepository,
   VersionConflict,
@@ -26,6 +28,7 @@ import {
 import { resourceNames, stackTags } from '../config/names.js';
 import { ConflictError, EXIT, UserError } from '../errors.js';
 import { cliClients, openConfig, type SessionOptions } from './session.js';
+import { callerIdentity } from '../stack/stack-env.js';
 import type { Config } from '../config/schema.js';
 
 export interface Catalog {
@@ -36,6 +39,8 @@ export interface Catalog {
   table: string;
   /** The ownership check, made once before the first read or write (so bad flags and files fail first). */
   ownership?: Promise<void>;
+  /** Who writes (the caller's ARN, STS GetCallerIdentity), asked once by the first write. */
+  caller?: Promise<string>;
 }
 
 export async function openCatalog(options: SessionOptions): Promise<Catalog> {
@@ -46,7 +51,10 @@ export async function openCatalog(options: SessionOptions): Promise<Catalog> {
   return {
     config,
     aws,
-    repo: new ProductRepository(client, names.table, names.categoryIndex),
+    repo: new ProductRepository(client, names.table, names.categoryIndex, {
+      ttlAttribute: config.table.ttlAttribute,
+      retentionDays: config.audit.retentionDays,
+    }),
     doc: DynamoDBDocumentClient.from(client),
     table: names.table,
   };
@@ -84,6 +92,34 @@ export function catalogError(err: unknown, catalog: Catalog): unknown {
     );
   }
   return classifyAwsError(err, catalog.aws.target, `table ${catalog.table}`);
+}
+
+/**
+ * Who the CLI writes as: the caller's ARN (recorded as `updated_by` and in the history), asked once, in
+ * parallel with the table's ownership check.
+ */
+export function writer(catalog: Catalog): Promise<{ actor: string }> {
+  catalog.caller ??= callerIdentity(catalog.aws).then((me) => {
+    if (!me.Arn) throw new Error('STS GetCallerIdentity returned no ARN');
+    return me.Arn;
+  });
+  return catalog.caller.then((actor) => ({ actor }));
+}
+
+/** A write: as `guarded`, with who writes (asked while the table's ownership is checked). */
+export async function guardedWrite<T>(catalog: Catalog, op: (who: { actor: string }) => Promise<T>): Promise<T> {
+  catalog.ownership ??= verifyTable(catalog);
+  const who = writer(catalog);
+  // Awaited below; if the ownership check fails first, its error is the one reported.
+  who.catch(() => undefined);
+  await catalog.ownership;
+  let resolved: { actor: string };
+  try {
+    resolved = await who;
+  } catch (err) {
+    throw catalogError(err, catalog);
+  }
+  return guarded(catalog, () => op(resolved));
 }
 
 /** Runs a storage operation on a table proved to be this stack's, with its errors made readable. */
@@ -170,7 +206,7 @@ export async function getProduct(catalog: Catalog, id: string): Promise<Product>
 export async function createProduct(catalog: Catalog, input: unknown, file?: string): Promise<Product> {
   const valid = validateCreate(input);
   if (!valid.ok) throw invalid(valid.problems, file ? `product in ${file}` : 'product');
-  return guarded(catalog, () => catalog.repo.create(valid.value));
+  return guardedWrite(catalog, (who) => catalog.repo.create(valid.value, who));
 }
 
 /** Without an expected version, the version just read is used: a concurrent change still fails, never lost. */
@@ -183,13 +219,36 @@ export async function updateProduct(
   checkId(id);
   const valid = validatePatch(patch);
   if (!valid.ok) throw invalid(valid.problems);
-  return guarded(catalog, async () => {
+  return guardedWrite(catalog, async (who) => {
     const expected = expectedVersion ?? valid.value.version ?? (await catalog.repo.get(id)).version;
-    return catalog.repo.update(id, valid.value.patch, expected);
+    return catalog.repo.update(id, valid.value.patch, expected, who);
   });
 }
 
 export async function deleteProduct(catalog: Catalog, id: string): Promise<Product> {
   checkId(id);
-  return guarded(catalog, () => catalog.repo.delete(id));
+  return guardedWrite(catalog, (who) => catalog.repo.delete(id, who));
+}
+
+export interface ProductHistory {
+  productId: string;
+  /** The product is in the table now (false: deleted, or never was). */
+  exists: boolean;
+  entries: HistoryEntry[];
+}
+
+/** The product's last changes, newest first. An id with neither a product nor a history is a user error (exit 3). */
+export async function productHistory(
+  catalog: Catalog,
+  id: string,
+  limit: number = HISTORY_KEEP,
+): Promise<ProductHistory> {
+  checkId(id);
+  const { entries, exists } = await guarded(catalog, () => catalog.repo.history(id, limit));
+  if (!exists && entries.length === 0)
+    throw new UserError(`Product ${id} does not exist and has no recorded changes.`, {
+      exitCode: EXIT.notFound,
+      hint: `A deleted product's history is kept ${catalog.config.audit.retentionDays} day(s) (audit.retentionDays); check the id with \`projet1 products list\`.`,
+    });
+  return { productId: id, exists, entries };
 }

@@ -31,6 +31,10 @@ function lambdaResource(ctx: StackContext, fn: FunctionSpec, pkg: HandlerPackage
         TABLE_NAME: names.table,
         CATEGORY_INDEX: names.categoryIndex,
         CORS_ORIGINS: config.api.corsOrigins.join(','),
+        // Writes keep a history with the table's TTL (runtime/catalog/history.ts).
+        ...(fn.route?.protected
+          ? { TTL_ATTRIBUTE: config.table.ttlAttribute ?? '', AUDIT_RETENTION_DAYS: String(config.audit.retentionDays) }
+          : {}),
         ...(ctx.edgeOnly
           ? {
               ORIGIN_SECRET_PARAMETER: names.originSecretParameter,

@@ -76,7 +76,10 @@ describe('--json: exactly one JSON document for every outcome', () => {
   it('a missing action lists the valid ones', async () => {
     const run = await runCli(['products']);
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /needs an action: one of list, get, create, update, delete, seed, import, export\./);
+    assert.match(
+      run.stderr,
+      /needs an action: one of list, get, create, update, delete, history, seed, import, export\./,
+    );
   });
 
   it('<command> --help shows the global options that apply', async () => {

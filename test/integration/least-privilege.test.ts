@@ -52,9 +52,18 @@ function probes(s: Deployed) {
 }
 type ProbeName = keyof ReturnType<typeof probes>;
 
+/** The request each write function serves: every action it holds (its product's and its history's) serves it. */
+const WRITES: Record<string, ProbeName> = {
+  'create-product': 'create',
+  'update-product': 'update',
+  'delete-product': 'delete',
+};
+
 /** Which request needs this function's statement `action` on `resource`. */
 function probeFor(fn: string, action: string, resource: string): ProbeName {
   if (fn === 'authorizer') return 'create';
+  const write = WRITES[fn];
+  if (write) return write;
   if (action === 'dynamodb:Query' || resource.endsWith('/index/*')) return 'query';
   const byAction: Record<string, ProbeName> = {
     'dynamodb:Scan': 'scan',

@@ -56,9 +56,10 @@ describe('product repository on DynamoDB', () => {
   it('lists a category with a Query on the index, never a Scan, and never overwrites on create', async () => {
     const aws = emulatorClients(emulator.get().endpoint);
     const repo = new ProductRepository(aws.client(DynamoDBClient), 'products-catalog', 'category-index');
-    const first = await repo.create({ name: 'Mug', category: 'kitchen', price: 7.5, stock: 10 });
-    await repo.create({ name: 'Pan', category: 'kitchen', price: 30, stock: 1 });
-    await repo.create({ name: 'Sock', category: 'clothes', price: 3, stock: 100 });
+    const who = { actor: 'redeploy-test' };
+    const first = await repo.create({ name: 'Mug', category: 'kitchen', price: 7.5, stock: 10 }, who);
+    await repo.create({ name: 'Pan', category: 'kitchen', price: 30, stock: 1 }, who);
+    await repo.create({ name: 'Sock', category: 'clothes', price: 3, stock: 100 }, who);
 
     aws.calls.length = 0;
     const page = await repo.list({ limit: 10, category: 'kitchen' });
@@ -70,7 +71,7 @@ describe('product repository on DynamoDB', () => {
 
     const before = await tableSnapshot(aws);
     await assert.rejects(
-      repo.create({ name: 'Impostor', category: 'x', price: 1, stock: 1 }, first.product_id),
+      repo.create({ name: 'Impostor', category: 'x', price: 1, stock: 1 }, { ...who, id: first.product_id }),
       AlreadyExists,
     );
     assert.equal(await tableSnapshot(aws), before, 'the existing product is untouched');

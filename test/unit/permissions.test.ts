@@ -90,6 +90,10 @@ function actionsFor(pkg: string, op: string): string[] {
   if (!service) throw new Error(`no IAM prefix for @aws-sdk/${pkg}: add it to the scan`);
   if (service === 'apigateway') return [apigatewayVerb(op)];
   if (service === 's3') return S3[op] ?? [`s3:${op}`];
+  // A transaction has no action of its own: each of its items is authorized by its own (PutItem, UpdateItem,
+  // DeleteItem, ConditionCheckItem), "Using IAM with DynamoDB transactions" (DynamoDB Developer Guide).
+  if (pkg === 'lib-dynamodb' && op === 'TransactWrite')
+    return ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
   if (pkg === 'lib-dynamodb') return [`dynamodb:${DOCUMENT[op] ?? op}`];
   if (service === 'cloudfront' && op === 'CreateDistributionWithTags')
     return ['cloudfront:CreateDistribution', 'cloudfront:TagResource'];

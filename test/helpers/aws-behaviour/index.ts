@@ -8,6 +8,7 @@ import { CLOUDFRONT_SWITCHES, cloudfrontAccountUnverified } from './cloudfront.j
 import { responseHeadersPolicyInUse } from './cloudfront-headers.js';
 import { DYNAMODB_BEHAVIOURS } from './dynamodb.js';
 import { DYNAMODB_REPLICA_BEHAVIOURS } from './dynamodb-replica.js';
+import { transactionConflict } from './dynamodb-transactions.js';
 import { PASS_ROLE } from './iam-passrole.js';
 import { IAM_POLICY_QUOTAS } from './iam-quotas.js';
 import { restoreSummaryInDescribeTable } from './dynamodb-restore.js';
@@ -28,6 +29,7 @@ export const AWS_BEHAVIOURS: Behaviour[] = [
   ...DYNAMODB_BEHAVIOURS,
   ...DYNAMODB_REPLICA_BEHAVIOURS, // a replica CREATING for minutes, DELETING, and only with the table's stream
   restoreSummaryInDescribeTable,
+  transactionConflict, // a transaction meeting another in progress on one of its items is cancelled
   ...S3_BEHAVIOURS,
   responseHeadersPolicyInUse,
   webAclAssociated,
