@@ -21,6 +21,7 @@ import { isAwsError } from '../aws/errors.js';
 import { toTagList } from '../aws/tags.js';
 import { writeAll } from '../catalog/batch-writer.js';
 import type { Product } from '../../runtime/catalog/product.js';
+import { isHistoryKey } from '../../runtime/catalog/history.js';
 import { resourceNames, stackTags } from '../config/names.js';
 import { EXIT, UserError } from '../errors.js';
 import type { IoHost } from './io.js';
@@ -100,6 +101,8 @@ async function replaceItems(session: Session, io: IoHost, from: string, to: stri
     for await (const page of paginateScan({ client: doc }, { TableName: table, Limit: 1000 })) yield* page.Items ?? [];
   }
   const keep = new Set<string>();
+  // Products, not items: each product's history item (the audit trail) is restored with it, uncounted.
+  let products = 0;
   const t0 = Date.now();
   const progress = {
     onProgress: (p: { written: number }) =>
@@ -112,12 +115,13 @@ async function replaceItems(session: Session, io: IoHost, from: string, to: stri
         perSecond: p.written / Math.max(0.001, (Date.now() - t0) / 1000),
       }),
   };
-  const written = await writeAll(
+  await writeAll(
     doc,
     to,
     (async function* () {
       for await (const item of scan(from)) {
         keep.add(String(item.product_id));
+        if (!isHistoryKey(String(item.product_id))) products++;
         yield item as unknown as Product;
       }
     })(),
@@ -129,7 +133,7 @@ async function replaceItems(session: Session, io: IoHost, from: string, to: stri
     const batch = stale.slice(i, i + 25).map((id) => ({ DeleteRequest: { Key: { product_id: id } } }));
     await doc.send(new BatchWriteCommand({ RequestItems: { [to]: batch } }));
   }
-  return written.written;
+  return products;
 }
 
 /** What DynamoDB names a backup: arn:<partition>:dynamodb:<region>:<account>:table/<table>/backup/<id>. */
