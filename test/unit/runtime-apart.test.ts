@@ -19,6 +19,8 @@ const SHARED = [
   'runtime/aws/backoff.ts',
   'runtime/aws/clients.ts',
   'runtime/catalog/product.ts',
+  // The audit trail's key rules: restore counts products apart from their history items.
+  'runtime/catalog/history.ts',
   'runtime/catalog/repository.ts',
 ];
 
