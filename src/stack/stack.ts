@@ -21,11 +21,26 @@ import type { Reporter } from '../engine/events.js';
 import { type BucketResource, type DistributionResource, type OacResource, webTier } from './web-tier.js';
 import type { StackEnv } from './stack-env.js';
 
+/**
+ * The API and functions in regions.secondary (src/stack/secondary-tier.ts), reading and writing the
+ * table's replica there: the API a failover sends the distribution to.
+ */
+export interface SecondaryParts {
+  region: string;
+  api: ApiResource;
+  stage: StageResource;
+  functions: FunctionResource[];
+  /** The copy of the origin secret there (api.edgeOnly); undefined when the API answers directly. */
+  originSecret: SecretResource | undefined;
+}
+
 /** The stack's resources by role, typed: what commands read (outputs, alarm states) they read here, not by id. */
 export interface StackParts {
   table: TableResource;
   /** The table's replica in regions.secondary; undefined without one. */
   replica: ReplicaResource | undefined;
+  /** The compute and API in regions.secondary; undefined without one. */
+  secondary: SecondaryParts | undefined;
   functions: FunctionResource[];
   api: ApiResource;
   stage: StageResource;
@@ -70,6 +85,7 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
     parts: {
       table: data.table,
       replica: data.replica,
+      secondary: undefined,
       functions: api.functions,
       api: api.api,
       stage: api.stage,
