@@ -9,12 +9,11 @@ import {
   PutParameterCommand,
   SSMClient,
 } from '@aws-sdk/client-ssm';
-import type { AwsClients } from '../../runtime/aws/clients.js';
 import { OPEN } from '../../runtime/api/edge-header.js';
 import { unless } from '../aws/errors.js';
 import { fromTagList, toTagList } from '../aws/tags.js';
 import { tagChanges } from '../engine/plan.js';
-import type { FieldChange, Provisioner } from '../engine/types.js';
+import type { AwsAccess, FieldChange, Provisioner } from '../engine/types.js';
 
 export interface SecretDesired {
   name: string;
@@ -40,7 +39,7 @@ export function newToken(): string {
   return `p1_${randomBytes(32).toString('base64url')}`;
 }
 
-export async function readSecret(aws: AwsClients, name: string): Promise<string | undefined> {
+export async function readSecret(aws: AwsAccess, name: string): Promise<string | undefined> {
   const res = await unless(
     aws.client(SSMClient).send(new GetParameterCommand({ Name: name, WithDecryption: true })),
     NOT_FOUND,
@@ -49,7 +48,7 @@ export async function readSecret(aws: AwsClients, name: string): Promise<string 
 }
 
 export async function writeSecret(
-  aws: AwsClients,
+  aws: AwsAccess,
   name: string,
   value: string,
   overwrite: boolean,
