@@ -95,7 +95,9 @@ export function secondaryTier(
     // They read and write the replica: made once it is, deleted before it goes.
     functions: functions.map((f): FunctionResource => move(f, [replica.id])),
     api: move(api),
-    stage: move(stage),
+    // Not after the distribution (the primary's stage waits for it to send the site's API key): the
+    // distribution may come to name this stage (a failover), which must not make a cycle.
+    stage: move({ ...stage, dependsOn: stage.dependsOn.filter((d) => d !== 'distribution') }),
     // Copied once the distribution sends the secret, so the copy is the value CloudFront sends.
     originSecret: origin ? move(origin, ['secret:origin-secret', 'distribution']) : undefined,
   };
