@@ -5,6 +5,7 @@ import type { Reporter } from './events.js';
 import { reverseGraph, runGraph, type GraphNode, type NodeOutcome } from './graph.js';
 import { everyResource, removedIds, SERVICE_LIMITS, type PlanState, type Stack } from './plan.js';
 import { canonicalJson } from './canonical.js';
+import { contextIn, shownName } from './region.js';
 import {
   type ChangeAction,
   type FieldChange,
@@ -87,7 +88,8 @@ interface ApplyRun {
 /** One resource's change, with the desired state completed by the outputs created since the plan. */
 async function applyResource(r: Resource, run: ApplyRun): Promise<void> {
   const { state, reporter, retired, counts } = run;
-  const c = run.ctx(r.id);
+  const c = contextIn(run.ctx, r);
+  const name = shownName(r);
   const found = state.observed.get(r.id);
   const planned = state.desired.get(r.id) ?? r.desired;
   // Outputs created since the plan (an id, an ARN) complete this resource's desired state now.
@@ -109,7 +111,7 @@ async function applyResource(r: Resource, run: ApplyRun): Promise<void> {
     return;
   }
   const t0 = Date.now();
-  reporter.event({ type: 'start', id: r.id, name: r.name, action: act });
+  reporter.event({ type: 'start', id: r.id, name, action: act });
   if (act === 'create') {
     const made = (await r.provisioner.create(c, want)) ?? undefined;
     if (r.provisioner.outputsOf) {
@@ -119,7 +121,7 @@ async function applyResource(r: Resource, run: ApplyRun): Promise<void> {
   } else if (act === 'update') await r.provisioner.update(c, want, found, fields);
   else if (act === 'delete') await r.provisioner.delete(c, want, found);
   counts[act === 'create' ? 'created' : act === 'update' ? 'updated' : 'deleted']++;
-  reporter.event({ type: 'done', id: r.id, name: r.name, action: act, ms: Date.now() - t0 });
+  reporter.event({ type: 'done', id: r.id, name, action: act, ms: Date.now() - t0 });
 }
 
 /** What the graph's outcomes mean for the user: failures (reported), skipped and not-started changes. */
@@ -130,17 +132,18 @@ function sortOutcomes(all: Resource[], outcomes: Map<string, NodeOutcome>, run: 
   for (const r of all) {
     const outcome = outcomes.get(r.id);
     const action = run.actionOf.get(r.id) ?? 'no-op';
+    const name = shownName(r);
     if (outcome?.status === 'failed' && outcome.error instanceof StoppedWaiting) {
       notStarted.push(r.id);
     } else if (outcome?.status === 'failed') {
-      const error = classifyAwsError(outcome.error, run.ctx(r.id).aws.target);
-      failures.push({ id: r.id, name: r.name, error });
-      run.reporter.event({ type: 'failed', id: r.id, name: r.name, action, message: errorMessage(error) });
+      const error = classifyAwsError(outcome.error, contextIn(run.ctx, r).aws.target);
+      failures.push({ id: r.id, name, error });
+      run.reporter.event({ type: 'failed', id: r.id, name, action, message: errorMessage(error) });
     } else if (outcome?.status === 'skipped' && outcome.reason === 'interrupted') {
       if (action !== 'no-op') notStarted.push(r.id);
     } else if (outcome?.status === 'skipped' && action !== 'no-op') {
       skipped.push(r.id);
-      run.reporter.event({ type: 'skipped', id: r.id, name: r.name, action, reason: outcome.reason });
+      run.reporter.event({ type: 'skipped', id: r.id, name, action, reason: outcome.reason });
     }
   }
   return { failures, skipped, notStarted };

@@ -4,6 +4,7 @@ import { classifyAwsError } from '../aws/errors.js';
 import { MANAGED_BY } from '../config/names.js';
 import type { Reporter } from './events.js';
 import { runGraph } from './graph.js';
+import { contextIn, shownName } from './region.js';
 import type { Change, FieldChange, Outputs, Plan, ProvisionContext, Resource } from './types.js';
 
 export interface Stack {
@@ -87,19 +88,20 @@ export async function computePlan(
     run: async () => {
       const want = r.resolve ? r.resolve((id) => outputs.get(id)) : r.desired;
       desired.set(r.id, want);
-      const found = await r.provisioner.observe(ctx(r.id), want);
+      const found = await r.provisioner.observe(contextIn(ctx, r), want);
       if (found !== undefined) {
         observed.set(r.id, found);
         const out = r.provisioner.outputsOf?.(want, found);
         if (out) outputs.set(r.id, out);
       }
-      reporter.event({ type: 'observed', id: r.id, name: r.name });
+      reporter.event({ type: 'observed', id: r.id, name: shownName(r) });
     },
   }));
   const outcomes = await runGraph(nodes, { concurrency: 8, groupLimits: SERVICE_LIMITS });
   for (const [id, outcome] of outcomes) {
-    const name = all.find((r) => r.id === id)?.name;
-    if (outcome.status === 'failed') throw classifyAwsError(outcome.error, ctx('plan').aws.target, name);
+    const r = all.find((x) => x.id === id);
+    if (outcome.status === 'failed')
+      throw classifyAwsError(outcome.error, (r ? contextIn(ctx, r) : ctx('plan')).aws.target, r && shownName(r));
   }
   const retired = new Set((stack.retired ?? []).map((r) => r.id));
   const found = new Map((stack.found ?? []).map((r) => [r.id, r]));
@@ -154,9 +156,7 @@ function retiredChange(r: Resource, observed: unknown, expectedTags: Record<stri
   if (p.owned?.(r.desired, observed) === false) return [];
   return [
     {
-      id: r.id,
-      type: p.type,
-      name: r.name,
+      ...identity(r),
       action: 'delete',
       fields: [],
       reason: 'turned off in the configuration',
@@ -195,8 +195,16 @@ function withApproval(r: Resource, change: Change): Change {
   return change;
 }
 
+/** What a change says of its resource: its id, type, name, and region when not the stack's. */
+const identity = (r: Resource): Pick<Change, 'id' | 'type' | 'name' | 'region'> => ({
+  id: r.id,
+  type: r.provisioner.type,
+  name: shownName(r),
+  ...(r.region ? { region: r.region } : {}),
+});
+
 function changeFor(r: Resource, observed: unknown, mode: Plan['mode'], expectedTags: Record<string, string>): Change {
-  const base = { id: r.id, type: r.provisioner.type, name: r.name };
+  const base = identity(r);
   if (observed === undefined) return { ...base, action: mode === 'apply' ? 'create' : 'no-op', fields: [] };
   const conflict =
     r.provisioner.conflict?.(r.desired, observed) ?? ownershipProblem(r.provisioner.tags(observed), expectedTags);

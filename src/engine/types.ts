@@ -1,9 +1,15 @@
 // The provisioner contract (Pulumi-like) and the data the engine passes around.
 import type { AwsClients } from '../../runtime/aws/clients.js';
 
+/**
+ * What a provisioner calls AWS through: the run's clients, or a view of them in another region
+ * (`Resource.region`, src/engine/region.ts) whose clients default to that region.
+ */
+export type AwsAccess = Pick<AwsClients, 'client' | 'target'>;
+
 /** What a provisioner needs at run time: clients and a way to report progress. */
 export interface ProvisionContext {
-  aws: AwsClients;
+  aws: AwsAccess;
   /** Progress note for a long step (a waiter, a retry); shown by the reporter. */
   note(message: string): void;
   /** Sleep that tests can shorten; used between retries and polls. */
@@ -88,6 +94,11 @@ export interface Resource<D = unknown, O = unknown, Out extends Outputs = Output
   id: Id;
   /** The AWS name shown to the user. */
   name: string;
+  /**
+   * The region it lives in when not the stack's (regions.secondary): its provisioner gets clients of
+   * that region (`contextIn`), and plans and progress show the region after its name.
+   */
+  region?: string;
   provisioner: Provisioner<D, O, Out>;
   /** The desired state; where it holds values AWS assigns, they show as UNKNOWN until known. */
   desired: D;
@@ -127,6 +138,8 @@ export interface Change {
   id: string;
   type: string;
   name: string;
+  /** The resource's region when not the stack's (`Resource.region`). */
+  region?: string;
   action: ChangeAction;
   /** For update: the fields that differ. For conflict: why we refuse to touch it; for a no-op of teardown: why it stays. */
   fields: FieldChange[];

@@ -15,8 +15,7 @@ import { apiKeyArn } from '../aws/arns.js';
 import { unless } from '../aws/errors.js';
 import { tagChanges } from '../engine/plan.js';
 import { createOnce } from '../engine/retry.js';
-import type { FieldChange, Provisioner } from '../engine/types.js';
-import type { AwsClients } from '../../runtime/aws/clients.js';
+import type { AwsAccess, FieldChange, Provisioner } from '../engine/types.js';
 
 export interface SiteKeyDesired {
   name: string;
@@ -34,7 +33,7 @@ export interface SiteKeyObserved {
 
 /** The API keys of the stack's tags (the site's and the partners'); with their values only when asked. */
 export async function stackKeys(
-  aws: AwsClients,
+  aws: AwsAccess,
   tags: Record<string, string>,
   includeValues = false,
 ): Promise<ApiKey[]> {
@@ -49,7 +48,7 @@ export async function stackKeys(
 
 /** The site key's value, for the distribution's origin header; undefined while there is no key. */
 export async function siteKeyValue(
-  aws: AwsClients,
+  aws: AwsAccess,
   name: string,
   tags: Record<string, string>,
 ): Promise<string | undefined> {

@@ -19,8 +19,7 @@ import { unless } from '../aws/errors.js';
 import { canonicalJson } from '../engine/canonical.js';
 import { tagChanges } from '../engine/plan.js';
 import { createOnce } from '../engine/retry.js';
-import { type FieldChange, type ProvisionContext, type Provisioner, UNKNOWN } from '../engine/types.js';
-import type { AwsClients } from '../../runtime/aws/clients.js';
+import { type AwsAccess, type FieldChange, type ProvisionContext, type Provisioner, UNKNOWN } from '../engine/types.js';
 
 export interface PlanLimits {
   throttle: { rateLimit: number; burstLimit: number };
@@ -50,7 +49,7 @@ export interface UsagePlanObserved extends PlanLimits {
 }
 
 /** The plans of the stack's tags, by name (`api-keys` finds a plan by name the same way). */
-export async function stackPlans(aws: AwsClients, tags: Record<string, string>): Promise<UsagePlan[]> {
+export async function stackPlans(aws: AwsAccess, tags: Record<string, string>): Promise<UsagePlan[]> {
   const out: UsagePlan[] = [];
   for await (const page of paginateGetUsagePlans({ client: aws.client(APIGatewayClient) }, { limit: 500 }))
     out.push(

@@ -1,19 +1,19 @@
 // One paged listing per family of resources and run, instead of one read per resource: the stack's
 // alarms and its log groups share name prefixes, and the services list them by prefix. Provisioners
 // look their resource up in the listing; one that changes a resource of the family forgets it.
-import type { AwsClients } from '../../runtime/aws/clients.js';
+import type { AwsAccess } from '../engine/types.js';
 
 type Listing = Promise<Map<string, unknown>>;
 
 /** Per run (its clients), per family, per prefix. */
-const runs = new WeakMap<AwsClients, Map<string, Map<string, Listing>>>();
+const runs = new WeakMap<AwsAccess, Map<string, Map<string, Listing>>>();
 
 /**
  * The item named `name`, from the listing of `family` under `prefix` (read once per run through
  * `list`, which returns every item under the prefix by name).
  */
 export async function listed<T>(
-  aws: AwsClients,
+  aws: AwsAccess,
   family: string,
   prefix: string,
   name: string,
@@ -34,7 +34,7 @@ export async function listed<T>(
 }
 
 /** After a change to one of the family: the next lookup reads the family again. */
-export function forget(aws: AwsClients, family: string): void {
+export function forget(aws: AwsAccess, family: string): void {
   runs.get(aws)?.delete(family);
 }
 

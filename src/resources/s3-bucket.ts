@@ -16,8 +16,7 @@ import { AccessDeniedError, httpStatus, isAwsError, unless } from '../aws/errors
 import { fromTagList } from '../aws/tags.js';
 import { canonicalJson } from '../engine/canonical.js';
 import { tagChanges } from '../engine/plan.js';
-import type { AwsClients } from '../../runtime/aws/clients.js';
-import type { FieldChange, ProvisionContext, Provisioner } from '../engine/types.js';
+import type { AwsAccess, FieldChange, ProvisionContext, Provisioner } from '../engine/types.js';
 import { EXIT, UserError } from '../errors.js';
 import { type BucketSettings, readSettings, SETTINGS, writeSetting } from './s3-settings.js';
 
@@ -52,7 +51,7 @@ export type Existence = { state: 'here' | 'none' | 'foreign' } | { state: 'elsew
  * Whether the bucket exists, from HeadBucket: 404 none, 403 another account's, 301 in another region
  * (bucket names are global). One reading for the provisioner and for `up`'s and `doctor`'s bucket checks.
  */
-export async function bucketExistence(aws: AwsClients, name: string): Promise<Existence> {
+export async function bucketExistence(aws: AwsAccess, name: string): Promise<Existence> {
   try {
     await aws.client(S3Client).send(new HeadBucketCommand({ Bucket: name }));
     return { state: 'here' };
@@ -74,7 +73,7 @@ export async function bucketExistence(aws: AwsClients, name: string): Promise<Ex
  * Whether a bucket HeadBucket refused is this account's: ListBuckets names only the caller's own.
  * Refused too, there is no telling whose it is: one line says both causes and how to tell them apart.
  */
-async function ownedHere(aws: AwsClients, name: string, headErr: unknown): Promise<boolean> {
+async function ownedHere(aws: AwsAccess, name: string, headErr: unknown): Promise<boolean> {
   try {
     const page = await aws.client(S3Client).send(new ListBucketsCommand({ Prefix: name, MaxBuckets: 1000 }));
     return (page.Buckets ?? []).some((b) => b.Name === name);

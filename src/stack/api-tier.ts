@@ -13,7 +13,7 @@ import { apiKeysTier, keyRequired, keyResponses, type ApiKeysTier } from './api-
 import type { StackContext } from './context.js';
 import { type authorizerEnvironment, usersResponses } from './users-tier.js';
 
-type AuthorizerEnvironment = ReturnType<typeof authorizerEnvironment>;
+export type AuthorizerEnvironment = ReturnType<typeof authorizerEnvironment>;
 import type { StackResource } from './ids.js';
 
 export type FunctionResource = StackResource<typeof lambdaFunction>;
@@ -22,7 +22,7 @@ export type StageResource = StackResource<typeof apiStage>;
 type RoleResource = StackResource<typeof sharedIamRole>;
 type AccountResource = StackResource<typeof apigatewayAccount>;
 
-function lambdaResource(
+export function lambdaResource(
   ctx: StackContext,
   fn: FunctionSpec,
   pkg: HandlerPackage | undefined,
@@ -127,7 +127,7 @@ function invokers(ctx: StackContext): Record<string, string> {
 
 export type SecretResource = StackResource<typeof secretParameter>;
 
-function secret(
+export function secret(
   { arn, label, tags }: StackContext,
   id: 'secret:admin-token' | 'secret:origin-secret',
   name: string,
@@ -148,7 +148,11 @@ function secret(
   };
 }
 
-function restApiResource(ctx: StackContext, functions: FunctionResource[], definition: ApiDefinition): ApiResource {
+export function restApiResource(
+  ctx: StackContext,
+  functions: FunctionResource[],
+  definition: ApiDefinition,
+): ApiResource {
   const { names, env } = ctx;
   return {
     id: 'api',
@@ -170,7 +174,7 @@ function restApiResource(ctx: StackContext, functions: FunctionResource[], defin
 }
 
 /** One logging role per account and region, shared by every projet1 stack there (see apigateway-account.ts). */
-function accountLogging(ctx: StackContext): { role: RoleResource; account: AccountResource } {
+export function accountLogging(ctx: StackContext): { role: RoleResource; account: AccountResource } {
   const loggingRole = sharedLoggingRole(ctx.env);
   const role: RoleResource = {
     id: 'role:apigw-logs',
@@ -189,7 +193,7 @@ function accountLogging(ctx: StackContext): { role: RoleResource; account: Accou
   return { role, account };
 }
 
-function stageResource(
+export function stageResource(
   ctx: StackContext,
   api: ApiResource,
   account: AccountResource,

@@ -16,17 +16,33 @@ import type { AlarmResource } from './monitoring-alarms.js';
 import { type DashboardResource, monitoringTier, type TopicResource } from './monitoring-tier.js';
 import { type CertificateResource, domainTier, type RecordResource } from './domain-tier.js';
 import { heldByDistribution } from './domain-leftovers.js';
+import { retiredSecondary, secondaryTier } from './secondary-tier.js';
 import { foundByTag, TaggingUnavailable } from './tagged.js';
 import type { Reporter } from '../engine/events.js';
 import { type BucketResource, type DistributionResource, type OacResource, webTier } from './web-tier.js';
 import type { StackEnv } from './stack-env.js';
 import { authorizerEnvironment, type UserPoolClientResource, type UserPoolResource, usersTier } from './users-tier.js';
 
+/**
+ * The API and functions in regions.secondary (src/stack/secondary-tier.ts), reading and writing the
+ * table's replica there: the API a failover sends the distribution to.
+ */
+export interface SecondaryParts {
+  region: string;
+  api: ApiResource;
+  stage: StageResource;
+  functions: FunctionResource[];
+  /** The copy of the origin secret there (api.edgeOnly); undefined when the API answers directly. */
+  originSecret: SecretResource | undefined;
+}
+
 /** The stack's resources by role, typed: what commands read (outputs, alarm states) they read here, not by id. */
 export interface StackParts {
   table: TableResource;
   /** The table's replica in regions.secondary; undefined without one. */
   replica: ReplicaResource | undefined;
+  /** The compute and API in regions.secondary; undefined without one. */
+  secondary: SecondaryParts | undefined;
   functions: FunctionResource[];
   api: ApiResource;
   stage: StageResource;
@@ -57,14 +73,24 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
   const ctx = stackContext(config, env);
   const data = dataTier(ctx);
   const users = usersTier(ctx);
-  const api = apiTier(ctx, packages, authorizerEnvironment(ctx, users));
+  const auth = authorizerEnvironment(ctx, users);
+  const api = apiTier(ctx, packages, auth);
+  const secondary = secondaryTier(ctx, data.replica, packages, auth);
   const web = webTier(ctx, api.api);
   const domain = domainTier(ctx, web.distribution);
+  const secondaryParts: SecondaryParts | undefined = secondary && {
+    region: secondary.region,
+    api: secondary.api,
+    stage: secondary.stage,
+    functions: secondary.functions,
+    originSecret: secondary.originSecret,
+  };
   const monitoring = monitoringTier(ctx, {
     table: data.table,
     stage: api.stage,
     distribution: web.distribution,
     webAcl: web.webAcl,
+    secondary: secondaryParts,
   });
   // With a domain, the distribution takes its names and certificate (domain-tier.ts); else it is the web tier's.
   const webResources = web.resources.map((r) => (r === web.distribution ? domain.distribution : r));
@@ -73,6 +99,7 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
       ...data.resources,
       ...users.resources,
       ...api.resources,
+      ...(secondary?.resources ?? []),
       ...webResources,
       ...domain.resources,
       ...monitoring.resources,
@@ -89,6 +116,7 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
     parts: {
       table: data.table,
       replica: data.replica,
+      secondary: secondaryParts,
       functions: api.functions,
       api: api.api,
       stage: api.stage,
@@ -112,6 +140,24 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
  * `down`): a `down` then leaves nothing this stack tagged, whatever the settings say now.
  */
 export async function withFoundByTag<S extends Stack>(
+  stack: S,
+  aws: AwsClients,
+  config: Config,
+  env: StackEnv,
+  reporter: Reporter,
+): Promise<S> {
+  // regions.secondary turned off: what the stack made in the region its table still replicates to.
+  const gone = await retiredSecondary(aws, config, env, (c) => buildStack(c, env), stack);
+  return withFound(
+    gone.length > 0 ? { ...stack, retired: [...(stack.retired ?? []), ...gone] } : stack,
+    aws,
+    config,
+    env,
+    reporter,
+  );
+}
+
+async function withFound<S extends Stack>(
   stack: S,
   aws: AwsClients,
   config: Config,
