@@ -2,12 +2,12 @@
 // lists products page by page with the API's cursor, filters by category, shows a product,
 // and in admin mode creates, edits (with the version, for optimistic concurrency) and deletes.
 // Product data only ever reaches the page as text (textContent, value), never as HTML.
+// The admin credential (and its sign-in) is admin.js's.
+import { admin, renderAdminBar, wireAdmin } from './admin.js';
 
 const PAGE_SIZE = 12;
 const $ = (id) => document.getElementById(id);
 const state = { apiBase: '', currency: 'EUR', cursors: [null], page: 0, category: '', current: null, editing: null };
-const tokenKey = 'projet1-admin-token';
-const token = () => sessionStorage.getItem(tokenKey);
 
 class ApiError extends Error {
   constructor(status, body) {
@@ -20,7 +20,8 @@ class ApiError extends Error {
 async function api(path, options = {}) {
   const headers = { Accept: 'application/json', ...(options.headers || {}) };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  if (options.admin && token()) headers.Authorization = `Bearer ${token()}`;
+  const authorization = options.admin ? await admin.authorization() : null;
+  if (authorization) headers.Authorization = authorization;
   const res = await fetch(`${state.apiBase}${path}`, {
     method: options.method || 'GET',
     headers,
@@ -135,8 +136,8 @@ async function showDetail(id) {
     fill('detail-version', String(p.version));
     fill('detail-updated', new Date(p.updated_at).toLocaleString());
     fill('detail-error', '');
-    $('detail-edit').hidden = !token();
-    $('detail-delete').hidden = !token();
+    $('detail-edit').hidden = !admin.signedIn();
+    $('detail-delete').hidden = !admin.canDelete();
     $('detail').showModal();
   } catch (err) {
     setStatus(
@@ -199,9 +200,7 @@ function showApiError(err) {
   } else if (err.status === 409) {
     fill('form-error', 'This product changed meanwhile (someone else saved it). Close, reload it and try again.');
   } else if (err.status === 401 || err.status === 403) {
-    sessionStorage.removeItem(tokenKey);
-    renderAdmin();
-    fill('form-error', 'The admin token was refused. Sign in again with the current token.');
+    fill('form-error', admin.refused(err));
   } else fill('form-error', `Saving failed: ${err.message}`);
 }
 
@@ -238,18 +237,9 @@ async function remove() {
     await Promise.all([loadCategories(true), loadPage()]);
     setStatus(`Deleted “${p.name}”.`);
   } catch (err) {
-    if (err.status === 401 || err.status === 403) {
-      sessionStorage.removeItem(tokenKey);
-      renderAdmin();
-    }
+    if (err.status === 401 || err.status === 403) admin.refused(err);
     fill('detail-error', `Deleting failed: ${err.message}`);
   }
-}
-
-function renderAdmin() {
-  const signedIn = Boolean(token());
-  $('admin-toggle').textContent = signedIn ? 'Sign out' : 'Admin sign-in';
-  $('new-product').hidden = !signedIn;
 }
 
 function wire() {
@@ -270,24 +260,7 @@ function wire() {
     state.page = Math.max(0, state.page - 1);
     void loadPage().then(() => $('main').focus());
   });
-  $('admin-toggle').addEventListener('click', () => {
-    if (token()) {
-      sessionStorage.removeItem(tokenKey);
-      renderAdmin();
-    } else {
-      $('token').value = '';
-      $('signin').showModal();
-    }
-  });
-  $('signin-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    const value = $('token').value.trim();
-    if (value.length < 16) return;
-    sessionStorage.setItem(tokenKey, value);
-    $('signin').close();
-    renderAdmin();
-    setStatus('Signed in as admin: open a product to edit or delete it, or add a new one.');
-  });
+  wireAdmin({ render: renderAdminBar, status: setStatus });
   $('new-product').addEventListener('click', () => openEditor(null));
   $('detail-edit').addEventListener('click', () => openEditor(state.current));
   $('detail-delete').addEventListener('click', remove);
@@ -296,7 +269,7 @@ function wire() {
 
 async function start() {
   wire();
-  renderAdmin();
+  renderAdminBar();
   try {
     const res = await fetch('config.json', { cache: 'no-cache' });
     if (res.ok) Object.assign(state, await res.json());
