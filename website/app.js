@@ -3,7 +3,7 @@
 // and in admin mode creates, edits (with the version, for optimistic concurrency) and deletes.
 // Product data only ever reaches the page as text (textContent, value), never as HTML.
 // The admin credential (and its sign-in) is admin.js's.
-import { admin, renderAdminBar, wireAdmin } from './admin.js';
+import { admin, renderAdminBar, useAccounts, wireAdmin } from './admin.js';
 
 const PAGE_SIZE = 12;
 const $ = (id) => document.getElementById(id);
@@ -200,7 +200,7 @@ function showApiError(err) {
   } else if (err.status === 409) {
     fill('form-error', 'This product changed meanwhile (someone else saved it). Close, reload it and try again.');
   } else if (err.status === 401 || err.status === 403) {
-    fill('form-error', admin.refused(err));
+    fill('form-error', admin.refused(err, 'save'));
   } else fill('form-error', `Saving failed: ${err.message}`);
 }
 
@@ -237,8 +237,8 @@ async function remove() {
     await Promise.all([loadCategories(true), loadPage()]);
     setStatus(`Deleted “${p.name}”.`);
   } catch (err) {
-    if (err.status === 401 || err.status === 403) admin.refused(err);
-    fill('detail-error', `Deleting failed: ${err.message}`);
+    const refused = err.status === 401 || err.status === 403;
+    fill('detail-error', refused ? admin.refused(err, 'delete') : `Deleting failed: ${err.message}`);
   }
 }
 
@@ -276,6 +276,7 @@ async function start() {
   } catch {
     // No runtime configuration: the API is on the same origin (CloudFront), as by default.
   }
+  if (state.auth) useAccounts(state.auth);
   await Promise.all([loadPage(), loadCategories().catch(() => undefined)]);
 }
 
