@@ -26,6 +26,11 @@ const PINS = [
   ['six', '1.17.0'],
   ['urllib3', '2.8.0'],
   ['wsproto', '1.3.2'],
+  // MiniStack's optional RSA signing (its "full" extra): without it, its Cognito tokens carry random
+  // bytes for a signature and no verifier (the token authorizer, auth.users) can accept them.
+  ['cryptography', '50.0.2'],
+  ['cffi', '2.1.1'],
+  ['pycparser', '3.12'],
   // Hypercorn's backports, installed on Python 3.10 only.
   ['exceptiongroup', '1.3.2', PY310],
   ['taskgroup', '0.2.2', PY310],

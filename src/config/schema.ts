@@ -1,6 +1,7 @@
 // The configuration schema. Defaults reproduce the user's design document (the seed).
 import * as z from 'zod/mini';
 import { apiKeysSchema } from './api-keys-schema.js';
+import { authSchema } from './auth-schema.js';
 import { flag, integer, nullableFlag, nullableText, section, text, textList } from './fields.js';
 
 // Values CloudWatch Logs accepts for retentionInDays.
@@ -159,6 +160,7 @@ export const configSchema = section(
       },
       'API Gateway REST API',
     ),
+    auth: authSchema,
     aws: section(
       {
         connectTimeoutSeconds: integer({

@@ -16,6 +16,7 @@ import { EXIT, UserError } from '../errors.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import type { IoHost } from './io.js';
 import type { Session } from './session.js';
+import { siteAuthConfig } from './users.js';
 
 /** Above this many changed paths, one `/*` invalidation is cheaper (AWS bills per path beyond 1,000 a month). */
 export const INVALIDATE_ALL_ABOVE = 15;
@@ -138,6 +139,7 @@ export async function deployWebsite(
     apiBase: '',
     project: session.config.project,
     environment: session.config.environment,
+    ...(await siteAuthConfig(session, io)),
   });
   const site = await deployedSite(session, io);
   const stored = await storedEtags(session, site.bucket);

@@ -17,7 +17,7 @@ import { ensureCertificate } from './tls-cert.js';
 // wafv2: the web ACL of `waf.enabled` (src/resources/wafv2-web-acl.ts).
 // acm, route53: the site's own domain (website.domain), its certificate and DNS records.
 export const SERVICES =
-  'iam,sts,dynamodb,lambda,apigateway,s3,cloudfront,cloudwatch,logs,ssm,secretsmanager,sns,tagging,wafv2,acm,route53';
+  'iam,sts,dynamodb,lambda,apigateway,s3,cloudfront,cloudwatch,logs,ssm,secretsmanager,sns,tagging,wafv2,acm,route53,cognito-idp';
 
 export { PACKAGE_ROOT };
 export { install, isInstalled, MINISTACK_VERSION, pipInstallArgs } from './install.js';

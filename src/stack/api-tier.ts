@@ -11,6 +11,9 @@ import { restApi, resourcePaths } from '../resources/rest-api.js';
 import { secretParameter } from '../resources/secret-parameter.js';
 import { apiKeysTier, keyRequired, keyResponses, type ApiKeysTier } from './api-keys-tier.js';
 import type { StackContext } from './context.js';
+import { type authorizerEnvironment, usersResponses } from './users-tier.js';
+
+type AuthorizerEnvironment = ReturnType<typeof authorizerEnvironment>;
 import type { StackResource } from './ids.js';
 
 export type FunctionResource = StackResource<typeof lambdaFunction>;
@@ -19,7 +22,12 @@ export type StageResource = StackResource<typeof apiStage>;
 type RoleResource = StackResource<typeof sharedIamRole>;
 type AccountResource = StackResource<typeof apigatewayAccount>;
 
-function lambdaResource(ctx: StackContext, fn: FunctionSpec, pkg: HandlerPackage | undefined): FunctionResource {
+function lambdaResource(
+  ctx: StackContext,
+  fn: FunctionSpec,
+  pkg: HandlerPackage | undefined,
+  auth?: AuthorizerEnvironment,
+): FunctionResource {
   const { config, names, env, arn } = ctx;
   const n = names.functions[fn.id];
   // The emulator's own certificate (the last bundle): functions on a TLS emulator call it back over HTTPS.
@@ -38,7 +46,7 @@ function lambdaResource(ctx: StackContext, fn: FunctionSpec, pkg: HandlerPackage
             }
           : {}),
       };
-  return {
+  const resource: FunctionResource = {
     id: `function:${fn.id}`,
     name: ctx.functionName(fn.id),
     provisioner: lambdaFunction,
@@ -63,6 +71,15 @@ function lambdaResource(ctx: StackContext, fn: FunctionSpec, pkg: HandlerPackage
       description: `projet1 ${fn.seedName} (${ctx.label})`,
       tags: ctx.tags,
     },
+  };
+  // The authorizer with accounts on (auth.users): the pool's ids, known once the pool exists.
+  if (!auth || auth.dependsOn.length === 0) return resource;
+  const { desired } = resource;
+  return {
+    ...resource,
+    dependsOn: [...resource.dependsOn, ...auth.dependsOn],
+    desired: { ...desired, environment: { ...desired.environment, ...auth.environment(() => undefined) } },
+    resolve: (out) => ({ ...desired, environment: { ...desired.environment, ...auth.environment(out) } }),
   };
 }
 
@@ -91,7 +108,7 @@ export function apiDefinition(ctx: StackContext): ApiDefinition {
       identitySource: 'method.request.header.Authorization',
       ttlSeconds: 0,
     },
-    gatewayResponses: { ...gatewayResponses(origin), ...keyResponses(ctx, origin) },
+    gatewayResponses: { ...gatewayResponses(origin), ...keyResponses(ctx, origin), ...usersResponses(ctx, origin) },
   };
 }
 
@@ -226,8 +243,14 @@ export interface ApiTier {
   retired: Resource[];
 }
 
-export function apiTier(ctx: StackContext, packages: Map<string, HandlerPackage> | undefined): ApiTier {
-  const functions = FUNCTIONS.map((fn) => lambdaResource(ctx, fn, packages?.get(fn.id)));
+export function apiTier(
+  ctx: StackContext,
+  packages: Map<string, HandlerPackage> | undefined,
+  auth?: AuthorizerEnvironment,
+): ApiTier {
+  const functions = FUNCTIONS.map((fn) =>
+    lambdaResource(ctx, fn, packages?.get(fn.id), fn.readsAdminToken ? auth : undefined),
+  );
   const definition = apiDefinition(ctx);
   const api = restApiResource(ctx, functions, definition);
   const logging = accountLogging(ctx);

@@ -15,6 +15,9 @@ export type ResourceId =
   | 'stage'
   | `usage-plan:${string}`
   | 'api-key:site'
+  | 'user-pool'
+  | 'user-pool-client'
+  | `user-group:${string}`
   | `bucket:${'logs' | 'site'}`
   | `bucket-policy:${'logs' | 'site'}`
   | 'oac'

@@ -20,6 +20,7 @@ import { foundByTag, TaggingUnavailable } from './tagged.js';
 import type { Reporter } from '../engine/events.js';
 import { type BucketResource, type DistributionResource, type OacResource, webTier } from './web-tier.js';
 import type { StackEnv } from './stack-env.js';
+import { authorizerEnvironment, type UserPoolClientResource, type UserPoolResource, usersTier } from './users-tier.js';
 
 /** The stack's resources by role, typed: what commands read (outputs, alarm states) they read here, not by id. */
 export interface StackParts {
@@ -41,6 +42,9 @@ export interface StackParts {
   alarms: AlarmResource[];
   topics: TopicResource[];
   dashboard: DashboardResource | undefined;
+  /** The admin accounts' pool and the storefront's client (auth.users); undefined without. */
+  userPool: UserPoolResource | undefined;
+  userPoolClient: UserPoolClientResource | undefined;
 }
 
 /** The stack the engine plans, plus its parts for the commands that read them. */
@@ -52,7 +56,8 @@ export interface AppStack extends Stack {
 export function buildStack(config: Config, env: StackEnv, packages?: Map<string, HandlerPackage>): AppStack {
   const ctx = stackContext(config, env);
   const data = dataTier(ctx);
-  const api = apiTier(ctx, packages);
+  const users = usersTier(ctx);
+  const api = apiTier(ctx, packages, authorizerEnvironment(ctx, users));
   const web = webTier(ctx, api.api);
   const domain = domainTier(ctx, web.distribution);
   const monitoring = monitoringTier(ctx, {
@@ -64,8 +69,22 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
   // With a domain, the distribution takes its names and certificate (domain-tier.ts); else it is the web tier's.
   const webResources = web.resources.map((r) => (r === web.distribution ? domain.distribution : r));
   return {
-    resources: [...data.resources, ...api.resources, ...webResources, ...domain.resources, ...monitoring.resources],
-    retired: [...data.retired, ...api.retired, ...web.retired, ...domain.retired, ...monitoring.retired],
+    resources: [
+      ...data.resources,
+      ...users.resources,
+      ...api.resources,
+      ...webResources,
+      ...domain.resources,
+      ...monitoring.resources,
+    ],
+    retired: [
+      ...data.retired,
+      ...users.retired,
+      ...api.retired,
+      ...web.retired,
+      ...domain.retired,
+      ...monitoring.retired,
+    ],
     tags: ctx.tags,
     parts: {
       table: data.table,
@@ -82,6 +101,8 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
       alarms: monitoring.alarms,
       topics: monitoring.topics,
       dashboard: monitoring.dashboard,
+      userPool: config.auth.users ? users.pool : undefined,
+      userPoolClient: config.auth.users ? users.client : undefined,
     },
   };
 }
