@@ -175,6 +175,14 @@ export const PERMISSIONS = options([
   { flags: '--force', description: 'with --out-dir, overwrite files that already exist' },
 ]);
 
+export const USERS_ADD = options([
+  {
+    flags: '--group <group>',
+    description: 'admins (may delete) or editors (create and update); none: the account may not write',
+    parse: oneOf(['admins', 'editors']),
+  },
+]);
+
 export const API_KEYS_ADD = options([
   { flags: '--plan <plan>', description: 'the usage plan (one of api.keys.plans; default: the first)' },
 ]);

@@ -2,6 +2,7 @@
 // handler in commands/, a test in test/integration, a row in README's command table.
 import {
   API_KEYS_ADD,
+  USERS_ADD,
   DEPLOY_WEBSITE,
   DEV,
   EMULATOR_START,
@@ -152,6 +153,40 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
         needs: 'stack',
         locks: true,
         load: async () => (await import('./commands/api-keys.js')).remove,
+      }),
+    ],
+  },
+  {
+    name: 'users',
+    summary: 'admin accounts of the user pool (auth.users): who may sign in and write',
+    commands: [
+      defineCommand({
+        name: 'add',
+        args: '<email>',
+        summary: 'invite an account (AWS e-mails it; on an emulator its temporary password is printed)',
+        options: USERS_ADD,
+        needs: 'stack',
+        load: async () => (await import('./commands/users.js')).add,
+      }),
+      defineCommand({
+        name: 'list',
+        summary: 'the accounts: e-mail, status, groups, created',
+        needs: 'stack',
+        load: async () => (await import('./commands/users.js')).list,
+      }),
+      defineCommand({
+        name: 'remove',
+        args: '<email>',
+        summary: 'delete an account: it can no longer sign in (its tokens expire within auth.accessTokenMinutes)',
+        needs: 'stack',
+        load: async () => (await import('./commands/users.js')).remove,
+      }),
+      defineCommand({
+        name: 'reset-password',
+        args: '<email>',
+        summary: 'send a reset code (AWS) or print a new temporary password (an emulator)',
+        needs: 'stack',
+        load: async () => (await import('./commands/users.js')).resetPassword,
       }),
     ],
   },
