@@ -33,8 +33,18 @@ async function api(path, options = {}) {
   } catch {
     body = null;
   }
+  if (refusedByEdge(res, body, options)) throw new ApiError(403, { message: 'The request was refused.' });
   if (!res.ok) throw new ApiError(res.status, body);
   return body;
+}
+
+/**
+ * Through the distribution an API's 403 (an account whose group may not) reaches the page as the site's error
+ * page: CloudFront's answer to the bucket's 403 (a missing file) is the distribution's, for every origin. The
+ * API itself always answers JSON, so a write answered by an HTML page was refused before or by the API.
+ */
+function refusedByEdge(res, body, options) {
+  return options.admin && body === null && res.status === 404 && /html/.test(res.headers.get('content-type') ?? '');
 }
 
 const money = (value) =>
