@@ -95,19 +95,29 @@ function submitToken(event) {
   page.status('Signed in as admin: open a product to edit or delete it, or add a new one.');
 }
 
-/** The dialog's step: e-mail and password, or (with a challenge) the first sign-in's new password. */
+const STEPS = ['NEW_PASSWORD_REQUIRED', 'PASSWORD_RESET'];
+
+/** The dialog's step: e-mail and password, or a new password (first sign-in, or with the code of a reset). */
 function showStep(next) {
   challenge = next;
+  const reset = next?.name === 'PASSWORD_RESET';
   $('account-password-step').hidden = $('account-password-step').disabled = next !== null;
   $('account-new-step').hidden = $('account-new-step').disabled = next === null;
+  $('account-code-field').hidden = $('account-code').disabled = !reset;
+  $('account-new-legend').textContent = reset
+    ? `Your password was reset: enter the code e-mailed to ${next.email} and choose a new password.`
+    : 'First sign-in: choose your own password to replace the temporary one.';
   $('account-submit').textContent = next ? 'Set password and sign in' : 'Sign in';
   $('account-error').textContent = '';
-  (next ? $('account-new') : $('account-email')).focus();
+  (reset ? $('account-code') : next ? $('account-new') : $('account-email')).focus();
 }
 
 async function answer() {
   if (!challenge) return account.signIn($('account-email').value.trim(), $('account-password').value);
   if ($('account-new').value !== $('account-repeat').value) throw new Error('The two passwords differ.');
+  if (challenge.name === 'PASSWORD_RESET') {
+    return account.confirmReset(challenge, $('account-code').value.trim(), $('account-new').value);
+  }
   return account.newPassword(challenge, $('account-new').value);
 }
 
@@ -116,7 +126,7 @@ async function submitAccount(event) {
   $('account-submit').disabled = true;
   try {
     const next = await answer();
-    if (next?.name === 'NEW_PASSWORD_REQUIRED') showStep(next);
+    if (STEPS.includes(next?.name)) showStep(next);
     else if (next) throw new Error(`This account needs a sign-in step the storefront does not offer (${next.name}).`);
     else {
       $('account').close();

@@ -19,7 +19,6 @@ export class AuthError extends Error {
 const MESSAGES = {
   TooManyRequestsException: 'Too many attempts: wait a minute and try again.',
   LimitExceededException: 'Too many attempts: wait a minute and try again.',
-  PasswordResetRequiredException: 'Your password was reset: sign in with the temporary password you were given.',
   UserNotConfirmedException: 'This account is not confirmed yet: ask an admin.',
 };
 
@@ -139,12 +138,30 @@ export function accountSession(settings, changed) {
     who: () => (kept ? { email: kept.email, groups: kept.groups } : null),
 
     async signIn(email, password) {
-      const answer = await cognito(settings, 'InitiateAuth', {
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        ClientId: settings.userPoolClientId,
-        AuthParameters: { USERNAME: email, PASSWORD: password },
-      });
+      let answer;
+      try {
+        answer = await cognito(settings, 'InitiateAuth', {
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          ClientId: settings.userPoolClientId,
+          AuthParameters: { USERNAME: email, PASSWORD: password },
+        });
+      } catch (err) {
+        // `projet1 users reset-password` on AWS: Cognito e-mailed a code, to be given with a new password.
+        if (err.type === 'PasswordResetRequiredException') return { name: 'PASSWORD_RESET', email };
+        throw err;
+      }
       return signedInOrChallenge(answer, email);
+    },
+
+    /** A reset password: the e-mailed code and a new password (ConfirmForgotPassword), then signed in with it. */
+    async confirmReset(challenge, code, password) {
+      await cognito(settings, 'ConfirmForgotPassword', {
+        ClientId: settings.userPoolClientId,
+        Username: challenge.email,
+        ConfirmationCode: code,
+        Password: password,
+      });
+      return this.signIn(challenge.email, password);
     },
 
     /** NEW_PASSWORD_REQUIRED: the first sign-in with a temporary password sets the account's own. */

@@ -7,17 +7,23 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import {
+  AdminResetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { type Browser, chromium, type Page, type Request } from 'playwright-core';
 import { storefrontCsp } from '../../src/resources/cloudfront-response-headers-policy.js';
 import { deploy, type Deployed } from '../helpers/api.js';
 import { runCli } from '../helpers/cli.js';
-import { useEmulator } from '../helpers/emulator.js';
+import { emulatorClients, useEmulator } from '../helpers/emulator.js';
 import { VIEWER_HTTPS, viaCloudFront } from '../helpers/site.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const EDITOR = 'editor@example.com';
 const ADMIN = 'admin@example.com';
 const NEW_PASSWORD = 'Chosen-by-me-42!';
+/** The code MiniStack's AdminResetUserPassword "e-mails" (a constant of the emulator; AWS sends a random one). */
+const EMULATOR_RESET_CODE = '654321';
 interface AuthSettings {
   region: string;
   userPoolId: string;
@@ -88,7 +94,7 @@ const apiWrite = (method: string) => (r: Request) =>
 
 async function signIn(email: string, password: string): Promise<void> {
   await page.locator('#admin-toggle').click();
-  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('E-mail', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.locator('#account-submit').click();
 }
@@ -199,6 +205,21 @@ describe('admin accounts in the storefront', () => {
       }),
     });
     assert.equal(again.status, 400, 'the revoked refresh token signs in no more');
+  });
+
+  it('after a reset on AWS (a code e-mailed), asks for the code and a new password, then signs in', async () => {
+    // What `projet1 users reset-password` does on AWS; on an emulator it prints a temporary password instead.
+    const cognito = emulatorClients(emulator.get().endpoint).client(CognitoIdentityProviderClient);
+    await cognito.send(new AdminResetUserPasswordCommand({ UserPoolId: auth.userPoolId, Username: EDITOR }));
+    await signIn(EDITOR, NEW_PASSWORD);
+    await page.getByText(`Your password was reset: enter the code e-mailed to ${EDITOR}`).waitFor();
+    await page.getByLabel('Code from the e-mail').fill(EMULATOR_RESET_CODE);
+    await page.getByLabel('New password', { exact: true }).fill('After-the-reset-42!');
+    await page.getByLabel('Repeat the new password').fill('After-the-reset-42!');
+    await page.locator('#account-submit').click();
+    await page.locator('#who', { hasText: `${EDITOR} (editor)` }).waitFor();
+    await page.locator('#admin-toggle').click();
+    await page.getByText('Signed out.').waitFor();
   });
 
   it('refreshes the tokens before they expire: on a timer, and before a write when the timer slept', async () => {
