@@ -4,6 +4,7 @@
 import { SecretCache } from '../runtime/aws/secret-cache.js';
 import { lambdaClients } from '../runtime/api/lambda-clients.js';
 import { looksLikeJwt, poolVerifier, type AccountClaims, type TokenVerifier } from '../runtime/api/jwt-verify.js';
+import { methodsOf, policy } from '../runtime/api/jwt-policy.js';
 
 interface TokenEvent {
   type: 'TOKEN';
@@ -27,37 +28,6 @@ function accounts(env: NodeJS.ProcessEnv = process.env): TokenVerifier | undefin
   verifier ??= poolVerifier({ userPoolId, clientId, jwksUrl });
   return verifier;
 }
-
-/**
- * What each group may call, as method globs under the stage: editors create and update, admins (and the
- * machine token) everything. The same answer for every route, so a result API Gateway caches for this
- * token and reuses on another route is still right there.
- */
-const GROUP_METHODS: Record<string, string[]> = { admins: ['*'], editors: ['POST', 'PUT'] };
-/** arn:…:execute-api:region:account:api/stage/METHOD/path → arn:…:api/stage */
-const stageArn = (methodArn: string): string => methodArn.split('/').slice(0, 2).join('/');
-
-/**
- * Allow on the methods given, for every path of the stage (nothing allowed is an implicit deny: 403).
- * `actor` reaches the write handlers as requestContext.authorizer.actor (the audit trail's "who").
- */
-const policy = (methodArn: string, methods: string[], principalId: string, actor: string) => ({
-  principalId,
-  policyDocument: {
-    Version: '2012-10-17',
-    Statement:
-      methods.length > 0
-        ? [
-            {
-              Action: 'execute-api:Invoke',
-              Effect: 'Allow',
-              Resource: methods.map((m) => `${stageArn(methodArn)}/${m}/*`),
-            },
-          ]
-        : [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: `${stageArn(methodArn)}/*` }],
-  },
-  context: { actor },
-});
 
 /** One JSON line per decision (never the token), as the other handlers log one per request. */
 function logDecision(decision: 'allow' | 'deny' | 'unauthorized', reason?: string, actor?: string): void {
@@ -90,8 +60,7 @@ async function accountDecision(event: TokenEvent, token: string, verify: TokenVe
     throw unauthorized();
   }
   const actor = claims.email ?? claims.sub;
-  const methods = [...new Set(claims.groups.flatMap((g) => GROUP_METHODS[g] ?? []))];
-  const all = methods.includes('*') ? ['*'] : methods;
+  const all = methodsOf(claims.groups);
   logDecision(all.length > 0 ? 'allow' : 'deny', `groups: ${claims.groups.join(',') || 'none'}`, actor);
   return policy(event.methodArn, all, claims.sub, actor);
 }

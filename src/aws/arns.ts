@@ -77,6 +77,8 @@ export function arns(scope: ArnScope) {
     hostedZone: (id: string) => `arn:${scope.partition}:route53:::hostedzone/${id}`,
     /** A CloudWatch Logs vended-log delivery resource (`delivery-source:NAME`, `delivery-destination:NAME`, `delivery:ID`). */
     logDelivery: (resource: string, region = scope.region) => `${base('logs', region)}:${resource}`,
+    /** A Cognito user pool (`<region>_*` for any of the region's: ids are assigned at creation). */
+    userPool: (id: string) => `${base('cognito-idp')}:userpool/${id}`,
     /** A policy AWS manages (`service-role/…`): in the `aws` account of the partition. */
     managedPolicy: (path: string) => `arn:${scope.partition}:iam::aws:policy/${path}`,
   };

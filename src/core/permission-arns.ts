@@ -50,6 +50,8 @@ export function resources(
     apigateway: ['/restapis*', '/account', '/tags/*'].map(arn.apigateway),
     // api.keys: usage plans and keys (ids assigned at creation, so any of the region's).
     apiKeys: ['/usageplans*', '/apikeys*'].map(arn.apigateway),
+    // auth.users: the user pool (its id is assigned at creation, with the region as its prefix).
+    userPools: arn.userPool(`${config.region}_*`),
     distributions: arn.cloudfront('distribution/*'),
     // Every CloudFront resource of the account: each action below names one type only (OACs and
     // response-headers policies take no tags, and ids are assigned at creation).

@@ -5,6 +5,7 @@ import { type PolicyArns, type PolicyTarget, resources } from './permission-arns
 import { edgeGrants } from './permission-grants-edge.js';
 import type { PolicyStatement, Scope } from './permissions.js';
 import { replicaGrants } from './replica-grants.js';
+import { usersGrants, usersUnscoped } from './users-grants.js';
 
 /** A statement whose actions are each marked with the narrowest scope that needs them. */
 export interface Grant extends Omit<PolicyStatement, 'Action' | 'Effect'> {
@@ -12,7 +13,7 @@ export interface Grant extends Omit<PolicyStatement, 'Action' | 'Effect'> {
 }
 
 export type StackConfig = Pick<Config, 'project' | 'environment' | 'region' | 'table' | 'website'> &
-  Partial<Pick<Config, 'waf' | 'regions'>>;
+  Partial<Pick<Config, 'waf' | 'regions' | 'auth'>>;
 export type { PolicyTarget } from './permission-arns.js';
 
 /** The table and the functions' roles (passed to Lambda, the logging role to API Gateway). */
@@ -216,6 +217,7 @@ function unscopedGrants(config: StackConfig): Grant[] {
   const domain = config.website.domain
     ? { read: ['acm:ListCertificates', 'route53:ListHostedZonesByName'], deploy: ['acm:RequestCertificate'] }
     : { read: [], deploy: [] };
+  const users = config.auth?.users ? usersUnscoped : { read: [], deploy: [] };
   return [
     {
       // These calls take no resource AWS could restrict (Service Authorization Reference: no resource
@@ -245,9 +247,10 @@ function unscopedGrants(config: StackConfig): Grant[] {
           // gives (src/stack/tagged.ts); GetResources has no resource type, its filter is the tags.
           'tag:GetResources',
           ...domain.read,
+          ...users.read,
         ],
         operate: ['dynamodb:ListBackups'],
-        deploy: ['cloudfront:CreateOriginAccessControl', ...domain.deploy],
+        deploy: ['cloudfront:CreateOriginAccessControl', ...domain.deploy, ...users.deploy],
       },
       Resource: '*',
     },
@@ -264,6 +267,7 @@ export function grants(config: StackConfig, target: PolicyTarget): Grant[] {
     ...monitoringGrants(r),
     ...restApiGrants(r),
     ...(config.regions?.secondary ? replicaGrants(r, config.regions.secondary) : []),
+    ...(config.auth?.users ? usersGrants(r) : []),
     ...edgeGrants(config, r),
     ...unscopedGrants(config),
   ];

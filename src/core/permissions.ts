@@ -79,6 +79,7 @@ const SID_FAMILY: Record<string, Family> = {
   Monitoring: 'compute',
   RestApi: 'compute',
   ApiKeys: 'compute',
+  Users: 'data',
   Site: 'edge',
   NewDistribution: 'edge',
   OwnDistribution: 'edge',

@@ -14,6 +14,7 @@ import { type DomainStatus, domainStatus } from './domain-status.js';
 import { waitIssued } from '../resources/acm-certificate.js';
 import { type AppStack, withFoundByTag } from '../stack/stack.js';
 import { partnerKeysToDelete, stalePlans } from './api-keys.js';
+import { refuseProtectedPools } from './users-down.js';
 
 export interface AwsCallSummary {
   total: number;
@@ -166,6 +167,7 @@ export async function down(session: Session, io: IoHost): Promise<DownResult> {
           : `It is no longer in the configuration (found by this stack's tags): turn its protection off (aws dynamodb update-table --table-name ${c.name} --no-deletion-protection-enabled), then run \`projet1 down\` again.`,
     });
   }
+  refuseProtectedPools(toDelete, state.observed);
   const backups = new Map<string, string>();
   const result = await applyApproved(session, stack, state, io, 'down', async () => {
     for (const c of tables) {

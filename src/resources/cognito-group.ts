@@ -55,9 +55,9 @@ export const cognitoGroup: Provisioner<UserGroupDesired, UserGroupObserved> = {
     try {
       await client(ctx).send(new CreateGroupCommand(input));
     } catch (err) {
-      // Names are unique in a pool: a retried create finds its own group made.
+      // Names are unique in a pool: a retried create finds its own group made (settings it lacks show as
+      // drift at the next plan).
       if (!isAwsError(err, 'GroupExistsException')) throw err;
-      await client(ctx).send(new UpdateGroupCommand(input));
     }
   },
 

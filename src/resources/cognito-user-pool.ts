@@ -172,11 +172,11 @@ export const cognitoUserPool: Provisioner<UserPoolDesired, UserPoolObserved, { i
   },
 
   async delete(ctx, _d, o) {
-    // `down` refuses before anything is deleted (stack-ops.ts); this is for an `up` that retires the pool.
+    // `down` refuses before anything is deleted (users-down.ts): AWS would refuse the call anyway.
     if (o.deletionProtection)
       throw new UserError(`User pool ${_d.name} has deletion protection on; it and its accounts stay.`, {
         exitCode: EXIT.conflict,
-        hint: 'To delete it and every account in it: set "auth": { "deletionProtection": false } (and "users": true) in projet1.config.json, run `projet1 up`, then turn auth.users off.',
+        hint: 'To delete it and every account in it: set "auth": { "deletionProtection": false } in projet1.config.json, run `projet1 up`, then `projet1 down`.',
       });
     await unless(client(ctx).send(new DeleteUserPoolCommand({ UserPoolId: o.id })), 'ResourceNotFoundException');
   },

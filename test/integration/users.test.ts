@@ -235,7 +235,16 @@ describe('admin accounts (auth.users)', { timeout: 600_000 }, () => {
     assert.ok(byAdmin.status === 200 || byAdmin.status === 204, byAdmin.text);
   });
 
-  it('down removes the pool, its groups and client', async () => {
+  it('down refuses a protected pool (nothing deleted), then removes the pool, its groups and client', async () => {
+    setAuth({ deletionProtection: true });
+    assert.equal((await cli('up', '--yes')).code, 0);
+    const refused = await cli('down', '--yes');
+    assert.equal(refused.code, 4, refused.stderr);
+    assert.match(refused.stderr, /deletion protection on; nothing was deleted/);
+    assert.ok((await poolIds()).poolId, 'the pool is still there');
+    assert.equal((await call(`${stack.url}/products`, 'GET')).status, 200, 'and so is the API');
+    setAuth({ deletionProtection: false });
+    assert.equal((await cli('up', '--yes')).code, 0);
     const down = await cli('down', '--yes');
     assert.equal(down.code, 0, down.stderr);
     const pools = (await cognito().send(new ListUserPoolsCommand({ MaxResults: 60 }))).UserPools ?? [];

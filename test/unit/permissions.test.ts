@@ -28,6 +28,7 @@ const withAll = {
   website: { ...withDomain.website, redirectWww: true },
   waf: { ...example.waf, enabled: true },
   regions: { secondary: 'eu-central-1' },
+  auth: { ...example.auth, users: true },
 };
 const actionsOf = (doc: PolicyDocument): Set<string> => new Set(doc.Statement.flatMap((s) => s.Action));
 
@@ -48,6 +49,7 @@ const PREFIX: Record<string, string> = {
   'client-route-53': 'route53',
   'client-resource-groups-tagging-api': 'tag',
   'client-wafv2': 'wafv2',
+  'client-cognito-identity-provider': 'cognito-idp',
 };
 
 // Operations whose IAM action is not `<service>:<operation>` (Service Authorization Reference).

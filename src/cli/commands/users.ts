@@ -10,14 +10,11 @@ function invited(io: Parameters<Handler<'stack'>>[0]['io'], invite: UserInvite, 
   if (invite.temporaryPassword !== undefined) {
     io.result({ ...invite }, invite.temporaryPassword);
     io.info(
-      `${what} ${invite.email}, the temporary password above (shown once, the emulator sends no e-mail) must be changed at the first sign-in.`,
+      `${what} ${invite.email}: the temporary password above (shown once, the emulator sends no e-mail) must be changed at the first sign-in.`,
     );
     return;
   }
-  io.result(
-    { ...invite },
-    `${what} ${invite.email}: Cognito e-mails the temporary password; it must be changed at the first sign-in.`,
-  );
+  io.result({ ...invite }, `${what} ${invite.email}: ${byMail}`);
 }
 
 export const add: Handler<'stack', typeof USERS_ADD> = async ({ session, io, args, opts }) => {

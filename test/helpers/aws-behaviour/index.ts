@@ -1,5 +1,6 @@
 // The AWS behaviour profile: every documented behaviour the proxy reproduces, by area (a file per
 // area keeps each small; add yours to the list), and the proxy profile that plays them.
+import { COGNITO_BEHAVIOURS } from './cognito.js';
 import { type FaultProfile, REALISTIC } from '../fault-proxy.js';
 import { ACM_BEHAVIOURS } from './acm.js';
 import { APIGATEWAY_BEHAVIOURS } from './apigateway.js';
@@ -34,6 +35,7 @@ export const AWS_BEHAVIOURS: Behaviour[] = [
   ...LOG_DELIVERY_BEHAVIOURS, // CloudFront's log source only in us-east-1; CreateDelivery writing the bucket's policy
   ...ACM_BEHAVIOURS, // validation records some seconds late; PENDING_VALIDATION while its switch is on
   taggingListsCertificates, // GetResources lists ACM certificates, as on AWS
+  ...COGNITO_BEHAVIOURS, // an app client's update resets what it is not sent
   // A permission or account state, off until a test switches it on (README's permissions, a verified account).
   getFunctionWithoutTags(LAMBDA_SWITCHES.tagsHidden),
   listTagsDenied(LAMBDA_SWITCHES.listTagsDenied),
