@@ -143,6 +143,10 @@ describe('admin accounts in the storefront', () => {
     await page.locator('#who', { hasText: `${EDITOR} (editor)` }).waitFor();
     await page.getByText(`Signed in as ${EDITOR} (editor)`).waitFor();
     assert.equal(await page.locator('#admin-toggle').textContent(), 'Sign out');
+    // Who is signed in still fits a 360 px screen.
+    await page.setViewportSize({ width: 360, height: 740 });
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 360);
+    await page.setViewportSize({ width: 1100, height: 820 });
   });
 
   it('as an editor, creates and edits a product; delete is not offered, and refused with a clear message', async () => {
