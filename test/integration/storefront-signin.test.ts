@@ -222,8 +222,37 @@ describe('admin accounts in the storefront', () => {
     await page.getByLabel('Repeat the new password').fill('After-the-reset-42!');
     await page.locator('#account-submit').click();
     await page.locator('#who', { hasText: `${EDITOR} (editor)` }).waitFor();
-    await page.locator('#admin-toggle').click();
-    await page.getByText('Signed out.').waitFor();
+  });
+
+  it('keeps the sign-in across a reload; a token the API refuses ends it with a clear message, nothing written', async () => {
+    await page.reload();
+    await page.locator('#who', { hasText: `${EDITOR} (editor)` }).waitFor();
+    // The kept ID token with another signature (as a forged or another pool's token would have): the API says 401.
+    await page.evaluate(() => {
+      const session = JSON.parse(sessionStorage.getItem('projet1-admin-session') ?? '{}') as { idToken: string };
+      const [header, payload] = session.idToken.split('.');
+      session.idToken = `${header}.${payload}.${'A'.repeat(342)}`;
+      sessionStorage.setItem('projet1-admin-session', JSON.stringify(session));
+    });
+    await page.reload();
+    await page.locator('#who', { hasText: EDITOR }).waitFor();
+    await page.locator('#new-product').click();
+    await editor().getByLabel('Name').fill('Forged Lamp');
+    await editor().getByLabel('Category').fill('signed-in');
+    await editor().getByLabel('Price').fill('1');
+    await editor().getByLabel('Stock').fill('1');
+    const post = page.waitForResponse((r) => apiWrite('POST')(r.request()));
+    await page.locator('#save').click();
+    assert.equal((await post).status(), 401);
+    await page.getByText('Your sign-in was refused (expired or revoked): sign in again.').waitFor();
+    assert.equal(await page.locator('#who').isHidden(), true, 'signed out');
+    assert.equal(await page.locator('#admin-toggle').textContent(), 'Admin sign-in');
+    await page.locator('#editor [data-close]').click();
+    const listed = await cli('products', 'list', '--category', 'signed-in', '--json');
+    assert.deepEqual(
+      listed.json<{ items: { name: string }[] }>().items.map((p) => p.name),
+      ['Signed Lamp'],
+    );
   });
 
   it('refreshes the tokens before they expire: on a timer, and before a write when the timer slept', async () => {
