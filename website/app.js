@@ -39,12 +39,13 @@ async function api(path, options = {}) {
 }
 
 /**
- * Through the distribution an API's 403 (an account whose group may not) reaches the page as the site's error
- * page: CloudFront's answer to the bucket's 403 (a missing file) is the distribution's, for every origin. The
- * API itself always answers JSON, so a write answered by an HTML page was refused before or by the API.
+ * With accounts, through the distribution, an API's 403 (an account whose group may not) reaches the page as the
+ * site's error page: CloudFront's answer to the bucket's 403 (a missing file) is the distribution's, for every
+ * origin. The API itself always answers JSON, so a write answered by an HTML page was refused before or by the API.
  */
 function refusedByEdge(res, body, options) {
-  return options.admin && body === null && res.status === 404 && /html/.test(res.headers.get('content-type') ?? '');
+  const html = /html/.test(res.headers.get('content-type') ?? '');
+  return Boolean(state.auth) && options.admin && body === null && res.status === 404 && html;
 }
 
 const money = (value) =>
