@@ -2,12 +2,12 @@
 // lists products page by page with the API's cursor, filters by category, shows a product,
 // and in admin mode creates, edits (with the version, for optimistic concurrency) and deletes.
 // Product data only ever reaches the page as text (textContent, value), never as HTML.
+// The admin credential (and its sign-in) is admin.js's.
+import { admin, renderAdminBar, useAccounts, wireAdmin } from './admin.js';
 
 const PAGE_SIZE = 12;
 const $ = (id) => document.getElementById(id);
 const state = { apiBase: '', currency: 'EUR', cursors: [null], page: 0, category: '', current: null, editing: null };
-const tokenKey = 'projet1-admin-token';
-const token = () => sessionStorage.getItem(tokenKey);
 
 class ApiError extends Error {
   constructor(status, body) {
@@ -20,7 +20,8 @@ class ApiError extends Error {
 async function api(path, options = {}) {
   const headers = { Accept: 'application/json', ...(options.headers || {}) };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  if (options.admin && token()) headers.Authorization = `Bearer ${token()}`;
+  const authorization = options.admin ? await admin.authorization() : null;
+  if (authorization) headers.Authorization = authorization;
   const res = await fetch(`${state.apiBase}${path}`, {
     method: options.method || 'GET',
     headers,
@@ -32,8 +33,19 @@ async function api(path, options = {}) {
   } catch {
     body = null;
   }
+  if (refusedByEdge(res, body, options)) throw new ApiError(403, { message: 'The request was refused.' });
   if (!res.ok) throw new ApiError(res.status, body);
   return body;
+}
+
+/**
+ * With accounts, through the distribution, an API's 403 (an account whose group may not) reaches the page as the
+ * site's error page: CloudFront's answer to the bucket's 403 (a missing file) is the distribution's, for every
+ * origin. The API itself always answers JSON, so a write answered by an HTML page was refused before or by the API.
+ */
+function refusedByEdge(res, body, options) {
+  const html = /html/.test(res.headers.get('content-type') ?? '');
+  return Boolean(state.auth) && options.admin && body === null && res.status === 404 && html;
 }
 
 const money = (value) =>
@@ -135,8 +147,8 @@ async function showDetail(id) {
     fill('detail-version', String(p.version));
     fill('detail-updated', new Date(p.updated_at).toLocaleString());
     fill('detail-error', '');
-    $('detail-edit').hidden = !token();
-    $('detail-delete').hidden = !token();
+    $('detail-edit').hidden = !admin.signedIn();
+    $('detail-delete').hidden = !admin.canDelete();
     $('detail').showModal();
   } catch (err) {
     setStatus(
@@ -199,9 +211,7 @@ function showApiError(err) {
   } else if (err.status === 409) {
     fill('form-error', 'This product changed meanwhile (someone else saved it). Close, reload it and try again.');
   } else if (err.status === 401 || err.status === 403) {
-    sessionStorage.removeItem(tokenKey);
-    renderAdmin();
-    fill('form-error', 'The admin token was refused. Sign in again with the current token.');
+    fill('form-error', admin.refused(err, 'save'));
   } else fill('form-error', `Saving failed: ${err.message}`);
 }
 
@@ -238,18 +248,9 @@ async function remove() {
     await Promise.all([loadCategories(true), loadPage()]);
     setStatus(`Deleted “${p.name}”.`);
   } catch (err) {
-    if (err.status === 401 || err.status === 403) {
-      sessionStorage.removeItem(tokenKey);
-      renderAdmin();
-    }
-    fill('detail-error', `Deleting failed: ${err.message}`);
+    const refused = err.status === 401 || err.status === 403;
+    fill('detail-error', refused ? admin.refused(err, 'delete') : `Deleting failed: ${err.message}`);
   }
-}
-
-function renderAdmin() {
-  const signedIn = Boolean(token());
-  $('admin-toggle').textContent = signedIn ? 'Sign out' : 'Admin sign-in';
-  $('new-product').hidden = !signedIn;
 }
 
 function wire() {
@@ -270,24 +271,7 @@ function wire() {
     state.page = Math.max(0, state.page - 1);
     void loadPage().then(() => $('main').focus());
   });
-  $('admin-toggle').addEventListener('click', () => {
-    if (token()) {
-      sessionStorage.removeItem(tokenKey);
-      renderAdmin();
-    } else {
-      $('token').value = '';
-      $('signin').showModal();
-    }
-  });
-  $('signin-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    const value = $('token').value.trim();
-    if (value.length < 16) return;
-    sessionStorage.setItem(tokenKey, value);
-    $('signin').close();
-    renderAdmin();
-    setStatus('Signed in as admin: open a product to edit or delete it, or add a new one.');
-  });
+  wireAdmin({ render: renderAdminBar, status: setStatus });
   $('new-product').addEventListener('click', () => openEditor(null));
   $('detail-edit').addEventListener('click', () => openEditor(state.current));
   $('detail-delete').addEventListener('click', remove);
@@ -296,13 +280,14 @@ function wire() {
 
 async function start() {
   wire();
-  renderAdmin();
+  renderAdminBar();
   try {
     const res = await fetch('config.json', { cache: 'no-cache' });
     if (res.ok) Object.assign(state, await res.json());
   } catch {
     // No runtime configuration: the API is on the same origin (CloudFront), as by default.
   }
+  if (state.auth) useAccounts(state.auth);
   await Promise.all([loadPage(), loadCategories().catch(() => undefined)]);
 }
 

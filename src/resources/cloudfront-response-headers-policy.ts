@@ -46,14 +46,30 @@ export const HSTS_ONE_YEAR = 31_536_000;
  * distribution), no inline script or style; the only other source is the empty `data:` favicon.
  * Frames, plugins, `<base>` and posting elsewhere are refused: the admin page holds a bearer token.
  */
-export const STOREFRONT_CSP = [
+const STOREFRONT_DIRECTIVES = [
   "default-src 'self'",
   "img-src 'self' data:",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'self'",
   "frame-ancestors 'none'",
-].join('; ');
+];
+export const STOREFRONT_CSP = STOREFRONT_DIRECTIVES.join('; ');
+
+/**
+ * The storefront's policy when it signs admins in with the stack's Cognito user pool (`auth.users`): the page
+ * may also connect to that one origin, Cognito's regional endpoint (the emulator's URL locally), and only
+ * then. The browser calls Cognito itself rather than through the distribution: InitiateAuth,
+ * RespondToAuthChallenge and RevokeToken need no AWS credentials and Cognito answers them with CORS (AWS's
+ * browser SDKs sign in this way, and MiniStack answers `Access-Control-Allow-Origin: *`), while a proxy
+ * behaviour would hide each person's address from Cognito's per-address protections and carry every password
+ * through one more hop.
+ */
+export function storefrontCsp(signInOrigin?: string): string {
+  if (!signInOrigin) return STOREFRONT_CSP;
+  const [first, ...rest] = STOREFRONT_DIRECTIVES;
+  return [first, `connect-src 'self' ${signInOrigin}`, ...rest].join('; ');
+}
 
 /** CloudFront refuses a longer Content-Security-Policy value (TooLongCSPInResponseHeadersPolicy). */
 export const MAX_CSP_LENGTH = 1783;
@@ -66,13 +82,15 @@ export interface SecurityHeadersInput {
   preload?: boolean;
   /** Replaces the storefront's policy whole (a site of one's own may load from elsewhere). */
   csp?: string;
+  /** The origin the storefront signs admins in with (Cognito's endpoint), when it has accounts. */
+  signInOrigin?: string;
   /** Where a wrong value comes from, for the error message (e.g. "website.headers.csp"). */
   cspKey?: string;
 }
 
 /** The policy's desired state from the few settings a user may change; the rest is fixed. */
 export function securityHeaders(input: SecurityHeadersInput): ResponseHeadersDesired {
-  const csp = (input.csp ?? STOREFRONT_CSP).trim();
+  const csp = (input.csp ?? storefrontCsp(input.signInOrigin)).trim();
   const key = input.cspKey ?? 'csp';
   if (csp.length === 0 || csp.length > MAX_CSP_LENGTH || /[\r\n]/.test(csp)) {
     throw new UserError(`${key} must be one line of 1 to ${MAX_CSP_LENGTH} characters (it has ${csp.length}).`, {

@@ -19,6 +19,7 @@ import type { StackContext } from './context.js';
 import { type BucketResource, logBucket, logBucketPolicy, siteBucket, siteBucketPolicy } from './site-buckets.js';
 import type { ResourceId, StackResource } from './ids.js';
 import type { StackEnv } from './stack-env.js';
+import { cognitoEndpoint } from './users-tier.js';
 
 /** Where the distribution finds the API: its AWS host, or the emulator's path form on loopback. */
 export function apiOrigin(config: Config, env: StackEnv, apiId: string): ApiOrigin {
@@ -65,7 +66,7 @@ function originAccessControl({ names, tags }: StackContext): OacResource {
 }
 
 /** The security headers every answer carries (`headers.*`); a resource even when turned off, to be retired. */
-function headersPolicy({ config, names, tags }: StackContext): HeadersPolicyResource {
+function headersPolicy({ config, names, tags, dnsSuffix }: StackContext): HeadersPolicyResource {
   const h = config.headers;
   const desired = securityHeaders({
     name: names.headersPolicy,
@@ -73,6 +74,8 @@ function headersPolicy({ config, names, tags }: StackContext): HeadersPolicyReso
     includeSubdomains: h.hstsIncludeSubdomains,
     csp: h.csp ?? undefined,
     cspKey: 'headers.csp',
+    // With accounts the storefront signs in at Cognito's endpoint, the one other origin it may connect to.
+    signInOrigin: config.auth.users ? new URL(cognitoEndpoint(config, dnsSuffix)).origin : undefined,
   });
   return {
     id: 'headers-policy',

@@ -12,6 +12,7 @@ import {
   policyConfig,
   STOREFRONT_CSP,
   securityHeaders,
+  storefrontCsp,
 } from '../../src/resources/cloudfront-response-headers-policy.js';
 
 const TAGS = { project: 'p', environment: 'e', region: 'eu-west-3', 'managed-by': 'projet1' };
@@ -70,6 +71,19 @@ describe('security headers', () => {
     assert.deepEqual(directives.get('frame-ancestors'), ["'none'"]);
     assert.doesNotMatch(STOREFRONT_CSP, /unsafe-inline|unsafe-eval|\*/);
     assert.equal(directives.has('script-src'), false, 'scripts fall back to default-src');
+  });
+
+  it('with admin accounts the storefront may also connect to the sign-in service, and only then', () => {
+    const cognito = 'https://cognito-idp.eu-west-3.amazonaws.com';
+    assert.equal(storefrontCsp(), STOREFRONT_CSP);
+    assert.equal(securityHeaders({ name: 'n', tags: TAGS }).csp, STOREFRONT_CSP);
+    const withAccounts = securityHeaders({ name: 'n', tags: TAGS, signInOrigin: cognito }).csp;
+    assert.equal(withAccounts, STOREFRONT_CSP.replace("'self'; ", `'self'; connect-src 'self' ${cognito}; `));
+    // A policy of one's own replaces the storefront's whole, accounts or not: its author lists the origins.
+    assert.equal(
+      securityHeaders({ name: 'n', tags: TAGS, signInOrigin: cognito, csp: "default-src 'none'" }).csp,
+      "default-src 'none'",
+    );
   });
 
   it('the storefront loads only what its CSP allows: no inline script, style or handler; no other origin', () => {
