@@ -174,6 +174,14 @@ function crossFieldIssues(config: Config): ConfigIssue[] {
         "cannot be true with api.keys.enabled: partners call the API URL with their key (CloudFront replaces a viewer's x-api-key with the site's); leave it null or set false",
     });
   }
+  // Without accounts the machine token is the only way to write: turning it off would lock everyone out.
+  if (!config.auth.machineToken && !config.auth.users) {
+    issues.push({
+      path: 'auth.machineToken',
+      message:
+        'false needs auth.users: true (the accounts are then the only way to write); set auth.users or remove it',
+    });
+  }
   return issues;
 }
 

@@ -12,14 +12,14 @@ import { EXIT, UserError } from '../errors.js';
 /** Least privilege: this function's DynamoDB actions on this table (and index), its own log group. */
 export function functionPolicy(
   fn: FunctionSpec,
-  arnsOf: { table: string; logGroup: string; adminToken: string; originSecret?: string },
+  arnsOf: { table: string; logGroup: string; adminToken?: string; originSecret?: string },
 ): PolicyDocument {
   const onTable = fn.dynamodb.on.map((t) => (t === 'table' ? arnsOf.table : `${arnsOf.table}/index/*`));
   const statements: PolicyDocument['Statement'] = [];
   if (fn.dynamodb.actions.length > 0)
     statements.push({ Sid: 'ProductsTable', Effect: 'Allow', Action: fn.dynamodb.actions, Resource: onTable });
   // SecureString under the AWS-managed aws/ssm key: its key policy already lets SSM decrypt for this account.
-  if (fn.readsAdminToken)
+  if (fn.readsAdminToken && arnsOf.adminToken)
     statements.push({
       Sid: 'AdminToken',
       Effect: 'Allow',
@@ -107,7 +107,8 @@ export function functionRole(
       policy: functionPolicy(fn, {
         table: table.desired.arn,
         logGroup: arn.logGroup(n.logGroup),
-        adminToken: arn.parameter(names.adminTokenParameter),
+        // With the machine token off (auth.machineToken: false), the authorizer never reads it.
+        ...(ctx.config.auth.machineToken ? { adminToken: arn.parameter(names.adminTokenParameter) } : {}),
         ...(ctx.edgeOnly ? { originSecret: arn.parameter(names.originSecretParameter) } : {}),
       }),
       tags: ctx.tags,

@@ -170,6 +170,17 @@ describe('loadConfig', () => {
     assert.match(issues[0]?.message ?? '', /key attribute/);
   });
 
+  it('refuses turning the machine token off without accounts (no one could write)', () => {
+    const off = issuesOf(JSON.stringify({ auth: { machineToken: false } }));
+    assert.deepEqual(
+      off.map((i) => i.path),
+      ['auth.machineToken'],
+    );
+    assert.match(off[0]?.message ?? '', /needs auth\.users: true/);
+    const { config } = loadConfig({}, {}, dirWith(JSON.stringify({ auth: { machineToken: false, users: true } })));
+    assert.equal(config.auth.machineToken, false);
+  });
+
   it('accepts nullable settings and on-demand billing', () => {
     const { config } = loadConfig(
       {},
