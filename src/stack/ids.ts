@@ -15,8 +15,8 @@ export type ResourceId =
   | 'stage'
   | `usage-plan:${string}`
   | 'api-key:site'
-  | `bucket:${'logs' | 'site'}`
-  | `bucket-policy:${'logs' | 'site'}`
+  | `bucket:${'logs' | 'site' | 'site-secondary'}`
+  | `bucket-policy:${'logs' | 'site' | 'site-secondary'}`
   | 'oac'
   | 'headers-policy'
   | 'web-acl'

@@ -47,6 +47,8 @@ export interface StackParts {
   /** The secret CloudFront sends the API (api.edgeOnly); undefined when the API answers directly. */
   originSecret: SecretResource | undefined;
   siteBucket: BucketResource;
+  /** The site's copy in regions.secondary (the origin group's failover member); undefined without one. */
+  secondarySiteBucket: BucketResource | undefined;
   oac: OacResource;
   distribution: DistributionResource;
   /** The site's own domain (website.domain): its certificate and DNS records; none without one. */
@@ -91,6 +93,7 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
       stage: api.stage,
       originSecret: api.retired.includes(api.originSecret) ? undefined : api.originSecret,
       siteBucket: web.siteBucket,
+      secondarySiteBucket: web.secondarySiteBucket,
       oac: web.oac,
       distribution: domain.distribution,
       certificate: domain.certificate,
