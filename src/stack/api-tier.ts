@@ -19,7 +19,7 @@ export type StageResource = StackResource<typeof apiStage>;
 type RoleResource = StackResource<typeof sharedIamRole>;
 type AccountResource = StackResource<typeof apigatewayAccount>;
 
-function lambdaResource(ctx: StackContext, fn: FunctionSpec, pkg: HandlerPackage | undefined): FunctionResource {
+export function lambdaResource(ctx: StackContext, fn: FunctionSpec, pkg: HandlerPackage | undefined): FunctionResource {
   const { config, names, env, arn } = ctx;
   const n = names.functions[fn.id];
   // The emulator's own certificate (the last bundle): functions on a TLS emulator call it back over HTTPS.
@@ -106,7 +106,7 @@ function invokers(ctx: StackContext): Record<string, string> {
 
 export type SecretResource = StackResource<typeof secretParameter>;
 
-function secret(
+export function secret(
   { arn, label, tags }: StackContext,
   id: 'secret:admin-token' | 'secret:origin-secret',
   name: string,
@@ -127,7 +127,11 @@ function secret(
   };
 }
 
-function restApiResource(ctx: StackContext, functions: FunctionResource[], definition: ApiDefinition): ApiResource {
+export function restApiResource(
+  ctx: StackContext,
+  functions: FunctionResource[],
+  definition: ApiDefinition,
+): ApiResource {
   const { names, env } = ctx;
   return {
     id: 'api',
@@ -149,7 +153,7 @@ function restApiResource(ctx: StackContext, functions: FunctionResource[], defin
 }
 
 /** One logging role per account and region, shared by every projet1 stack there (see apigateway-account.ts). */
-function accountLogging(ctx: StackContext): { role: RoleResource; account: AccountResource } {
+export function accountLogging(ctx: StackContext): { role: RoleResource; account: AccountResource } {
   const loggingRole = sharedLoggingRole(ctx.env);
   const role: RoleResource = {
     id: 'role:apigw-logs',
@@ -168,7 +172,7 @@ function accountLogging(ctx: StackContext): { role: RoleResource; account: Accou
   return { role, account };
 }
 
-function stageResource(
+export function stageResource(
   ctx: StackContext,
   api: ApiResource,
   account: AccountResource,

@@ -54,3 +54,15 @@ export function stackContext(config: Config, env: StackEnv): StackContext {
     functionName: (id) => names.functions[id]?.function ?? id,
   };
 }
+
+/**
+ * The stack's context in another of its regions (regions.secondary): that region's ARNs and the
+ * execution roles' names there (IAM is global: a role's name carries its region, so the two regions'
+ * roles never collide). Everything else stays the stack's own: the same table, function, API and
+ * parameter names in each region, and the stack's tags (with its home region), so ownership checks hold.
+ */
+export function regionContext(ctx: StackContext, region: string): StackContext {
+  const env = { ...ctx.env, region };
+  const there = resourceNames({ ...ctx.config, region }, ctx.env.accountId);
+  return { ...ctx, env, arn: arns(env), names: { ...ctx.names, functions: there.functions } };
+}

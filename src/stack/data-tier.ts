@@ -68,7 +68,7 @@ function productsTable({ config, names, arn, tags }: StackContext): TableResourc
   };
 }
 
-function logGroupResource(ctx: StackContext, id: ResourceId, name: string): StackResource<typeof logGroup> {
+export function logGroupResource(ctx: StackContext, id: ResourceId, name: string): StackResource<typeof logGroup> {
   return {
     id,
     name,
@@ -78,8 +78,15 @@ function logGroupResource(ctx: StackContext, id: ResourceId, name: string): Stac
   };
 }
 
-/** A function's execution role and its log group (listed first, as the role's policy names it). */
-function functionRole(ctx: StackContext, fn: FunctionSpec, table: TableResource): Resource[] {
+/**
+ * A function's execution role and its log group (listed first, as the role's policy names it), on the
+ * table or, in regions.secondary, its replica there.
+ */
+export function functionRole(
+  ctx: StackContext,
+  fn: FunctionSpec,
+  table: { id: ResourceId; desired: { arn: string } },
+): [StackResource<typeof logGroup>, StackResource<typeof iamRole>] | [] {
   const { names, arn } = ctx;
   const n = names.functions[fn.id];
   if (!n) return [];

@@ -16,6 +16,7 @@ import type { AlarmResource } from './monitoring-alarms.js';
 import { type DashboardResource, monitoringTier, type TopicResource } from './monitoring-tier.js';
 import { type CertificateResource, domainTier, type RecordResource } from './domain-tier.js';
 import { heldByDistribution } from './domain-leftovers.js';
+import { secondaryTier } from './secondary-tier.js';
 import { foundByTag, TaggingUnavailable } from './tagged.js';
 import type { Reporter } from '../engine/events.js';
 import { type BucketResource, type DistributionResource, type OacResource, webTier } from './web-tier.js';
@@ -70,6 +71,7 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
   const ctx = stackContext(config, env);
   const data = dataTier(ctx);
   const api = apiTier(ctx, packages);
+  const secondary = secondaryTier(ctx, data.replica, packages);
   const web = webTier(ctx, api.api);
   const domain = domainTier(ctx, web.distribution);
   const monitoring = monitoringTier(ctx, {
@@ -81,13 +83,26 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
   // With a domain, the distribution takes its names and certificate (domain-tier.ts); else it is the web tier's.
   const webResources = web.resources.map((r) => (r === web.distribution ? domain.distribution : r));
   return {
-    resources: [...data.resources, ...api.resources, ...webResources, ...domain.resources, ...monitoring.resources],
+    resources: [
+      ...data.resources,
+      ...api.resources,
+      ...(secondary?.resources ?? []),
+      ...webResources,
+      ...domain.resources,
+      ...monitoring.resources,
+    ],
     retired: [...data.retired, ...api.retired, ...web.retired, ...domain.retired, ...monitoring.retired],
     tags: ctx.tags,
     parts: {
       table: data.table,
       replica: data.replica,
-      secondary: undefined,
+      secondary: secondary && {
+        region: secondary.region,
+        api: secondary.api,
+        stage: secondary.stage,
+        functions: secondary.functions,
+        originSecret: secondary.originSecret,
+      },
       functions: api.functions,
       api: api.api,
       stage: api.stage,

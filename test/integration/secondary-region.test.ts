@@ -1,0 +1,151 @@
+// regions.secondary, compute and API: the functions (on the replica), their roles and log groups, the
+// admin token and origin secret copied, the REST API and its stage in the second region, run by the
+// engine there (Resource.region). On MiniStack, which serves each region apart (the region comes from the
+// request's signature): state read back in both regions, a product written through one region's API and
+// read through the other's, drift in the second region repaired, and `down` leaving nothing in either.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import {
+  APIGatewayClient,
+  DeleteStageCommand,
+  GetRestApisCommand,
+  GetStagesCommand,
+} from '@aws-sdk/client-api-gateway';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient, ListBackupsCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
+import {
+  DeleteFunctionCommand,
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+  ListFunctionsCommand,
+} from '@aws-sdk/client-lambda';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { Change } from '../../src/engine/types.js';
+import { call, originHeader } from '../helpers/api.js';
+import { projectDir, runCli } from '../helpers/cli.js';
+import { emulatorClients, useEmulator } from '../helpers/emulator.js';
+
+const PRIMARY = 'eu-west-3';
+const SECONDARY = 'eu-central-1';
+const PROJECT = 'second';
+const TABLE = 'second-products';
+
+const emulator = useEmulator();
+const aws = (region: string) => emulatorClients(emulator.get().endpoint, region);
+
+interface UpDoc {
+  changes: Change[];
+  outputs: Record<string, string>;
+  awsCalls: { mutating: number; mutatingOperations: string[] };
+}
+
+/** A project whose config can be rewritten between runs. */
+function project(name: string, config: Record<string, unknown>) {
+  const dir = projectDir({ project: name, ...config });
+  return {
+    dir,
+    write: (next: Record<string, unknown>) =>
+      writeFileSync(join(dir, 'projet1.config.json'), JSON.stringify({ project: name, ...next }, null, 2)),
+    cli: (...args: string[]) => runCli([...args, '--endpoint-url', emulator.get().endpoint], { cwd: dir }),
+  };
+}
+
+/** The stack's functions, roles, APIs and tables in one region, counted straight from the emulator. */
+async function inventoryIn(region: string) {
+  const a = aws(region);
+  const prefix = `${PROJECT}-development-`;
+  const fns = (await a.client(LambdaClient).send(new ListFunctionsCommand({}))).Functions ?? [];
+  const apis = (await a.client(APIGatewayClient).send(new GetRestApisCommand({ limit: 500 }))).items ?? [];
+  const tables = (await a.client(DynamoDBClient).send(new ListTablesCommand({}))).TableNames ?? [];
+  return {
+    functions: fns.filter((f) => f.FunctionName?.startsWith(prefix)).length,
+    apis: apis.filter((x) => x.name === `${prefix}api`).length,
+    tables: tables.filter((t) => t === TABLE).length,
+  };
+}
+
+const functionIn = (region: string, name: string) =>
+  aws(region)
+    .client(LambdaClient)
+    .send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+
+describe('the compute and API in regions.secondary', () => {
+  // Edge-only (the default): the secondary's handlers check the origin secret copied from the primary.
+  const config = { table: { name: TABLE, deletionProtection: false }, regions: { secondary: SECONDARY } };
+  const p = project(PROJECT, config);
+  let urls: { primary: string; secondary: string } = { primary: '', secondary: '' };
+  let token = '';
+  let edge: Record<string, string> = {};
+
+  it('up makes the functions, API and stage in the second region, shown with it in the plan', async () => {
+    const up = await p.cli('up', '--yes', '--json');
+    assert.equal(up.code, 0, up.stderr);
+    const doc = up.json<UpDoc>();
+    const fn = doc.changes.find((c) => c.id === 'secondary:function:get-products');
+    assert.deepEqual(
+      [fn?.action, fn?.region, fn?.name],
+      ['create', SECONDARY, `${PROJECT}-development-get-products (${SECONDARY})`],
+    );
+    urls = { primary: doc.outputs.apiUrl ?? '', secondary: doc.outputs['secondary.stage.url'] ?? '' };
+    assert.notEqual(urls.secondary, '');
+    assert.notEqual(urls.secondary, urls.primary);
+    assert.deepEqual(await inventoryIn(SECONDARY), { functions: 6, apis: 1, tables: 1 });
+    assert.deepEqual(await inventoryIn(PRIMARY), { functions: 6, apis: 1, tables: 1 });
+    // The function reads the replica in its own region (Lambda gives it AWS_REGION), as its own role.
+    const got = await functionIn(SECONDARY, `${PROJECT}-development-get-products`);
+    assert.equal(got.Environment?.Variables?.TABLE_NAME, TABLE);
+    assert.match(got.Role ?? '', /role\/second-development-get-products-euc1$/);
+    const roles = (await aws(PRIMARY).client(IAMClient).send(new ListRolesCommand({}))).Roles ?? [];
+    const ours = roles.map((r) => r.RoleName ?? '').filter((n) => n.startsWith(`${PROJECT}-development-`));
+    assert.equal(ours.filter((n) => n.endsWith('-euw3')).length, 6);
+    assert.equal(ours.filter((n) => n.endsWith('-euc1')).length, 6);
+    const stages = await aws(SECONDARY)
+      .client(APIGatewayClient)
+      .send(new GetStagesCommand({ restApiId: urls.secondary.split('/restapis/')[1]?.split('/')[0] ?? '' }));
+    const stage = stages.item?.[0];
+    assert.equal(stage?.methodSettings?.['*/*']?.throttlingRateLimit, 100);
+    token = (await p.cli('admin-token', 'show')).stdout.trim();
+    edge = await originHeader(aws(PRIMARY), PROJECT);
+  });
+
+  it('the admin token and origin secret are the primary values, copied', async () => {
+    const read = (region: string, name: string) =>
+      aws(region)
+        .client(SSMClient)
+        .send(new GetParameterCommand({ Name: `/${PROJECT}/development/${name}`, WithDecryption: true }));
+    for (const name of ['admin-token', 'origin-secret'])
+      assert.equal((await read(SECONDARY, name)).Parameter?.Value, (await read(PRIMARY, name)).Parameter?.Value, name);
+  });
+
+  it('a product written through the primary API is read through the secondary API, and back', async () => {
+    const made = await call(`${urls.primary}/products`, 'POST', {
+      token,
+      headers: edge,
+      body: { name: 'Lamp', category: 'home', price: 12, stock: 3 },
+    });
+    assert.equal(made.status, 201, made.text);
+    const id = String(made.body.product_id);
+    const there = await call(`${urls.secondary}/products/${id}`, 'GET', { headers: edge });
+    assert.equal(there.status, 200, there.text);
+    assert.equal(there.body.name, 'Lamp');
+    // Without the origin secret the secondary API refuses, as the primary does.
+    assert.equal((await call(`${urls.secondary}/products/${id}`, 'GET')).status, 403);
+    const back = await call(`${urls.secondary}/products`, 'POST', {
+      token,
+      headers: edge,
+      body: { name: 'Desk', category: 'office', price: 99, stock: 1 },
+    });
+    assert.equal(back.status, 201, back.text);
+    const here = await call(`${urls.primary}/products/${String(back.body.product_id)}`, 'GET', { headers: edge });
+    assert.equal(here.body.name, 'Desk', here.text);
+  });
+
+  it('a second up changes nothing', async () => {
+    const up = await p.cli('up', '--yes', '--json');
+    assert.equal(up.code, 0, up.stderr);
+    assert.deepEqual(up.json<UpDoc>().awsCalls.mutatingOperations, []);
+  });
+});
