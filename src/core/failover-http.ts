@@ -28,6 +28,9 @@ export function httpCall(
         headers: {
           ...opts.headers,
           Host: u.host,
+          // The emulator's plain-HTTP host form stands for an HTTPS edge: say the viewer used HTTPS, as a
+          // TLS-terminating edge does, or the distribution answers its redirect to HTTPS.
+          ...(local && !tls ? { 'X-Forwarded-Proto': 'https' } : {}),
           'User-Agent': 'projet1-failover-drill',
           ...(payload
             ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) }

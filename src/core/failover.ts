@@ -135,14 +135,12 @@ async function serveRegion(
 ): Promise<boolean> {
   const ctx = session.context(io)(session.stack.parts.distribution.id);
   if (seen.tags[ACTIVE_REGION_TAG] !== first.region)
-    await session.aws
-      .client(CloudFrontClient)
-      .send(
-        new TagResourceCommand({
-          Resource: seen.arn,
-          Tags: { Items: [{ Key: ACTIVE_REGION_TAG, Value: first.region }] },
-        }),
-      );
+    await session.aws.client(CloudFrontClient).send(
+      new TagResourceCommand({
+        Resource: seen.arn,
+        Tags: { Items: [{ Key: ACTIVE_REGION_TAG, Value: first.region }] },
+      }),
+    );
   if (serves(seen.config, first, other)) return true;
   await updateConfig(
     ctx,

@@ -72,7 +72,7 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
   const data = dataTier(ctx);
   const api = apiTier(ctx, packages);
   const secondary = secondaryTier(ctx, data.replica, packages);
-  const web = webTier(ctx, api.api);
+  const web = webTier(ctx, api.api, secondary?.api);
   const domain = domainTier(ctx, web.distribution);
   const monitoring = monitoringTier(ctx, {
     table: data.table,
