@@ -4,6 +4,7 @@ import { arns } from '../aws/arns.js';
 import { cdnLogNames, regionCode, resourceNames, webAclName } from '../config/names.js';
 import type { Config } from '../config/schema.js';
 import { CERTIFICATE_REGION } from '../resources/acm-certificate.js';
+import { siteBucketNameIn } from '../stack/site-buckets.js';
 import { cloudfrontMetricsRegion } from '../stack/stack-env.js';
 
 export interface PolicyTarget {
@@ -15,7 +16,7 @@ export type PolicyArns = ReturnType<typeof resources>;
 
 /** The stack's resources as policy ARNs. */
 export function resources(
-  config: Pick<Config, 'project' | 'environment' | 'region' | 'table' | 'website'>,
+  config: Pick<Config, 'project' | 'environment' | 'region' | 'table' | 'website'> & Partial<Pick<Config, 'regions'>>,
   target: PolicyTarget,
 ) {
   const { accountId, partition } = target;
@@ -26,7 +27,13 @@ export function resources(
   const regions = [...new Set([config.region, ...(cfRegion ? [cfRegion] : [])])];
   const table = arn.table(names.table);
   const rc = regionCode(config.region);
-  const buckets = [names.siteBucket, names.logBucket].map(arn.bucket);
+  // With regions.secondary, the site's copy there (site-buckets.ts).
+  const second = config.regions?.secondary;
+  const buckets = [
+    names.siteBucket,
+    names.logBucket,
+    ...(second ? [siteBucketNameIn(config, accountId, second)] : []),
+  ].map(arn.bucket);
   return {
     // `table/NAME/*`: its index and its backups (a backup keeps the table's name in its ARN); a restore
     // goes through the temporary table `NAME-restore-<time>`.

@@ -5,6 +5,7 @@ import { type PolicyArns, type PolicyTarget, resources } from './permission-arns
 import { edgeGrants } from './permission-grants-edge.js';
 import type { PolicyStatement, Scope } from './permissions.js';
 import { replicaGrants } from './replica-grants.js';
+import { failoverGrants } from './failover-grants.js';
 
 /** A statement whose actions are each marked with the narrowest scope that needs them. */
 export interface Grant extends Omit<PolicyStatement, 'Action' | 'Effect'> {
@@ -265,6 +266,7 @@ export function grants(config: StackConfig, target: PolicyTarget): Grant[] {
     ...restApiGrants(r),
     ...(config.regions?.secondary ? replicaGrants(r, config.regions.secondary) : []),
     ...edgeGrants(config, r),
+    ...(config.regions?.secondary ? failoverGrants(r) : []),
     ...unscopedGrants(config),
   ];
 }

@@ -6,6 +6,7 @@ import { type BucketDesired, s3Bucket } from '../resources/s3-bucket.js';
 import { type BucketPolicyDesired, s3BucketPolicy } from '../resources/s3-bucket-policy.js';
 import { ref, UNKNOWN } from '../engine/types.js';
 import { regionCode, resourceNames } from '../config/names.js';
+import type { Config } from '../config/schema.js';
 import { EXIT, UserError } from '../errors.js';
 import { cdnLogStatements } from './cdn-logs.js';
 import type { StackContext } from './context.js';
@@ -130,9 +131,13 @@ export function siteBucket(ctx: StackContext, logs: BucketResource, logsPolicy: 
  * The site bucket's name in `region` (regions.secondary): the same template, unique across AWS by its
  * region placeholder; a template without one gets the region code appended (one name cannot be in two regions).
  */
-export function siteBucketNameIn(ctx: StackContext, region: string): string {
-  const name = resourceNames({ ...ctx.config, region }, ctx.env.accountId).siteBucket;
-  const unique = name === ctx.names.siteBucket ? `${name}-${regionCode(region)}` : name;
+export function siteBucketNameIn(
+  config: Pick<Config, 'project' | 'environment' | 'table' | 'region' | 'website'>,
+  accountId: string,
+  region: string,
+): string {
+  const name = resourceNames({ ...config, region }, accountId).siteBucket;
+  const unique = name === resourceNames(config, accountId).siteBucket ? `${name}-${regionCode(region)}` : name;
   if (unique.length > 63)
     throw new UserError(`The site bucket's name in ${region}, ${unique}, is longer than S3's 63 characters.`, {
       exitCode: EXIT.usage,
@@ -146,7 +151,7 @@ export function siteBucketNameIn(ctx: StackContext, region: string): string {
  * no access logs, which S3 delivers only to a bucket of the same region (the primary's log bucket is not).
  */
 export function secondarySiteBucket(ctx: StackContext, region: string): BucketResource {
-  const name = siteBucketNameIn(ctx, region);
+  const name = siteBucketNameIn(ctx.config, ctx.env.accountId, region);
   const r = bucket(ctx, 'bucket:site-secondary', name, [], siteSettings(ctx, null), region);
   return { ...r, region };
 }
