@@ -23,16 +23,31 @@ export function resources(
   const names = resourceNames(config, accountId);
   const arn = arns({ accountId, partition, region: config.region });
   const cfRegion = cloudfrontMetricsRegion(partition);
+  // regions.secondary holds the functions, roles, log groups, parameters, API and alarms too
+  // (src/stack/secondary-tier.ts): the same names there, the roles' with that region's code.
+  const secondary = config.regions?.secondary ?? undefined;
+  const there = secondary ? arns({ accountId, partition, region: secondary }) : undefined;
+  // One ARN stays a string (the statement as before), two become a list.
+  const both = (own: string, other: (a: typeof arn) => string): string | string[] =>
+    there ? [own, other(there)] : own;
   // Alarms and notification topics also live where CloudFront's metrics are (us-east-1 in `aws`).
-  const regions = [...new Set([config.region, ...(cfRegion ? [cfRegion] : [])])];
+  const regions = [...new Set([config.region, ...(cfRegion ? [cfRegion] : []), ...(secondary ? [secondary] : [])])];
   const table = arn.table(names.table);
   const rc = regionCode(config.region);
+  const roleArns = (a: typeof arn, code: string) => [
+    a.role(`${names.prefix}-*-${code}`),
+    a.role(`projet1-apigw-logs-${code}`),
+  ];
+  const logGroupArns = (a: typeof arn) => [
+    a.logGroup(`/aws/lambda/${names.prefix}-*`),
+    a.logGroup(`${names.apiAccessLogGroup}*`),
+  ];
+  const apiArns = (a: typeof arn) => ['/restapis*', '/account', '/tags/*'].map(a.apigateway);
   // With regions.secondary, the site's copy there (site-buckets.ts).
-  const second = config.regions?.secondary;
   const buckets = [
     names.siteBucket,
     names.logBucket,
-    ...(second ? [siteBucketNameIn(config, accountId, second)] : []),
+    ...(secondary ? [siteBucketNameIn(config, accountId, secondary)] : []),
   ].map(arn.bucket);
   return {
     // `table/NAME/*`: its index and its backups (a backup keeps the table's name in its ARN); a restore
@@ -43,18 +58,20 @@ export function resources(
     /** The service-linked role DynamoDB replicates global tables with. */
     replicationRole: arn.replicationRole(),
     // The functions' roles and the account's shared API Gateway logging role (names.ts, apigateway-account.ts).
-    roles: [arn.role(`${names.prefix}-*-${rc}`), arn.role(`projet1-apigw-logs-${rc}`)],
-    functions: arn.function(`${names.prefix}-*`),
+    roles: [...roleArns(arn, rc), ...(secondary && there ? roleArns(there, regionCode(secondary)) : [])],
+    functions: both(arn.function(`${names.prefix}-*`), (a) => a.function(`${names.prefix}-*`)),
     // Most Logs actions name a group `…:log-group:NAME:*`, its tagging ones without `:*`: a trailing * covers both.
-    logGroups: [arn.logGroup(`/aws/lambda/${names.prefix}-*`), arn.logGroup(`${names.apiAccessLogGroup}*`)],
-    parameters: arn.parameter(`/${config.project}/${config.environment}/*`),
+    logGroups: [...logGroupArns(arn), ...(there ? logGroupArns(there) : [])],
+    parameters: both(arn.parameter(`/${config.project}/${config.environment}/*`), (a) =>
+      a.parameter(`/${config.project}/${config.environment}/*`),
+    ),
     buckets: [...buckets, ...buckets.map((b) => `${b}/*`)],
     monitoring: [
       ...regions.map((r) => arn.alarm(`${names.prefix}-*`, r)),
       arn.dashboard(`${names.prefix}-${config.region}`),
     ],
     topics: regions.map((r) => arn.topic(`${names.prefix}-${config.region}-alarms`, r)),
-    apigateway: ['/restapis*', '/account', '/tags/*'].map(arn.apigateway),
+    apigateway: [...apiArns(arn), ...(there ? apiArns(there) : [])],
     // api.keys: usage plans and keys (ids assigned at creation, so any of the region's).
     apiKeys: ['/usageplans*', '/apikeys*'].map(arn.apigateway),
     distributions: arn.cloudfront('distribution/*'),

@@ -6,7 +6,8 @@ import { type OutputsOf, ref, UNKNOWN } from '../engine/types.js';
 import { type AlarmDesired, cloudwatchAlarm, type MetricRef } from '../resources/cloudwatch-alarm.js';
 import type { StageResource } from './api-tier.js';
 import type { StackContext } from './context.js';
-import type { ResourceId, StackResource } from './ids.js';
+import { type ResourceId, secondaryId, type StackResource } from './ids.js';
+import type { SecondaryParts } from './stack.js';
 import type { TableResource } from './data-tier.js';
 import type { DistributionResource, WebAclResource } from './web-tier.js';
 
@@ -177,6 +178,43 @@ export function apiAlarms(ctx: StackContext, stage: StageResource): AlarmResourc
       dependsOn: [stage.id],
     }),
   ];
+}
+
+/**
+ * regions.secondary: its functions' errors and its API's share of 5XX answers, alarmed in that region
+ * (their metrics are there), named as the primary's with the stack's region in the name, as every alarm
+ * outside it (another stack at home there may use the same names).
+ */
+export function secondaryAlarms(ctx: StackContext, secondary: SecondaryParts | undefined): AlarmResource[] {
+  if (!secondary) return [];
+  const { region } = secondary;
+  const { names, config } = ctx;
+  const errors = FUNCTIONS.map((fn) => {
+    const fnName = ctx.functionName(fn.id);
+    return alarm(ctx, {
+      key: `${fn.id}-errors`,
+      region,
+      description: `${fnName} errors in ${region}`,
+      rule: {
+        metrics: { m: metric('AWS/Lambda', 'Errors', { FunctionName: fnName }, 'Sum') },
+        expression: null,
+        threshold: config.alarms.lambdaErrors,
+      },
+      dependsOn: [secondaryId(`function:${fn.id}`)],
+    });
+  });
+  const api5xx = alarm(ctx, {
+    key: 'api-5xx-rate',
+    region,
+    description: `${names.api} share of 5XX answers in ${region} (%)`,
+    rule: {
+      metrics: { errors: metric('AWS/ApiGateway', '5XXError', { ApiName: names.api, Stage: names.stage }, 'Average') },
+      expression: '100 * errors',
+      threshold: config.alarms.api5xxRatePercent,
+    },
+    dependsOn: [secondary.stage.id],
+  });
+  return [...errors, api5xx].map((a) => ({ ...a, id: secondaryId(a.id), region }));
 }
 
 /** The website's 4xx and 5xx error rates, where CloudFront publishes them (none where CloudFront is not). */

@@ -5,6 +5,7 @@ import { type Resource, ref, UNKNOWN } from '../engine/types.js';
 import { cloudwatchDashboard, dashboardBody, type DashboardDesired } from '../resources/cloudwatch-dashboard.js';
 import { snsTopic } from '../resources/sns-topic.js';
 import type { StageResource } from './api-tier.js';
+import type { SecondaryParts } from './stack.js';
 import type { StackContext } from './context.js';
 import type { StackResource } from './ids.js';
 import type { TableResource } from './data-tier.js';
@@ -13,6 +14,7 @@ import {
   apiAlarms,
   edgeAlarms,
   functionAlarms,
+  secondaryAlarms,
   tableAlarms,
   topicId,
   topicName,
@@ -30,11 +32,13 @@ export interface Watched {
   distribution: DistributionResource;
   /** The WAF: its alarm and widget with `waf.enabled`, the alarm retired without. */
   webAcl?: WebAclResource | undefined;
+  /** regions.secondary's functions and stage: alarmed there too. */
+  secondary?: SecondaryParts | undefined;
 }
 
-/** One notification topic in each region the stack alarms in. */
-function topics(ctx: StackContext): TopicResource[] {
-  return ctx.regions.map((region) => ({
+/** One notification topic in each region the stack alarms in (regions.secondary's too). */
+function topics(ctx: StackContext, secondary: string | undefined): TopicResource[] {
+  return [...new Set([...ctx.regions, ...(secondary ? [secondary] : [])])].map((region) => ({
     id: topicId(region),
     name: `${ctx.names.prefix}-alarms (${region})`,
     provisioner: snsTopic,
@@ -99,11 +103,12 @@ export function monitoringTier(ctx: StackContext, watched: Watched): MonitoringT
   const waf = wafAlarms(ctx, watched.webAcl);
   const wafOn = ctx.config.waf.enabled;
   const all = {
-    topics: topics(ctx),
+    topics: topics(ctx, watched.secondary?.region),
     alarms: [
       ...functionAlarms(ctx),
       ...tableAlarms(ctx, watched.table),
       ...apiAlarms(ctx, watched.stage),
+      ...secondaryAlarms(ctx, watched.secondary),
       ...edgeAlarms(ctx, watched.distribution),
       ...(wafOn ? waf : []),
     ],

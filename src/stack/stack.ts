@@ -74,11 +74,19 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
   const secondary = secondaryTier(ctx, data.replica, packages);
   const web = webTier(ctx, api.api, secondary?.api);
   const domain = domainTier(ctx, web.distribution);
+  const secondaryParts: SecondaryParts | undefined = secondary && {
+    region: secondary.region,
+    api: secondary.api,
+    stage: secondary.stage,
+    functions: secondary.functions,
+    originSecret: secondary.originSecret,
+  };
   const monitoring = monitoringTier(ctx, {
     table: data.table,
     stage: api.stage,
     distribution: web.distribution,
     webAcl: web.webAcl,
+    secondary: secondaryParts,
   });
   // With a domain, the distribution takes its names and certificate (domain-tier.ts); else it is the web tier's.
   const webResources = web.resources.map((r) => (r === web.distribution ? domain.distribution : r));
@@ -96,13 +104,7 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
     parts: {
       table: data.table,
       replica: data.replica,
-      secondary: secondary && {
-        region: secondary.region,
-        api: secondary.api,
-        stage: secondary.stage,
-        functions: secondary.functions,
-        originSecret: secondary.originSecret,
-      },
+      secondary: secondaryParts,
       functions: api.functions,
       api: api.api,
       stage: api.stage,

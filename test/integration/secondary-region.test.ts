@@ -22,7 +22,8 @@ import {
   LambdaClient,
   ListFunctionsCommand,
 } from '@aws-sdk/client-lambda';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { Change } from '../../src/engine/types.js';
 import { call, originHeader } from '../helpers/api.js';
 import { projectDir, runCli } from '../helpers/cli.js';
@@ -60,10 +61,18 @@ async function inventoryIn(region: string) {
   const fns = (await a.client(LambdaClient).send(new ListFunctionsCommand({}))).Functions ?? [];
   const apis = (await a.client(APIGatewayClient).send(new GetRestApisCommand({ limit: 500 }))).items ?? [];
   const tables = (await a.client(DynamoDBClient).send(new ListTablesCommand({}))).TableNames ?? [];
+  const groups =
+    (await a.client(CloudWatchLogsClient).send(new DescribeLogGroupsCommand({ logGroupNamePattern: prefix })))
+      .logGroups ?? [];
+  const params =
+    (await a.client(SSMClient).send(new GetParametersByPathCommand({ Path: `/${PROJECT}/development` }))).Parameters ??
+    [];
   return {
     functions: fns.filter((f) => f.FunctionName?.startsWith(prefix)).length,
     apis: apis.filter((x) => x.name === `${prefix}api`).length,
     tables: tables.filter((t) => t === TABLE).length,
+    logGroups: groups.length,
+    parameters: params.length,
   };
 }
 
@@ -92,8 +101,10 @@ describe('the compute and API in regions.secondary', () => {
     urls = { primary: doc.outputs.apiUrl ?? '', secondary: doc.outputs['secondary.stage.url'] ?? '' };
     assert.notEqual(urls.secondary, '');
     assert.notEqual(urls.secondary, urls.primary);
-    assert.deepEqual(await inventoryIn(SECONDARY), { functions: 6, apis: 1, tables: 1 });
-    assert.deepEqual(await inventoryIn(PRIMARY), { functions: 6, apis: 1, tables: 1 });
+    // Six functions' log groups and the API's access logs; the admin token and the origin secret.
+    const whole = { functions: 6, apis: 1, tables: 1, logGroups: 7, parameters: 2 };
+    assert.deepEqual(await inventoryIn(SECONDARY), whole);
+    assert.deepEqual(await inventoryIn(PRIMARY), whole);
     // The function reads the replica in its own region (Lambda gives it AWS_REGION), as its own role.
     const got = await functionIn(SECONDARY, `${PROJECT}-development-get-products`);
     assert.equal(got.Environment?.Variables?.TABLE_NAME, TABLE);
@@ -107,6 +118,24 @@ describe('the compute and API in regions.secondary', () => {
       .send(new GetStagesCommand({ restApiId: urls.secondary.split('/restapis/')[1]?.split('/')[0] ?? '' }));
     const stage = stages.item?.[0];
     assert.equal(stage?.methodSettings?.['*/*']?.throttlingRateLimit, 100);
+    // Its functions' errors and its API's 5XX share, alarmed where their metrics are.
+    const alarms = await aws(SECONDARY)
+      .client(CloudWatchClient)
+      .send(new DescribeAlarmsCommand({ AlarmNamePrefix: `${PROJECT}-development-${PRIMARY}-` }));
+    assert.deepEqual(
+      (alarms.MetricAlarms ?? []).map((x) => x.AlarmName?.replace(`${PROJECT}-development-${PRIMARY}-`, '')).sort(),
+      [
+        'api-5xx-rate',
+        ...[
+          'authorizer',
+          'create-product',
+          'delete-product',
+          'get-product-by-id',
+          'get-products',
+          'update-product',
+        ].map((f) => `${f}-errors`),
+      ],
+    );
     token = (await p.cli('admin-token', 'show')).stdout.trim();
     edge = await originHeader(aws(PRIMARY), PROJECT);
   });
@@ -147,5 +176,66 @@ describe('the compute and API in regions.secondary', () => {
     const up = await p.cli('up', '--yes', '--json');
     assert.equal(up.code, 0, up.stderr);
     assert.deepEqual(up.json<UpDoc>().awsCalls.mutatingOperations, []);
+  });
+
+  it('a function and the stage deleted by hand in the second region are planned there and made again', async () => {
+    const fn = `${PROJECT}-development-get-products`;
+    await aws(SECONDARY)
+      .client(LambdaClient)
+      .send(new DeleteFunctionCommand({ FunctionName: fn }));
+    const apiId = urls.secondary.split('/restapis/')[1]?.split('/')[0] ?? '';
+    await aws(SECONDARY)
+      .client(APIGatewayClient)
+      .send(new DeleteStageCommand({ restApiId: apiId, stageName: 'development' }));
+    assert.notEqual((await call(`${urls.secondary}/products?limit=1`, 'GET', { headers: edge })).status, 200);
+    assert.equal((await call(`${urls.primary}/products?limit=1`, 'GET', { headers: edge })).status, 200);
+    const plan = (await p.cli('plan', '--json')).json<{ changes: Change[] }>();
+    const pending = plan.changes.filter((c) => c.action !== 'no-op').map((c) => [c.id, c.action, c.region]);
+    // The API lost its permission to invoke the deleted function: granted again.
+    assert.deepEqual(pending, [
+      ['secondary:function:get-products', 'create', SECONDARY],
+      ['secondary:api', 'update', SECONDARY],
+      ['secondary:stage', 'create', SECONDARY],
+    ]);
+    const up = await p.cli('up', '--yes');
+    assert.equal(up.code, 0, up.stderr);
+    assert.equal((await functionIn(SECONDARY, fn)).FunctionName, fn);
+    const list = await call(`${urls.secondary}/products?limit=10`, 'GET', { headers: edge });
+    assert.equal(list.status, 200, list.text);
+  });
+
+  it('down removes both regions, backing the table up once', async () => {
+    const down = await p.cli('down', '--yes', '--json');
+    assert.equal(down.code, 0, down.stderr);
+    const none = { functions: 0, apis: 0, tables: 0, logGroups: 0, parameters: 0 };
+    assert.deepEqual(await inventoryIn(SECONDARY), none);
+    assert.deepEqual(await inventoryIn(PRIMARY), none);
+    const roles = (await aws(PRIMARY).client(IAMClient).send(new ListRolesCommand({}))).Roles ?? [];
+    assert.deepEqual(
+      roles.filter((r) => r.RoleName?.startsWith(`${PROJECT}-development-`)),
+      [],
+    );
+    const backups = async (region: string) =>
+      (
+        await aws(region)
+          .client(DynamoDBClient)
+          .send(new ListBackupsCommand({ TableName: TABLE }))
+      ).BackupSummaries ?? [];
+    assert.equal((await backups(PRIMARY)).length, 1, 'the catalog is backed up before down, once');
+    assert.equal((await backups(SECONDARY)).length, 0);
+  });
+});
+
+describe('without regions.secondary', () => {
+  it('the stack has nothing in another region', async () => {
+    const plain = project('plain', {});
+    const plan = await plain.cli('plan', '--json');
+    assert.equal(plan.code, 0, plan.stderr);
+    const changes = plan.json<{ changes: Change[] }>().changes;
+    assert.ok(changes.length > 20);
+    assert.deepEqual(
+      changes.filter((c) => c.id.startsWith('secondary:') || c.region !== undefined),
+      [],
+    );
   });
 });

@@ -200,6 +200,26 @@ describe('projet1 permissions', () => {
     });
   });
 
+  it("regions.secondary's compute and API are granted in that region only when it is set", () => {
+    const inSecondary = (doc: PolicyDocument, sid: string) =>
+      doc.Statement.filter((s) => s.Sid === sid)
+        .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]))
+        .filter((r) => r.includes('eu-central-1') || r.includes('-euc1'));
+    const sids = ['Roles', 'PassRoles', 'Functions', 'LogGroups', 'Parameters', 'Monitoring', 'RestApi'];
+    for (const sid of sids) assert.deepEqual(inSecondary(policy('deploy'), sid), [], sid);
+    const on = policy('deploy', withAll);
+    for (const sid of sids) assert.ok(inSecondary(on, sid).length > 0, sid);
+    assert.ok(
+      inSecondary(on, 'Roles').includes(`arn:aws:iam::${EXAMPLE_ACCOUNT}:role/projet1-serverless-development-*-euc1`),
+    );
+    assert.ok(
+      inSecondary(on, 'Functions').includes(
+        `arn:aws:lambda:eu-central-1:${EXAMPLE_ACCOUNT}:function:projet1-serverless-development-*`,
+      ),
+    );
+    assert.ok(inSecondary(on, 'RestApi').includes('arn:aws:apigateway:eu-central-1::/restapis*'));
+  });
+
   it('the www redirect adds CloudFront Function actions only with a domain, and makes one only with redirectWww', () => {
     const fn = (config: typeof example) =>
       [...actionsOf(policy('deploy', config))].filter((a) => /^cloudfront:.*Function$/.test(a));
