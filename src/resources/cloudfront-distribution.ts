@@ -199,7 +199,7 @@ export async function sendOriginSecret(ctx: ProvisionContext, comment: string, s
 }
 
 /** What CloudFront assigns: the id (alarms, dashboard), the ARN (the site's bucket policy), the domain. */
-export type DistributionOutputs = { id: string; arn: string; domainName: string; url: string; activeRegion: string };
+export type DistributionOutputs = { id: string; arn: string; domainName: string; url: string };
 
 export const cloudfrontDistribution: Provisioner<DistributionDesired, DistributionObserved, DistributionOutputs> = {
   type: 'cloudfront-distribution',
@@ -303,11 +303,5 @@ export const cloudfrontDistribution: Provisioner<DistributionDesired, Distributi
     await unless(cf.send(new DeleteDistributionCommand({ Id: o.id, IfMatch: current.etag })), 'NoSuchDistribution');
   },
 
-  outputsOf: (d, o) => ({
-    id: o.id,
-    arn: o.arn,
-    domainName: o.domainName,
-    url: d.urlFor(o.domainName),
-    activeRegion: o.activeRegion,
-  }),
+  outputsOf: (d, o) => ({ id: o.id, arn: o.arn, domainName: o.domainName, url: d.urlFor(o.domainName) }),
 };
