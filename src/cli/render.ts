@@ -90,10 +90,12 @@ export function renderHealth(r: StatusReport, width = Number.POSITIVE_INFINITY, 
   parts.push(
     `Alarms: ${countStates(r.alarms.filter((a) => !shown.includes(a)).map((a) => a.state)) || 'none'}${shown.length ? ' (others)' : ''}.`,
   );
-  if (r.regions)
+  if (r.regions) {
+    const apis = r.regions.apis.map((a) => `${a.region} ${a.status ?? 'no answer'}`).join(', ');
     parts.push(
-      `Regions: ${r.regions.primary} is primary (writes); replica in ${r.regions.secondary}: ${r.regions.replicaStatus}.`,
+      `Regions: ${r.regions.primary} is primary (writes); replica in ${r.regions.secondary}: ${r.regions.replicaStatus}${apis ? `; APIs: ${apis}` : ''}.`,
     );
+  }
   if (r.lock) parts.push(`Lock: ${r.lock.stale ? 'stale (free to take over), was ' : ''}${describeLock(r.lock)}`);
   if (r.notifications.length > 0) parts.push(`Notifications: ${r.notifications.join(', ')}`);
   const probes = all ? r.probes : r.probes.filter((p) => !p.answering);

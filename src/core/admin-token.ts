@@ -5,7 +5,20 @@ import type { Reporter } from '../engine/events.js';
 import { sendOriginSecret } from '../resources/cloudfront-distribution.js';
 import { newToken, readSecret, writeSecret } from '../resources/secret-parameter.js';
 import { OPEN } from '../../runtime/api/edge-header.js';
+import { clientsIn } from '../engine/region.js';
+import type { AwsAccess } from '../engine/types.js';
 import type { Session } from './session.js';
+
+/** Where the stack's parameters live: its region, and regions.secondary's copies (the same values). */
+function parameterRegions(session: Session): AwsAccess[] {
+  const secondary = session.stack.parts.secondary;
+  return [session.aws, ...(secondary ? [clientsIn(session.aws, secondary.region)] : [])];
+}
+
+/** The same value in every region of the stack: the secondary's API checks what the primary's does. */
+async function writeEverywhere(session: Session, name: string, value: string): Promise<void> {
+  for (const aws of parameterRegions(session)) await writeSecret(aws, name, value, true);
+}
 
 export async function showAdminToken(session: Session): Promise<{ parameter: string; token: string }> {
   const parameter = resourceNames(session.config).adminTokenParameter;
@@ -29,7 +42,7 @@ export interface Rotated {
 export async function rotateAdminToken(session: Session, reporter: Reporter): Promise<Rotated> {
   const { parameter } = await showAdminToken(session);
   const token = newToken();
-  await writeSecret(session.aws, parameter, token, true);
+  await writeEverywhere(session, parameter, token);
   const originSecret = await rotateOriginSecret(session, reporter);
   return {
     parameter,
@@ -53,7 +66,7 @@ async function rotateOriginSecret(session: Session, reporter: Reporter): Promise
   if (!previous) return undefined;
   const next = newToken();
   // Not enforced yet (no distribution so far): it stays so; the distribution's creation enforces it.
-  await writeSecret(session.aws, name, [next, previous, ...(values.includes(OPEN) ? [OPEN] : [])].join(' '), true);
+  await writeEverywhere(session, name, [next, previous, ...(values.includes(OPEN) ? [OPEN] : [])].join(' '));
   const ctx = session.context(reporter)(session.stack.parts.distribution.id);
   await sendOriginSecret(ctx, session.stack.parts.distribution.desired.comment, next);
   return name;

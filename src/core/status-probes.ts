@@ -7,7 +7,8 @@ import { probe, type ProbeResult } from './probe.js';
 import type { Session } from './session.js';
 
 export type ProbeKind = 'api' | 'website';
-export type StackProbe = ProbeResult & { kind: ProbeKind };
+/** `region`: with regions.secondary, the region of the API probed (each region's API is probed). */
+export type StackProbe = ProbeResult & { kind: ProbeKind; region?: string };
 
 async function edgeHeaders(session: Session): Promise<Record<string, string>> {
   const secret = session.stack.parts.originSecret;
@@ -18,14 +19,27 @@ async function edgeHeaders(session: Session): Promise<Record<string, string>> {
 
 export async function stackProbes(session: Session, out: Record<string, string>): Promise<StackProbe[]> {
   const ca = session.aws.target.caBundle ?? [];
-  const targets: [ProbeKind, string | undefined][] = [
-    ['api', out.apiUrl ? `${out.apiUrl}/products?limit=1` : undefined],
-    ['website', out.websiteUrl ? `${out.websiteUrl}/` : undefined],
+  const products = (url: string | undefined) => (url ? `${url}/products?limit=1` : undefined);
+  // With regions.secondary, each region's API (the secondary's checks the same origin secret, copied).
+  const secondary = session.stack.parts.secondary;
+  const secondaryUrl = secondary ? out[`${secondary.stage.id.replace(':', '.')}.url`] : undefined;
+  const targets: [ProbeKind, string | undefined, string | undefined][] = [
+    ['api', products(out.apiUrl), secondary ? session.env.region : undefined],
+    ['website', out.websiteUrl ? `${out.websiteUrl}/` : undefined, undefined],
+    ['api', products(secondaryUrl), secondary?.region],
   ];
-  const edge = out.apiUrl ? await edgeHeaders(session) : {};
+  const edge = out.apiUrl || secondaryUrl ? await edgeHeaders(session) : {};
   return Promise.all(
-    targets.flatMap(([kind, url]) =>
-      url === undefined ? [] : [probe(url, { ca, headers: kind === 'api' ? edge : {} }).then((r) => ({ kind, ...r }))],
+    targets.flatMap(([kind, url, region]) =>
+      url === undefined
+        ? []
+        : [
+            probe(url, { ca, headers: kind === 'api' ? edge : {} }).then((r) => ({
+              kind,
+              ...r,
+              ...(region ? { region } : {}),
+            })),
+          ],
     ),
   );
 }

@@ -9,6 +9,9 @@ import type { Session } from './session.js';
 import { siteBucketEmpty } from './site-content.js';
 import { stackOutputs } from './outputs.js';
 import { type StackProbe, stackProbes } from './status-probes.js';
+import { type RegionsStatus, regionsStatus } from './status-regions.js';
+
+export type { RegionsStatus } from './status-regions.js';
 
 export type ResourceState = 'ok' | 'missing' | 'drifted' | 'foreign';
 
@@ -58,18 +61,10 @@ export interface StatusReport {
   siteEmpty: boolean;
   /** The site's own domain (website.domain): absent without one. */
   domain?: DomainStatus;
-  /** With regions.secondary: which region is primary (for writes) and the replica's state. */
+  /** With regions.secondary: which region is primary (for writes), the replica's state, each region's API. */
   regions?: RegionsStatus;
   /** Every resource exists and matches, no alarm is in ALARM, the API and website answer, the site is published. */
   healthy: boolean;
-}
-
-export interface RegionsStatus {
-  /** Where writes go: the stack's region (failing over is not built yet). */
-  primary: string;
-  secondary: string;
-  /** The replica's ReplicaStatus (CREATING, ACTIVE…), MISSING before `up` adds it. */
-  replicaStatus: string;
 }
 
 export async function status(session: Session, reporter: Reporter): Promise<StatusReport> {
@@ -92,14 +87,7 @@ export async function status(session: Session, reporter: Reporter): Promise<Stat
     domainStatus(session.context(reporter)('domain'), parts, state),
   ]);
   const lock = held ?? null;
-  const regions: RegionsStatus | undefined =
-    parts.replica && session.config.regions.secondary
-      ? {
-          primary: session.env.region,
-          secondary: session.config.regions.secondary,
-          replicaStatus: outputOf(state, parts.replica, 'status') ?? 'MISSING',
-        }
-      : undefined;
+  const regions: RegionsStatus | undefined = await regionsStatus(session, state, probes);
   const healthy =
     resources.every((r) => r.state === 'ok') &&
     alarms.every((a) => a.state !== 'ALARM') &&

@@ -124,10 +124,11 @@ describe('a replica of the table in regions.secondary', () => {
   });
 
   it('status shows which region is primary and the replica', async () => {
-    const doc = (await p.cli('status', '--json')).json<{ regions?: Record<string, string> }>();
-    assert.deepEqual(doc.regions, { primary: PRIMARY, secondary: SECONDARY, replicaStatus: 'ACTIVE' });
+    const doc = (await p.cli('status', '--json')).json<{ regions?: Record<string, unknown> }>();
+    const { apis: _, ...regions } = doc.regions ?? {};
+    assert.deepEqual(regions, { primary: PRIMARY, secondary: SECONDARY, replicaStatus: 'ACTIVE' });
     const text = await p.cli('status');
-    assert.match(text.stdout, /Regions: eu-west-3 is primary \(writes\); replica in eu-central-1: ACTIVE\./);
+    assert.match(text.stdout, /Regions: eu-west-3 is primary \(writes\); replica in eu-central-1: ACTIVE[;.]/);
   });
 
   it('PITR, TTL and deletion protection turned off on the replica by hand are planned and repaired', async () => {

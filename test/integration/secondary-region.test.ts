@@ -24,6 +24,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { GetParameterCommand, GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import type { RegionApi } from '../../src/core/status-regions.js';
 import type { Change } from '../../src/engine/types.js';
 import { call, originHeader } from '../helpers/api.js';
 import { projectDir, runCli } from '../helpers/cli.js';
@@ -76,6 +77,21 @@ async function inventoryIn(region: string) {
   };
 }
 
+/** The admin token and the origin secret hold the same value in both regions. */
+async function sameParameters(): Promise<void> {
+  const read = async (region: string, name: string) =>
+    (
+      await aws(region)
+        .client(SSMClient)
+        .send(new GetParameterCommand({ Name: `/${PROJECT}/development/${name}`, WithDecryption: true }))
+    ).Parameter?.Value;
+  for (const name of ['admin-token', 'origin-secret']) {
+    const value = await read(PRIMARY, name);
+    assert.ok(value);
+    assert.equal(await read(SECONDARY, name), value, name);
+  }
+}
+
 const functionIn = (region: string, name: string) =>
   aws(region)
     .client(LambdaClient)
@@ -83,7 +99,12 @@ const functionIn = (region: string, name: string) =>
 
 describe('the compute and API in regions.secondary', () => {
   // Edge-only (the default): the secondary's handlers check the origin secret copied from the primary.
-  const config = { table: { name: TABLE, deletionProtection: false }, regions: { secondary: SECONDARY } };
+  // No token cache: a rotated token is checked at once, in both regions.
+  const config = {
+    table: { name: TABLE, deletionProtection: false },
+    regions: { secondary: SECONDARY },
+    api: { tokenCacheSeconds: 0 },
+  };
   const p = project(PROJECT, config);
   let urls: { primary: string; secondary: string } = { primary: '', secondary: '' };
   let token = '';
@@ -141,12 +162,7 @@ describe('the compute and API in regions.secondary', () => {
   });
 
   it('the admin token and origin secret are the primary values, copied', async () => {
-    const read = (region: string, name: string) =>
-      aws(region)
-        .client(SSMClient)
-        .send(new GetParameterCommand({ Name: `/${PROJECT}/development/${name}`, WithDecryption: true }));
-    for (const name of ['admin-token', 'origin-secret'])
-      assert.equal((await read(SECONDARY, name)).Parameter?.Value, (await read(PRIMARY, name)).Parameter?.Value, name);
+    await sameParameters();
   });
 
   it('a product written through the primary API is read through the secondary API, and back', async () => {
@@ -170,6 +186,36 @@ describe('the compute and API in regions.secondary', () => {
     assert.equal(back.status, 201, back.text);
     const here = await call(`${urls.primary}/products/${String(back.body.product_id)}`, 'GET', { headers: edge });
     assert.equal(here.body.name, 'Desk', here.text);
+  });
+
+  it('status shows which region takes the writes, the replica, and each region answering', async () => {
+    const run = await p.cli('status', '--json');
+    const doc = run.json<{ regions?: { primary: string; replicaStatus: string; apis: RegionApi[] } }>();
+    assert.equal(doc.regions?.primary, PRIMARY);
+    assert.equal(doc.regions?.replicaStatus, 'ACTIVE');
+    assert.deepEqual(
+      doc.regions?.apis.map((a) => [a.region, a.url, a.status]),
+      [
+        [PRIMARY, `${urls.primary}/products?limit=1`, 200],
+        [SECONDARY, `${urls.secondary}/products?limit=1`, 200],
+      ],
+    );
+    const text = await p.cli('status');
+    assert.match(text.stdout, /replica in eu-central-1: ACTIVE; APIs: eu-west-3 200, eu-central-1 200\./);
+  });
+
+  it('admin-token rotate writes both regions: the new token writes through the secondary API', async () => {
+    const rotated = await p.cli('admin-token', 'rotate', '--json');
+    assert.equal(rotated.code, 0, rotated.stderr);
+    await sameParameters();
+    const fresh = (await p.cli('admin-token', 'show')).stdout.trim();
+    assert.notEqual(fresh, token);
+    const body = { name: 'Chair', category: 'office', price: 40, stock: 2 };
+    const stale = await call(`${urls.secondary}/products`, 'POST', { token, headers: edge, body });
+    assert.equal(stale.status, 401, stale.text);
+    token = fresh;
+    const made = await call(`${urls.secondary}/products`, 'POST', { token, headers: edge, body });
+    assert.equal(made.status, 201, made.text);
   });
 
   it('a second up changes nothing', async () => {
