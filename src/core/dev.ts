@@ -5,7 +5,6 @@
 import { basename, dirname } from 'node:path';
 import { devBuilder, type DevBuilder } from '../build/dev-builder.js';
 import { FUNCTIONS } from '../config/functions.js';
-import type { Config } from '../config/schema.js';
 import type { Reporter } from '../engine/events.js';
 import { EXIT, UserError } from '../errors.js';
 import { PACKAGE_ROOT } from '../paths.js';

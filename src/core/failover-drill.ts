@@ -30,6 +30,8 @@ export interface DrillResult {
   secondary: string;
   /** Functions of the primary throttled to zero during the drill. */
   throttled: string[];
+  /** What a read through the distribution answered once they were (0: no answer). */
+  failingStatus: number;
   /** Writes acknowledged (201) before the failure, and those not found on the secondary afterwards. */
   acknowledged: number;
   missing: string[];
@@ -143,6 +145,11 @@ export async function drill(session: Session, io: IoHost): Promise<DrillResult> 
   const failedAt = Date.now();
   const written: string[] = [];
   try {
+    // The failure as a reader sees it, before anything is done about it (a drill that fails nothing proves nothing).
+    const failing = await until(io, 'the primary to fail', async () => {
+      const status = (await api.read(acked[0] ?? '')).status;
+      return status !== 200 ? (status ?? 0) : undefined;
+    });
     const fo = await failover(session, io, secondary);
     const readsMs = await until(io, 'a read through the distribution', async () =>
       (await api.read(acked[0] ?? '')).status === 200 ? Date.now() - failedAt : undefined,
@@ -156,6 +163,7 @@ export async function drill(session: Session, io: IoHost): Promise<DrillResult> 
       primary,
       secondary,
       throttled: names,
+      failingStatus: failing,
       acknowledged: acked.length,
       missing,
       readsMs,

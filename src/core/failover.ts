@@ -6,7 +6,6 @@
 import { TagResourceCommand, CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { dnsSuffix } from '../aws/arns.js';
 import { computePlan, outputOf } from '../engine/plan.js';
-import type { Resource } from '../engine/types.js';
 import { EXIT, UserError } from '../errors.js';
 import { findDistribution, type Seen, updateConfig } from '../resources/cloudfront-distribution.js';
 import {
@@ -64,7 +63,7 @@ export async function servedNow(session: Session, io: IoHost): Promise<{ seen: S
 
 /** The REST API's id in its region, observed there only (the other region may be the one that is down). */
 async function apiIdOf(session: Session, io: IoHost, api: ApiResource): Promise<string | undefined> {
-  const stack = { resources: [api as Resource], retired: [], tags: session.stack.tags };
+  const stack = { resources: [api], retired: [], tags: session.stack.tags };
   const state = await computePlan(stack, 'apply', session.context(io), io);
   return state.observed.has(api.id) ? outputOf(state, api, 'id') : undefined;
 }

@@ -3,7 +3,7 @@
 // records the active region in a tag on the distribution, which `up` reads back so it keeps it.
 import type { DistributionConfig } from '@aws-sdk/client-cloudfront';
 import type { ApiOrigin, DistributionShape } from './distribution-config.js';
-import { API, list, S3, S3_FAILOVER, SITE_GROUP } from './distribution-origins.js';
+import { API, list, S3, S3_FAILOVER } from './distribution-origins.js';
 
 /**
  * Where the active region is recorded: a tag of the distribution, not an SSM parameter. CloudFront's

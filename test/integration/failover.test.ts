@@ -10,6 +10,7 @@ import {
   GetDistributionConfigCommand,
   ListDistributionsCommand,
   ListTagsForResourceCommand,
+  UpdateDistributionCommand,
 } from '@aws-sdk/client-cloudfront';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetFunctionConcurrencyCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -114,6 +115,26 @@ describe('the edge in two regions', () => {
     }
     assert.equal((await viaCloudFront(d.site, '/')).status, 200);
   });
+
+  it('on MiniStack a behaviour targeting the group answers 502 (why it targets the bucket there); up repairs it', async () => {
+    const cf = aws(PRIMARY).client(CloudFrontClient);
+    const list = await cf.send(new ListDistributionsCommand({}));
+    const id = list.DistributionList?.Items?.find((i) => i.Comment?.startsWith(`projet1 ${PROJECT}/`))?.Id ?? '';
+    const got = await cf.send(new GetDistributionConfigCommand({ Id: id }));
+    const c = got.DistributionConfig;
+    assert.ok(c?.DefaultCacheBehavior);
+    c.DefaultCacheBehavior.TargetOriginId = 'site';
+    await cf.send(new UpdateDistributionCommand({ Id: id, IfMatch: got.ETag, DistributionConfig: c }));
+    assert.equal((await viaCloudFront((await distribution()).site, '/')).status, 502);
+    const plan = await cli('plan', '--json');
+    const change = plan.json<{ changes: Change[] }>().changes.find((x) => x.id === 'distribution');
+    assert.ok(
+      change?.fields.some((f) => f.field === 'siteFailover'),
+      plan.stdout,
+    );
+    assert.equal((await cli('up', '--yes')).code, 0);
+    assert.equal((await viaCloudFront((await distribution()).site, '/')).status, 200);
+  });
 });
 
 describe('projet1 failover', () => {
@@ -162,6 +183,8 @@ describe('projet1 failover', () => {
     assert.ok(!ops.includes('UpdateDistribution'), ops.join(', '));
     const d = await distribution();
     assert.match(d.apiPath, new RegExp(`/restapis/${apiIds.secondary}/`));
+    const status = await cli('status', '--json');
+    assert.equal(status.json<{ regions: { primary: string } }>().regions.primary, SECONDARY, status.stdout);
     const again = await cli('failover', '--to', SECONDARY, '--json');
     assert.equal(again.json<{ changed: boolean }>().changed, false);
   });

@@ -22,7 +22,7 @@ function switchedText(r: FailoverResult, onAws: boolean): string {
 function drillText(d: DrillResult): string {
   const rows = d.targets.map((t) => `  ${t.scenario} (${t.strategy}): target RTO ${t.rto}, RPO ${t.rpo}`);
   return [
-    `Drill: ${d.throttled.length} functions of ${d.primary} throttled to zero, then failed over to ${d.secondary} (${seconds(d.failoverMs)}).`,
+    `Drill: ${d.throttled.length} functions of ${d.primary} throttled to zero (reads through the distribution then answered ${d.failingStatus}), then failed over to ${d.secondary} (${seconds(d.failoverMs)}).`,
     `  reads through the distribution again after ${seconds(d.readsMs)}, writes after ${seconds(d.writesMs)}`,
     `  RTO measured: ${seconds(d.rtoMs)} (from the failure, noticed at once; add the time it takes someone to notice)`,
     `  RPO measured: ${d.rpo} (${d.acknowledged} writes acknowledged before the failure, ${d.missing.length} missing in ${d.secondary})`,
