@@ -2,9 +2,15 @@
 // stage and throttling as the stack's region, reading and writing the table's replica there, built by
 // the same builders (api-tier.ts, data-tier.ts) with the secondary region's context, then given ids of
 // their own (`secondary:…`) and their region (`Resource.region`: the engine runs them there).
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { classifyAwsError, unless } from '../aws/errors.js';
 import type { HandlerPackage } from '../build/bundle.js';
 import { FUNCTIONS } from '../config/functions.js';
-import type { Outputs, OutputsOf, Resource } from '../engine/types.js';
+import { resourceNames } from '../config/names.js';
+import type { Config } from '../config/schema.js';
+import { everyResource, type Stack } from '../engine/plan.js';
+import type { AwsAccess, Outputs, OutputsOf, Resource } from '../engine/types.js';
+import { UserError } from '../errors.js';
 import {
   accountLogging,
   apiDefinition,
@@ -17,6 +23,8 @@ import {
 import { regionContext, type StackContext } from './context.js';
 import { functionRole, logGroupResource, type ReplicaResource } from './data-tier.js';
 import { type ResourceId, secondaryId } from './ids.js';
+import { topicId } from './monitoring-alarms.js';
+import type { StackEnv } from './stack-env.js';
 import type { SecondaryParts } from './stack.js';
 
 export interface SecondaryTier extends SecondaryParts {
@@ -87,7 +95,9 @@ export function secondaryTier(
     // They read and write the replica: made once it is, deleted before it goes.
     functions: functions.map((f): FunctionResource => move(f, [replica.id])),
     api: move(api),
-    stage: move(stage),
+    // Not after the distribution (the primary's stage waits for it to send the site's API key): the
+    // distribution may come to name this stage (a failover), which must not make a cycle.
+    stage: move({ ...stage, dependsOn: stage.dependsOn.filter((d) => d !== 'distribution') }),
     // Copied once the distribution sends the secret, so the copy is the value CloudFront sends.
     originSecret: origin ? move(origin, ['secret:origin-secret', 'distribution']) : undefined,
   };
@@ -106,4 +116,43 @@ export function secondaryTier(
       parts.stage,
     ],
   };
+}
+
+/** The region the table replicates to, read from the table itself; undefined without a replica (or a table). */
+async function replicaRegion(aws: AwsAccess, table: string, home: string): Promise<string | undefined> {
+  const found = await unless(
+    aws.client(DynamoDBClient).send(new DescribeTableCommand({ TableName: table })),
+    'ResourceNotFoundException',
+  ).catch((err: unknown) => {
+    throw classifyAwsError(err, aws.target, `table ${table}`);
+  });
+  return found?.Table?.Replicas?.map((r) => r.RegionName).find((r) => r !== undefined && r !== home);
+}
+
+/**
+ * regions.secondary turned off while the table still has its replica: what the stack made in that
+ * region (compute, API, alarms, their topic), built as it was, to delete. The configuration no longer
+ * names the region, the table does until `up` removes the replica, which waits for these (they depend
+ * on it). `build` builds the stack of a configuration.
+ */
+export async function retiredSecondary(
+  aws: AwsAccess,
+  config: Config,
+  env: StackEnv,
+  build: (config: Config) => Stack,
+  current: Stack,
+): Promise<Resource[]> {
+  if (config.regions.secondary !== null) return [];
+  const region = await replicaRegion(aws, resourceNames(config, env.accountId).table, env.region);
+  if (region === undefined) return [];
+  let was: Stack;
+  try {
+    was = build({ ...config, regions: { ...config.regions, secondary: region } });
+  } catch (err) {
+    // A configuration that could not have a replica (a provisioned table): nothing of it to find.
+    if (err instanceof UserError) return [];
+    throw err;
+  }
+  const known = new Set(everyResource(current).map((r) => r.id));
+  return was.resources.filter((r) => !known.has(r.id) && (r.region === region || r.id === topicId(region)));
 }

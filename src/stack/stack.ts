@@ -16,7 +16,7 @@ import type { AlarmResource } from './monitoring-alarms.js';
 import { type DashboardResource, monitoringTier, type TopicResource } from './monitoring-tier.js';
 import { type CertificateResource, domainTier, type RecordResource } from './domain-tier.js';
 import { heldByDistribution } from './domain-leftovers.js';
-import { secondaryTier } from './secondary-tier.js';
+import { retiredSecondary, secondaryTier } from './secondary-tier.js';
 import { foundByTag, TaggingUnavailable } from './tagged.js';
 import type { Reporter } from '../engine/events.js';
 import { type BucketResource, type DistributionResource, type OacResource, webTier } from './web-tier.js';
@@ -127,6 +127,24 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
  * `down`): a `down` then leaves nothing this stack tagged, whatever the settings say now.
  */
 export async function withFoundByTag<S extends Stack>(
+  stack: S,
+  aws: AwsClients,
+  config: Config,
+  env: StackEnv,
+  reporter: Reporter,
+): Promise<S> {
+  // regions.secondary turned off: what the stack made in the region its table still replicates to.
+  const gone = await retiredSecondary(aws, config, env, (c) => buildStack(c, env), stack);
+  return withFound(
+    gone.length > 0 ? { ...stack, retired: [...(stack.retired ?? []), ...gone] } : stack,
+    aws,
+    config,
+    env,
+    reporter,
+  );
+}
+
+async function withFound<S extends Stack>(
   stack: S,
   aws: AwsClients,
   config: Config,

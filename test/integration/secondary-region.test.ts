@@ -250,7 +250,32 @@ describe('the compute and API in regions.secondary', () => {
     assert.equal(list.status, 200, list.text);
   });
 
+  it("turned off: up deletes the second region's compute and API, then the replica", async () => {
+    p.write({ ...config, regions: { secondary: null } });
+    const plan = (await p.cli('plan', '--json')).json<{ changes: Change[] }>();
+    const deletes = plan.changes.filter((c) => c.action === 'delete');
+    assert.ok(deletes.some((c) => c.id === 'secondary:function:get-products' && c.region === SECONDARY));
+    assert.ok(deletes.some((c) => c.id === 'secondary:api' && c.region === SECONDARY));
+    assert.ok(deletes.some((c) => c.id === 'table-replica'));
+    assert.ok(
+      deletes.every((c) => c.id === 'table-replica' || c.region === SECONDARY),
+      JSON.stringify(deletes),
+    );
+    const up = await p.cli('up', '--yes');
+    assert.equal(up.code, 0, up.stderr);
+    assert.deepEqual(await inventoryIn(SECONDARY), { functions: 0, apis: 0, tables: 0, logGroups: 0, parameters: 0 });
+    assert.deepEqual(await inventoryIn(PRIMARY), { functions: 6, apis: 1, tables: 1, logGroups: 7, parameters: 2 });
+    const again = (await p.cli('plan', '--json')).json<{ changes: Change[] }>();
+    assert.deepEqual(
+      again.changes.filter((c) => c.action !== 'no-op'),
+      [],
+    );
+  });
+
   it('down removes both regions, backing the table up once', async () => {
+    p.write(config);
+    assert.equal((await p.cli('up', '--yes')).code, 0);
+    assert.equal((await inventoryIn(SECONDARY)).functions, 6);
     const down = await p.cli('down', '--yes', '--json');
     assert.equal(down.code, 0, down.stderr);
     const none = { functions: 0, apis: 0, tables: 0, logGroups: 0, parameters: 0 };
