@@ -141,8 +141,10 @@ export async function drill(session: Session, io: IoHost): Promise<DrillResult> 
     acked.push(id);
   }
   const names = session.stack.parts.functions.map((f) => f.desired.name);
+  const note = (message: string) => io.event({ type: 'note', id: 'failover-drill', name: 'drill', message });
   const before = await throttle(session, names);
   const failedAt = Date.now();
+  note(`${names.length} functions of ${primary} throttled to zero`);
   const written: string[] = [];
   try {
     // The failure as a reader sees it, before anything is done about it (a drill that fails nothing proves nothing).
@@ -150,6 +152,7 @@ export async function drill(session: Session, io: IoHost): Promise<DrillResult> 
       const status = (await api.read(acked[0] ?? '')).status;
       return status !== 200 ? (status ?? 0) : undefined;
     });
+    note(`reads fail (${failing}): failing over to ${secondary}`);
     const fo = await failover(session, io, secondary);
     const readsMs = await until(io, 'a read through the distribution', async () =>
       (await api.read(acked[0] ?? '')).status === 200 ? Date.now() - failedAt : undefined,
@@ -174,6 +177,7 @@ export async function drill(session: Session, io: IoHost): Promise<DrillResult> 
       targets: DESIGN_TARGETS,
     };
   } finally {
+    note(`putting back: ${primary}'s concurrency, ${primary} served, the drill's products`);
     const quiet = unstoppable(io);
     await unthrottle(session, before);
     await failover(session, quiet, primary);

@@ -16,7 +16,8 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetFunctionConcurrencyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetBucketPolicyCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { Change } from '../../src/engine/types.js';
-import { projectDir, runCli } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { BIN, cleanEnv, projectDir, runCli } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
 import { awsLike } from '../helpers/aws-behaviour/index.js';
 import { FAILOVER_SWITCHES } from '../helpers/aws-behaviour/failover.js';
@@ -211,6 +212,34 @@ describe('projet1 failover', () => {
     const got = await aws(PRIMARY)
       .client(LambdaClient)
       .send(new GetFunctionConcurrencyCommand({ FunctionName: `${PROJECT}-development-get-products` }));
+    assert.equal(got.ReservedConcurrentExecutions, undefined);
+  });
+
+  it('--drill stopped by Ctrl-C puts everything back (exit 130)', async () => {
+    if (!proxy) throw new Error('no proxy');
+    const child = spawn(process.execPath, [BIN, 'failover', '--drill', '--endpoint-url', proxy.url], {
+      cwd: dir,
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let signalled = false;
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (!signalled && /throttled to zero/.test(stderr)) {
+        signalled = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.ok(signalled, stderr);
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /putting back/);
+    const d = await distribution();
+    assert.match(d.apiPath, new RegExp(`/restapis/${apiIds.primary}/`));
+    const got = await aws(PRIMARY)
+      .client(LambdaClient)
+      .send(new GetFunctionConcurrencyCommand({ FunctionName: `${PROJECT}-development-create-product` }));
     assert.equal(got.ReservedConcurrentExecutions, undefined);
   });
 
