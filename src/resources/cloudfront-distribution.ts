@@ -30,7 +30,7 @@ import {
 import { OPEN } from '../../runtime/api/edge-header.js';
 import { readSecret, writeSecret } from './secret-parameter.js';
 import { siteKeyValue } from './api-site-key.js';
-import { activeRegionOf, type SecondaryEdge, servedOrigins } from './distribution-regions.js';
+import { activeRegionOf, type SecondaryEdge, servedShape } from './distribution-regions.js';
 
 export interface DistributionDesired
   extends Omit<DistributionShape, 'originSecret' | 'siteKey' | 's3Origin' | 'apiOrigin' | 'siteFailover'> {
@@ -98,20 +98,13 @@ async function currentSiteKey(ctx: ProvisionContext, d: DistributionDesired): Pr
   return d.siteKeyName ? siteKeyValue(ctx.aws, d.siteKeyName, d.tags) : '';
 }
 
-/** The shape with the active region's origins (`projet1 failover` chose it; the stack's region by default). */
-function served(d: DistributionDesired, active: string): Omit<DistributionShape, 'originSecret' | 'siteKey'> {
-  const primary = { region: d.region, s3DomainName: d.s3Origin.domainName, apiOrigin: d.apiOrigin };
-  const { secondary, region: _r, originSecretParameter: _p, siteKeyName: _k, ...rest } = d;
-  return { ...rest, ...servedOrigins(primary, d.s3Origin.oacId, secondary, active) };
-}
-
 /** The full shape to apply: the secret read now, so a rotation in between is honoured. */
 async function shapeToApply(ctx: ProvisionContext, d: DistributionDesired, active: string): Promise<DistributionShape> {
   const secret = await currentSecret(ctx, d.originSecretParameter);
   if (secret === undefined) throw new Error(`the origin secret ${d.originSecretParameter} does not exist`);
   const siteKey = await currentSiteKey(ctx, d);
   if (siteKey === undefined) throw new Error(`the site's API key ${d.siteKeyName} does not exist`);
-  return { ...served(d, active), originSecret: secret, siteKey };
+  return { ...servedShape(d, active), originSecret: secret, siteKey };
 }
 
 const WAIT = { minDelay: 1, maxDelay: 30, maxWaitTime: 3600 };
@@ -226,7 +219,7 @@ export const cloudfrontDistribution: Provisioner<DistributionDesired, Distributi
 
   diff: (d, o) => [
     ...shapeChanges(
-      { ...served(d, o.activeRegion), originSecret: o.secret, siteKey: o.siteKey },
+      { ...servedShape(d, o.activeRegion), originSecret: o.secret, siteKey: o.siteKey },
       shapeOf(o.config),
       o.config,
     ),

@@ -2,6 +2,7 @@
 // first in the origin group and its REST API as the API origin. `projet1 failover` switches it and
 // records the active region in a tag on the distribution, which `up` reads back so it keeps it.
 import type { DistributionConfig } from '@aws-sdk/client-cloudfront';
+import type { DistributionDesired } from './cloudfront-distribution.js';
 import type { ApiOrigin, DistributionShape } from './distribution-config.js';
 import { API, list, S3, S3_FAILOVER } from './distribution-origins.js';
 
@@ -51,6 +52,16 @@ export function servedOrigins(
     apiOrigin: first.apiOrigin,
     siteFailover: { domainName: other.s3DomainName, viaGroup: secondary.viaGroup },
   };
+}
+
+/** The desired shape with the active region's origins (`projet1 failover` chose it; the stack's region by default). */
+export function servedShape(
+  d: DistributionDesired,
+  active: string,
+): Omit<DistributionShape, 'originSecret' | 'siteKey'> {
+  const primary = { region: d.region, s3DomainName: d.s3Origin.domainName, apiOrigin: d.apiOrigin };
+  const { secondary, region: _r, originSecretParameter: _p, siteKeyName: _k, ...rest } = d;
+  return { ...rest, ...servedOrigins(primary, d.s3Origin.oacId, secondary, active) };
 }
 
 /**
