@@ -103,6 +103,18 @@ export const RESTORE = options([
   { flags: '--time <when>', description: 'an ISO date, or how long ago (15m, 2h) within the point-in-time window' },
 ]);
 
+export const FAILOVER = options([
+  {
+    flags: '--to <region>',
+    description: "serve this region (its API takes the writes; regions.secondary's or the stack's)",
+  },
+  { flags: '--back', description: "serve the stack's own region again" },
+  {
+    flags: '--drill',
+    description: 'rehearse the primary failing, measure RTO and RPO, put everything back (not production)',
+  },
+]);
+
 export const PRODUCT_FIELDS = options([
   { flags: '--name <text>', description: 'product name' },
   { flags: '--category <text>', description: 'category (any text)' },

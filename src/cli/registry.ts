@@ -6,6 +6,7 @@ import {
   DEPLOY_WEBSITE,
   DEV,
   EMULATOR_START,
+  FAILOVER,
   LOGS,
   PERMISSIONS,
   PLAN,
@@ -91,6 +92,15 @@ export const COMMANDS: (CommandSpec | GroupSpec)[] = [
     summary: "list the catalog table's backups and its point-in-time window",
     needs: 'stack',
     load: async () => (await import('./commands/restore.js')).backups,
+  }),
+  defineCommand({
+    name: 'failover',
+    summary: 'serve the other region (--to, --back), or rehearse it (--drill)',
+    options: FAILOVER,
+    needs: 'stack',
+    interruptible: true,
+    locks: true,
+    load: async () => (await import('./commands/failover.js')).failover,
   }),
   defineCommand({
     name: 'restore',

@@ -5,19 +5,18 @@
 import { basename, dirname } from 'node:path';
 import { devBuilder, type DevBuilder } from '../build/dev-builder.js';
 import { FUNCTIONS } from '../config/functions.js';
-import type { Config } from '../config/schema.js';
 import type { Reporter } from '../engine/events.js';
 import { EXIT, UserError } from '../errors.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { applyFunction, functionResource } from './dev-apply.js';
 import { type DirWatcher, POLL_MS, watchDir } from './file-watch.js';
 import type { IoHost } from './io.js';
+import { isProduction } from './production.js';
 import { openSession, type Session, type SessionOptions } from './session.js';
 import { up } from './stack-ops.js';
 import { deployWebsite, websiteDir } from './website.js';
 
-export const isProduction = (c: Pick<Config, 'production' | 'environment'>): boolean =>
-  c.production ?? /^prod(uction)?$/.test(c.environment);
+export { isProduction } from './production.js';
 
 export interface DevOptions {
   /** Run against a production environment anyway. */

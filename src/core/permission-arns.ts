@@ -4,6 +4,7 @@ import { arns } from '../aws/arns.js';
 import { cdnLogNames, regionCode, resourceNames, webAclName } from '../config/names.js';
 import type { Config } from '../config/schema.js';
 import { CERTIFICATE_REGION } from '../resources/acm-certificate.js';
+import { siteBucketNameIn } from '../stack/site-buckets.js';
 import { cloudfrontMetricsRegion } from '../stack/stack-env.js';
 
 export interface PolicyTarget {
@@ -42,7 +43,12 @@ export function resources(
     a.logGroup(`${names.apiAccessLogGroup}*`),
   ];
   const apiArns = (a: typeof arn) => ['/restapis*', '/account', '/tags/*'].map(a.apigateway);
-  const buckets = [names.siteBucket, names.logBucket].map(arn.bucket);
+  // With regions.secondary, the site's copy there (site-buckets.ts).
+  const buckets = [
+    names.siteBucket,
+    names.logBucket,
+    ...(secondary ? [siteBucketNameIn(config, accountId, secondary)] : []),
+  ].map(arn.bucket);
   return {
     // `table/NAME/*`: its index and its backups (a backup keeps the table's name in its ARN); a restore
     // goes through the temporary table `NAME-restore-<time>`.

@@ -6,6 +6,7 @@ import { edgeGrants } from './permission-grants-edge.js';
 import type { PolicyStatement, Scope } from './permissions.js';
 import { replicaGrants } from './replica-grants.js';
 import { usersGrants, usersUnscoped } from './users-grants.js';
+import { failoverGrants } from './failover-grants.js';
 
 /** A statement whose actions are each marked with the narrowest scope that needs them. */
 export interface Grant extends Omit<PolicyStatement, 'Action' | 'Effect'> {
@@ -269,6 +270,7 @@ export function grants(config: StackConfig, target: PolicyTarget): Grant[] {
     ...(config.regions?.secondary ? replicaGrants(r, config.regions.secondary) : []),
     ...(config.auth?.users ? usersGrants(r) : []),
     ...edgeGrants(config, r),
+    ...(config.regions?.secondary ? failoverGrants(r) : []),
     ...unscopedGrants(config),
   ];
 }

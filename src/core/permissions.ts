@@ -71,6 +71,7 @@ export type Family = (typeof FAMILIES)[number];
 const SID_FAMILY: Record<string, Family> = {
   Table: 'data',
   Replica: 'data',
+  Failover: 'compute',
   Roles: 'compute',
   PassRoles: 'compute',
   Functions: 'compute',

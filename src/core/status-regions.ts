@@ -1,6 +1,9 @@
 // `status` with regions.secondary: which region takes the writes, the replica's state, and each
 // region's API with its live probe (status-probes.ts probes both).
 import { outputOf, type PlanState } from '../engine/plan.js';
+import { findDistribution } from '../resources/cloudfront-distribution.js';
+import { activeRegionOf } from '../resources/distribution-regions.js';
+import { silentIo } from './io.js';
 import type { Session } from './session.js';
 import type { StackProbe } from './status-probes.js';
 
@@ -28,7 +31,12 @@ export interface RegionsStatus {
  * writes: `status` asks here and nowhere else. Without a failover it is the stack's own region.
  */
 export async function activeRegion(session: Session): Promise<string> {
-  return session.env.region;
+  // The distribution's projet1:active-region tag, which `projet1 failover` writes (distribution-regions.ts).
+  const dist = session.stack.parts.distribution;
+  const seen = await findDistribution(session.context(silentIo)(dist.id), dist.desired.comment);
+  return seen
+    ? activeRegionOf(seen.tags, session.env.region, session.config.regions.secondary ?? undefined)
+    : session.env.region;
 }
 
 /** Both regions for `status`; undefined without regions.secondary. */

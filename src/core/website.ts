@@ -91,14 +91,21 @@ export function siteFiles(dir: string, runtime: Record<string, unknown>): SiteFi
   );
 }
 
-/** The site bucket and the distribution, found like `plan` finds them; refuses when the tier is not up. */
+/** A bucket the site is published to: the stack's, and with regions.secondary its copy there. */
+interface SiteBucket {
+  name: string;
+  region: string;
+}
+
+/** The site bucket(s) and the distribution, found like `plan` finds them; refuses when the tier is not up. */
 async function deployedSite(
   session: Session,
   io: IoHost,
-): Promise<{ bucket: string; distributionId: string; url: string }> {
-  const { siteBucket, distribution } = session.stack.parts;
+): Promise<{ buckets: SiteBucket[]; distributionId: string; url: string }> {
+  const { siteBucket, secondarySiteBucket, distribution } = session.stack.parts;
+  const sites = [siteBucket, ...(secondarySiteBucket ? [secondarySiteBucket] : [])];
   // The distribution's outputs need what it reads (OAC, API, headers policy) observed too.
-  const wanted = new Set<string>([siteBucket.id, distribution.id, ...distribution.dependsOn]);
+  const wanted = new Set<string>([...sites.map((b) => b.id), distribution.id, ...distribution.dependsOn]);
   const pick = (list: readonly Resource[] = []) => list.filter((r) => wanted.has(r.id));
   // A policy the distribution lets go of (turned off) is among what it names: observed like the rest.
   const stack = { ...session.stack, resources: pick(session.stack.resources), retired: pick(session.stack.retired) };
@@ -106,22 +113,25 @@ async function deployedSite(
   // A bucket of that name that is not this stack's (another account, region or environment): never write to it.
   refuseConflicts({
     mode: 'apply',
-    changes: state.plan.changes.filter((c) => c.id === siteBucket.id || c.id === distribution.id),
+    changes: state.plan.changes.filter((c) => sites.some((b) => b.id === c.id) || c.id === distribution.id),
   });
   const distributionId = outputOf(state, distribution, 'id');
-  if (!state.observed.has(siteBucket.id) || !distributionId) {
+  if (sites.some((b) => !state.observed.has(b.id)) || !distributionId) {
     throw new UserError(`The website of ${session.config.project}/${session.config.environment} is not deployed.`, {
       exitCode: EXIT.notFound,
       hint: 'Run `projet1 up` first (with the same --environment / --endpoint-url).',
     });
   }
-  return { bucket: siteBucket.desired.name, distributionId, url: outputOf(state, distribution, 'url') ?? '' };
+  const buckets = sites.map((b) => ({ name: b.desired.name, region: b.desired.region }));
+  return { buckets, distributionId, url: outputOf(state, distribution, 'url') ?? '' };
 }
 
-async function storedEtags(session: Session, bucket: string): Promise<Map<string, string>> {
-  const s3 = session.aws.client(S3Client);
+const s3In = (session: Session, bucket: SiteBucket) => session.aws.client(S3Client, { region: bucket.region });
+
+async function storedEtags(session: Session, bucket: SiteBucket): Promise<Map<string, string>> {
+  const s3 = s3In(session, bucket);
   const out = new Map<string, string>();
-  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket }))
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket.name }))
     for (const o of page.Contents ?? []) if (o.Key) out.set(o.Key, (o.ETag ?? '').replaceAll('"', ''));
   return out;
 }
@@ -130,6 +140,29 @@ export function websiteDir(session: Session, override: string | undefined): stri
   return resolve(override ?? session.config.website.dir ?? join(PACKAGE_ROOT, 'website'));
 }
 
+/** What one bucket lacks and holds too many: each bucket is compared on its own (one may have been left behind). */
+interface BucketWork {
+  bucket: SiteBucket;
+  changed: SiteFile[];
+  removed: string[];
+}
+
+async function bucketWork(session: Session, bucket: SiteBucket, files: SiteFile[]): Promise<BucketWork> {
+  const stored = await storedEtags(session, bucket);
+  const keep = new Set(files.map((f) => f.key));
+  return {
+    bucket,
+    changed: files.filter((f) => stored.get(f.key) !== f.md5),
+    removed: [...stored.keys()].filter((k) => !keep.has(k)).sort(),
+  };
+}
+
+/**
+ * With regions.secondary the same files go to both buckets, rather than S3 replication: replication is
+ * asynchronous (minutes, without paying for Replication Time Control) and needs a role and rules of its
+ * own, while this run already knows what changed; the invalidation is made once both buckets hold the
+ * new files, so no edge caches a file the failover bucket lacks.
+ */
 export async function deployWebsite(
   session: Session,
   io: IoHost,
@@ -142,58 +175,30 @@ export async function deployWebsite(
     ...(await siteAuthConfig(session, io)),
   });
   const site = await deployedSite(session, io);
-  const stored = await storedEtags(session, site.bucket);
-  const changed = files.filter((f) => stored.get(f.key) !== f.md5);
-  const keep = new Set(files.map((f) => f.key));
-  const removed = [...stored.keys()].filter((k) => !keep.has(k)).sort();
-  const paths = [...changed.map((f) => f.key), ...removed].flatMap((k) =>
-    k === 'index.html' ? ['/', '/index.html'] : [`/${k}`],
-  );
+  const work = await Promise.all(site.buckets.map((b) => bucketWork(session, b, files)));
+  const uploaded = [...new Set(work.flatMap((w) => w.changed.map((f) => f.key)))];
+  const removed = [...new Set(work.flatMap((w) => w.removed))].sort();
+  const paths = [...uploaded, ...removed].flatMap((k) => (k === 'index.html' ? ['/', '/index.html'] : [`/${k}`]));
   const invalidated = paths.length > INVALIDATE_ALL_ABOVE ? ['/*'] : paths;
   const result: DeployResult = {
     dir: opts.dir,
-    uploaded: changed.map((f) => f.key),
-    unchanged: files.length - changed.length,
+    uploaded,
+    unchanged: files.length - uploaded.length,
     deleted: removed,
     invalidated,
     websiteUrl: site.url,
     dryRun: opts.dryRun,
   };
   if (opts.dryRun) return result;
-
-  const s3 = session.aws.client(S3Client);
+  const total = work.reduce((n, w) => n + w.changed.length, 0);
   const t0 = Date.now();
   let done = 0;
-  // A few uploads in flight: the site is small, S3 is fast, and order does not matter.
-  await pMap(
-    changed,
-    async (f) => {
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: site.bucket,
-          Key: f.key,
-          Body: f.body,
-          ContentType: f.contentType,
-          CacheControl: f.cacheControl,
-          ContentMD5: Buffer.from(f.md5, 'hex').toString('base64'),
-        }),
-      );
-      done++;
-      io.event({
-        type: 'progress',
-        id: 'upload',
-        label: 'uploading',
-        done,
-        total: changed.length,
-        perSecond: done / Math.max(0.001, (Date.now() - t0) / 1000),
-      });
-    },
-    { concurrency: 6 },
-  );
-  for (let i = 0; i < removed.length; i += 1000) {
-    const Objects = removed.slice(i, i + 1000).map((Key) => ({ Key }));
-    await s3.send(new DeleteObjectsCommand({ Bucket: site.bucket, Delete: { Objects, Quiet: true } }));
-  }
+  const uploadedOne = () => {
+    done++;
+    const perSecond = done / Math.max(0.001, (Date.now() - t0) / 1000);
+    io.event({ type: 'progress', id: 'upload', label: 'uploading', done, total, perSecond });
+  };
+  for (const w of work) await publish(session, w, uploadedOne);
   if (invalidated.length > 0) {
     await session.aws.client(CloudFrontClient).send(
       new CreateInvalidationCommand({
@@ -206,4 +211,31 @@ export async function deployWebsite(
     );
   }
   return result;
+}
+
+/** Uploads what one bucket lacks, then deletes what it should no longer hold. */
+async function publish(session: Session, w: BucketWork, uploadedOne: () => void): Promise<void> {
+  const s3 = s3In(session, w.bucket);
+  // A few uploads in flight: the site is small, S3 is fast, and order does not matter.
+  await pMap(
+    w.changed,
+    async (f) => {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: w.bucket.name,
+          Key: f.key,
+          Body: f.body,
+          ContentType: f.contentType,
+          CacheControl: f.cacheControl,
+          ContentMD5: Buffer.from(f.md5, 'hex').toString('base64'),
+        }),
+      );
+      uploadedOne();
+    },
+    { concurrency: 6 },
+  );
+  for (let i = 0; i < w.removed.length; i += 1000) {
+    const Objects = w.removed.slice(i, i + 1000).map((Key) => ({ Key }));
+    await s3.send(new DeleteObjectsCommand({ Bucket: w.bucket.name, Delete: { Objects, Quiet: true } }));
+  }
 }

@@ -19,12 +19,27 @@ import { isAwsError, unless } from '../aws/errors.js';
 import { fromTagList, toTagList } from '../aws/tags.js';
 import { tagChanges } from '../engine/plan.js';
 import type { ProvisionContext, Provisioner } from '../engine/types.js';
-import { buildConfig, type DistributionShape, shapeChanges, shapeOf, withOriginSecret } from './distribution-config.js';
+import {
+  type ApiOrigin,
+  buildConfig,
+  type DistributionShape,
+  shapeChanges,
+  shapeOf,
+  withOriginSecret,
+} from './distribution-config.js';
 import { OPEN } from '../../runtime/api/edge-header.js';
 import { readSecret, writeSecret } from './secret-parameter.js';
 import { siteKeyValue } from './api-site-key.js';
+import { activeRegionOf, type SecondaryEdge, servedShape } from './distribution-regions.js';
 
-export interface DistributionDesired extends Omit<DistributionShape, 'originSecret' | 'siteKey'> {
+export interface DistributionDesired
+  extends Omit<DistributionShape, 'originSecret' | 'siteKey' | 's3Origin' | 'apiOrigin' | 'siteFailover'> {
+  /** The stack's region, its site bucket and its API (served unless the secondary is active). */
+  region: string;
+  s3Origin: { domainName: string; oacId: string };
+  apiOrigin: ApiOrigin;
+  /** regions.secondary's bucket and API; null for none. Which region is served is the distribution's tag. */
+  secondary: SecondaryEdge | null;
   /** The SSM parameter holding the origin secret (its first value is sent); '' sends none. */
   originSecretParameter: string;
   /** The site's API key (api.keys, api-site-key.ts), read by name at apply time; '' sends none. */
@@ -50,6 +65,8 @@ export interface DistributionObserved {
   secretOpen: boolean;
   /** The site key's value the API origin should carry now; '' for none. */
   siteKey: string;
+  /** The region served (ACTIVE_REGION_TAG; the stack's without one): `up` keeps it. */
+  activeRegion: string;
 }
 
 /** Stands for a secret the run creates before the distribution's turn (the parameter did not exist yet). */
@@ -82,12 +99,12 @@ async function currentSiteKey(ctx: ProvisionContext, d: DistributionDesired): Pr
 }
 
 /** The full shape to apply: the secret read now, so a rotation in between is honoured. */
-async function shapeToApply(ctx: ProvisionContext, d: DistributionDesired): Promise<DistributionShape> {
+async function shapeToApply(ctx: ProvisionContext, d: DistributionDesired, active: string): Promise<DistributionShape> {
   const secret = await currentSecret(ctx, d.originSecretParameter);
   if (secret === undefined) throw new Error(`the origin secret ${d.originSecretParameter} does not exist`);
   const siteKey = await currentSiteKey(ctx, d);
   if (siteKey === undefined) throw new Error(`the site's API key ${d.siteKeyName} does not exist`);
-  return { ...d, originSecret: secret, siteKey };
+  return { ...servedShape(d, active), originSecret: secret, siteKey };
 }
 
 const WAIT = { minDelay: 1, maxDelay: 30, maxWaitTime: 3600 };
@@ -102,7 +119,7 @@ async function findId(ctx: ProvisionContext, comment: string): Promise<string | 
 }
 
 /** The distribution as CloudFront gives it (without the secret it should carry). */
-type Seen = Omit<DistributionObserved, 'secret' | 'secretOpen' | 'siteKey'>;
+export type Seen = Omit<DistributionObserved, 'secret' | 'secretOpen' | 'siteKey' | 'activeRegion'>;
 
 async function read(ctx: ProvisionContext, id: string): Promise<Seen | undefined> {
   const cf = ctx.aws.client(CloudFrontClient);
@@ -131,7 +148,7 @@ async function waitDeployed(ctx: ProvisionContext, id: string, why: string): Pro
  * change made meanwhile) fails its precondition: read again, stop if the change is already there,
  * else apply it over what is there now.
  */
-async function updateConfig(
+export async function updateConfig(
   ctx: ProvisionContext,
   seen: Seen,
   want: (current: DistributionConfig) => DistributionConfig,
@@ -152,13 +169,18 @@ async function updateConfig(
   }
 }
 
+/** The distribution found by its comment, as CloudFront has it; undefined when there is none. */
+export async function findDistribution(ctx: ProvisionContext, comment: string): Promise<Seen | undefined> {
+  const id = await findId(ctx, comment);
+  return id ? read(ctx, id) : undefined;
+}
+
 /**
  * The distribution (found by its comment) sends `secret` to the API origin from now on; false when there
  * is no distribution. Only that header changes (admin-token rotate), so nothing else is touched.
  */
 export async function sendOriginSecret(ctx: ProvisionContext, comment: string, secret: string): Promise<boolean> {
-  const id = await findId(ctx, comment);
-  const seen = id ? await read(ctx, id) : undefined;
+  const seen = await findDistribution(ctx, comment);
   if (!seen) return false;
   await updateConfig(
     ctx,
@@ -183,13 +205,24 @@ export const cloudfrontDistribution: Provisioner<DistributionDesired, Distributi
     const values = await secretValues(ctx, d.originSecretParameter);
     // No parameter yet: this run creates it, open (see secret-parameter.ts), before the distribution's turn.
     const siteKey = (await currentSiteKey(ctx, d)) ?? NEW_KEY;
-    return { ...seen, secret: values?.[0] ?? NEW_SECRET, secretOpen: values?.includes(OPEN) ?? true, siteKey };
+    const activeRegion = activeRegionOf(seen.tags, d.region, d.secondary?.region);
+    return {
+      ...seen,
+      secret: values?.[0] ?? NEW_SECRET,
+      secretOpen: values?.includes(OPEN) ?? true,
+      siteKey,
+      activeRegion,
+    };
   },
 
   tags: (o) => o.tags,
 
   diff: (d, o) => [
-    ...shapeChanges({ ...d, originSecret: o.secret, siteKey: o.siteKey }, shapeOf(o.config), o.config),
+    ...shapeChanges(
+      { ...servedShape(d, o.activeRegion), originSecret: o.secret, siteKey: o.siteKey },
+      shapeOf(o.config),
+      o.config,
+    ),
     ...(o.secretOpen ? [{ field: 'originSecretEnforced', from: false, to: true }] : []),
     ...tagChanges(d.tags, o.tags),
   ],
@@ -198,7 +231,7 @@ export const cloudfrontDistribution: Provisioner<DistributionDesired, Distributi
     const res = await ctx.aws.client(CloudFrontClient).send(
       new CreateDistributionWithTagsCommand({
         DistributionConfigWithTags: {
-          DistributionConfig: buildConfig(await shapeToApply(ctx, d), d.callerReference),
+          DistributionConfig: buildConfig(await shapeToApply(ctx, d, d.region), d.callerReference),
           Tags: { Items: toTagList(d.tags) },
         },
       }),
@@ -206,13 +239,22 @@ export const cloudfrontDistribution: Provisioner<DistributionDesired, Distributi
     const created = res.Distribution?.Id ? await read(ctx, res.Distribution.Id) : undefined;
     await enforceSecret(ctx, d.originSecretParameter);
     const shape = created && shapeOf(created.config);
-    return created && shape && { ...created, secret: shape.originSecret, secretOpen: false, siteKey: shape.siteKey };
+    return (
+      created &&
+      shape && {
+        ...created,
+        secret: shape.originSecret,
+        secretOpen: false,
+        siteKey: shape.siteKey,
+        activeRegion: d.region,
+      }
+    );
   },
 
   async update(ctx, d, o, changes) {
     const cf = ctx.aws.client(CloudFrontClient);
     if (changes.some((c) => c.field !== 'tags')) {
-      const shape = await shapeToApply(ctx, d);
+      const shape = await shapeToApply(ctx, d, o.activeRegion);
       const config = buildConfig(shape, o.config.CallerReference ?? d.callerReference);
       await updateConfig(
         ctx,

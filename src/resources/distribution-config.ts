@@ -5,6 +5,20 @@ import type { DistributionConfig } from '@aws-sdk/client-cloudfront';
 import { canonicalJson } from '../engine/canonical.js';
 import type { FieldChange } from '../engine/types.js';
 import { ORIGIN_HEADER } from '../../runtime/api/edge-header.js';
+import {
+  API,
+  groupOf,
+  list,
+  origins,
+  S3,
+  S3_FAILOVER,
+  SITE_GROUP,
+  SITE_KEY_HEADER,
+  siteGroup,
+  WANTED_GROUP,
+} from './distribution-origins.js';
+
+export { SITE_KEY_HEADER } from './distribution-origins.js';
 
 export interface ApiOrigin {
   domainName: string;
@@ -15,10 +29,27 @@ export interface ApiOrigin {
   httpsPort: number;
 }
 
+/**
+ * With regions.secondary, the other region's site bucket: the second member of the site's origin group
+ * (the first is `s3Origin`, the active region's bucket), tried when the first answers a FAILOVER_CODES status.
+ */
+export interface SiteFailover {
+  domainName: string;
+  /**
+   * The default behaviour targets the origin group (AWS). False targets `s3Origin` alone, the group kept
+   * configured: MiniStack's data plane looks a behaviour's target up among origins only and answers 502
+   * for a group (README "Disaster recovery").
+   */
+  viaGroup: boolean;
+}
+
 export interface DistributionShape {
   comment: string;
   enabled: boolean;
+  /** The site bucket of the active region (the stack's region until `projet1 failover`). */
   s3Origin: { domainName: string; oacId: string };
+  /** The other region's site bucket (regions.secondary); null for none. */
+  siteFailover: SiteFailover | null;
   apiOrigin: ApiOrigin;
   defaultRootObject: string;
   errorPage: string;
@@ -52,6 +83,7 @@ const SHAPE_KEYS = [
   'comment',
   'enabled',
   's3Origin',
+  'siteFailover',
   'apiOrigin',
   'defaultRootObject',
   'errorPage',
@@ -65,11 +97,6 @@ const SHAPE_KEYS = [
   'viewerRequestFunctionArn',
 ] as const satisfies readonly (keyof DistributionShape)[];
 
-const S3 = 'site-bucket';
-/** The header API Gateway reads a key from (the API's apiKeySource HEADER). */
-export const SITE_KEY_HEADER = 'x-api-key';
-const API = 'api';
-const list = <T>(items: T[]) => ({ Quantity: items.length, Items: items });
 const ALL_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'POST', 'PATCH', 'DELETE'] as const;
 const READ_METHODS = ['GET', 'HEAD'] as const;
 const noCookies = { Forward: 'none' as const };
@@ -77,41 +104,10 @@ const noCookies = { Forward: 'none' as const };
 const headersPolicy = (s: DistributionShape) =>
   s.headersPolicyId ? { ResponseHeadersPolicyId: s.headersPolicyId } : {};
 
-/** The private site bucket (through its OAC) and the API, which gets the origin secret and the site key. */
-function origins(s: DistributionShape): DistributionConfig['Origins'] {
-  return list([
-    {
-      Id: S3,
-      DomainName: s.s3Origin.domainName,
-      OriginPath: '',
-      OriginAccessControlId: s.s3Origin.oacId,
-      S3OriginConfig: { OriginAccessIdentity: '' },
-      CustomHeaders: list([]),
-    },
-    {
-      Id: API,
-      DomainName: s.apiOrigin.domainName,
-      OriginPath: s.apiOrigin.originPath,
-      CustomHeaders: list([
-        ...(s.originSecret ? [{ HeaderName: ORIGIN_HEADER, HeaderValue: s.originSecret }] : []),
-        ...(s.siteKey ? [{ HeaderName: SITE_KEY_HEADER, HeaderValue: s.siteKey }] : []),
-      ]),
-      CustomOriginConfig: {
-        HTTPPort: s.apiOrigin.httpPort,
-        HTTPSPort: s.apiOrigin.httpsPort,
-        OriginProtocolPolicy: s.apiOrigin.protocol,
-        OriginSslProtocols: list(['TLSv1.2' as const]),
-        OriginReadTimeout: 30,
-        OriginKeepaliveTimeout: 5,
-      },
-    },
-  ]);
-}
-
 /** The site: cached by the TTLs, read-only, with the www redirect on viewer requests when there is one. */
 function siteBehaviour(s: DistributionShape): DistributionConfig['DefaultCacheBehavior'] {
   return {
-    TargetOriginId: S3,
+    TargetOriginId: s.siteFailover?.viaGroup ? SITE_GROUP : S3,
     ...headersPolicy(s),
     FunctionAssociations: list(
       s.viewerRequestFunctionArn
@@ -163,6 +159,8 @@ export function buildConfig(s: DistributionShape, callerReference: string): Dist
       ? { ACMCertificateArn: s.certificateArn, ...VIEWER_TLS }
       : { CloudFrontDefaultCertificate: true },
     Origins: origins(s),
+    // Only with a second region: without one the config stays as it was (no OriginGroups at all).
+    ...(s.siteFailover ? { OriginGroups: siteGroup() } : {}),
     DefaultCacheBehavior: siteBehaviour(s),
     CacheBehaviors: list(s.apiPaths.map((path) => apiBehaviour(s, path))),
     // Error responses apply to every origin. Only 403 is mapped: it is what the private bucket answers for
@@ -196,6 +194,7 @@ export function withOriginSecret(config: DistributionConfig, secret: string): Di
 export function shapeOf(c: DistributionConfig): DistributionShape {
   const origins = c.Origins?.Items ?? [];
   const s3 = origins.find((o) => o.Id === S3);
+  const failover = origins.find((o) => o.Id === S3_FAILOVER);
   const api = origins.find((o) => o.Id === API);
   const d = c.DefaultCacheBehavior;
   const errors = c.CustomErrorResponses?.Items ?? [];
@@ -203,6 +202,9 @@ export function shapeOf(c: DistributionConfig): DistributionShape {
     comment: c.Comment ?? '',
     enabled: c.Enabled === true,
     s3Origin: { domainName: s3?.DomainName ?? '', oacId: s3?.OriginAccessControlId ?? '' },
+    siteFailover: failover
+      ? { domainName: failover.DomainName ?? '', viaGroup: d?.TargetOriginId === SITE_GROUP }
+      : null,
     apiOrigin: {
       domainName: api?.DomainName ?? '',
       originPath: api?.OriginPath ?? '',
@@ -267,6 +269,9 @@ export function shapeChanges(
       to: `${VIEWER_TLS.SSLSupportMethod} ${VIEWER_TLS.MinimumProtocolVersion}`,
     });
   }
+  const group = groupOf(config);
+  if (group !== (want.siteFailover ? WANTED_GROUP : 'none'))
+    changes.push({ field: 'originGroup', from: group, to: want.siteFailover ? WANTED_GROUP : 'none' });
   const errors = config.CustomErrorResponses?.Items ?? [];
   if (errors.length !== 1 || errors[0]?.ErrorCode !== 403 || errors[0]?.ResponsePagePath !== want.errorPage) {
     changes.push({ field: 'errorResponses', from: errors.map((e) => e.ErrorCode), to: `403 → ${want.errorPage}` });

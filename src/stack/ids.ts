@@ -18,8 +18,8 @@ type OwnRegionId =
   | 'user-pool'
   | 'user-pool-client'
   | `user-group:${string}`
-  | `bucket:${'logs' | 'site'}`
-  | `bucket-policy:${'logs' | 'site'}`
+  | `bucket:${'logs' | 'site' | 'site-secondary'}`
+  | `bucket-policy:${'logs' | 'site' | 'site-secondary'}`
   | 'oac'
   | 'headers-policy'
   | 'web-acl'

@@ -5,6 +5,9 @@ import type { PolicyDocument } from '../resources/iam-role.js';
 import { type BucketDesired, s3Bucket } from '../resources/s3-bucket.js';
 import { type BucketPolicyDesired, s3BucketPolicy } from '../resources/s3-bucket-policy.js';
 import { ref, UNKNOWN } from '../engine/types.js';
+import { regionCode, resourceNames } from '../config/names.js';
+import type { Config } from '../config/schema.js';
+import { EXIT, UserError } from '../errors.js';
 import { cdnLogStatements } from './cdn-logs.js';
 import type { StackContext } from './context.js';
 import type { ResourceId, StackResource } from './ids.js';
@@ -36,6 +39,7 @@ function bucket(
   name: string,
   dependsOn: ResourceId[],
   settings: Pick<BucketDesired, 'configKey' | 'versioning' | 'cors' | 'logging' | 'publicAccessBlock' | 'lifecycle'>,
+  region = ctx.env.region,
 ): BucketResource {
   return {
     id,
@@ -45,7 +49,7 @@ function bucket(
     desired: {
       name,
       arn: ctx.arn.bucket(name),
-      region: ctx.env.region,
+      region,
       configKey: settings.configKey,
       accountId: ctx.env.accountId,
       versioning: settings.versioning,
@@ -103,19 +107,53 @@ export function logBucketPolicy(ctx: StackContext, logs: BucketResource): Bucket
   };
 }
 
-export function siteBucket(ctx: StackContext, logs: BucketResource, logsPolicy: BucketPolicyResource): BucketResource {
+/** The site bucket's settings; its access logs go to the log bucket (S3 logs only within a region). */
+function siteSettings(ctx: StackContext, logs: BucketResource | null) {
   const w = ctx.config.website;
-  return bucket(ctx, 'bucket:site', ctx.names.siteBucket, [logs.id, logsPolicy.id], {
+  return {
     configKey: 'website.bucketName',
     versioning: true,
     cors: { origins: w.corsOrigins, methods: ['GET', 'HEAD'], maxAgeSeconds: 3000 },
-    logging: { bucket: logs.desired.name, prefix: 'logs/' },
+    logging: logs ? { bucket: logs.desired.name, prefix: 'logs/' } : null,
     // The public variant relaxes only what a public bucket policy needs.
     publicAccessBlock: w.publicRead
       ? { ...ALL_BLOCKED, blockPublicPolicy: false, restrictPublicBuckets: false }
       : ALL_BLOCKED,
     lifecycle: { expireDays: null, noncurrentDays: w.noncurrentVersionDays },
-  });
+  };
+}
+
+export function siteBucket(ctx: StackContext, logs: BucketResource, logsPolicy: BucketPolicyResource): BucketResource {
+  return bucket(ctx, 'bucket:site', ctx.names.siteBucket, [logs.id, logsPolicy.id], siteSettings(ctx, logs));
+}
+
+/**
+ * The site bucket's name in `region` (regions.secondary): the same template, unique across AWS by its
+ * region placeholder; a template without one gets the region code appended (one name cannot be in two regions).
+ */
+export function siteBucketNameIn(
+  config: Pick<Config, 'project' | 'environment' | 'table' | 'region' | 'website'>,
+  accountId: string,
+  region: string,
+): string {
+  const name = resourceNames({ ...config, region }, accountId).siteBucket;
+  const unique = name === resourceNames(config, accountId).siteBucket ? `${name}-${regionCode(region)}` : name;
+  if (unique.length > 63)
+    throw new UserError(`The site bucket's name in ${region}, ${unique}, is longer than S3's 63 characters.`, {
+      exitCode: EXIT.usage,
+      hint: 'Shorten "website.bucketName" in projet1.config.json (keep its {regionCode} placeholder).',
+    });
+  return unique;
+}
+
+/**
+ * The site's copy in regions.secondary, the origin group's failover member: the same settings but
+ * no access logs, which S3 delivers only to a bucket of the same region (the primary's log bucket is not).
+ */
+export function secondarySiteBucket(ctx: StackContext, region: string): BucketResource {
+  const name = siteBucketNameIn(ctx.config, ctx.env.accountId, region);
+  const r = bucket(ctx, 'bucket:site-secondary', name, [], siteSettings(ctx, null), region);
+  return { ...r, region };
 }
 
 /** The distribution reads the site through its OAC (and anyone may, with `website.publicRead`). */
@@ -123,6 +161,7 @@ export function siteBucketPolicy(
   ctx: StackContext,
   site: BucketResource,
   dist: DistributionResource,
+  id: ResourceId = 'bucket-policy:site',
 ): BucketPolicyResource {
   const siteArn = site.desired.arn;
   const policy = (distributionArn: string): BucketPolicyDesired => ({
@@ -154,7 +193,8 @@ export function siteBucketPolicy(
     },
   });
   return {
-    id: 'bucket-policy:site',
+    id,
+    ...(site.region ? { region: site.region } : {}),
     name: `${site.name} policy`,
     provisioner: s3BucketPolicy,
     dependsOn: [site.id, dist.id],

@@ -49,6 +49,8 @@ export interface StackParts {
   /** The secret CloudFront sends the API (api.edgeOnly); undefined when the API answers directly. */
   originSecret: SecretResource | undefined;
   siteBucket: BucketResource;
+  /** The site's copy in regions.secondary (the origin group's failover member); undefined without one. */
+  secondarySiteBucket: BucketResource | undefined;
   oac: OacResource;
   distribution: DistributionResource;
   /** The site's own domain (website.domain): its certificate and DNS records; none without one. */
@@ -76,7 +78,7 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
   const auth = authorizerEnvironment(ctx, users);
   const api = apiTier(ctx, packages, auth);
   const secondary = secondaryTier(ctx, data.replica, packages, auth);
-  const web = webTier(ctx, api.api);
+  const web = webTier(ctx, api.api, secondary?.api);
   const domain = domainTier(ctx, web.distribution);
   const secondaryParts: SecondaryParts | undefined = secondary && {
     region: secondary.region,
@@ -122,6 +124,7 @@ export function buildStack(config: Config, env: StackEnv, packages?: Map<string,
       stage: api.stage,
       originSecret: api.retired.includes(api.originSecret) ? undefined : api.originSecret,
       siteBucket: web.siteBucket,
+      secondarySiteBucket: web.secondarySiteBucket,
       oac: web.oac,
       distribution: domain.distribution,
       certificate: domain.certificate,

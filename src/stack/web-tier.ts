@@ -16,7 +16,14 @@ import { wafv2WebAcl, webAclSettings } from '../resources/wafv2-web-acl.js';
 import type { ApiResource } from './api-tier.js';
 import { cdnLogs } from './cdn-logs.js';
 import type { StackContext } from './context.js';
-import { type BucketResource, logBucket, logBucketPolicy, siteBucket, siteBucketPolicy } from './site-buckets.js';
+import {
+  type BucketResource,
+  logBucket,
+  logBucketPolicy,
+  secondarySiteBucket,
+  siteBucket,
+  siteBucketPolicy,
+} from './site-buckets.js';
 import type { ResourceId, StackResource } from './ids.js';
 import type { StackEnv } from './stack-env.js';
 import { cognitoEndpoint } from './users-tier.js';
@@ -104,11 +111,22 @@ function apiPaths(ctx: StackContext): string[] {
   return [...tops].flatMap((top) => [`/${top}`, `/${top}/*`]);
 }
 
+/** The bucket's regional domain, the S3 origin CloudFront reads through the OAC. */
+export const bucketDomain = (ctx: Pick<StackContext, 'dnsSuffix'>, b: BucketResource): string =>
+  `${b.desired.name}.s3.${b.desired.region}.${ctx.dnsSuffix}`;
+
+/** regions.secondary's site bucket and API: the origin group's second member, the API a failover serves. */
+export interface SecondaryWeb {
+  site: BucketResource;
+  api: ApiResource | undefined;
+}
+
 function distribution(
   ctx: StackContext,
   site: BucketResource,
   oac: OacResource,
   api: ApiResource,
+  second: SecondaryWeb | undefined,
   headers: HeadersPolicyResource | undefined,
   waf: WebAclResource | undefined,
   /** What it must let go of (turned off, retired) before that is deleted. */
@@ -117,12 +135,30 @@ function distribution(
   const { config, names, env } = ctx;
   const w = config.website;
   const originSecretParameter = ctx.edgeOnly ? names.originSecretParameter : '';
-  const desired = (oacId: string, apiId: string, headersPolicyId: string, webAclId: string): DistributionDesired => ({
+  const secondRegion = second?.site.desired.region;
+  const desired = (
+    oacId: string,
+    apiId: string,
+    headersPolicyId: string,
+    webAclId: string,
+    secondApiId: string,
+  ): DistributionDesired => ({
     comment: names.distributionComment,
     callerReference: `projet1-${config.project}-${config.environment}-${env.region}`,
     enabled: true,
-    s3Origin: { domainName: `${site.desired.name}.s3.${env.region}.${ctx.dnsSuffix}`, oacId },
+    region: env.region,
+    s3Origin: { domainName: bucketDomain(ctx, site), oacId },
     apiOrigin: apiOrigin(config, env, apiId),
+    secondary:
+      second && secondRegion
+        ? {
+            region: secondRegion,
+            s3DomainName: bucketDomain(ctx, second.site),
+            apiOrigin: apiOrigin(config, { ...env, region: secondRegion }, secondApiId),
+            // MiniStack's data plane answers 502 for a behaviour targeting an origin group.
+            viaGroup: config.endpointUrl === null,
+          }
+        : null,
     originSecretParameter,
     siteKeyName: config.api.keys.enabled ? keyName(names.prefix, SITE_PLAN) : '',
     defaultRootObject: 'index.html',
@@ -146,20 +182,24 @@ function distribution(
       site.id,
       oac.id,
       api.id,
+      ...(second ? [second.site.id, ...(second.api ? [second.api.id] : [])] : []),
       ...(headers ? [headers.id] : []),
       ...(waf ? [waf.id] : []),
       ...(originSecretParameter ? ['secret:origin-secret' as const] : []),
       ...(config.api.keys.enabled ? ['api-key:site' as const] : []),
       ...letGo,
     ],
-    desired: desired(UNKNOWN, UNKNOWN, headers ? UNKNOWN : '', waf ? UNKNOWN : ''),
-    resolve: (out) =>
-      desired(
+    desired: desired(UNKNOWN, UNKNOWN, headers ? UNKNOWN : '', waf ? UNKNOWN : '', UNKNOWN),
+    resolve: (out) => {
+      const apiId = ref(out, api, 'id');
+      return desired(
         ref(out, oac, 'id'),
-        ref(out, api, 'id'),
+        apiId,
         headers ? ref(out, headers, 'id') : '',
         waf ? ref(out, waf, 'arn') : '',
-      ),
+        second?.api ? ref(out, second.api, 'id') : apiId,
+      );
+    },
   };
 }
 
@@ -167,6 +207,8 @@ export type { BucketResource } from './site-buckets.js';
 
 export interface WebTier {
   siteBucket: BucketResource;
+  /** The site's copy in regions.secondary; undefined without one. */
+  secondarySiteBucket: BucketResource | undefined;
   oac: OacResource;
   distribution: DistributionResource;
   /** The WAF, on or retired by `waf.enabled` (undefined where there is no CloudFront). */
@@ -176,10 +218,13 @@ export interface WebTier {
   retired: Resource[];
 }
 
-export function webTier(ctx: StackContext, api: ApiResource): WebTier {
+/** `secondaryApi`: regions.secondary's API (secondary-tier.ts), the API origin after a failover. */
+export function webTier(ctx: StackContext, api: ApiResource, secondaryApi?: ApiResource): WebTier {
   const logs = logBucket(ctx);
   const logsPolicy = logBucketPolicy(ctx, logs);
   const site = siteBucket(ctx, logs, logsPolicy);
+  const secondary = ctx.config.regions.secondary;
+  const second = secondary ? { site: secondarySiteBucket(ctx, secondary), api: secondaryApi } : undefined;
   const oac = originAccessControl(ctx);
   const headers = headersPolicy(ctx);
   const on = ctx.config.headers.enabled;
@@ -188,19 +233,22 @@ export function webTier(ctx: StackContext, api: ApiResource): WebTier {
   const retired = [...(on ? [] : [headers]), ...(acl && !waf ? [acl] : [])];
   // The distribution stops sending the origin secret before a retired one is deleted.
   const letGo = [...retired.map((r) => r.id), ...(ctx.edgeOnly ? [] : ['secret:origin-secret' as const])];
-  const dist = distribution(ctx, site, oac, api, on ? headers : undefined, waf, letGo);
+  const dist = distribution(ctx, site, oac, api, second, on ? headers : undefined, waf, letGo);
   const sitePolicy = siteBucketPolicy(ctx, site, dist);
+  const secondPolicy = second && siteBucketPolicy(ctx, second.site, dist, 'bucket-policy:site-secondary');
   // CloudFront's access logs (`website.accessLogs`), retired when turned off.
   const cdn = cdnLogs(ctx, logs, logsPolicy, dist);
   const cdnParts = cdn ? [cdn.source, cdn.destination, cdn.delivery] : [];
   const cdnOn = ctx.config.website.accessLogs;
   return {
     siteBucket: site,
+    secondarySiteBucket: second?.site,
     oac,
     distribution: dist,
     webAcl: acl,
     resources: [
-      ...[logs, logsPolicy, site, oac, ...(on ? [headers] : []), ...(waf ? [waf] : []), dist, sitePolicy],
+      ...[logs, logsPolicy, site, ...(second ? [second.site] : []), oac, ...(on ? [headers] : [])],
+      ...[...(waf ? [waf] : []), dist, sitePolicy, ...(secondPolicy ? [secondPolicy] : [])],
       ...(cdnOn ? cdnParts : []),
     ],
     retired: [...retired, ...(cdnOn ? [] : cdnParts)],

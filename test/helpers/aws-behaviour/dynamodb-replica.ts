@@ -30,7 +30,7 @@ function json(body: Buffer): ReplicaBody {
 }
 
 /** The region a call is signed for (SigV4 credential scope: KEY/DATE/REGION/SERVICE/aws4_request). */
-function regionOf(req: RawRequest): string {
+export function regionOf(req: RawRequest): string {
   const auth = req.headers.authorization;
   return /Credential=[^/]+\/\d+\/([a-z0-9-]+)\//.exec(typeof auth === 'string' ? auth : '')?.[1] ?? '';
 }

@@ -10,6 +10,7 @@ import { responseHeadersPolicyInUse } from './cloudfront-headers.js';
 import { DYNAMODB_BEHAVIOURS } from './dynamodb.js';
 import { DYNAMODB_REPLICA_BEHAVIOURS } from './dynamodb-replica.js';
 import { transactionConflict } from './dynamodb-transactions.js';
+import { replicaNotActive } from './failover.js';
 import { PASS_ROLE } from './iam-passrole.js';
 import { IAM_POLICY_QUOTAS } from './iam-quotas.js';
 import { restoreSummaryInDescribeTable } from './dynamodb-restore.js';
@@ -42,6 +43,7 @@ export const AWS_BEHAVIOURS: Behaviour[] = [
   getFunctionWithoutTags(LAMBDA_SWITCHES.tagsHidden),
   listTagsDenied(LAMBDA_SWITCHES.listTagsDenied),
   cloudfrontAccountUnverified(CLOUDFRONT_SWITCHES.unverified),
+  replicaNotActive(), // a failover's target replica not ACTIVE, while failover.test.ts switches it on
 ];
 
 /**
