@@ -57,10 +57,10 @@ describe('projet1 dev', () => {
     const dev = startDev(root, cwd, endpoint);
     try {
       await dev.waitFor(/Watching handlers/);
-      // It says what it does before watching: its first up, then the publish.
+      // It says what it does before watching: its first up, then the publish (the storefront's 7 files).
       assert.match(
         dev.stderr(),
-        /First `up` \(the stack as configured\), then publishing \S+, then watching…\n[\s\S]*up: \d+ created, 0 updated, 0 deleted\.\n[\s\S]*website: 5 file\(s\) uploaded, 0 deleted, 0 unchanged \(http/,
+        /First `up` \(the stack as configured\), then publishing \S+, then watching…\n[\s\S]*up: \d+ created, 0 updated, 0 deleted\.\n[\s\S]*website: 7 file\(s\) uploaded, 0 deleted, 0 unchanged \(http/,
       );
       const out = (await runCli(['outputs', '--json', '--endpoint-url', endpoint], { cwd })).json<{
         outputs: Record<string, string>;

@@ -194,14 +194,22 @@ describe('deploy-website', () => {
     const first = await cli('deploy-website', '--dir', site, '--json');
     assert.equal(first.code, 0, first.stderr + first.stdout);
     const a = first.json<{ uploaded: string[]; unchanged: number; websiteUrl: string }>();
-    assert.deepEqual(a.uploaded, ['app.js', 'config.json', 'error.html', 'index.html', 'styles.css']);
+    assert.deepEqual(a.uploaded, [
+      'admin.js',
+      'app.js',
+      'auth.js',
+      'config.json',
+      'error.html',
+      'index.html',
+      'styles.css',
+    ]);
     assert.equal(a.websiteUrl, outputs.websiteUrl);
     const second = (await cli('deploy-website', '--dir', site, '--json')).json<{
       uploaded: string[];
       invalidated: string[];
       unchanged: number;
     }>();
-    assert.deepEqual([second.uploaded, second.invalidated, second.unchanged], [[], [], 5]);
+    assert.deepEqual([second.uploaded, second.invalidated, second.unchanged], [[], [], 7]);
 
     const head = await aws()
       .client(S3Client)
