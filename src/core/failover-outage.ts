@@ -11,7 +11,14 @@
 // region cannot renew it either, and loses it: nothing is lost by not waiting for it.
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../../runtime/aws/clients.js';
-import { FIRST_CALL_ATTEMPTS, FIRST_CALL_REQUEST_MS, firstCall, httpStatus, isTimeout } from '../aws/errors.js';
+import {
+  classifyAwsError,
+  FIRST_CALL_ATTEMPTS,
+  FIRST_CALL_REQUEST_MS,
+  firstCall,
+  httpStatus,
+  isTimeout,
+} from '../aws/errors.js';
 import { AwsAccessError } from '../errors.js';
 import { resolveStackEnv, type StackEnv } from '../stack/stack-env.js';
 import type { IoHost } from './io.js';
@@ -61,7 +68,10 @@ export async function stackEnvFrom(
       maxAttempts: FIRST_CALL_ATTEMPTS,
       requestMs: FIRST_CALL_REQUEST_MS,
     });
-    const me = await firstCall(() => sts.send(new GetCallerIdentityCommand({})), { ...aws.target, region: fallback });
+    const there = { ...aws.target, region: fallback };
+    const me = await firstCall(() => sts.send(new GetCallerIdentityCommand({})), there).catch((e: unknown) => {
+      throw classifyAwsError(e, there);
+    });
     const partition = me.Arn?.split(':')[1];
     if (!me.Account || !partition)
       throw new AwsAccessError(
