@@ -2,6 +2,7 @@
 // and always releases it. Imported only when a command runs: it loads the AWS SDK.
 import { callSummary } from '../core/stack-ops.js';
 import { openConfig, openSession } from '../core/session.js';
+import { lockUnlessDown, outageTarget } from '../core/failover-outage.js';
 import { configFlags } from './options.js';
 import { renderCalls } from './render.js';
 import type { AwsClients, AwsRetry } from '../../runtime/aws/clients.js';
@@ -42,7 +43,13 @@ export async function runWithNeeds(
     }
     case 'stack':
     case 'stack-code': {
-      const session = await openSession({ flags, withCode: needs === 'stack-code' });
+      // `failover --to <region>` may run while the stack's region is down (failover-outage.ts).
+      const outage = outageTarget(spec.name, base.opts);
+      const session = await openSession({
+        flags,
+        withCode: needs === 'stack-code',
+        ...(outage ? { outageRegion: outage } : {}),
+      });
       session.aws.onRetry = retryReporter(base);
       let lock: HeldLock | undefined;
       let lockAws: AwsClients | undefined;
@@ -51,15 +58,18 @@ export async function runWithNeeds(
         if (spec.locks && !base.opts.dryRun) {
           // Its own clients: the lock's writes are not changes to the stack (a no-op `up` stays at zero).
           lockAws = session.aws.uncounted();
-          lock = await acquireLock(lockAws, session.config, base.io, {
-            command: spec.name,
-            leaseSeconds: session.config.lock.leaseSeconds,
-            force: Boolean(base.opts.forceUnlock),
-            // Losing the lock aborts the run's signal, with the loss as its reason, as Ctrl-C does (no
-            // new work, calls in flight finish): one way to stop, whose outcome is reported as the lost lock.
-            onLost: (error) => base.io.interrupt(error),
-          });
-          held?.(lock);
+          const aws = lockAws;
+          const take = () =>
+            acquireLock(aws, session.config, base.io, {
+              command: spec.name,
+              leaseSeconds: session.config.lock.leaseSeconds,
+              force: Boolean(base.opts.forceUnlock),
+              // Losing the lock aborts the run's signal, with the loss as its reason, as Ctrl-C does (no
+              // new work, calls in flight finish): one way to stop, whose outcome is reported as the lost lock.
+              onLost: (error) => base.io.interrupt(error),
+            });
+          lock = await lockUnlessDown(take, outage, session, base.io);
+          if (lock) held?.(lock);
         }
         const ctx: ContextOf['stack'] = { ...base, session };
         return await lockChecked(lock, async () => (await run(ctx)) ?? 0);

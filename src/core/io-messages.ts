@@ -48,6 +48,9 @@ export const IO = {
   P1_LOCK_BROKEN: warn('a stale lock (or one broken by --force-unlock) was taken over'),
   P1_LOCK_LOST: warn('the stack lock was lost during the run; the run stops'),
   P1_LOCK_RENEW: debug('one renewal of the lock lease failed (the next one may pass)'),
+  P1_REGION_DOWN: warn(
+    "failover --to: the stack's region did not answer (STS, the lock): asked elsewhere, or went on without the lock",
+  ),
   P1_LOCK_KEPT: warn('the lock could not be released; it is free when its lease ends'),
   // Catalog and AWS calls
   P1_IMPORT_NEW_IDS: warn('products import: rows without product_id become new products'),

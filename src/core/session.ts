@@ -11,7 +11,8 @@ import { FUNCTIONS } from '../config/functions.js';
 import { caForEndpoint } from '../emulator/ministack.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { type AppStack, buildStack } from '../stack/stack.js';
-import { resolveStackEnv, type StackEnv } from '../stack/stack-env.js';
+import type { StackEnv } from '../stack/stack-env.js';
+import { stackEnvFrom } from './failover-outage.js';
 
 export interface Session {
   loaded: LoadedConfig;
@@ -19,6 +20,8 @@ export interface Session {
   aws: AwsClients;
   env: StackEnv;
   stack: AppStack;
+  /** Set when the stack's region did not answer STS and `outageRegion` did (`failover --to`). */
+  regionDown?: { answeredIn: string; why: string };
   /** A provision context for resource `id`, reporting notes through `reporter`. */
   context(reporter: Reporter): (id: string) => ProvisionContext;
 }
@@ -29,6 +32,8 @@ export interface SessionOptions {
   withCode?: boolean;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Where to ask STS when the stack's region does not answer (only `failover --to`, failover-outage.ts). */
+  outageRegion?: string;
 }
 
 /** The configuration, with the region of the AWS profile in use when nothing else sets one. */
@@ -57,8 +62,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const loaded = await openConfig(options);
   const { config } = loaded;
   const aws = cliClients(config, options.env);
-  const [env, packages] = await Promise.all([
-    resolveStackEnv(aws),
+  const [first, packages] = await Promise.all([
+    stackEnvFrom(aws, options.outageRegion),
     options.withCode === false
       ? undefined
       : bundleHandlers(
@@ -66,6 +71,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
           FUNCTIONS.map((f) => f.id),
         ),
   ]);
+  const { env, via, why } = first;
   const stack = buildStack(config, env, packages);
   const byId = new Map(stack.resources.map((r) => [r.id, r]));
   return {
@@ -74,6 +80,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     aws,
     env,
     stack,
+    ...(via ? { regionDown: { answeredIn: via, why: why ?? '' } } : {}),
     context: (reporter) => (id) => ({
       aws,
       note: (message) => reporter.event({ type: 'note', id, name: byId.get(id)?.name ?? id, message }),

@@ -11,6 +11,7 @@ import { DYNAMODB_BEHAVIOURS } from './dynamodb.js';
 import { DYNAMODB_REPLICA_BEHAVIOURS } from './dynamodb-replica.js';
 import { transactionConflict } from './dynamodb-transactions.js';
 import { replicaNotActive } from './failover.js';
+import { regionDown } from './region-outage.js';
 import { PASS_ROLE } from './iam-passrole.js';
 import { IAM_POLICY_QUOTAS } from './iam-quotas.js';
 import { restoreSummaryInDescribeTable } from './dynamodb-restore.js';
@@ -38,6 +39,7 @@ export const AWS_BEHAVIOURS: Behaviour[] = [
   ...LOG_DELIVERY_BEHAVIOURS, // CloudFront's log source only in us-east-1; CreateDelivery writing the bucket's policy
   ...ACM_BEHAVIOURS, // validation records some seconds late; PENDING_VALIDATION while its switch is on
   taggingListsCertificates, // GetResources lists ACM certificates, as on AWS
+  regionDown, // a whole region answering 503 to every signed call while its switch is on (not global services)
   ...COGNITO_BEHAVIOURS, // an app client's update resets what it is not sent
   // A permission or account state, off until a test switches it on (README's permissions, a verified account).
   getFunctionWithoutTags(LAMBDA_SWITCHES.tagsHidden),
