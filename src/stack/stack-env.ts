@@ -1,7 +1,7 @@
 // Facts about the target account needed to compute ARNs before anything exists.
 import { GetCallerIdentityCommand, type GetCallerIdentityCommandOutput, STSClient } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../../runtime/aws/clients.js';
-import { classifyAwsError, FIRST_CALL_ATTEMPTS, FIRST_CALL_REQUEST_MS, firstCall } from '../aws/errors.js';
+import { classifyAwsError, FIRST_CALL_ATTEMPTS, FIRST_CALL_REQUEST_MS, firstCall, httpStatus } from '../aws/errors.js';
 import { AwsAccessError } from '../errors.js';
 
 export interface StackEnv {
@@ -58,6 +58,17 @@ export async function resolveStackEnv(aws: AwsClients): Promise<StackEnv> {
     const partition = me.Arn.split(':')[1] ?? partitionOf(aws.target.region);
     return { accountId: me.Account, partition, region: aws.target.region, caBundle: aws.target.caBundle ?? null };
   } catch (err) {
-    throw classifyAwsError(err, aws.target);
+    const classified = classifyAwsError(err, aws.target);
+    // A 5xx after the SDK's retries is AWS's trouble, not a bug of ours: say so (the cause keeps the status).
+    const status = httpStatus(err) ?? 0;
+    if (!(classified instanceof AwsAccessError) && status >= 500) {
+      const code = err instanceof Error ? err.name : 'error';
+      throw new AwsAccessError(
+        `STS in ${aws.target.region} answered HTTP ${status} (${code}) after retries: AWS is having trouble there.`,
+        'Try again in a few minutes (the AWS Health Dashboard lists outages by region). If the stack\'s region is down, `projet1 failover --to <secondary region>` still works (README "Disaster recovery").',
+        err,
+      );
+    }
+    throw classified;
   }
 }
