@@ -21,6 +21,7 @@ import {
   secret,
   stageResource,
 } from './api-tier.js';
+import { apiKeysTier } from './api-keys-tier.js';
 import { regionContext, type StackContext } from './context.js';
 import { functionRole, logGroupResource, type ReplicaResource } from './data-tier.js';
 import { type ResourceId, secondaryId } from './ids.js';
@@ -30,6 +31,8 @@ import type { SecondaryParts } from './stack.js';
 
 export interface SecondaryTier extends SecondaryParts {
   resources: Resource[];
+  /** api.keys turned off: the plans and site key copy there, to delete. */
+  retired: Resource[];
 }
 
 /**
@@ -89,9 +92,12 @@ export function secondaryTier(
   const stage = stageResource(there, api, logging.account, definition);
   const adminToken = copied(ctx, there, 'secret:admin-token');
   const origin = there.edgeOnly ? copied(ctx, there, 'secret:origin-secret') : undefined;
-  const local = new Set<string>(
-    [...roles, accessLogs, ...functions, api, logging.role, logging.account, stage, adminToken].map((r) => r.id),
-  );
+  // api.keys: the same plans on this stage, and the site key with the primary's value.
+  const keys = apiKeysTier(there, api, 'stage', ctx.env.region);
+  const local = new Set<string>([
+    ...[...roles, accessLogs, ...functions, api, logging.role, logging.account, stage, adminToken].map((r) => r.id),
+    ...[...keys.plans, keys.siteKey].map((r) => r.id),
+  ]);
   if (origin) local.add(origin.id);
   const move = <D, O, Out extends Outputs>(r: Resource<D, O, Out, ResourceId>, deps: ResourceId[] = []) =>
     moved(r, region, local, deps);
@@ -108,8 +114,12 @@ export function secondaryTier(
   };
   const rest = [...roles, accessLogs].map((r) => move<unknown, unknown, Outputs>(r));
   const token = move(adminToken, ['secret:admin-token']);
+  // The site key's copy is made from the primary's, so after it.
+  const keyParts: Resource[] = [...keys.plans.map((p) => move(p)), move(keys.siteKey, [keys.siteKey.id])];
+  const keysOn = ctx.config.api.keys.enabled;
   return {
     ...parts,
+    retired: keysOn ? [] : keyParts,
     resources: [
       ...rest,
       ...parts.functions,
@@ -119,6 +129,7 @@ export function secondaryTier(
       move(logging.role),
       move(logging.account),
       parts.stage,
+      ...(keysOn ? keyParts : []),
     ],
   };
 }
