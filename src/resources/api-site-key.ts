@@ -34,6 +34,11 @@ export interface SiteKeyDesired {
    * key's value, replaced when it differs. API keys are regional; CreateApiKey accepts a `value`.
    */
   copyFrom?: string;
+  /**
+   * The id of the key it copies (UNKNOWN until made): a new source (made again by `up`) means a new
+   * value, so the copy is replaced in the same run, the source's value being unknown when planning.
+   */
+  sourceId?: string;
 }
 
 export interface SiteKeyObserved {
@@ -42,6 +47,8 @@ export interface SiteKeyObserved {
   tags: Record<string, string>;
   /** A copy (`copyFrom`) whose value is not its source's; never the values themselves. */
   stale?: boolean;
+  /** The id of the source key compared with (a copy's); undefined when there is none. */
+  sourceId?: string;
 }
 
 /** The API keys of the stack's tags (the site's and the partners'); with their values only when asked. */
@@ -75,13 +82,15 @@ async function sourceValue(ctx: ProvisionContext, d: SiteKeyDesired, from: strin
   return value;
 }
 
-/** A copy differs from its source (both values read, compared here, never shown or kept). */
-async function staleCopy(ctx: ProvisionContext, d: SiteKeyDesired, from: string): Promise<boolean> {
+/** Whether a copy differs from its source (both values read, compared here, never shown or kept). */
+async function compareCopy(ctx: ProvisionContext, d: SiteKeyDesired, from: string) {
   const [own, source] = await Promise.all([
-    siteKeyValue(ctx.aws, d.name, d.tags),
-    siteKeyValue(clientsIn(ctx.aws, from), d.name, d.tags),
+    stackKeys(ctx.aws, d.tags, true),
+    stackKeys(clientsIn(ctx.aws, from), d.tags, true),
   ]);
-  return source !== undefined && own !== source;
+  const mine = own.find((k) => k.name === d.name);
+  const theirs = source.find((k) => k.name === d.name);
+  return { stale: theirs !== undefined && mine?.value !== theirs.value, sourceId: theirs?.id };
 }
 
 /**
@@ -127,7 +136,7 @@ export const apiSiteKey: Provisioner<SiteKeyDesired, SiteKeyObserved, { id: stri
     const found = (await stackKeys(ctx.aws, d.tags)).find((k) => k.name === d.name);
     if (!found?.id) return undefined;
     const seen = { id: found.id, enabled: found.enabled ?? false, tags: found.tags ?? {} };
-    return d.copyFrom && (await staleCopy(ctx, d, d.copyFrom)) ? { ...seen, stale: true } : seen;
+    return d.copyFrom ? { ...seen, ...(await compareCopy(ctx, d, d.copyFrom)) } : seen;
   },
 
   tags: (o) => o.tags,
@@ -136,7 +145,10 @@ export const apiSiteKey: Provisioner<SiteKeyDesired, SiteKeyObserved, { id: stri
   diff(d, o) {
     const changes: FieldChange[] = [];
     if (!o.enabled) changes.push({ field: 'enabled', from: false, to: true });
-    if (o.stale) changes.push({ field: 'value', from: '(another value)', to: `(the value in ${d.copyFrom})` });
+    // A source made again since (or to be made in this run) holds a new value too.
+    const newSource = d.sourceId !== undefined && d.sourceId !== o.sourceId;
+    if (o.stale || newSource)
+      changes.push({ field: 'value', from: '(another value)', to: `(the value in ${d.copyFrom})` });
     return [...changes, ...tagChanges(d.tags, o.tags)];
   },
 
@@ -161,10 +173,10 @@ export const apiSiteKey: Provisioner<SiteKeyDesired, SiteKeyObserved, { id: stri
     return id ? { id, enabled: true, tags: d.tags } : undefined;
   },
 
-  async update(ctx, d, o) {
+  async update(ctx, d, o, changes) {
     const api = ctx.aws.client(APIGatewayClient);
     // The new key is made enabled and tagged: nothing else to repair on it.
-    if (o.stale && d.copyFrom) return replaceCopy(ctx, d, o.id, d.copyFrom);
+    if (d.copyFrom && changes.some((c) => c.field === 'value')) return replaceCopy(ctx, d, o.id, d.copyFrom);
     if (!o.enabled)
       await api.send(
         new UpdateApiKeyCommand({

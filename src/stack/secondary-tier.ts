@@ -9,7 +9,7 @@ import { FUNCTIONS } from '../config/functions.js';
 import { resourceNames } from '../config/names.js';
 import type { Config } from '../config/schema.js';
 import { everyResource, type Stack } from '../engine/plan.js';
-import type { AwsAccess, Outputs, OutputsOf, Resource } from '../engine/types.js';
+import { type AwsAccess, type Outputs, type OutputsOf, type Resource, ref } from '../engine/types.js';
 import { UserError } from '../errors.js';
 import {
   type AuthorizerEnvironment,
@@ -115,7 +115,13 @@ export function secondaryTier(
   const rest = [...roles, accessLogs].map((r) => move<unknown, unknown, Outputs>(r));
   const token = move(adminToken, ['secret:admin-token']);
   // The site key's copy is made from the primary's, so after it.
-  const keyParts: Resource[] = [...keys.plans.map((p) => move(p)), move(keys.siteKey, [keys.siteKey.id])];
+  const copy = move(keys.siteKey, [keys.siteKey.id]);
+  // Its source's id, from the stack region's site key (same id there, read before `moved` renames it).
+  const siteCopy = {
+    ...copy,
+    resolve: (out: OutputsOf) => ({ ...copy.desired, sourceId: ref(out, keys.siteKey, 'id') }),
+  };
+  const keyParts: Resource[] = [...keys.plans.map((p) => move(p)), siteCopy];
   const keysOn = ctx.config.api.keys.enabled;
   return {
     ...parts,
