@@ -44,7 +44,7 @@ async function keysIn(region: string) {
 }
 const keyOf = async (region: string, name: string) =>
   (await keysIn(region)).find((k) => k.name === `${PREFIX}-${name}`);
-const valueOf = async (region: string, name: string) => (await keyOf(region, name))?.value;
+const keyValue = async (region: string, name: string) => (await keyOf(region, name))?.value;
 
 /** The plan of the second region holding the key of that name: its name and the stage it covers. */
 async function planThere(name: string): Promise<{ plan: string; stage: string } | undefined> {
@@ -76,9 +76,9 @@ describe('API keys in regions.secondary', () => {
     const outputs = up.json<{ outputs: Record<string, string> }>().outputs;
     urls = { primary: outputs.apiUrl ?? '', secondary: outputs['secondary.stage.url'] ?? '' };
     assert.notEqual(urls.secondary, '');
-    const site = await valueOf(PRIMARY, 'site');
+    const site = await keyValue(PRIMARY, 'site');
     assert.ok(site);
-    assert.equal(await valueOf(SECONDARY, 'site'), site, 'the same site key value in both regions');
+    assert.equal(await keyValue(SECONDARY, 'site'), site, 'the same site key value in both regions');
     assert.deepEqual(await planThere('site'), { plan: 'site', stage: stageThere() });
     assert.doesNotMatch(up.stdout + up.stderr, new RegExp(site), 'the site key is never shown');
     assert.equal((await read(urls.primary, site)).status, 200);
@@ -89,27 +89,27 @@ describe('API keys in regions.secondary', () => {
     const add = await cli('api-keys', 'add', 'acme', '--json');
     assert.equal(add.code, 0, add.stderr);
     const value = add.json<{ value: string }>().value;
-    assert.equal(await valueOf(SECONDARY, 'acme'), value);
+    assert.equal(await keyValue(SECONDARY, 'acme'), value);
     assert.deepEqual(await planThere('acme'), { plan: 'basic', stage: stageThere() });
     assert.equal((await read(urls.primary, value)).status, 200);
   });
 
   it('api-keys rotate: the new value in both regions, the old in neither', async () => {
-    const old = (await valueOf(PRIMARY, 'acme')) ?? '';
+    const old = (await keyValue(PRIMARY, 'acme')) ?? '';
     const rotated = await cli('api-keys', 'rotate', 'acme', '--json');
     assert.equal(rotated.code, 0, rotated.stderr);
     const fresh = rotated.json<{ value: string }>().value;
     assert.notEqual(fresh, old);
     assert.equal((await read(urls.primary, fresh)).status, 200);
-    assert.equal(await valueOf(SECONDARY, 'acme'), fresh);
+    assert.equal(await keyValue(SECONDARY, 'acme'), fresh);
     assert.equal((await keysIn(SECONDARY)).filter((k) => k.name === `${PREFIX}-acme`).length, 1);
     assert.deepEqual(await planThere('acme'), { plan: 'basic', stage: stageThere() });
     assert.deepEqual(await statusOf(old), [403, 403]);
   });
 
   it("the primary's keys lost: the second region's API answers the site key and the partner's", async () => {
-    const site = (await valueOf(PRIMARY, 'site')) ?? '';
-    const acme = (await valueOf(PRIMARY, 'acme')) ?? '';
+    const site = (await keyValue(PRIMARY, 'site')) ?? '';
+    const acme = (await keyValue(PRIMARY, 'acme')) ?? '';
     for (const name of ['site', 'acme']) {
       const k = await keyOf(PRIMARY, name);
       await apigw(PRIMARY).send(new DeleteApiKeyCommand({ apiKey: k?.id }));
@@ -120,7 +120,7 @@ describe('API keys in regions.secondary', () => {
   });
 
   it("up: a new site key in the primary, the second region's copy replaced by one of the same value", async () => {
-    const before = (await valueOf(SECONDARY, 'site')) ?? '';
+    const before = (await keyValue(SECONDARY, 'site')) ?? '';
     const up = await cli('up', '--yes', '--json');
     assert.equal(up.code, 0, up.stderr);
     const changes = up
@@ -133,9 +133,9 @@ describe('API keys in regions.secondary', () => {
         ['secondary:api-key:site', 'update', 'value'],
       ],
     );
-    const site = (await valueOf(PRIMARY, 'site')) ?? '';
+    const site = (await keyValue(PRIMARY, 'site')) ?? '';
     assert.notEqual(site, before);
-    assert.equal(await valueOf(SECONDARY, 'site'), site);
+    assert.equal(await keyValue(SECONDARY, 'site'), site);
     assert.deepEqual(await planThere('site'), { plan: 'site', stage: stageThere() });
     assert.equal((await read(urls.secondary, before)).status, 403, 'the old copy is gone');
     assert.doesNotMatch(up.stdout + up.stderr, new RegExp(`${site}|${before}`), 'values are never shown');
