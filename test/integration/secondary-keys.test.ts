@@ -19,6 +19,9 @@ import {
   GetUsagePlansCommand,
 } from '@aws-sdk/client-api-gateway';
 import { call } from '../helpers/api.js';
+import { awsError } from '../helpers/aws-reply.js';
+import type { Behaviour } from '../helpers/aws-behaviour/types.js';
+import { REALISTIC, startFaultProxy } from '../helpers/fault-proxy.js';
 import { projectDir, runCli } from '../helpers/cli.js';
 import { emulatorClients, useEmulator } from '../helpers/emulator.js';
 
@@ -164,6 +167,35 @@ describe('API keys in regions.secondary', () => {
     assert.equal(left.code, 0, left.stderr);
     assert.equal(left.json<{ removed: number }>().removed, 1);
     assert.equal(await keyOf(SECONDARY, 'acme'), undefined);
+  });
+
+  it('add while the second region refuses: the key made in the first is deleted again, exit 1', async () => {
+    // Not an AWS behaviour: a region that refuses (here as an SCP denying it would), to see what add leaves.
+    const refused: Behaviour = {
+      kind: 'secondary-refuses',
+      source: 'test fault: the second region refusing API Gateway calls',
+      before: (c, req, ctx) => {
+        if (c.operation !== 'CreateApiKey' || !String(req.headers.authorization ?? '').includes(`/${SECONDARY}/`))
+          return undefined;
+        ctx.count('secondary-refuses');
+        return awsError(c, 403, 'AccessDeniedException', `not authorized to perform apigateway:POST in ${SECONDARY}`);
+      },
+    };
+    const proxy = await startFaultProxy(emulator.get().endpoint, {
+      ...REALISTIC,
+      randomFault: 0,
+      slow: 0,
+      behaviours: [refused],
+    });
+    const add = await runCli(['api-keys', 'add', 'gamma', '--endpoint-url', proxy.url], { cwd: dir }).finally(() =>
+      proxy.close(),
+    );
+    assert.equal(add.code, 1, add.stderr);
+    assert.match(add.stderr, new RegExp(`API key "gamma" in ${SECONDARY}.*deleted again: nothing changed`));
+    assert.equal(add.stdout, '', 'no value shown: there is no key');
+    assert.equal(proxy.injected.get('secondary-refuses'), 1);
+    assert.equal(await keyOf(PRIMARY, 'gamma'), undefined);
+    assert.equal(await keyOf(SECONDARY, 'gamma'), undefined);
   });
 
   it('down deletes the plans and every key in both regions', async () => {
