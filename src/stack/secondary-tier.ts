@@ -24,7 +24,8 @@ import {
 import { apiKeysTier } from './api-keys-tier.js';
 import { regionContext, type StackContext } from './context.js';
 import { functionRole, logGroupResource, type ReplicaResource } from './data-tier.js';
-import { type ResourceId, secondaryId } from './ids.js';
+import { type ResourceId, type StackResource, secondaryId } from './ids.js';
+import { apiKeyCopies } from '../resources/api-key-copies.js';
 import { topicId } from './monitoring-alarms.js';
 import type { StackEnv } from './stack-env.js';
 import type { SecondaryParts } from './stack.js';
@@ -121,6 +122,20 @@ export function secondaryTier(
     ...copy,
     resolve: (out: OutputsOf) => ({ ...copy.desired, sourceId: ref(out, keys.siteKey, 'id') }),
   };
+  // Partners' keys made when this region was not set (or did not answer), copied by `up` (api-key-copies.ts).
+  const partners: StackResource<typeof apiKeyCopies> = {
+    id: secondaryId('api-keys:partners'),
+    name: `${ctx.names.prefix} partner keys`,
+    region,
+    provisioner: apiKeyCopies,
+    dependsOn: keys.plans.map((p) => secondaryId(p.id)),
+    desired: {
+      prefix: ctx.names.prefix,
+      siteKey: keys.siteKey.desired.name,
+      copyFrom: ctx.env.region,
+      tags: ctx.tags,
+    },
+  };
   const keyParts: Resource[] = [...keys.plans.map((p) => move(p)), siteCopy];
   const keysOn = ctx.config.api.keys.enabled;
   return {
@@ -135,7 +150,7 @@ export function secondaryTier(
       move(logging.role),
       move(logging.account),
       parts.stage,
-      ...(keysOn ? keyParts : []),
+      ...(keysOn ? [...keyParts, partners] : []),
     ],
   };
 }

@@ -128,14 +128,14 @@ describe('API keys in regions.secondary', () => {
     assert.equal(up.code, 0, up.stderr);
     const changes = up
       .json<{ changes: { id: string; action: string; fields: { field: string }[] }[] }>()
-      .changes.filter((c) => c.id.includes('api-key:site'));
-    assert.deepEqual(
-      changes.map((c) => [c.id, c.action, c.fields.map((f) => f.field).join()]),
-      [
-        ['api-key:site', 'create', ''],
-        ['secondary:api-key:site', 'update', 'value'],
-      ],
-    );
+      .changes.filter((c) => c.id.includes('api-key'));
+    assert.deepEqual(changes.map((c) => [c.id, c.action, c.fields.map((f) => f.field).join()]).sort(), [
+      ['api-key:site', 'create', ''],
+      ['secondary:api-key:site', 'update', 'value'],
+      // acme's key is gone from the stack's region: its copy goes too.
+      ['secondary:api-keys:partners', 'update', 'stale copies'],
+    ]);
+    assert.equal(await keyOf(SECONDARY, 'acme'), undefined);
     const site = (await keyValue(PRIMARY, 'site')) ?? '';
     assert.notEqual(site, before);
     assert.equal(await keyValue(SECONDARY, 'site'), site);
@@ -153,7 +153,7 @@ describe('API keys in regions.secondary', () => {
     );
   });
 
-  it('api-keys remove: the key goes in both regions, a copy left alone in the second region too', async () => {
+  it('api-keys remove: the key goes in both regions', async () => {
     const add = await cli('api-keys', 'add', 'beta', '--json');
     assert.equal(add.code, 0, add.stderr);
     const value = add.json<{ value: string }>().value;
@@ -162,11 +162,26 @@ describe('API keys in regions.secondary', () => {
     assert.equal(removed.json<{ removed: number }>().removed, 2);
     assert.deepEqual(await statusOf(value), [403, 403]);
     assert.equal(await keyOf(SECONDARY, 'beta'), undefined);
-    // acme's primary key was deleted by hand above: remove still finds and deletes its copy.
-    const left = await cli('api-keys', 'remove', 'acme', '--json');
-    assert.equal(left.code, 0, left.stderr);
-    assert.equal(left.json<{ removed: number }>().removed, 1);
-    assert.equal(await keyOf(SECONDARY, 'acme'), undefined);
+  });
+
+  it('up copies a partner key missing in the second region, same value, same plan', async () => {
+    const add = await cli('api-keys', 'add', 'delta', '--json');
+    assert.equal(add.code, 0, add.stderr);
+    const value = add.json<{ value: string }>().value;
+    await apigw(SECONDARY).send(new DeleteApiKeyCommand({ apiKey: (await keyOf(SECONDARY, 'delta'))?.id }));
+    const plan = await cli('plan', '--json');
+    const change = plan
+      .json<{ changes: { id: string; action: string; fields: { field: string; to: unknown }[] }[] }>()
+      .changes.find((c) => c.id === 'secondary:api-keys:partners');
+    assert.deepEqual(
+      [change?.action, change?.fields],
+      ['update', [{ field: 'copies', from: null, to: [`${PREFIX}-delta`] }]],
+    );
+    assert.doesNotMatch(plan.stdout + plan.stderr, new RegExp(value), 'values are never shown');
+    const up = await cli('up', '--yes');
+    assert.equal(up.code, 0, up.stderr);
+    assert.equal(await keyValue(SECONDARY, 'delta'), value);
+    assert.deepEqual(await planThere('delta'), { plan: 'basic', stage: stageThere() });
   });
 
   it('add while the second region refuses: the key made in the first is deleted again, exit 1', async () => {
