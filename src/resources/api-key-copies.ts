@@ -21,8 +21,6 @@ import { stackKeys } from './api-site-key.js';
 import { stackPlans } from './api-usage-plan.js';
 
 export interface KeyCopiesDesired {
-  /** The stack's prefix: a partner key is `<prefix>-<partner>`, a plan `<prefix>-<plan>`. */
-  prefix: string;
   /** The site key's AWS name (api-site-key.ts copies it). */
   siteKey: string;
   /** The stack's region, whose partner keys are copied. */

@@ -130,7 +130,6 @@ export function secondaryTier(
     provisioner: apiKeyCopies,
     dependsOn: keys.plans.map((p) => secondaryId(p.id)),
     desired: {
-      prefix: ctx.names.prefix,
       siteKey: keys.siteKey.desired.name,
       copyFrom: ctx.env.region,
       tags: ctx.tags,
