@@ -22,8 +22,17 @@ import { keyName, planName } from '../stack/api-keys-tier.js';
 import { resourceNames } from '../config/names.js';
 import type { Config } from '../config/schema.js';
 import type { AwsClients } from '../../runtime/aws/clients.js';
-import { UNKNOWN } from '../engine/types.js';
+import { type AwsAccess, UNKNOWN } from '../engine/types.js';
 import type { Session } from './session.js';
+import {
+  copyOrUndo,
+  deleteKeys,
+  describe,
+  inBothRegions,
+  keysIn,
+  planThere,
+  secondaryAccess,
+} from './api-keys-copy.js';
 
 export interface KeyRow {
   name: string;
@@ -78,7 +87,7 @@ async function planId(session: Session, plan: string): Promise<string> {
 }
 
 /** The partners' keys (every stack key but the site's), newest first. */
-async function partnerKeys(aws: AwsClients, config: Config): Promise<ApiKey[]> {
+async function partnerKeys(aws: AwsAccess, config: Config): Promise<ApiKey[]> {
   const site = keyName(prefixOf(config), SITE_PLAN);
   const keys = (await stackKeys(aws, stackTags(config))).filter((k) => k.name !== site);
   return keys.sort((a, b) => (b.createdDate?.getTime() ?? 0) - (a.createdDate?.getTime() ?? 0));
@@ -126,7 +135,7 @@ async function makeKey(
   const old = new Set(key.replacing.map((k) => k.id));
   const command = new CreateApiKeyCommand({
     name: full,
-    description: `projet1 partner key "${name}" (${plan} plan)`,
+    description: describe(name, plan),
     enabled: true,
     tags: stackTags(session.config),
   });
@@ -163,7 +172,10 @@ export async function addKey(
       exitCode: EXIT.conflict,
       hint: `Give it another name, or \`projet1 api-keys rotate ${name}\` for a new value.`,
     });
-  return makeKey(session, reporter, { name, plan: chosen, planId: id, replacing: [] });
+  const other = await planThere(session, chosen);
+  const made = await makeKey(session, reporter, { name, plan: chosen, planId: id, replacing: [] });
+  await copyOrUndo(session, reporter, made, other);
+  return made;
 }
 
 export async function listKeys(session: Session): Promise<KeyRow[]> {
@@ -191,25 +203,44 @@ export async function rotateKey(session: Session, reporter: Reporter, name: stri
   const plans = await planOfKeys(session);
   const plan = old.map((k) => (k.id ? plans.get(k.id) : undefined)).find((p) => p !== undefined);
   const chosen = plan ?? Object.keys(session.config.api.keys.plans)[0] ?? '';
-  const made = await makeKey(session, reporter, {
-    name,
-    plan: chosen,
-    planId: await planId(session, chosen),
-    replacing: old,
-  });
-  const api = session.aws.client(APIGatewayClient);
-  for (const k of old) if (k.id) await unless(api.send(new DeleteApiKeyCommand({ apiKey: k.id })), 'NotFoundException');
+  const id = await planId(session, chosen);
+  const other = await planThere(session, chosen);
+  // The second region's old copies, read before the new one joins them under the same name.
+  const there = secondaryAccess(session);
+  const oldThere = there ? await keysIn(there.aws, session.config, keyName(prefixOf(session.config), name)) : [];
+  const made = await makeKey(session, reporter, { name, plan: chosen, planId: id, replacing: old });
+  await copyOrUndo(session, reporter, made, other);
+  await deleteKeys(session.aws, old);
+  if (there) await deleteKeys(there.aws, oldThere);
   return made;
 }
 
+/**
+ * Deletes the key in the stack's region first (where it is served now), then its copy in
+ * regions.secondary; a copy left there (the region not answering, an earlier failure) is found and
+ * deleted by running the command again.
+ */
 export async function removeKey(session: Session, name: string): Promise<{ name: string; removed: number }> {
   requireEnabled(session.config);
   checkName(name);
-  const keys = await keysNamed(session, name);
-  const api = session.aws.client(APIGatewayClient);
-  for (const k of keys)
-    if (k.id) await unless(api.send(new DeleteApiKeyCommand({ apiKey: k.id })), 'NotFoundException');
-  return { name, removed: keys.length };
+  const there = secondaryAccess(session);
+  const full = keyName(prefixOf(session.config), name);
+  const here = await keysIn(session.aws, session.config, full);
+  if (here.length === 0 && !there) await keysNamed(session, name);
+  await deleteKeys(session.aws, here);
+  if (!there) return { name, removed: here.length };
+  try {
+    const copies = await keysIn(there.aws, session.config, full);
+    if (here.length + copies.length === 0) await keysNamed(session, name);
+    await deleteKeys(there.aws, copies);
+    return { name, removed: here.length + copies.length };
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw new UserError(
+      `Removed API key "${name}" in ${session.config.region} (${here.length} key(s)), but not its copy in ${there.region}: ${err instanceof Error ? err.message : String(err)}.`,
+      { exitCode: EXIT.failure, hint: `Run \`projet1 api-keys remove ${name}\` again once ${there.region} answers.` },
+    );
+  }
 }
 
 /**
@@ -218,19 +249,21 @@ export async function removeKey(session: Session, name: string): Promise<{ name:
  */
 export async function partnerKeysToDelete(aws: AwsClients, config: Config): Promise<FoundResource[]> {
   const tags = stackTags(config);
-  return (await partnerKeys(aws, config)).flatMap((k) =>
-    k.id && k.name
-      ? [
-          {
-            id: `found:api-key:${k.id}`,
-            name: k.name,
-            holdsData: true,
-            provisioner: apiSiteKey,
-            desired: { name: k.name, description: '', region: config.region, partition: '', tags },
-            dependsOn: [],
-          },
-        ]
-      : [],
+  return inBothRegions(aws, config, async (here, region) =>
+    (await partnerKeys(here, config)).flatMap((k) =>
+      k.id && k.name
+        ? [
+            {
+              id: `found:api-key:${k.id}`,
+              name: k.name,
+              holdsData: true,
+              provisioner: apiSiteKey,
+              desired: { name: k.name, description: '', region, partition: '', tags },
+              dependsOn: [],
+            },
+          ]
+        : [],
+    ),
   );
 }
 
@@ -244,29 +277,31 @@ export async function stalePlans(aws: AwsClients, config: Config): Promise<Found
     [...Object.keys(config.api.keys.plans), SITE_PLAN].map((p) => planName(prefixOf(config), p)),
   );
   const tags = stackTags(config);
-  return (await stackPlans(aws, tags)).flatMap((p) =>
-    p.id && p.name && !configured.has(p.name)
-      ? [
-          {
-            id: `found:api-usage-plan:${p.id}`,
-            name: p.name,
-            holdsData: false,
-            provisioner: apiUsagePlan,
-            desired: {
+  return inBothRegions(aws, config, async (here, region) =>
+    (await stackPlans(here, tags)).flatMap((p) =>
+      p.id && p.name && !configured.has(p.name)
+        ? [
+            {
+              id: `found:api-usage-plan:${p.id}`,
               name: p.name,
-              description: '',
-              apiId: UNKNOWN,
-              stageName: '',
-              throttle: { rateLimit: 0, burstLimit: 0 },
-              quota: null,
-              keyIds: [],
-              region: config.region,
-              partition: '',
-              tags,
+              holdsData: false,
+              provisioner: apiUsagePlan,
+              desired: {
+                name: p.name,
+                description: '',
+                apiId: UNKNOWN,
+                stageName: '',
+                throttle: { rateLimit: 0, burstLimit: 0 },
+                quota: null,
+                keyIds: [],
+                region,
+                partition: '',
+                tags,
+              },
+              dependsOn: [],
             },
-            dependsOn: [],
-          },
-        ]
-      : [],
+          ]
+        : [],
+    ),
   );
 }

@@ -73,7 +73,7 @@ export function resources(
     topics: regions.map((r) => arn.topic(`${names.prefix}-${config.region}-alarms`, r)),
     apigateway: [...apiArns(arn), ...(there ? apiArns(there) : [])],
     // api.keys: usage plans and keys (ids assigned at creation, so any of the region's).
-    apiKeys: ['/usageplans*', '/apikeys*'].map(arn.apigateway),
+    apiKeys: [arn, ...(there ? [there] : [])].flatMap((a) => ['/usageplans*', '/apikeys*'].map(a.apigateway)),
     // auth.users: the user pool (its id is assigned at creation, with the region as its prefix).
     userPools: arn.userPool(`${config.region}_*`),
     distributions: arn.cloudfront('distribution/*'),

@@ -167,7 +167,9 @@ export const apiUsagePlan: Provisioner<UsagePlanDesired, UsagePlanObserved, { id
       ...limitOps(d, o),
     ];
     if (ops.length > 0) await api.send(new UpdateUsagePlanCommand({ usagePlanId: o.id, patchOperations: ops }));
-    await addKeys(ctx, o.id, o.missingKeys);
+    // The keys as resolved now: a key made in this run was UNKNOWN when the plan observed the missing ones.
+    const missing = o.missingKeys.length > 0 ? d.keyIds.filter((k) => k !== UNKNOWN) : [];
+    await addKeys(ctx, o.id, missing);
     if (tagChanges(d.tags, o.tags).length > 0)
       await api.send(new TagResourceCommand({ resourceArn: usagePlanArn(d, o.id), tags: d.tags }));
   },

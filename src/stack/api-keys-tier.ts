@@ -53,7 +53,11 @@ export interface ApiKeysTier {
   retired: (UsagePlanResource | SiteKeyResource)[];
 }
 
-export function apiKeysTier(ctx: StackContext, api: ApiResource, stageId: 'stage'): ApiKeysTier {
+/**
+ * `copyFrom`: the stack's region, when building regions.secondary's plans and keys: the site key there
+ * holds the same value as the primary's (the distribution sends one value whichever API it serves).
+ */
+export function apiKeysTier(ctx: StackContext, api: ApiResource, stageId: 'stage', copyFrom?: string): ApiKeysTier {
   const { config, names, env } = ctx;
   const k = config.api.keys;
   const limits: Record<string, Pick<UsagePlanDesired, 'throttle' | 'quota'>> = {
@@ -76,6 +80,7 @@ export function apiKeysTier(ctx: StackContext, api: ApiResource, stageId: 'stage
       region: env.region,
       partition: env.partition,
       tags: ctx.tags,
+      ...(copyFrom ? { copyFrom } : {}),
     },
   };
   const plans: UsagePlanResource[] = Object.entries(limits).map(([plan, l]) => {

@@ -15,6 +15,7 @@ type OwnRegionId =
   | 'stage'
   | `usage-plan:${string}`
   | 'api-key:site'
+  | 'api-keys:partners'
   | 'user-pool'
   | 'user-pool-client'
   | `user-group:${string}`

@@ -9,7 +9,7 @@ import { FUNCTIONS } from '../config/functions.js';
 import { resourceNames } from '../config/names.js';
 import type { Config } from '../config/schema.js';
 import { everyResource, type Stack } from '../engine/plan.js';
-import type { AwsAccess, Outputs, OutputsOf, Resource } from '../engine/types.js';
+import { type AwsAccess, type Outputs, type OutputsOf, type Resource, ref } from '../engine/types.js';
 import { UserError } from '../errors.js';
 import {
   type AuthorizerEnvironment,
@@ -21,15 +21,19 @@ import {
   secret,
   stageResource,
 } from './api-tier.js';
+import { apiKeysTier } from './api-keys-tier.js';
 import { regionContext, type StackContext } from './context.js';
 import { functionRole, logGroupResource, type ReplicaResource } from './data-tier.js';
-import { type ResourceId, secondaryId } from './ids.js';
+import { type ResourceId, type StackResource, secondaryId } from './ids.js';
+import { apiKeyCopies } from '../resources/api-key-copies.js';
 import { topicId } from './monitoring-alarms.js';
 import type { StackEnv } from './stack-env.js';
 import type { SecondaryParts } from './stack.js';
 
 export interface SecondaryTier extends SecondaryParts {
   resources: Resource[];
+  /** api.keys turned off: the plans and site key copy there, to delete. */
+  retired: Resource[];
 }
 
 /**
@@ -89,9 +93,12 @@ export function secondaryTier(
   const stage = stageResource(there, api, logging.account, definition);
   const adminToken = copied(ctx, there, 'secret:admin-token');
   const origin = there.edgeOnly ? copied(ctx, there, 'secret:origin-secret') : undefined;
-  const local = new Set<string>(
-    [...roles, accessLogs, ...functions, api, logging.role, logging.account, stage, adminToken].map((r) => r.id),
-  );
+  // api.keys: the same plans on this stage, and the site key with the primary's value.
+  const keys = apiKeysTier(there, api, 'stage', ctx.env.region);
+  const local = new Set<string>([
+    ...[...roles, accessLogs, ...functions, api, logging.role, logging.account, stage, adminToken].map((r) => r.id),
+    ...[...keys.plans, keys.siteKey].map((r) => r.id),
+  ]);
   if (origin) local.add(origin.id);
   const move = <D, O, Out extends Outputs>(r: Resource<D, O, Out, ResourceId>, deps: ResourceId[] = []) =>
     moved(r, region, local, deps);
@@ -108,8 +115,31 @@ export function secondaryTier(
   };
   const rest = [...roles, accessLogs].map((r) => move<unknown, unknown, Outputs>(r));
   const token = move(adminToken, ['secret:admin-token']);
+  // The site key's copy is made from the primary's, so after it.
+  const copy = move(keys.siteKey, [keys.siteKey.id]);
+  // Its source's id, from the stack region's site key (same id there, read before `moved` renames it).
+  const siteCopy = {
+    ...copy,
+    resolve: (out: OutputsOf) => ({ ...copy.desired, sourceId: ref(out, keys.siteKey, 'id') }),
+  };
+  // Partners' keys made when this region was not set (or did not answer), copied by `up` (api-key-copies.ts).
+  const partners: StackResource<typeof apiKeyCopies> = {
+    id: secondaryId('api-keys:partners'),
+    name: `${ctx.names.prefix} partner keys`,
+    region,
+    provisioner: apiKeyCopies,
+    dependsOn: keys.plans.map((p) => secondaryId(p.id)),
+    desired: {
+      siteKey: keys.siteKey.desired.name,
+      copyFrom: ctx.env.region,
+      tags: ctx.tags,
+    },
+  };
+  const keyParts: Resource[] = [...keys.plans.map((p) => move(p)), siteCopy];
+  const keysOn = ctx.config.api.keys.enabled;
   return {
     ...parts,
+    retired: keysOn ? [] : keyParts,
     resources: [
       ...rest,
       ...parts.functions,
@@ -119,6 +149,7 @@ export function secondaryTier(
       move(logging.role),
       move(logging.account),
       parts.stage,
+      ...(keysOn ? [...keyParts, partners] : []),
     ],
   };
 }
